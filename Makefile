@@ -1,0 +1,62 @@
+# Veil. The two set-up commands are `make run` and `make test`; both install
+# what they need (Debian packages, the face-detector model) on their own.
+SHELL := /bin/bash
+GO ?= go
+# nodynamic: never dlopen a system libheif; HEIC is decoded by the embedded pure-Go decoder.
+TAGS := nodynamic
+TEST_TAGS := ci,$(TAGS)
+FUZZTIME ?= 3
+BIN := bin/veil
+
+.PHONY: all deps deps-test deps-smoke model build run release test test-race fuzz smoke package bench clean
+
+all: build
+
+deps: ## Debian packages to build the GUI binary (cgo, GL, X11, libjpeg-turbo)
+	./scripts/deps.sh build
+
+deps-test:
+	./scripts/deps.sh test
+
+deps-smoke:
+	./scripts/deps.sh smoke
+
+model: ## provision assets/yunet_n_dynamic.onnx (never committed)
+	./scripts/provision-model.sh
+
+build: deps model
+	$(GO) build -tags $(TAGS) -o $(BIN) .
+
+run: build
+	./$(BIN) $(ARGS)
+
+release: deps model
+	$(GO) build -tags $(TAGS),no_emoji,no_metadata,migrated_fynedo -trimpath -ldflags="-s -w" -o $(BIN) .
+
+# make test: vet, every unit and integration test (headless, Fyne's ci tag), the
+# race detector over the concurrent packages, and a short run of every fuzz target.
+test: deps-test model
+	gofmt -l . | (! grep .) || { echo "gofmt: files above need formatting"; exit 1; }
+	$(GO) vet -tags $(TEST_TAGS) ./...
+	$(GO) test -tags $(TEST_TAGS) -count=1 ./...
+	$(MAKE) --no-print-directory test-race
+	./scripts/fuzz.sh $(FUZZTIME)
+
+test-race:
+	$(GO) test -race -short -tags $(TEST_TAGS) -count=1 ./...
+
+fuzz: deps-test model
+	./scripts/fuzz.sh 60
+
+bench: deps-test model
+	$(GO) test -tags $(TEST_TAGS) -run '^$$' -bench . -benchmem ./...
+
+smoke: build deps-smoke
+	./scripts/smoke.sh $(BIN) out/smoke
+
+package: deps model
+	$(GO) install fyne.io/fyne/v2/cmd/fyne@v2.7.1
+	PATH="$$($(GO) env GOPATH)/bin:$$PATH" fyne package -os linux -tags $(TAGS),no_emoji,migrated_fynedo -release
+
+clean:
+	rm -rf bin dist out

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# deps.sh GROUP... - install the Debian packages Veil needs, only those missing.
+# Groups: build (cgo GUI binary), test (headless tests, leak checker, libjpeg-turbo),
+#         smoke (real window under Xvfb, screenshots, input).
+# Idempotent; works as root or through sudo; waits for another apt to finish.
+set -euo pipefail
+
+pkgs_build="gcc libc6-dev pkg-config ca-certificates libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev"
+pkgs_test="gcc libc6-dev pkg-config libturbojpeg0-dev libimage-exiftool-perl perl strace xvfb xauth"
+pkgs_smoke="xvfb xauth xdotool imagemagick x11-utils"
+
+want=()
+for group in "$@"; do
+  case "$group" in
+    build) want+=($pkgs_build) ;;
+    test) want+=($pkgs_test) ;;
+    smoke) want+=($pkgs_build $pkgs_smoke) ;;
+    *) echo "deps.sh: unknown group '$group' (build, test, smoke)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${want[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  case "$status" in *"install ok installed"*) ;; *) missing+=("$p") ;; esac
+done
+# de-duplicate
+[ ${#missing[@]} -eq 0 ] && exit 0
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+
+if [ "$(id -u)" -eq 0 ]; then sudo=(); elif command -v sudo >/dev/null; then sudo=(sudo); else
+  echo "deps.sh: missing Debian packages: ${missing[*]}; run as root or install sudo" >&2; exit 1
+fi
+echo "deps.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+for try in 1 2 3 4 5; do
+  if "${sudo[@]}" apt-get update -qq && \
+     "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+    exit 0
+  fi
+  echo "deps.sh: apt-get failed (try $try), retrying in 10 s" >&2
+  sleep 10
+done
+echo "deps.sh: could not install: ${missing[*]}" >&2
+exit 1

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# fuzz.sh SECONDS - run every Go fuzz target in the module for SECONDS each.
+# Targets are discovered with "go test -list", so a new FuzzXxx runs without editing this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-5}
+tags=${GOTAGS:-ci,nodynamic}
+total=0
+for pkg in $(go list -tags "$tags" ./...); do
+  for target in $(go test -tags "$tags" -list '^Fuzz' "$pkg" 2>/dev/null | grep '^Fuzz' || true); do
+    echo "fuzz: $pkg $target ${secs}s"
+    go test -tags "$tags" -run '^$' -fuzz "^${target}\$" -fuzztime "${secs}s" "$pkg" 2>&1 | tail -n 3
+    total=$((total + 1))
+  done
+done
+echo "fuzz: $total targets, ${secs}s each"
