@@ -1,0 +1,212 @@
+package photo
+
+import (
+	"encoding/binary"
+	"image"
+	"image/draw"
+)
+
+// Orientation returns the EXIF-style orientation (1..8) that a viewer applies
+// to show the image in b upright: from the first EXIF APP1 of a JPEG (not
+// merely the first APP1, which may be XMP), the eXIf chunk of a PNG, the EXIF
+// chunk of a WebP, or IFD0 of a TIFF. It returns 1 when there is none or it
+// cannot be read. HEIF rotation (irot/imir) is applied by its decoder.
+func Orientation(b []byte) int {
+	var tiffData []byte
+	switch Sniff(b) {
+	case JPEG:
+		tiffData = jpegExif(b)
+	case PNG:
+		tiffData = pngChunk(b, "eXIf")
+	case WebP:
+		tiffData = riffChunk(b, "EXIF")
+		if len(tiffData) >= 6 && string(tiffData[:6]) == "Exif\x00\x00" {
+			tiffData = tiffData[6:]
+		}
+	case TIFF:
+		tiffData = b
+	}
+	o := tiffOrientation(tiffData)
+	if o < 1 || o > 8 {
+		return 1
+	}
+	return o
+}
+
+// jpegExif returns the TIFF structure inside the first APP1 segment that
+// carries an "Exif\0\0" header, scanning only the segments before the scan.
+func jpegExif(b []byte) []byte {
+	i := 2
+	for i+4 <= len(b) {
+		if b[i] != 0xFF {
+			return nil
+		}
+		m := b[i+1]
+		if m == 0xFF { // fill byte
+			i++
+			continue
+		}
+		if m == 0xD8 || (m >= 0xD0 && m <= 0xD7) || m == 0x01 {
+			i += 2
+			continue
+		}
+		if m == 0xDA || m == 0xD9 {
+			return nil
+		}
+		n := int(binary.BigEndian.Uint16(b[i+2:]))
+		if n < 2 || i+2+n > len(b) {
+			return nil
+		}
+		p := b[i+4 : i+2+n]
+		if m == 0xE1 && len(p) >= 6 && string(p[:6]) == "Exif\x00\x00" {
+			return p[6:]
+		}
+		i += 2 + n
+	}
+	return nil
+}
+
+func pngChunk(b []byte, name string) []byte {
+	i := 8
+	for i+12 <= len(b) {
+		n := int(binary.BigEndian.Uint32(b[i:]))
+		if n < 0 || n > len(b)-i-12 {
+			return nil
+		}
+		typ := string(b[i+4 : i+8])
+		if typ == name {
+			return b[i+8 : i+8+n]
+		}
+		if typ == "IEND" {
+			return nil
+		}
+		i += 12 + n
+	}
+	return nil
+}
+
+func riffChunk(b []byte, name string) []byte {
+	i := 12
+	for i+8 <= len(b) {
+		n := int(binary.LittleEndian.Uint32(b[i+4:]))
+		if n < 0 || n > len(b)-i-8 {
+			return nil
+		}
+		if string(b[i:i+4]) == name {
+			return b[i+8 : i+8+n]
+		}
+		i += 8 + n + n&1
+	}
+	return nil
+}
+
+// tiffOrientation reads tag 0x0112 from IFD0 of a TIFF structure; 0 if absent.
+func tiffOrientation(t []byte) int {
+	if len(t) < 8 {
+		return 0
+	}
+	var bo binary.ByteOrder
+	switch string(t[:2]) {
+	case "II":
+		bo = binary.LittleEndian
+	case "MM":
+		bo = binary.BigEndian
+	default:
+		return 0
+	}
+	off := int(bo.Uint32(t[4:]))
+	if off < 8 || off > len(t)-2 {
+		return 0
+	}
+	n := int(bo.Uint16(t[off:]))
+	for k := 0; k < n; k++ {
+		e := off + 2 + 12*k
+		if e+12 > len(t) {
+			return 0
+		}
+		if bo.Uint16(t[e:]) == 0x0112 && bo.Uint16(t[e+2:]) == 3 {
+			return int(bo.Uint16(t[e+8:]))
+		}
+	}
+	return 0
+}
+
+// Orient returns img transformed as a viewer shows it for EXIF orientation o
+// (1..8). Orientation 1 (or an invalid value) returns img unchanged; any other
+// returns a new *image.NRGBA. 2, 4, 5 and 7 mirror.
+func Orient(img image.Image, o int) image.Image {
+	if o < 2 || o > 8 {
+		return img
+	}
+	src := toNRGBA(img)
+	b := src.Bounds()
+	w, h := b.Dx(), b.Dy()
+	dw, dh := w, h
+	if o >= 5 {
+		dw, dh = h, w
+	}
+	dst := image.NewNRGBA(image.Rect(0, 0, dw, dh))
+	for y := 0; y < h; y++ {
+		row := src.Pix[y*src.Stride : y*src.Stride+4*w]
+		for x := 0; x < w; x++ {
+			var dx, dy int
+			switch o {
+			case 2: // mirror horizontal
+				dx, dy = w-1-x, y
+			case 3: // rotate 180
+				dx, dy = w-1-x, h-1-y
+			case 4: // mirror vertical
+				dx, dy = x, h-1-y
+			case 5: // transpose
+				dx, dy = y, x
+			case 6: // rotate 90 clockwise
+				dx, dy = h-1-y, x
+			case 7: // transverse
+				dx, dy = h-1-y, w-1-x
+			case 8: // rotate 90 counter-clockwise
+				dx, dy = y, w-1-x
+			}
+			copy(dst.Pix[dy*dst.Stride+4*dx:dy*dst.Stride+4*dx+4], row[4*x:4*x+4])
+		}
+	}
+	return dst
+}
+
+// OrientPoint maps a point of the displayed (oriented) image back to stored
+// pixel coordinates, for an image stored w×h with orientation o.
+// It is the inverse of the mapping Orient applies.
+func OrientPoint(x, y, w, h, o int) (int, int) {
+	switch o {
+	case 2:
+		return w - 1 - x, y
+	case 3:
+		return w - 1 - x, h - 1 - y
+	case 4:
+		return x, h - 1 - y
+	case 5:
+		return y, x
+	case 6:
+		return y, h - 1 - x
+	case 7:
+		return w - 1 - y, h - 1 - x
+	case 8:
+		return w - 1 - y, x
+	}
+	return x, y
+}
+
+// toNRGBA returns img as an *image.NRGBA with its origin at (0, 0), converting
+// only when needed. Straight (non-premultiplied) colours are kept.
+func toNRGBA(img image.Image) *image.NRGBA {
+	if n, ok := img.(*image.NRGBA); ok && n.Rect.Min == (image.Point{}) {
+		return n
+	}
+	b := img.Bounds()
+	dst := image.NewNRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(dst, dst.Bounds(), img, b.Min, draw.Src)
+	return dst
+}
+
+// ToNRGBA returns img as a straight-alpha *image.NRGBA with origin (0, 0),
+// copying only when img is not one already.
+func ToNRGBA(img image.Image) *image.NRGBA { return toNRGBA(img) }
