@@ -1,0 +1,77 @@
+package outfile
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestWriteCreatesCompleteFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "sub", "a.jpg")
+	if err := Write(p, []byte("hello"), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(p)
+	if err != nil || string(got) != "hello" {
+		t.Fatalf("read back %q, %v", got, err)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(p))
+	if len(entries) != 1 {
+		t.Fatalf("folder holds %d entries, want only the output", len(entries))
+	}
+}
+
+func TestWriteNeverClobbers(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "a.jpg")
+	os.WriteFile(p, []byte("original"), 0o644)
+	if err := Write(p, []byte("new"), Options{}); !errors.Is(err, ErrExists) {
+		t.Fatalf("err = %v, want ErrExists", err)
+	}
+	if got, _ := os.ReadFile(p); string(got) != "original" {
+		t.Fatalf("existing file changed to %q", got)
+	}
+	if err := Write(p, []byte("new"), Options{Replace: true, Input: p}); !errors.Is(err, ErrSameAsInput) {
+		t.Fatalf("writing over the input: err = %v, want ErrSameAsInput", err)
+	}
+	if err := Write(p, []byte("new"), Options{Replace: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(p); string(got) != "new" {
+		t.Fatalf("replace gave %q", got)
+	}
+}
+
+func TestPortableFallbackAndSweep(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "b.png")
+	if err := writePortable(dir, p, []byte("x"), false); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, tempPrefix+"123"), []byte("partial"), 0o600)
+	if n := SweepTemp(dir); n != 1 {
+		t.Fatalf("swept %d, want 1", n)
+	}
+	if _, err := os.Stat(p); err != nil {
+		t.Fatal("sweep removed a real output")
+	}
+}
+
+func TestNames(t *testing.T) {
+	n := NeutralName(".jpg")
+	if !strings.HasPrefix(n, "photo-") || !strings.HasSuffix(n, ".jpg") || len(n) != len("photo-12345678.jpg") {
+		t.Fatalf("NeutralName = %q", n)
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "x.jpg")
+	if Available(p) != p {
+		t.Fatal("free name changed")
+	}
+	os.WriteFile(p, nil, 0o644)
+	if got := Available(p); got != filepath.Join(dir, "x (2).jpg") {
+		t.Fatalf("Available = %q", got)
+	}
+}
