@@ -1,4 +1,4 @@
-module veil
+module codeberg.org/veil/veil
 
 go 1.26.0
 

@@ -7,8 +7,11 @@ package main
 import (
 	"os"
 
-	"veil/app"
-	"veil/cli"
+	// Initialises before Fyne (its path sorts first) to fix the locale Fyne reads.
+	_ "codeberg.org/veil/veil/internal/envfix"
+
+	"codeberg.org/veil/veil/app"
+	"codeberg.org/veil/veil/cli"
 )
 
 func main() {

@@ -3,7 +3,7 @@ package metadata
 import (
 	"errors"
 
-	"veil/photo"
+	"codeberg.org/veil/veil/photo"
 )
 
 // Category groups findings by what they reveal about a person.
