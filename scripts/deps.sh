@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # deps.sh GROUP... - install the Debian packages Veil needs, only those missing.
-# Groups: build (cgo GUI binary), test (headless tests, leak checker, libjpeg-turbo),
+# Groups: build (cgo GUI binary), test (all tests: build + leak checker, strace, Xvfb),
 #         smoke (real window under Xvfb, screenshots, input).
 # Idempotent; works as root or through sudo; waits for another apt to finish.
 set -euo pipefail
@@ -13,7 +13,7 @@ want=()
 for group in "$@"; do
   case "$group" in
     build) want+=($pkgs_build) ;;
-    test) want+=($pkgs_test) ;;
+    test) want+=($pkgs_build $pkgs_test $pkgs_smoke) ;; # the e2e GUI test builds and drives the real app
     smoke) want+=($pkgs_build $pkgs_smoke) ;;
     *) echo "deps.sh: unknown group '$group' (build, test, smoke)" >&2; exit 2 ;;
   esac
