@@ -6,6 +6,7 @@ require (
 	fyne.io/fyne/v2 v2.7.1
 	github.com/gen2brain/heic v0.7.1
 	golang.org/x/image v0.47.0
+	google.golang.org/protobuf v1.36.10
 )
 
 require (

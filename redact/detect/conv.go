@@ -1,0 +1,249 @@
+package detect
+
+import "fmt"
+
+// conv is an ONNX Conv (NCHW, batch 1) in one of three forms: pointwise (1x1,
+// stride 1, no padding: a plain matrix multiply), depthwise (one input channel
+// per group: a direct stencil), or general (im2col into a scratch matrix, then
+// the same matrix multiply per group).
+type conv struct {
+	cin, h, w      int
+	cout, kh, kw   int
+	sh, sw         int
+	pt, pl, pb, pr int
+	dh, dw         int
+	group          int
+	oh, ow         int
+	weight, bias   []float32
+	relu           bool
+	col            []float32 // im2col scratch (general form only)
+}
+
+func newConv(n node, x, wt *value, bias []float32, relu bool) (*conv, error) {
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("Conv node %q: %s", n.name, fmt.Sprintf(format, a...))
+	}
+	if len(x.shape) != 4 || x.shape[0] != 1 || x.buf < 0 {
+		return nil, bad("input shape %v: want a 1xCxHxW tensor", x.shape)
+	}
+	if len(wt.shape) != 4 || wt.konst == nil || len(wt.konst) != wt.size() {
+		return nil, bad("weights must be a constant 4-D tensor")
+	}
+	c := &conv{cin: x.shape[1], h: x.shape[2], w: x.shape[3], cout: wt.shape[0], kh: wt.shape[2], kw: wt.shape[3], weight: wt.konst, relu: relu}
+	c.group = 1
+	if g, ok := n.attrs["group"]; ok {
+		if g.i < 1 || g.i > int64(c.cin) {
+			return nil, bad("bad group %d", g.i)
+		}
+		c.group = int(g.i)
+	}
+	if c.cin%c.group != 0 || c.cout%c.group != 0 || wt.shape[1] != c.cin/c.group {
+		return nil, bad("weights %v do not fit %d input channels in %d groups", wt.shape, c.cin, c.group)
+	}
+	if bias != nil && len(bias) != c.cout {
+		return nil, bad("bias has %d values for %d channels", len(bias), c.cout)
+	}
+	if bias == nil {
+		bias = make([]float32, c.cout)
+	}
+	c.bias = bias
+	c.sh, c.sw, c.dh, c.dw = 1, 1, 1, 1
+	if s := n.attrs["strides"].ints; len(s) == 2 {
+		c.sh, c.sw = int(s[0]), int(s[1])
+	} else if len(s) != 0 {
+		return nil, bad("strides %v", s)
+	}
+	if d := n.attrs["dilations"].ints; len(d) == 2 {
+		c.dh, c.dw = int(d[0]), int(d[1])
+	} else if len(d) != 0 {
+		return nil, bad("dilations %v", d)
+	}
+	if p := n.attrs["pads"].ints; len(p) == 4 {
+		c.pt, c.pl, c.pb, c.pr = int(p[0]), int(p[1]), int(p[2]), int(p[3])
+	} else if len(p) != 0 {
+		return nil, bad("pads %v", p)
+	}
+	if a := n.attrs["auto_pad"].s; a != "" && a != "NOTSET" {
+		return nil, bad("auto_pad %q is not supported", a)
+	}
+	for _, v := range []int{c.sh, c.sw, c.dh, c.dw, c.kh, c.kw} {
+		if v < 1 || v > 64 {
+			return nil, bad("kernel, stride or dilation %d out of range", v)
+		}
+	}
+	for _, v := range []int{c.pt, c.pl, c.pb, c.pr} {
+		if v < 0 || v > 64 {
+			return nil, bad("padding %d out of range", v)
+		}
+	}
+	ekh, ekw := (c.kh-1)*c.dh+1, (c.kw-1)*c.dw+1
+	if c.h+c.pt+c.pb < ekh || c.w+c.pl+c.pr < ekw {
+		return nil, bad("input %dx%d smaller than the kernel", c.w, c.h)
+	}
+	c.oh = (c.h+c.pt+c.pb-ekh)/c.sh + 1
+	c.ow = (c.w+c.pl+c.pr-ekw)/c.sw + 1
+	if c.kind() == convGeneral {
+		k := c.cin * c.kh * c.kw
+		if k*c.oh*c.ow > maxPlanFloats {
+			return nil, bad("too large")
+		}
+		c.col = make([]float32, k*c.oh*c.ow)
+	}
+	return c, nil
+}
+
+func (c *conv) outShape() []int { return []int{1, c.cout, c.oh, c.ow} }
+
+const (
+	convPointwise = iota
+	convDepthwise
+	convGeneral
+)
+
+func (c *conv) kind() int {
+	switch {
+	case c.kh == 1 && c.kw == 1 && c.sh == 1 && c.sw == 1 && c.pt+c.pl+c.pb+c.pr == 0 && c.group == 1:
+		return convPointwise
+	case c.group == c.cin && c.cout == c.cin:
+		return convDepthwise
+	}
+	return convGeneral
+}
+
+// steps returns the work to compute o from x.
+func (c *conv) steps(name string, x, o []float32) []step {
+	p := c.oh * c.ow
+	switch c.kind() {
+	case convPointwise:
+		return []step{{name: name, units: p, cost: c.cout * c.cin, run: func(lo, hi int) {
+			gemm(c.cout, c.cin, c.weight, x, p, o, p, c.bias, c.relu, lo, hi)
+		}}}
+	case convDepthwise:
+		return []step{{name: name, units: c.cout * c.oh, cost: c.ow * c.kh * c.kw, run: func(lo, hi int) {
+			c.depthwise(x, o, lo, hi)
+		}}}
+	}
+	cg, og := c.cin/c.group, c.cout/c.group
+	k := cg * c.kh * c.kw
+	steps := []step{{name: name + "/im2col", units: c.cin * c.kh * c.kw, cost: p, run: func(lo, hi int) {
+		c.im2col(x, lo, hi)
+	}}}
+	for g := range c.group {
+		wg := c.weight[g*og*k : (g+1)*og*k]
+		// The im2col rows of group g's input channels are rows [g*k, (g+1)*k).
+		col := c.col[g*k*p : (g+1)*k*p]
+		og0 := g * og
+		steps = append(steps, step{name: name, units: p, cost: og * k, run: func(lo, hi int) {
+			gemm(og, k, wg, col, p, o[og0*p:], p, c.bias[og0:], c.relu, lo, hi)
+		}})
+	}
+	return steps
+}
+
+// im2col fills rows [lo, hi) of the column matrix: row r = (ci, ky, kx) holds
+// the input pixel each output pixel sees through that tap (0 in the padding).
+func (c *conv) im2col(x []float32, lo, hi int) {
+	p := c.oh * c.ow
+	for r := lo; r < hi; r++ {
+		ci, t := r/(c.kh*c.kw), r%(c.kh*c.kw)
+		ky, kx := t/c.kw, t%c.kw
+		dst := c.col[r*p : (r+1)*p]
+		src := x[ci*c.h*c.w : (ci+1)*c.h*c.w]
+		for oy := range c.oh {
+			iy := oy*c.sh - c.pt + ky*c.dh
+			row := dst[oy*c.ow : (oy+1)*c.ow]
+			if iy < 0 || iy >= c.h {
+				clear(row)
+				continue
+			}
+			in := src[iy*c.w : (iy+1)*c.w]
+			ix := -c.pl + kx*c.dw
+			for ox := range row {
+				if ix >= 0 && ix < c.w {
+					row[ox] = in[ix]
+				} else {
+					row[ox] = 0
+				}
+				ix += c.sw
+			}
+		}
+	}
+}
+
+// depthwise computes output rows [lo, hi) (unit = channel*oh + row).
+func (c *conv) depthwise(x, o []float32, lo, hi int) {
+	for u := lo; u < hi; u++ {
+		ch, oy := u/c.oh, u%c.oh
+		wk := c.weight[ch*c.kh*c.kw : (ch+1)*c.kh*c.kw]
+		src := x[ch*c.h*c.w : (ch+1)*c.h*c.w]
+		dst := o[u*c.ow : (u+1)*c.ow]
+		b := c.bias[ch]
+		if c.kh == 3 && c.kw == 3 && c.sh == 1 && c.sw == 1 && c.dh == 1 && c.dw == 1 && c.pt == 1 && c.pl == 1 && c.ow == c.w && c.ow >= 2 {
+			dw3x3Row(src, c.h, c.w, oy, wk, b, dst)
+		} else {
+			c.dwGeneric(src, wk, b, oy, dst)
+		}
+		if c.relu {
+			for j, v := range dst {
+				dst[j] = max(v, 0)
+			}
+		}
+	}
+}
+
+func (c *conv) dwGeneric(src, wk []float32, b float32, oy int, dst []float32) {
+	for ox := range dst {
+		s := b
+		for ky := range c.kh {
+			iy := oy*c.sh - c.pt + ky*c.dh
+			if iy < 0 || iy >= c.h {
+				continue
+			}
+			for kx := range c.kw {
+				ix := ox*c.sw - c.pl + kx*c.dw
+				if ix < 0 || ix >= c.w {
+					continue
+				}
+				s += wk[ky*c.kw+kx] * src[iy*c.w+ix]
+			}
+		}
+		dst[ox] = s
+	}
+}
+
+// dw3x3Row computes one output row of a 3x3, stride 1, pad 1 depthwise conv
+// with a sliding window, so each input value is loaded once per row. The sum
+// order (row by row, left to right) matches the generic path.
+func dw3x3Row(src []float32, h, w, y int, k []float32, b float32, dst []float32) {
+	var r0, r1, r2 []float32
+	r1 = src[y*w : (y+1)*w]
+	k0, k1, k2, k3, k4, k5, k6, k7, k8 := k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], k[8]
+	if y > 0 {
+		r0 = src[(y-1)*w : y*w]
+	} else {
+		// Top edge: the zero padding row contributes nothing.
+		k0, k1, k2 = 0, 0, 0
+	}
+	if y+1 < h {
+		r2 = src[(y+1)*w : (y+2)*w]
+	} else {
+		k6, k7, k8 = 0, 0, 0
+	}
+	if r0 == nil {
+		r0 = r1
+	}
+	if r2 == nil {
+		r2 = r1
+	}
+	r0, r1, r2, dst = r0[:w], r1[:w], r2[:w], dst[:w]
+	// Columns x-1, x, x+1 of the three rows.
+	var a0, a1, a2 float32 // x-1 (zero padding at the left edge)
+	b0, b1, b2 := r0[0], r1[0], r2[0]
+	for x := 0; x < w-1; x++ {
+		c0, c1, c2 := r0[x+1], r1[x+1], r2[x+1]
+		dst[x] = b + k0*a0 + k1*b0 + k2*c0 + k3*a1 + k4*b1 + k5*c1 + k6*a2 + k7*b2 + k8*c2
+		a0, a1, a2 = b0, b1, b2
+		b0, b1, b2 = c0, c1, c2
+	}
+	dst[w-1] = b + k0*a0 + k1*b0 + k3*a1 + k4*b1 + k6*a2 + k7*b2
+}

@@ -1,0 +1,96 @@
+package detect
+
+import (
+	"sync"
+)
+
+// minSplit is the work (multiply-adds) below which a layer runs on one
+// goroutine: starting goroutines costs more than it saves on tiny layers.
+const minSplit = 200_000
+
+// run executes the plan, splitting each large layer across threads goroutines.
+func (p *plan) run(threads int) {
+	var wg sync.WaitGroup
+	for _, s := range p.steps {
+		if threads <= 1 || s.units < 2 || s.units*s.cost < minSplit {
+			s.run(0, s.units)
+			continue
+		}
+		n := min(threads, s.units)
+		// Pixel ranges of a matrix multiply should stay multiples of the strip
+		// width so that only the last chunk has a ragged edge.
+		chunk := (s.units + n - 1) / n
+		chunk = (chunk + gemmNR - 1) / gemmNR * gemmNR
+		for lo := chunk; lo < s.units; lo += chunk {
+			wg.Add(1)
+			go func(lo, hi int) {
+				defer wg.Done()
+				s.run(lo, hi)
+			}(lo, min(lo+chunk, s.units))
+		}
+		s.run(0, min(chunk, s.units))
+		wg.Wait()
+	}
+}
+
+// network is a loaded model with a cache of compiled plans per input size.
+// It is safe for concurrent use: each running pass takes a plan of its own.
+type network struct {
+	m     *model
+	mu    sync.Mutex
+	plans map[[2]int][]*plan
+	count int
+}
+
+// maxCachedPlans bounds the idle plans kept for reuse (each holds its buffers).
+const maxCachedPlans = 6
+
+func newNetwork(b []byte) (*network, error) {
+	m, err := parseModel(b)
+	if err != nil {
+		return nil, err
+	}
+	// Compile once at a small size, so a model the interpreter cannot run is
+	// refused at load rather than on the first photo.
+	p, err := compile(m, 64, 64)
+	if err != nil {
+		return nil, err
+	}
+	n := &network{m: m, plans: map[[2]int][]*plan{}}
+	n.put(p)
+	return n, nil
+}
+
+// get returns an idle plan for an h×w input, compiling one if needed.
+func (n *network) get(h, w int) (*plan, error) {
+	n.mu.Lock()
+	key := [2]int{h, w}
+	if ps := n.plans[key]; len(ps) > 0 {
+		p := ps[len(ps)-1]
+		n.plans[key] = ps[:len(ps)-1]
+		n.count--
+		n.mu.Unlock()
+		return p, nil
+	}
+	n.mu.Unlock()
+	return compile(n.m, h, w)
+}
+
+// put returns a plan for reuse, dropping the oldest sizes when the cache is full.
+func (n *network) put(p *plan) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for n.count >= maxCachedPlans {
+		for k, ps := range n.plans {
+			if len(ps) > 0 {
+				n.plans[k] = ps[1:]
+				n.count--
+				break
+			}
+			delete(n.plans, k)
+		}
+	}
+	key := [2]int{p.h, p.w}
+	n.plans[key] = append(n.plans[key], p)
+	n.count++
+}
