@@ -1,0 +1,206 @@
+package metadata
+
+import (
+	"fmt"
+
+	"codeberg.org/veil/veil/photo"
+)
+
+// trailerName is the Block name of the bytes after the end of an image.
+const trailerName = "after end of image"
+
+// Blocks walks the container structure of the image in b and returns its
+// format and every structural block in file order. It never decodes pixels,
+// checks every length against the data before slicing, and allocates only in
+// proportion to what the file really holds. On a structural error it returns
+// the blocks read up to the problem together with the error, so a report can
+// still show them.
+//
+// Block names, per format (Kind in brackets):
+//
+// JPEG [segment]: "SOI", "EOI", "SOF0".."SOF15", "DHT", "DAC", "DQT", "DRI",
+// "DNL", "COM", "RST0".."RST7" (outside a scan), "JPG0".."JPG13",
+// "stray bytes" (bytes between segments that belong to none), "SOS"; APPn
+// segments by identifier: "APP0 JFIF", "APP0 JFXX", "APP1 Exif",
+// "APP1 XMP", "APP1 XMP extended", "APP2 ICC_PROFILE", "APP2 MPF",
+// "APP11 JUMBF", "APP13 Photoshop", "APP14 Adobe", otherwise "APPn <id>" with
+// the printable identifier at the start of the payload ("APP12 Ducky",
+// "APP3 Meta") or plain "APPn". Data is the payload after the length field,
+// identifier included. Every scan of a progressive JPEG is walked, and
+// segments between and after scans are reported like any other. For "SOS",
+// Data is the scan header and the entropy-coded data that follows it.
+// [trailer]: "after end of image" for all bytes after EOI, and, inside it,
+// "MPF image 2", "MPF image 3", ... for each secondary image the MPF index
+// locates (these overlap the "after end of image" block).
+//
+// PNG [chunk]: the chunk type ("IHDR", "tEXt", "eXIf", "iCCP", ...), Data is
+// the chunk data (no length, type or CRC). Chunks after IDAT are reported.
+// [trailer] "after end of image" after IEND.
+//
+// WebP [chunk]: the FourCC as stored ("VP8X", "VP8 ", "VP8L", "ALPH", "ICCP",
+// "ANIM", "ANMF", "EXIF", "XMP ", ...); the frame chunks inside an ANMF
+// follow it as "ANMF/VP8 ", "ANMF/ALPH", ... [trailer] "after end of image"
+// for bytes past the RIFF length.
+//
+// GIF: [header] "header" (signature, screen descriptor, global colour
+// table); [extension] "comment", "plain text", "graphic control",
+// "application <11-byte identifier>" ("application NETSCAPE2.0",
+// "application XMP DataXMP", "application ICCRGBG1"), "extension 0xNN";
+// Data is the sub-block stream after the label (use JoinSubBlocks);
+// [image] "image"; [trailer] "after end of image" after the ';'.
+//
+// TIFF [tag]: one block per non-structural tag of each IFD. Text and
+// identity tags are named "<IFD> <tag>" ("IFD0 Artist", "IFD0 Make",
+// "IFD1 Software", "SubIFD Model"); pointer and blob tags by name alone:
+// "ExifIFD", "GPS IFD", "Interop IFD", "SubIFD", "XMP", "IPTC", "Photoshop",
+// "ICC", "GeoTIFF" (GeoKeyDirectory, tiepoints, pixel scale, transformation,
+// GDAL metadata); anything else "<IFD> tag 0xNNNN". Data is the tag's value
+// bytes (for pointer tags, the offsets); Offset is where the value is stored.
+//
+// HEIF/AVIF: [box] every box, depth-first in file order, by type ("ftyp",
+// "meta", "iinf", "infe", "iloc", "iref", "ipco", "irot", "imir", "auxC",
+// "mdat", "udta", "uuid", ...); Data is the payload after the box header.
+// [item] every item of the meta box: "Exif item", "mime item <content
+// type>" ("mime item application/rdf+xml" is XMP), "uri item <uri>",
+// "thumbnail item", "auxiliary item <urn>" (depth maps, mattes, gain maps),
+// "primary item <type>", "grid", "tile item <type>", "image item <type>";
+// Data is the item's data when it is stored in the file (nil otherwise),
+// Offset its first extent.
+func Blocks(b []byte) (photo.Format, []Block, error) {
+	f := photo.Sniff(b)
+	var out []Block
+	var err error
+	switch f {
+	case photo.JPEG:
+		out, err = jpegBlocks(b)
+	case photo.PNG:
+		out, err = pngBlocks(b)
+	case photo.WebP:
+		out, err = webpBlocks(b)
+	case photo.GIF:
+		out, err = gifBlocks(b)
+	case photo.TIFF:
+		out, err = tiffBlocks(b)
+	case photo.HEIF:
+		out, err = heifBlocks(b)
+	default:
+		if len(b) == 0 {
+			return f, nil, photo.ErrEmpty
+		}
+		return f, nil, photo.ErrUnsupported
+	}
+	return f, out, err
+}
+
+func trailer(b []byte, end int) []Block {
+	if end >= len(b) {
+		return nil
+	}
+	return []Block{{Kind: "trailer", Name: trailerName, Offset: end, Data: b[end:]}}
+}
+
+func jpegBlocks(b []byte) ([]Block, error) {
+	segs, end, err := walkJPEG(b)
+	out := make([]Block, 0, len(segs)+2)
+	for _, s := range segs {
+		data := s.payload
+		if s.marker == mSOS {
+			data = b[s.end-len(s.scan)-len(s.payload) : s.end]
+		}
+		out = append(out, Block{Kind: "segment", Name: segName(s), Offset: s.start, Data: data})
+	}
+	if err != nil {
+		return out, err
+	}
+	out = append(out, trailer(b, end)...)
+	for k, im := range mpfImages(b, segs) {
+		if im[0] >= end {
+			out = append(out, Block{Kind: "trailer", Name: fmt.Sprintf("MPF image %d", k+2), Offset: im[0], Data: b[im[0]:im[1]]})
+		}
+	}
+	return out, nil
+}
+
+func pngBlocks(b []byte) ([]Block, error) {
+	chunks, end, err := walkPNG(b)
+	out := make([]Block, 0, len(chunks)+1)
+	for _, c := range chunks {
+		out = append(out, Block{Kind: "chunk", Name: printable(c.typ), Offset: c.start, Data: c.data})
+	}
+	if err != nil {
+		return out, err
+	}
+	return append(out, trailer(b, end)...), nil
+}
+
+func webpBlocks(b []byte) ([]Block, error) {
+	chunks, end, err := walkWebP(b)
+	var out []Block
+	for _, c := range chunks {
+		out = append(out, Block{Kind: "chunk", Name: printable(c.fourcc), Offset: c.start, Data: c.data})
+		if c.fourcc == "ANMF" {
+			sub, serr := anmfFrame(b, c)
+			for _, s := range sub {
+				out = append(out, Block{Kind: "chunk", Name: "ANMF/" + printable(s.fourcc), Offset: s.start, Data: s.data})
+			}
+			if serr != nil && err == nil {
+				err = serr
+			}
+		}
+	}
+	if err != nil {
+		return out, err
+	}
+	return append(out, trailer(b, end)...), nil
+}
+
+func gifBlocks(b []byte) ([]Block, error) {
+	blocks, end, err := walkGIF(b)
+	var out []Block
+	for _, g := range blocks {
+		switch g.kind {
+		case 0:
+			out = append(out, Block{Kind: "header", Name: "header", Offset: 0, Data: g.data})
+		case 0x21:
+			out = append(out, Block{Kind: "extension", Name: gifExtName(g), Offset: g.start, Data: g.data})
+		case 0x2C:
+			out = append(out, Block{Kind: "image", Name: "image", Offset: g.start, Data: g.data})
+		}
+	}
+	if err != nil {
+		return out, err
+	}
+	return append(out, trailer(b, end)...), nil
+}
+
+func heifBlocks(b []byte) ([]Block, error) {
+	f, err := walkHEIF(b)
+	if f == nil {
+		return nil, err
+	}
+	out := f.boxes
+	var budget = len(b) // bytes we may copy to join multi-extent items
+	for _, it := range f.items {
+		blk := Block{Kind: "item", Name: f.itemName(it), Offset: it.offset}
+		switch {
+		case len(it.extents) == 1:
+			blk.Offset = it.extents[0][0]
+			blk.Data = b[it.extents[0][0]:it.extents[0][1]]
+		case len(it.extents) > 1:
+			blk.Offset = it.extents[0][0]
+			n := 0
+			for _, e := range it.extents {
+				n += e[1] - e[0]
+			}
+			if n <= budget {
+				budget -= n
+				blk.Data = make([]byte, 0, n)
+				for _, e := range it.extents {
+					blk.Data = append(blk.Data, b[e[0]:e[1]]...)
+				}
+			}
+		}
+		out = append(out, blk)
+	}
+	return out, err
+}

@@ -1,0 +1,241 @@
+package metadata
+
+import (
+	"bytes"
+	"encoding/binary"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"testing"
+)
+
+// Builders of tiny test files. Every test file is made here, in code, so the
+// core tests never depend on ../shared.
+
+// testImage is a small image whose pixels all differ, so any pixel change shows.
+func testImage(w, h int) *image.NRGBA {
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.SetNRGBA(x, y, color.NRGBA{uint8(x * 255 / max(w-1, 1)), uint8(y * 255 / max(h-1, 1)), uint8((x ^ y) * 7), 255})
+		}
+	}
+	return img
+}
+
+func encodeJPEG(t testing.TB, w, h int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, testImage(w, h), &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func encodePNG(t testing.TB, w, h int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, testImage(w, h)); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func encodeGIF(t testing.TB, w, h int) []byte {
+	t.Helper()
+	pal := image.NewPaletted(image.Rect(0, 0, w, h), color.Palette{color.Black, color.White, color.NRGBA{255, 0, 0, 255}, color.NRGBA{0, 0, 255, 255}})
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			pal.SetColorIndex(x, y, uint8((x+2*y)%4))
+		}
+	}
+	var buf bytes.Buffer
+	g := &gif.GIF{Image: []*image.Paletted{pal, pal}, Delay: []int{10, 10}, LoopCount: 0}
+	if err := gif.EncodeAll(&buf, g); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// seg returns a JPEG marker segment with the given payload.
+func seg(marker byte, payload ...[]byte) []byte {
+	p := bytes.Join(payload, nil)
+	n := len(p) + 2
+	return append([]byte{0xFF, marker, byte(n >> 8), byte(n)}, p...)
+}
+
+// insertAfterSOI puts segments right after the SOI marker of a JPEG.
+func insertAfterSOI(j []byte, segs ...[]byte) []byte {
+	out := append([]byte{}, j[:2]...)
+	for _, s := range segs {
+		out = append(out, s...)
+	}
+	return append(out, j[2:]...)
+}
+
+// insertBeforeEOI puts segments just before the final EOI (after the scan).
+func insertBeforeEOI(j []byte, segs ...[]byte) []byte {
+	out := append([]byte{}, j[:len(j)-2]...)
+	for _, s := range segs {
+		out = append(out, s...)
+	}
+	return append(out, 0xFF, 0xD9)
+}
+
+// ifdEntry is one tag for tiffBytes.
+type ifdEntry struct {
+	tag, typ uint16
+	count    uint32
+	val      []byte // raw value bytes, big-endian
+}
+
+func asciiEntry(tag uint16, s string) ifdEntry {
+	return ifdEntry{tag, 2, uint32(len(s) + 1), append([]byte(s), 0)}
+}
+
+func shortEntry(tag, v uint16) ifdEntry {
+	return ifdEntry{tag, 3, 1, []byte{byte(v >> 8), byte(v)}}
+}
+
+// tiffBytes builds a big-endian TIFF structure with IFD0 and optional
+// ExifIFD and GPS IFD (pointer tags are added automatically).
+func tiffBytes(ifd0, exif, gps []ifdEntry) []byte {
+	type ifd struct {
+		entries []ifdEntry
+		ptr     uint16
+	}
+	subs := []ifd{{exif, tagExifIFD}, {gps, tagGPSIFD}}
+	// Layout: header, IFD0, then each sub-IFD, each followed by its out-of-line values.
+	var buf bytes.Buffer
+	buf.Write([]byte{'M', 'M', 0, 42, 0, 0, 0, 8})
+	size := func(es []ifdEntry) int {
+		n := 2 + 12*len(es) + 4
+		for _, e := range es {
+			if len(e.val) > 4 {
+				n += len(e.val) + len(e.val)&1
+			}
+		}
+		return n
+	}
+	all := append([]ifdEntry{}, ifd0...)
+	for _, s := range subs {
+		if len(s.entries) > 0 {
+			all = append(all, ifdEntry{s.ptr, 4, 1, make([]byte, 4)})
+		}
+	}
+	offs := 8 + size(all)
+	for i, e := range all {
+		for _, s := range subs {
+			if e.tag == s.ptr && len(s.entries) > 0 {
+				binary.BigEndian.PutUint32(all[i].val, uint32(offs))
+				offs += size(s.entries)
+			}
+		}
+	}
+	write := func(es []ifdEntry) {
+		start := buf.Len()
+		data := start + 2 + 12*len(es) + 4
+		var extra []byte
+		binary.Write(&buf, binary.BigEndian, uint16(len(es)))
+		for _, e := range es {
+			binary.Write(&buf, binary.BigEndian, e.tag)
+			binary.Write(&buf, binary.BigEndian, e.typ)
+			binary.Write(&buf, binary.BigEndian, e.count)
+			if len(e.val) <= 4 {
+				v := make([]byte, 4)
+				copy(v, e.val)
+				buf.Write(v)
+			} else {
+				binary.Write(&buf, binary.BigEndian, uint32(data+len(extra)))
+				extra = append(extra, e.val...)
+				if len(e.val)&1 == 1 {
+					extra = append(extra, 0)
+				}
+			}
+		}
+		buf.Write([]byte{0, 0, 0, 0})
+		buf.Write(extra)
+	}
+	write(all)
+	for _, s := range subs {
+		if len(s.entries) > 0 {
+			write(s.entries)
+		}
+	}
+	return buf.Bytes()
+}
+
+// pngChunkBytes returns one PNG chunk with a correct CRC.
+func pngChunkBytes(typ string, data []byte) []byte {
+	out := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
+	out = append(out, typ...)
+	out = append(out, data...)
+	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(append([]byte(typ), data...)))
+}
+
+// insertPNG puts chunks after IHDR (before=false: before IEND).
+func insertPNG(p []byte, afterIHDR bool, chunks ...[]byte) []byte {
+	at := len(p) - 12
+	if afterIHDR {
+		at = 8 + 25
+	}
+	out := append([]byte{}, p[:at]...)
+	for _, c := range chunks {
+		out = append(out, c...)
+	}
+	return append(out, p[at:]...)
+}
+
+// riff returns one RIFF chunk (with its pad byte).
+func riff(fourcc string, data []byte) []byte {
+	out := append([]byte(fourcc), binary.LittleEndian.AppendUint32(nil, uint32(len(data)))...)
+	out = append(out, data...)
+	if len(data)&1 == 1 {
+		out = append(out, 0)
+	}
+	return out
+}
+
+// webpFile wraps chunks in a RIFF WEBP header.
+func webpFile(chunks ...[]byte) []byte {
+	body := append([]byte("WEBP"), bytes.Join(chunks, nil)...)
+	return append(append([]byte("RIFF"), binary.LittleEndian.AppendUint32(nil, uint32(len(body)))...), body...)
+}
+
+// vp8x returns a VP8X chunk payload with the given flags and canvas size.
+func vp8x(flags byte, w, h int) []byte {
+	p := []byte{flags, 0, 0, 0}
+	p = append(p, byte(w-1), byte((w-1)>>8), byte((w-1)>>16))
+	return append(p, byte(h-1), byte((h-1)>>8), byte((h-1)>>16))
+}
+
+// gifExt builds a GIF extension block with one data sub-block per part.
+func gifExt(label byte, parts ...[]byte) []byte {
+	out := []byte{0x21, label}
+	for _, p := range parts {
+		for len(p) > 0 {
+			n := min(len(p), 255)
+			out = append(out, byte(n))
+			out = append(out, p[:n]...)
+			p = p[n:]
+		}
+	}
+	return append(out, 0)
+}
+
+// insertGIF puts blocks before the first image descriptor or extension
+// following the header and global colour table.
+func insertGIF(g []byte, blocks ...[]byte) []byte {
+	at := 13
+	if g[10]&0x80 != 0 {
+		at += 3 << (g[10]&7 + 1)
+	}
+	out := append([]byte{}, g[:at]...)
+	for _, b := range blocks {
+		out = append(out, b...)
+	}
+	return append(out, g[at:]...)
+}
