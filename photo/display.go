@@ -1,0 +1,65 @@
+package photo
+
+import (
+	"fmt"
+	"image"
+
+	"golang.org/x/image/draw"
+)
+
+// DecodePreview decodes the image in b for display: the stored pixels
+// (orientation not applied), with the longer side at most maxSide. JPEGs are
+// reduced cheaply inside libjpeg-turbo (DCT scaling by 1/2, 1/4 or 1/8 with
+// the fast IDCT) and then resampled; other formats are decoded fully and
+// resampled with bilinear filtering. Images already small enough are returned
+// as decoded. The pixels are approximate: never hash or redact a preview.
+func DecodePreview(b []byte, maxSide int) (image.Image, Format, error) {
+	if maxSide <= 0 {
+		return nil, Unknown, fmt.Errorf("preview size %d", maxSide)
+	}
+	cfg, f, err := Config(b)
+	if err != nil {
+		return nil, f, err
+	}
+	var img image.Image
+	if f == JPEG {
+		long := max(cfg.Width, cfg.Height)
+		// The largest reduction that still leaves at least maxSide pixels, so
+		// the final resample only shrinks.
+		denom := 1
+		for denom < 8 && long/(denom*2) >= maxSide {
+			denom *= 2
+		}
+		img, err = decodeJPEGScaled(b, denom, true)
+		if err != nil {
+			return nil, f, fmt.Errorf("corrupt %s data: %w", f, err)
+		}
+	} else {
+		img, f, err = Decode(b)
+		if err != nil {
+			return nil, f, err
+		}
+	}
+	return shrink(img, maxSide), f, nil
+}
+
+// shrink resamples img so that its longer side is at most maxSide.
+func shrink(img image.Image, maxSide int) image.Image {
+	r := img.Bounds()
+	w, h := r.Dx(), r.Dy()
+	if w <= maxSide && h <= maxSide {
+		return img
+	}
+	nw, nh := maxSide, max(1, int(int64(h)*int64(maxSide)/int64(w)))
+	if h > w {
+		nw, nh = max(1, int(int64(w)*int64(maxSide)/int64(h))), maxSide
+	}
+	var dst draw.Image
+	if _, ok := img.(*image.Gray); ok {
+		dst = image.NewGray(image.Rect(0, 0, nw, nh))
+	} else {
+		dst = image.NewNRGBA(image.Rect(0, 0, nw, nh))
+	}
+	draw.ApproxBiLinear.Scale(dst, dst.Bounds(), img, r, draw.Src, nil)
+	return dst
+}

@@ -1,0 +1,86 @@
+package photo
+
+import (
+	"errors"
+	"image"
+)
+
+// Sample is a nearest-neighbour reduction of a decoded picture, made the way
+// PDQ's reference makes it, together with what only the whole picture tells.
+type Sample struct {
+	// Image is an *image.NRGBA (opaque) or, for greyscale files, an *image.Gray.
+	Image image.Image
+	// Grey reports that every pixel of the whole picture has R=G=B, which
+	// PDQ's reference needs to pick its luma path; a sample alone cannot tell.
+	Grey bool
+}
+
+// SampleJPEG decodes the JPEG in b once, with the same exact decoder as
+// Decode, and returns one Sample per orientation (1..8; see Orient): the
+// picture as shown with that orientation, reduced to exactly side×side by
+// nearest neighbour when either of its sides exceeds side (output pixel x
+// takes source pixel floor(x*W/side), likewise for y), or whole otherwise.
+// Only the sampled pixels are kept, so a 12 MP photo needs no 48 MB buffer.
+// The result equals sampling Orient(Decode(b)) pixel for pixel.
+func SampleJPEG(b []byte, side int, orientations ...int) ([]Sample, error) {
+	if Sniff(b) != JPEG {
+		return nil, ErrUnsupported
+	}
+	if side <= 0 || len(orientations) == 0 {
+		return nil, errors.New("sample: no size or orientation")
+	}
+	cfg, _, err := Config(b)
+	if err != nil {
+		return nil, err
+	}
+	maps := make([]gatherMap, len(orientations))
+	for i, o := range orientations {
+		maps[i] = nearestMap(cfg.Width, cfg.Height, o, side)
+	}
+	imgs, grey, err := decodeJPEGGather(b, maps)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Sample, len(imgs))
+	for i, img := range imgs {
+		out[i] = Sample{Image: img, Grey: grey}
+	}
+	return out, nil
+}
+
+// gatherMap lists, for each pixel of a w×h output in row order, the stored
+// pixel (sx[i], sy[i]) it copies.
+type gatherMap struct {
+	w, h   int
+	sx, sy []int32
+}
+
+// nearestMap maps the nearest-neighbour reduction of the picture stored
+// w×h, shown with orientation o, to stored pixels.
+func nearestMap(w, h, o, side int) gatherMap {
+	if o < 1 || o > 8 {
+		o = 1
+	}
+	dw, dh := w, h
+	if o >= 5 {
+		dw, dh = h, w
+	}
+	ow, oh := dw, dh
+	if dw > side || dh > side {
+		ow, oh = side, side
+	}
+	xs := make([]int, ow)
+	for x := range xs {
+		xs[x] = int(int64(x) * int64(dw) / int64(ow))
+	}
+	m := gatherMap{w: ow, h: oh, sx: make([]int32, ow*oh), sy: make([]int32, ow*oh)}
+	for y := 0; y < oh; y++ {
+		Y := int(int64(y) * int64(dh) / int64(oh))
+		for x := 0; x < ow; x++ {
+			sx, sy := OrientPoint(xs[x], Y, w, h, o)
+			m.sx[y*ow+x] = int32(sx)
+			m.sy[y*ow+x] = int32(sy)
+		}
+	}
+	return m
+}
