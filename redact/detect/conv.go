@@ -236,6 +236,22 @@ func dw3x3Row(src []float32, h, w, y int, k []float32, b float32, dst []float32)
 		r2 = r1
 	}
 	r0, r1, r2, dst = r0[:w], r1[:w], r2[:w], dst[:w]
+	if useAsm && w >= 10 {
+		// Vector columns [1, 1+8n); the scalar loop below handles both edges
+		// and the ragged right end.
+		n := (w - 2) / 8
+		kk := [9]float32{k0, k1, k2, k3, k4, k5, k6, k7, k8}
+		dw3x3AVX(n, &r0[1], &r1[1], &r2[1], &kk, b, &dst[1])
+		dst[0] = b + k1*r0[0] + k2*r0[1] + k4*r1[0] + k5*r1[1] + k7*r2[0] + k8*r2[1]
+		for x := 1 + 8*n; x < w; x++ {
+			s := b + k0*r0[x-1] + k1*r0[x] + k3*r1[x-1] + k4*r1[x] + k6*r2[x-1] + k7*r2[x]
+			if x+1 < w {
+				s += k2*r0[x+1] + k5*r1[x+1] + k8*r2[x+1]
+			}
+			dst[x] = s
+		}
+		return
+	}
 	// Columns x-1, x, x+1 of the three rows.
 	var a0, a1, a2 float32 // x-1 (zero padding at the left edge)
 	b0, b1, b2 := r0[0], r1[0], r2[0]

@@ -9,6 +9,17 @@ package detect
 // gemmNR contiguous values, and multiplied by gemmMR rows of A at a time with
 // all gemmMR×gemmNR sums held in registers across the whole k loop.
 func gemm(m, k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, relu bool, lo, hi int) {
+	if lo >= hi {
+		return
+	}
+	// The assembly reads through raw pointers, so check every extent here.
+	if k < 1 || len(a) < m*k || len(bias) < m || len(b) < (k-1)*ldb+hi || len(c) < (m-1)*ldc+hi || lo < 0 {
+		panic("detect: gemm operands out of range")
+	}
+	if useAsm {
+		gemmAsm(m, k, a, b, ldb, c, ldc, bias, relu, lo, hi)
+		return
+	}
 	var pack [gemmMaxK * gemmNR]float32
 	if k > gemmMaxK {
 		gemmSlow(m, k, a, b, ldb, c, ldc, bias, relu, lo, hi)
@@ -28,22 +39,36 @@ func gemm(m, k int, a, b []float32, ldb int, c []float32, ldc int, bias []float3
 }
 
 const (
-	gemmNR   = 8
-	gemmMaxK = 512
+	// gemmAlign is the column granularity that parallel chunks keep.
+	gemmAlign = 16
+	gemmNR    = 8
+	gemmMaxK  = 512
 )
+
+// gemmAsm runs the AVX2 kernels over 16-column strips: B is read in place
+// (a strip of k rows stays in L1 while all m rows of A pass over it).
+func gemmAsm(m, k int, a, b []float32, ldb int, c []float32, ldc int, bias []float32, relu bool, lo, hi int) {
+	r := 0
+	if relu {
+		r = 1
+	}
+	j := lo
+	for ; j+16 <= hi; j += 16 {
+		i := 0
+		for ; i+4 <= m; i += 4 {
+			gemm4x16(k, &a[i*k], k, &b[j], ldb, &c[i*ldc+j], ldc, &bias[i], r)
+		}
+		for ; i < m; i++ {
+			gemm1x16(k, &a[i*k], &b[j], ldb, &c[i*ldc+j], bias[i], r)
+		}
+	}
+	if j < hi {
+		gemmSlow(m, k, a, b[j:], ldb, c[j:], ldc, bias, relu, 0, hi-j)
+	}
+}
 
 // kernelStrip computes all m rows of one gemmNR-column strip from packed B.
 func kernelStrip(m, k int, a, bp []float32, c []float32, ldc int, bias []float32, relu bool) {
-	if useAsm {
-		i := 0
-		for ; i+4 <= m; i += 4 {
-			kernel4x8(k, a[i*k:], bp, c[i*ldc:], ldc, bias[i:i+4], relu)
-		}
-		for ; i < m; i++ {
-			kernel1x8(k, a[i*k:(i+1)*k], bp, c[i*ldc:i*ldc+gemmNR], bias[i], relu)
-		}
-		return
-	}
 	for i := 0; i+2 <= m; i += 2 {
 		kernel2x8(k, a[i*k:(i+1)*k], a[(i+1)*k:(i+2)*k], bp, c[i*ldc:i*ldc+gemmNR], c[(i+1)*ldc:(i+1)*ldc+gemmNR], bias[i], bias[i+1], relu)
 	}

@@ -20,7 +20,7 @@ func (p *plan) run(threads int) {
 		// Pixel ranges of a matrix multiply should stay multiples of the strip
 		// width so that only the last chunk has a ragged edge.
 		chunk := (s.units + n - 1) / n
-		chunk = (chunk + gemmNR - 1) / gemmNR * gemmNR
+		chunk = (chunk + gemmAlign - 1) / gemmAlign * gemmAlign
 		for lo := chunk; lo < s.units; lo += chunk {
 			wg.Add(1)
 			go func(lo, hi int) {

@@ -1,0 +1,155 @@
+#include "textflag.h"
+
+// AVX2+FMA micro-kernels; selected at run time by useAsm (kernel_amd64.go).
+
+// func gemm4x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, relu int)
+// C[0:4][0:16] = bias + A[0:4][0:k] · B[0:k][0:16], strides in elements.
+TEXT ·gemm4x16(SB), NOSPLIT, $0-72
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R8
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), R9
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R10
+	MOVQ bias+56(FP), R11
+	MOVQ relu+64(FP), R12
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHLQ $2, R10
+	VBROADCASTSS 0(R11), Y0
+	VMOVAPS Y0, Y1
+	VBROADCASTSS 4(R11), Y2
+	VMOVAPS Y2, Y3
+	VBROADCASTSS 8(R11), Y4
+	VMOVAPS Y4, Y5
+	VBROADCASTSS 12(R11), Y6
+	VMOVAPS Y6, Y7
+	LEAQ (SI)(R8*1), R13
+	LEAQ (R13)(R8*1), R14
+	LEAQ (R14)(R8*1), BX
+	XORQ AX, AX
+	TESTQ CX, CX
+	JZ gdone
+gloop:
+	VMOVUPS (DI), Y8
+	VMOVUPS 32(DI), Y9
+	VBROADCASTSS (SI)(AX*1), Y10
+	VFMADD231PS Y8, Y10, Y0
+	VFMADD231PS Y9, Y10, Y1
+	VBROADCASTSS (R13)(AX*1), Y11
+	VFMADD231PS Y8, Y11, Y2
+	VFMADD231PS Y9, Y11, Y3
+	VBROADCASTSS (R14)(AX*1), Y12
+	VFMADD231PS Y8, Y12, Y4
+	VFMADD231PS Y9, Y12, Y5
+	VBROADCASTSS (BX)(AX*1), Y13
+	VFMADD231PS Y8, Y13, Y6
+	VFMADD231PS Y9, Y13, Y7
+	ADDQ $4, AX
+	ADDQ R9, DI
+	DECQ CX
+	JNZ gloop
+gdone:
+	TESTQ R12, R12
+	JZ gstore
+	VXORPS Y14, Y14, Y14
+	VMAXPS Y14, Y0, Y0
+	VMAXPS Y14, Y1, Y1
+	VMAXPS Y14, Y2, Y2
+	VMAXPS Y14, Y3, Y3
+	VMAXPS Y14, Y4, Y4
+	VMAXPS Y14, Y5, Y5
+	VMAXPS Y14, Y6, Y6
+	VMAXPS Y14, Y7, Y7
+gstore:
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	ADDQ R10, DX
+	VMOVUPS Y2, (DX)
+	VMOVUPS Y3, 32(DX)
+	ADDQ R10, DX
+	VMOVUPS Y4, (DX)
+	VMOVUPS Y5, 32(DX)
+	ADDQ R10, DX
+	VMOVUPS Y6, (DX)
+	VMOVUPS Y7, 32(DX)
+	VZEROUPPER
+	RET
+
+// func gemm1x16(k int, a *float32, b *float32, ldb int, c *float32, bias float32, relu int)
+TEXT ·gemm1x16(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ ldb+24(FP), R9
+	MOVQ c+32(FP), DX
+	VBROADCASTSS bias+40(FP), Y0
+	MOVQ relu+48(FP), R12
+	SHLQ $2, R9
+	VMOVAPS Y0, Y1
+	TESTQ CX, CX
+	JZ g1done
+g1loop:
+	VBROADCASTSS (SI), Y10
+	VFMADD231PS (DI), Y10, Y0
+	VFMADD231PS 32(DI), Y10, Y1
+	ADDQ $4, SI
+	ADDQ R9, DI
+	DECQ CX
+	JNZ g1loop
+g1done:
+	TESTQ R12, R12
+	JZ g1store
+	VXORPS Y14, Y14, Y14
+	VMAXPS Y14, Y0, Y0
+	VMAXPS Y14, Y1, Y1
+g1store:
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VZEROUPPER
+	RET
+
+// func dw3x3AVX(n int, r0, r1, r2 *float32, k *[9]float32, bias float32, dst *float32)
+// For x in [0, 8n): dst[x] = bias + sum over dy, dx of k[3dy+dx] * r_dy[x+dx-1];
+// r_dy[-1] must be readable (callers start at column 1).
+TEXT ·dw3x3AVX(SB), NOSPLIT, $0-56
+	MOVQ n+0(FP), CX
+	MOVQ r0+8(FP), SI
+	MOVQ r1+16(FP), DI
+	MOVQ r2+24(FP), R8
+	MOVQ k+32(FP), R11
+	MOVQ dst+48(FP), DX
+	VBROADCASTSS 0(R11), Y0
+	VBROADCASTSS 4(R11), Y1
+	VBROADCASTSS 8(R11), Y2
+	VBROADCASTSS 12(R11), Y3
+	VBROADCASTSS 16(R11), Y4
+	VBROADCASTSS 20(R11), Y5
+	VBROADCASTSS 24(R11), Y6
+	VBROADCASTSS 28(R11), Y7
+	VBROADCASTSS 32(R11), Y8
+	VBROADCASTSS bias+40(FP), Y9
+	TESTQ CX, CX
+	JZ ddone
+dloop:
+	VMOVAPS Y9, Y10
+	VFMADD231PS -4(SI), Y0, Y10
+	VFMADD231PS (SI), Y1, Y10
+	VFMADD231PS 4(SI), Y2, Y10
+	VFMADD231PS -4(DI), Y3, Y10
+	VFMADD231PS (DI), Y4, Y10
+	VFMADD231PS 4(DI), Y5, Y10
+	VFMADD231PS -4(R8), Y6, Y10
+	VFMADD231PS (R8), Y7, Y10
+	VFMADD231PS 4(R8), Y8, Y10
+	VMOVUPS Y10, (DX)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, R8
+	ADDQ $32, DX
+	DECQ CX
+	JNZ dloop
+ddone:
+	VZEROUPPER
+	RET

@@ -1,0 +1,5 @@
+package detect
+
+import "os"
+
+func envSet(name string) bool { return os.Getenv(name) != "" }
