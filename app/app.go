@@ -1,27 +1,347 @@
 // Package app is Veil's desktop user interface, and the only package that knows Fyne.
+//
+// It drives the engines (photo, metadata, redact, fingerprint, outfile) and
+// adds no logic of its own to theirs. Every engine call runs in a goroutine;
+// results reach widgets through fyne.Do. Before Fyne starts, Run redirects
+// every file Fyne, its font index and the GL driver would write into a private
+// folder that is removed on every way out (see notrace.go).
 package app
 
 import (
+	"context"
+	"fmt"
+	"image"
+	"os"
+	"sync"
+	"time"
+
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"codeberg.org/veil/veil/assets"
+	"codeberg.org/veil/veil/metadata"
 )
 
-// AppID is the application identifier Fyne uses.
+// AppID is the application identifier Fyne uses. Its preferences live in the
+// private folder and vanish on exit.
 const AppID = "org.veil.app"
 
 // Run starts the desktop app with the given files opened and returns the exit status.
 func Run(files []string) int {
+	tr, err := startNoTrace()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "veil:", err)
+		return 1
+	}
+	defer tr.Remove()
+	loadTranslations()
 	a := fyneapp.NewWithID(AppID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	st := loadSettings(tr.RealConfig)
+	applyTheme(a)
 	w := a.NewWindow("Veil")
-	New(a, w, files)
-	w.Resize(fyne.NewSize(1024, 720))
+	u := newUI(a, w, defaultEngines(), tr, os.Exit)
+	u.settings = st
+	tr.onSignal(func() {
+		// Clean up even if the UI thread is stuck; the signal means "go now".
+		go func() { time.Sleep(500 * time.Millisecond); tr.Remove(); os.Exit(1) }()
+		fyne.Do(u.quickExit)
+	})
+	w.Resize(fyne.NewSize(1200, 780))
+	if err := u.openPaths(files); err != nil {
+		fmt.Fprintln(os.Stderr, "veil:", err)
+	}
+	u.timings.mark("show")
 	w.ShowAndRun()
+	u.shutdown()
 	return 0
 }
 
-// New builds Veil's user interface into w.
-func New(a fyne.App, w fyne.Window, files []string) {
-	w.SetContent(container.NewCenter(widget.NewLabel("Veil")))
+// ui is the state of one window. Its fields are touched only on Fyne's UI
+// goroutine; background work gets copies and reports back through fyne.Do.
+type ui struct {
+	app      fyne.App
+	win      fyne.Window
+	eng      engines
+	trace    *noTrace
+	exit     func(int)
+	now      func() time.Time
+	clip     *guardedClipboard
+	shift    shiftCounter
+	quitOnce sync.Once
+	settings settings
+	timings  *timings
+	// pickSave asks where to save a copy (chooseSave; tests answer directly).
+	pickSave func(d *document, ext string, save func(path string))
+
+	jobs sync.WaitGroup // background work, so tests can wait for it
+
+	// The open photo. gen changes on every open; results of work started for
+	// an earlier photo are dropped.
+	gen      int
+	ctx      context.Context
+	cancel   context.CancelFunc
+	doc      *document
+	upright  image.Image
+	report   *metadata.Report
+	cleaned  *metadata.Result
+	cleanErr error
+	hist     history
+	detected bool
+	busyN    int
+
+	editor      *regionEditor
+	placeholder fyne.CanvasObject
+	status      *widget.Label
+	busy        *widget.Activity
+	title       *widget.Label
+	shapeSel    *keySelect
+	styleSel    *keySelect
+	afterCheck  *keyCheck
+	locOnly     *keyCheck
+	undoBtn     *keyButton
+	redoBtn     *keyButton
+	deleteBtn   *keyButton
+	saveClean   *keyButton
+	saveRedact  *keyButton
+	inspectBox  *fyne.Container
+	hashPanel   *hashPanel
+	batch       *batchPanel
+	tabs        *container.AppTabs
+	sideTabs    *container.AppTabs
+	photoTab    *container.TabItem
+	batchTab    *container.TabItem
+}
+
+// newUI builds Veil's interface into w. trace may be nil (tests); exit ends
+// the process (os.Exit in the real app).
+func newUI(a fyne.App, w fyne.Window, eng engines, tr *noTrace, exit func(int)) *ui {
+	u := &ui{app: a, win: w, eng: eng, trace: tr, exit: exit, now: time.Now, timings: newTimings()}
+	u.ctx, u.cancel = context.WithCancel(context.Background())
+	u.clip = newGuardedClipboard(a.Clipboard())
+	u.pickSave = u.chooseSave
+	w.SetTitle("Veil")
+	w.SetContent(u.build())
+	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.dropped(uris) })
+	w.SetCloseIntercept(func() {
+		u.shutdown()
+		a.Quit()
+	})
+	c := w.Canvas()
+	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
+		if u.editor.img != nil {
+			u.editor.TypedKey(e)
+		}
+	})
+	c.SetOnTypedRune(func(r rune) {
+		if u.editor.img != nil {
+			u.editor.TypedRune(r)
+		}
+	})
+	if dc, ok := c.(desktop.Canvas); ok {
+		dc.SetOnKeyDown(u.keyDown)
+	}
+	ctrl := func(k fyne.KeyName) *desktop.CustomShortcut {
+		return &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
+	}
+	c.AddShortcut(&fyne.ShortcutUndo{}, func(fyne.Shortcut) { u.editor.Undo() })
+	c.AddShortcut(&fyne.ShortcutRedo{}, func(fyne.Shortcut) { u.editor.Redo() })
+	c.AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { u.paste() })
+	c.AddShortcut(ctrl(fyne.KeyO), func(fyne.Shortcut) { u.chooseOpen() })
+	c.AddShortcut(ctrl(fyne.KeyS), func(fyne.Shortcut) { u.saveRedacted() })
+	c.AddShortcut(ctrl(fyne.KeyQ), func(fyne.Shortcut) { u.shutdown(); a.Quit() })
+	return u
+}
+
+// shutdown is the normal way out: stop work, take our hashes off the
+// clipboard and remove the private folder.
+func (u *ui) shutdown() {
+	u.cancelAll()
+	u.clip.ClearOurs()
+	u.trace.Remove()
+}
+
+// cancelAll stops background work for the open photo and the batch.
+func (u *ui) cancelAll() {
+	if u.cancel != nil {
+		u.cancel()
+	}
+	if u.batch != nil {
+		u.batch.Cancel()
+	}
+}
+
+// build lays out the window: a top bar with the always-visible quick exit,
+// then the photo view (editor and side panels) and the batch view as tabs.
+func (u *ui) build() fyne.CanvasObject {
+	openBtn := u.button(lang.L("Open photo…"), theme.FolderOpenIcon(), u.chooseOpen)
+	openBtn.Importance = widget.HighImportance
+	pasteBtn := u.button(lang.L("Paste"), theme.ContentPasteIcon(), u.paste)
+	quit := u.button(lang.L("Quick exit"), theme.LogoutIcon(), u.quickExit)
+	quit.Importance = widget.DangerImportance
+	about := u.button(lang.L("About"), theme.InfoIcon(), u.showAbout)
+	settingsBtn := u.button(lang.L("Settings"), theme.SettingsIcon(), u.showSettings)
+	exitHint := widget.NewLabel(lang.L("or press Shift 3 times"))
+	exitHint.Importance = widget.LowImportance
+	top := container.NewBorder(nil, nil, container.NewHBox(openBtn, pasteBtn), container.NewHBox(settingsBtn, about, exitHint, quit))
+
+	u.photoTab = container.NewTabItemWithIcon(lang.L("Photo"), theme.FileImageIcon(), u.buildPhoto())
+	u.batch = newBatchPanel(u)
+	u.batchTab = container.NewTabItemWithIcon(lang.L("Many photos"), theme.ListIcon(), u.batch.content)
+	u.tabs = container.NewAppTabs(u.photoTab, u.batchTab)
+	return container.NewBorder(container.NewPadded(top), nil, nil, nil, u.tabs)
+}
+
+func (u *ui) buildPhoto() fyne.CanvasObject {
+	u.editor = newRegionEditor(&u.hist)
+	u.editor.onKey = u.keyDown
+	u.editor.onChange = u.regionsChanged
+	u.editor.newRegion = u.newRegion
+
+	hint := wrapLabel(lang.L("Open a photo to begin. You can also drag one onto this window, or paste it."))
+	hint.Alignment = fyne.TextAlignCenter
+	bigOpen := u.button(lang.L("Open photo…"), theme.FolderOpenIcon(), u.chooseOpen)
+	bigOpen.Importance = widget.HighImportance
+	u.placeholder = container.NewCenter(container.NewVBox(
+		widget.NewIcon(theme.FileImageIcon()), hint, container.NewCenter(bigOpen)))
+
+	u.title = widget.NewLabel("")
+	u.title.TextStyle.Bold = true
+	u.title.Truncation = fyne.TextTruncateEllipsis
+	u.busy = widget.NewActivity()
+	u.busy.Hide()
+	u.status = widget.NewLabel("")
+	u.status.Truncation = fyne.TextTruncateEllipsis
+
+	addBtn := u.button(lang.L("Add area"), theme.ContentAddIcon(), func() { u.editor.TypedRune('n') })
+	u.deleteBtn = u.button(lang.L("Remove area"), theme.DeleteIcon(), u.editor.DeleteSelected)
+	u.undoBtn = u.button("", theme.ContentUndoIcon(), u.editor.Undo)
+	u.redoBtn = u.button("", theme.ContentRedoIcon(), u.editor.Redo)
+	u.shapeSel = u.selector([]string{lang.L("Rectangle"), lang.L("Oval")}, func(string) { u.styleChanged() })
+	u.shapeSel.SetSelectedIndex(0)
+	u.styleSel = u.selector([]string{lang.L("Solid (safest)"), lang.L("Pixelate"), lang.L("Blur (weakest)")}, func(string) { u.styleChanged() })
+	u.styleSel.SetSelectedIndex(0)
+	u.afterCheck = u.check(lang.L("Show result"), func(bool) { u.refreshAfter() })
+	tools := container.NewHBox(addBtn, u.deleteBtn, u.undoBtn, u.redoBtn,
+		widget.NewSeparator(), u.shapeSel, u.styleSel, widget.NewSeparator(), u.afterCheck)
+
+	u.locOnly = u.check(lang.L("Only remove location"), nil)
+	u.saveClean = u.button(lang.L("Save clean copy…"), theme.DocumentSaveIcon(), u.saveCleanCopy)
+	u.saveRedact = u.button(lang.L("Save redacted copy…"), theme.DocumentSaveIcon(), u.saveRedacted)
+	u.saveRedact.Importance = widget.HighImportance
+
+	u.inspectBox = container.NewVBox(wrapLabel(lang.L("Open a photo to see what it reveals.")))
+	u.hashPanel = newHashPanel(u)
+	inspectTab := container.NewTabItem(lang.L("What it reveals"), container.NewVScroll(container.NewPadded(u.inspectBox)))
+	hashTab := container.NewTabItem(lang.L("Hash for reporting"), u.hashPanel.content)
+	u.sideTabs = container.NewAppTabs(inspectTab, hashTab)
+	u.sideTabs.OnSelected = func(t *container.TabItem) {
+		if t == hashTab {
+			u.hashPanel.Start()
+		}
+	}
+	saveRow := container.NewVBox(u.locOnly, container.NewGridWithColumns(2, u.saveClean, u.saveRedact))
+	side := container.NewBorder(nil, container.NewPadded(saveRow), nil, nil, u.sideTabs)
+
+	statusRow := container.NewBorder(nil, nil, u.busy, nil, u.status)
+	left := container.NewBorder(container.NewBorder(nil, nil, nil, nil, u.title), container.NewVBox(tools, statusRow), nil, nil,
+		container.NewStack(u.editor, u.placeholder))
+	split := container.NewHSplit(left, side)
+	split.Offset = 0.64
+	u.updateControls()
+	return split
+}
+
+// newRegion gives a region drawn by the user the chosen shape and style.
+func (u *ui) newRegion(r image.Rectangle) region {
+	rg := region{}
+	rg.Rect = r
+	rg.Shape = shapeChoices[max(0, u.shapeSel.SelectedIndex())]
+	rg.Style = styleChoices[max(0, u.styleSel.SelectedIndex())]
+	return rg
+}
+
+// styleChanged applies the shape and style pickers to the selected region.
+func (u *ui) styleChanged() {
+	if u.editor == nil {
+		return
+	}
+	i := u.editor.Selected()
+	if i < 0 {
+		return
+	}
+	rs := append([]region(nil), u.hist.Regions()...)
+	nr := u.newRegion(rs[i].Rect)
+	if rs[i].Shape == nr.Shape && rs[i].Style == nr.Style {
+		return
+	}
+	rs[i].Shape, rs[i].Style = nr.Shape, nr.Style
+	u.hist.Set(rs)
+	u.editor.Refresh()
+	u.regionsChanged()
+}
+
+// regionsChanged runs after every region edit.
+func (u *ui) regionsChanged() {
+	u.updateControls()
+	if u.afterCheck.Checked {
+		u.refreshAfter()
+	}
+}
+
+// updateControls enables what can be used now.
+func (u *ui) updateControls() {
+	has := u.doc != nil
+	setEnabled(u.saveClean, has)
+	setEnabled(u.saveRedact, has && u.upright != nil && len(u.hist.Regions()) > 0)
+	setEnabled(u.undoBtn, u.hist.CanUndo())
+	setEnabled(u.redoBtn, u.hist.CanRedo())
+	setEnabled(u.deleteBtn, u.editor != nil && u.editor.Selected() >= 0)
+	if u.placeholder != nil {
+		if has {
+			u.placeholder.Hide()
+		} else {
+			u.placeholder.Show()
+		}
+	}
+}
+
+func setEnabled(w fyne.Disableable, on bool) {
+	if on {
+		w.Enable()
+	} else {
+		w.Disable()
+	}
+}
+
+// goJob runs f in the background, counted so tests can wait for it.
+func (u *ui) goJob(f func()) {
+	u.jobs.Add(1)
+	go func() {
+		defer u.jobs.Done()
+		f()
+	}()
+}
+
+// busyStart shows the spinner with a message; busyStop hides it when the
+// last job ends.
+func (u *ui) busyStart(msg string) {
+	u.busyN++
+	u.status.SetText(msg)
+	u.busy.Show()
+	u.busy.Start()
+}
+
+func (u *ui) busyStop(msg string) {
+	u.busyN = max(0, u.busyN-1)
+	if u.busyN == 0 {
+		u.busy.Stop()
+		u.busy.Hide()
+	}
+	u.status.SetText(msg)
 }

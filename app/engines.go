@@ -1,0 +1,59 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"image"
+
+	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/photo"
+	"codeberg.org/veil/veil/redact"
+)
+
+// errNotBuilt is what a step reports while its engine is not part of this build.
+var errNotBuilt = errors.New("this step is not available in this build")
+
+// engines are the calls the app makes into Veil's engines. The app adds no
+// logic of its own: each field is one engine function. Tests replace single
+// fields (a fake detector, a slow cleaner) to drive the interface.
+type engines struct {
+	// preview decodes a display copy no larger than maxSide (stored orientation).
+	preview func(b []byte, maxSide int) (image.Image, photo.Format, error)
+	// decode decodes the full image (stored orientation).
+	decode  func(b []byte) (image.Image, photo.Format, error)
+	inspect func(b []byte) (*metadata.Report, error)
+	clean   func(b []byte, o metadata.Options) (*metadata.Result, error)
+	verify  func(b []byte, o metadata.Options) error
+	// detect finds faces in an upright image and returns their padded boxes.
+	detect func(ctx context.Context, upright image.Image) ([]image.Rectangle, error)
+	apply  func(img image.Image, rs []redact.Region) (*image.NRGBA, error)
+	// redact burns regions into the upright image and encodes a verified file.
+	redact func(upright image.Image, rs []redact.Region, f photo.Format) ([]byte, error)
+}
+
+// defaultEngines wires the real engines.
+func defaultEngines() engines {
+	return engines{
+		preview: photo.DecodePreview,
+		decode:  photo.Decode,
+		inspect: func([]byte) (*metadata.Report, error) { return nil, errNotBuilt },
+		clean:   func([]byte, metadata.Options) (*metadata.Result, error) { return nil, errNotBuilt },
+		verify:  func([]byte, metadata.Options) error { return errNotBuilt },
+		detect:  func(context.Context, image.Image) ([]image.Rectangle, error) { return nil, errNotBuilt },
+		apply:   redact.Apply,
+		redact:  redact.Redact,
+	}
+}
+
+// redactFormat is the format of a redacted copy: the original's where the
+// redaction engine writes it, otherwise PNG for GIF and TIFF (lossless, as
+// they were) and JPEG for HEIC (photos, and readable everywhere).
+func redactFormat(f photo.Format) photo.Format {
+	switch f {
+	case photo.JPEG, photo.PNG, photo.WebP:
+		return f
+	case photo.GIF, photo.TIFF:
+		return photo.PNG
+	}
+	return photo.JPEG
+}

@@ -1,0 +1,244 @@
+package app
+
+import (
+	"fmt"
+	"image"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/redact"
+)
+
+// shapeChoices and styleChoices are the pickers' options, in order.
+var (
+	shapeChoices = []redact.Shape{redact.Rect, redact.Ellipse}
+	styleChoices = []redact.Style{redact.Solid, redact.Pixelate, redact.Blur}
+)
+
+// categoryTitle is a category in plain words.
+func categoryTitle(c metadata.Category) string {
+	switch c {
+	case metadata.Location:
+		return lang.L("Where it was taken")
+	case metadata.People:
+		return lang.L("Names of people")
+	case metadata.Device:
+		return lang.L("The camera or phone")
+	case metadata.Time:
+		return lang.L("When it was taken")
+	case metadata.Software:
+		return lang.L("Software and editing")
+	case metadata.HiddenImages:
+		return lang.L("Hidden pictures inside the file")
+	case metadata.Trailers:
+		return lang.L("Data hidden after the picture")
+	}
+	return lang.L("Other details")
+}
+
+func severityIcon(s metadata.Severity) fyne.Resource {
+	switch s {
+	case metadata.High:
+		return theme.NewErrorThemedResource(theme.WarningIcon())
+	case metadata.Medium:
+		return theme.NewWarningThemedResource(theme.WarningIcon())
+	}
+	return theme.InfoIcon()
+}
+
+// startInspect asks the metadata engine what the file reveals and what a
+// clean copy would remove, in the background.
+func (u *ui) startInspect(gen int, d *document) {
+	u.goJob(func() {
+		rep, err := u.eng.inspect(d.Data)
+		res, cerr := u.eng.clean(d.Data, metadata.Options{Mode: metadata.All})
+		fyne.Do(func() {
+			if gen != u.gen {
+				return
+			}
+			u.report, u.cleaned, u.cleanErr = rep, res, cerr
+			u.showReport(rep, err, res, cerr)
+		})
+	})
+}
+
+// showReport fills the "What it reveals" panel: a one-sentence summary, the
+// findings by category (most revealing first within each), what a clean
+// copy removes, and the technical names under "Details".
+func (u *ui) showReport(rep *metadata.Report, err error, res *metadata.Result, cerr error) {
+	box := u.inspectBox
+	box.RemoveAll()
+	if err != nil {
+		box.Add(wrapLabel(fmt.Sprintf(lang.L("Veil could not read this file's hidden information: %v"), err)))
+		return
+	}
+	high := 0
+	for _, f := range rep.Findings {
+		if f.Severity == metadata.High {
+			high++
+		}
+	}
+	var head string
+	switch {
+	case len(rep.Findings) == 0:
+		head = lang.L("This photo carries no hidden information that Veil knows of.")
+	case high > 0:
+		head = fmt.Sprintf(lang.L("This photo carries %d pieces of hidden information. %d of them could identify you or a place."), len(rep.Findings), high)
+	default:
+		head = fmt.Sprintf(lang.L("This photo carries %d pieces of hidden information."), len(rep.Findings))
+	}
+	h := wrapLabel(head)
+	h.TextStyle.Bold = true
+	box.Add(h)
+
+	details := container.NewVBox()
+	for _, c := range metadata.Categories {
+		var fs []metadata.Finding
+		for _, f := range rep.Findings {
+			if f.Category == c {
+				fs = append(fs, f)
+			}
+		}
+		if len(fs) == 0 {
+			continue
+		}
+		worst := metadata.Low
+		for _, f := range fs {
+			worst = max(worst, f.Severity)
+		}
+		title := widget.NewLabel(categoryTitle(c))
+		title.TextStyle.Bold = true
+		box.Add(container.NewBorder(nil, nil, widget.NewIcon(severityIcon(worst)), nil, title))
+		for _, f := range fs {
+			l := wrapLabel(f.Field + ": " + shorten(f.Value, 160))
+			box.Add(container.NewPadded(l))
+			details.Add(wrapLabel(fmt.Sprintf("%s · %s · %s · %s", f.Where, f.Field, f.Severity, shorten(f.Value, 300))))
+		}
+	}
+	box.Add(widget.NewSeparator())
+	switch {
+	case cerr != nil:
+		box.Add(wrapLabel(fmt.Sprintf(lang.L("A clean copy cannot be made: %v"), cerr)))
+	case res != nil && len(res.Removed) > 0:
+		t := widget.NewLabel(lang.L("Saving a clean copy removes:"))
+		t.TextStyle.Bold = true
+		box.Add(t)
+		for _, r := range res.Removed {
+			box.Add(wrapLabel("• " + r))
+		}
+		if res.Lossless {
+			box.Add(wrapLabel(lang.L("The picture itself is kept exactly as it is.")))
+		}
+	case res != nil:
+		box.Add(wrapLabel(lang.L("A clean copy would be the same as this file: there is nothing to remove.")))
+	}
+	if len(details.Objects) > 0 {
+		box.Add(widget.NewAccordion(widget.NewAccordionItem(lang.L("Details"), details)))
+	}
+	box.Refresh()
+}
+
+func shorten(s string, n int) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// startDetect decodes the full image and looks for faces in the background;
+// found faces become regions, added as one undoable step.
+func (u *ui) startDetect(gen int, d *document) {
+	ctx := u.ctx
+	u.busyStart(lang.L("Looking for faces…"))
+	u.goJob(func() {
+		up, err := loadUpright(u.eng, d)
+		var boxes []image.Rectangle
+		if err == nil {
+			fyne.Do(func() {
+				if gen == u.gen {
+					u.upright = up
+					u.updateControls()
+				}
+			})
+			boxes, err = u.eng.detect(ctx, up)
+		}
+		fyne.Do(func() {
+			if gen != u.gen {
+				return
+			}
+			u.detected = true
+			u.timings.mark("detected")
+			if err != nil {
+				if u.upright == nil {
+					u.busyStop(fmt.Sprintf(lang.L("This photo cannot be redacted: %v"), err))
+				} else {
+					u.busyStop(fmt.Sprintf(lang.L("Face finding did not run (%v). Add areas by dragging on the photo."), err))
+				}
+				return
+			}
+			rs := append([]region(nil), u.hist.Regions()...)
+			for _, b := range boxes {
+				r := u.newRegion(b.Intersect(image.Rect(0, 0, d.W, d.H)))
+				r.Found = true
+				if !r.Rect.Empty() {
+					rs = append(rs, r)
+				}
+			}
+			if len(boxes) > 0 {
+				u.hist.Set(rs)
+				u.editor.Refresh()
+			}
+			u.busyStop(faceMessage(len(boxes)))
+			u.regionsChanged()
+		})
+	})
+}
+
+func faceMessage(n int) string {
+	switch n {
+	case 0:
+		return lang.L("No faces found. Drag on the photo to cover anything you want hidden.")
+	case 1:
+		return lang.L("1 face found and covered. Check the photo: drag to add areas the finder missed.")
+	}
+	return fmt.Sprintf(lang.L("%d faces found and covered. Check the photo: drag to add areas the finder missed."), n)
+}
+
+// refreshAfter shows the redaction applied to the display copy (the
+// "after" view) or the photo itself. The real redaction of the full image
+// happens on save.
+func (u *ui) refreshAfter() {
+	if u.doc == nil || !u.afterCheck.Checked || len(u.hist.Regions()) == 0 {
+		u.editor.SetResult(nil)
+		return
+	}
+	d := u.doc
+	gen := u.gen
+	disp := d.Display
+	full := image.Pt(d.W, d.H)
+	size := disp.Bounds().Size()
+	rs := engineRegions(u.hist.Regions())
+	for i := range rs {
+		rs[i].Rect = scaleRect(rs[i].Rect, full, size)
+	}
+	u.goJob(func() {
+		out, err := u.eng.apply(disp, rs)
+		fyne.Do(func() {
+			if gen != u.gen || !u.afterCheck.Checked {
+				return
+			}
+			if err != nil {
+				u.status.SetText(err.Error())
+				return
+			}
+			u.editor.SetResult(out)
+		})
+	})
+}

@@ -1,0 +1,142 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+)
+
+// privatePrefix names Veil's private folders in the system temp folder. The
+// process id follows it so that a later start can tell a crashed run's
+// leftovers from a folder that another running Veil still uses.
+const privatePrefix = "veil-"
+
+// noTrace owns the private folder that Fyne's configuration, caches and
+// preferences are redirected into, and removes it on every way out.
+type noTrace struct {
+	Dir string
+	// RealConfig is the user's configuration folder before the redirect, used
+	// only when the user opts in to remembered settings.
+	RealConfig string
+
+	once sync.Once
+	stop chan struct{}
+}
+
+// startNoTrace sweeps folders left by crashed runs, creates a fresh 0700
+// private folder and points XDG_CONFIG_HOME, XDG_CACHE_HOME and Mesa's shader
+// cache away from the user's home. It must run before the Fyne app is created:
+// Fyne, go-text's font index and Mesa read these variables lazily.
+func startNoTrace() (*noTrace, error) {
+	realConfig, _ := os.UserConfigDir()
+	sweepPrivate(os.TempDir())
+	dir, err := os.MkdirTemp("", privatePrefix+strconv.Itoa(os.Getpid())+"-")
+	if err != nil {
+		return nil, fmt.Errorf("private folder: %w", err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("private folder: %w", err)
+	}
+	for _, kv := range [][2]string{
+		{"XDG_CONFIG_HOME", filepath.Join(dir, "config")},
+		{"XDG_CACHE_HOME", filepath.Join(dir, "cache")},
+		{"XDG_DATA_HOME", filepath.Join(dir, "data")},
+		{"XDG_STATE_HOME", filepath.Join(dir, "state")},
+		{"MESA_SHADER_CACHE_DISABLE", "true"},
+		{"MESA_GLSL_CACHE_DISABLE", "true"},
+		{"__GL_SHADER_DISK_CACHE", "0"}, // NVIDIA's driver cache
+	} {
+		if err := os.Setenv(kv[0], kv[1]); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+	}
+	return &noTrace{Dir: dir, RealConfig: realConfig, stop: make(chan struct{})}, nil
+}
+
+// Remove deletes the private folder. It is safe to call more than once and
+// from any goroutine.
+func (n *noTrace) Remove() {
+	if n == nil {
+		return
+	}
+	n.once.Do(func() {
+		close(n.stop)
+		os.RemoveAll(n.Dir)
+	})
+}
+
+// onSignal runs quit when SIGINT, SIGTERM or SIGHUP arrive, so that a Ctrl+C in
+// a terminal or a logout still removes the private folder.
+func (n *noTrace) onSignal(quit func()) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		defer signal.Stop(ch)
+		select {
+		case <-ch:
+			quit()
+		case <-n.stop:
+		}
+	}()
+}
+
+// sweepPrivate removes private folders of earlier runs whose process is gone
+// (a crash or a power cut leaves one behind). Folders of running processes
+// and anything not named like ours are left alone.
+func sweepPrivate(tmp string) int {
+	entries, err := os.ReadDir(tmp)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, e := range entries {
+		pid, ok := privatePID(e.Name())
+		if !ok || !e.IsDir() || processAlive(pid) {
+			continue
+		}
+		p := filepath.Join(tmp, e.Name())
+		if st, err := os.Lstat(p); err != nil || !ownedByUs(st) {
+			continue
+		}
+		if os.RemoveAll(p) == nil {
+			n++
+		}
+	}
+	return n
+}
+
+// privatePID extracts the process id from a private folder's name
+// ("veil-1234-567890").
+func privatePID(name string) (int, bool) {
+	rest, ok := strings.CutPrefix(name, privatePrefix)
+	if !ok {
+		return 0, false
+	}
+	num, _, ok := strings.Cut(rest, "-")
+	if !ok {
+		return 0, false
+	}
+	pid, err := strconv.Atoi(num)
+	return pid, err == nil && pid > 0
+}
+
+func processAlive(pid int) bool {
+	if pid == os.Getpid() {
+		return true
+	}
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+func ownedByUs(st os.FileInfo) bool {
+	s, ok := st.Sys().(*syscall.Stat_t)
+	return ok && int(s.Uid) == os.Getuid()
+}

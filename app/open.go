@@ -1,0 +1,248 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+
+	"codeberg.org/veil/veil/photo"
+)
+
+// imageExts are the file name endings the pickers offer and folders are
+// scanned for. Opening a single file does not depend on them: formats are
+// recognised from the bytes.
+var imageExts = []string{".jpg", ".jpeg", ".jpe", ".png", ".webp", ".gif", ".tif", ".tiff", ".heic", ".heif", ".avif",
+	".JPG", ".JPEG", ".PNG", ".WEBP", ".GIF", ".TIF", ".TIFF", ".HEIC", ".HEIF", ".AVIF"}
+
+// openPaths opens what the command line or a drop named: one photo in the
+// photo view, several files or any folder in the batch view.
+func (u *ui) openPaths(paths []string) error {
+	if len(paths) == 0 {
+		return nil
+	}
+	if len(paths) == 1 {
+		if st, err := os.Stat(paths[0]); err == nil && st.Mode().IsRegular() {
+			u.openFile(paths[0])
+			return nil
+		}
+	}
+	files, errs := collectImages(paths)
+	u.batch.Add(files)
+	u.tabs.Select(u.batchTab)
+	return errors.Join(errs...)
+}
+
+// chooseOpen shows the file picker. Its last-folder memory goes to Fyne's
+// preferences, which live in the private folder and vanish on exit.
+func (u *ui) chooseOpen() {
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		if rc == nil {
+			return
+		}
+		path := rc.URI().Path()
+		rc.Close()
+		u.openFile(path)
+	}, u.win)
+	d.SetFilter(storage.NewExtensionFileFilter(imageExts))
+	if u.doc != nil && u.doc.Path != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(u.doc.Path))); err == nil {
+			d.SetLocation(l)
+		}
+	}
+	d.Resize(fyne.NewSize(900, 620))
+	d.Show()
+}
+
+// dropped opens files dropped onto the window.
+func (u *ui) dropped(uris []fyne.URI) {
+	var paths []string
+	for _, x := range uris {
+		if x.Scheme() == "file" {
+			paths = append(paths, x.Path())
+		}
+	}
+	if err := u.openPaths(paths); err != nil {
+		u.showError(err)
+	}
+}
+
+// paste opens the file whose path or file:// address is on the clipboard
+// (what file managers put there when a file is copied). Fyne 2.7 reads
+// only text from the clipboard, so pasted pixel data cannot be opened.
+func (u *ui) paste() {
+	text := strings.TrimSpace(u.app.Clipboard().Content())
+	if text == "" {
+		u.showError(errors.New(lang.L("The clipboard holds no photo. Copy a photo file in your file manager, then paste.")))
+		return
+	}
+	var paths []string
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "file://") {
+			if x, err := storage.ParseURI(line); err == nil {
+				line = x.Path()
+			}
+		}
+		if line != "" && filepath.IsAbs(line) {
+			paths = append(paths, line)
+		}
+	}
+	if len(paths) == 0 {
+		u.showError(errors.New(lang.L("The clipboard holds no photo. Copy a photo file in your file manager, then paste.")))
+		return
+	}
+	if err := u.openPaths(paths); err != nil {
+		u.showError(err)
+	}
+}
+
+// openFile reads a photo and opens it. Reading and decoding happen in the
+// background; the display copy appears first, then the panels fill in.
+func (u *ui) openFile(path string) {
+	u.timings.reset()
+	u.timings.mark("open")
+	u.beginOpen(baseName(path))
+	gen := u.gen
+	u.goJob(func() {
+		b, err := photo.ReadFile(path)
+		if err != nil {
+			fyne.Do(func() { u.openFailed(gen, path, err) })
+			return
+		}
+		u.loadBytes(gen, path, baseName(path), b)
+	})
+}
+
+// openReader opens a photo from a reader (tests, and any future source that
+// is not a file).
+func (u *ui) openReader(name string, r io.Reader) {
+	u.beginOpen(name)
+	gen := u.gen
+	u.goJob(func() {
+		b, err := io.ReadAll(io.LimitReader(r, photo.MaxFileSize+1))
+		if err == nil && len(b) > photo.MaxFileSize {
+			err = photo.ErrTooLarge
+		}
+		if err != nil {
+			fyne.Do(func() { u.openFailed(gen, name, err) })
+			return
+		}
+		u.loadBytes(gen, "", name, b)
+	})
+}
+
+// beginOpen drops the previous photo and everything computed for it.
+func (u *ui) beginOpen(name string) {
+	u.cancel()
+	u.gen++
+	u.ctx, u.cancel = context.WithCancel(context.Background())
+	u.doc, u.upright, u.report, u.cleaned, u.cleanErr, u.detected = nil, nil, nil, nil, nil, false
+	u.hist.Reset(nil)
+	u.editor.SetImage(nil, 0, 0)
+	u.afterCheck.SetChecked(false)
+	u.hashPanel.Reset()
+	u.title.SetText(name)
+	u.tabs.Select(u.photoTab)
+	u.busyN = 0
+	u.busyStart(lang.L("Opening…"))
+	u.updateControls()
+}
+
+func (u *ui) openFailed(gen int, name string, err error) {
+	if gen != u.gen {
+		return
+	}
+	u.busyStop("")
+	u.title.SetText("")
+	u.showError(fmt.Errorf("%s: %w", baseName(name), err))
+}
+
+// loadBytes runs on a background goroutine: display copy first, then in
+// parallel the inspection and the clean preview, and the full decode
+// followed by face detection.
+func (u *ui) loadBytes(gen int, path, name string, b []byte) {
+	d, err := loadPreview(u.eng, path, name, b)
+	if err != nil {
+		fyne.Do(func() { u.openFailed(gen, name, err) })
+		return
+	}
+	fyne.Do(func() {
+		if gen != u.gen {
+			return
+		}
+		u.doc = d
+		u.editor.SetImage(d.Display, d.W, d.H)
+		u.timings.mark("first frame")
+		u.busyStop("")
+		u.updateControls()
+		u.startInspect(gen, d)
+		u.startDetect(gen, d)
+		if u.sideTabs.Selected() != nil && u.sideTabs.SelectedIndex() == 1 {
+			u.hashPanel.Start()
+		}
+	})
+}
+
+// collectImages expands paths into image files: folders are walked
+// (recursively, in name order) for files with an image ending; files named
+// directly are taken as they are.
+func collectImages(paths []string) ([]string, []error) {
+	var files []string
+	var errs []error
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if !st.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		filepath.WalkDir(p, func(q string, e os.DirEntry, err error) error {
+			if err != nil {
+				errs = append(errs, err)
+				return nil
+			}
+			if e.Type().IsRegular() && isImageName(q) {
+				files = append(files, q)
+			}
+			return nil
+		})
+	}
+	return files, errs
+}
+
+func isImageName(name string) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	for _, e := range imageExts {
+		if e == ext {
+			return true
+		}
+	}
+	return false
+}
+
+// showError shows one line naming the file and the problem.
+func (u *ui) showError(err error) {
+	if err == nil {
+		return
+	}
+	dialog.ShowError(err, u.win)
+}
+
+// ctxDone reports whether ctx was cancelled.
+func ctxDone(ctx context.Context) bool { return ctx.Err() != nil }

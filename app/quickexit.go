@@ -1,0 +1,59 @@
+package app
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+)
+
+// shiftWindow is how soon each Shift press must follow the previous one for
+// three presses to count as the quick-exit gesture.
+const shiftWindow = time.Second
+
+// shiftCounter recognises Shift pressed three times in quick succession, the
+// quick-exit gesture of GOV.UK's "Exit this page". Any other key in between
+// starts the count again, so typing capitals does not trigger it.
+type shiftCounter struct {
+	n    int
+	last time.Time
+}
+
+// Press records a key press at t and reports whether it completes the gesture.
+func (s *shiftCounter) Press(key fyne.KeyName, t time.Time) bool {
+	if key != desktop.KeyShiftLeft && key != desktop.KeyShiftRight {
+		s.n = 0
+		return false
+	}
+	if s.n > 0 && t.Sub(s.last) > shiftWindow {
+		s.n = 0
+	}
+	s.n++
+	s.last = t
+	if s.n >= 3 {
+		s.n = 0
+		return true
+	}
+	return false
+}
+
+// quickExit hides the window at once, then clears our clipboard content,
+// removes the private folder and ends the process. The exit itself goes
+// through u.exit so tests can watch it without ending the test binary.
+func (u *ui) quickExit() {
+	u.quitOnce.Do(func() {
+		u.win.Hide()
+		u.cancelAll()
+		u.clip.ClearAll()
+		u.trace.Remove()
+		u.exit(0)
+	})
+}
+
+// keyDown is the window-wide key hook: focused widgets forward their key
+// presses here too (see keyForward), so the gesture works wherever focus is.
+func (u *ui) keyDown(e *fyne.KeyEvent) {
+	if u.shift.Press(e.Name, u.now()) {
+		u.quickExit()
+	}
+}

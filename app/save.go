@@ -1,0 +1,217 @@
+package app
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/outfile"
+	"codeberg.org/veil/veil/photo"
+)
+
+// cleanOptions is what "Save clean copy" removes.
+func (u *ui) cleanOptions() metadata.Options {
+	if u.locOnly != nil && u.locOnly.Checked {
+		return metadata.Options{Mode: metadata.LocationOnly}
+	}
+	return metadata.Options{Mode: metadata.All}
+}
+
+// saveCleanCopy makes a clean copy (metadata only, pixels untouched),
+// verifies it, asks where to save it, writes it and verifies what was written.
+func (u *ui) saveCleanCopy() {
+	d := u.doc
+	if d == nil {
+		return
+	}
+	opt := u.cleanOptions()
+	u.busyStart(lang.L("Removing hidden information…"))
+	u.goJob(func() {
+		res, err := u.eng.clean(d.Data, opt)
+		if err == nil {
+			err = u.eng.verify(res.Data, opt)
+		}
+		fyne.Do(func() {
+			if err != nil {
+				u.busyStop("")
+				u.showError(fmt.Errorf("%s: %w", d.Name, err))
+				return
+			}
+			u.busyStop("")
+			verify := func(b []byte) error { return u.eng.verify(b, opt) }
+			u.pickSave(d, res.Format.Ext(), func(path string) {
+				u.writeVerified(d, path, res.Data, verify, func(name string) string {
+					return cleanMessage(name, res)
+				})
+			})
+		})
+	})
+}
+
+func cleanMessage(name string, res *metadata.Result) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, lang.L("Saved a clean copy as %s and checked it."), name)
+	if len(res.Removed) == 0 {
+		b.WriteString("\n" + lang.L("There was no hidden information to remove."))
+	} else {
+		b.WriteString("\n" + lang.L("Removed:"))
+		for i, r := range res.Removed {
+			if i == 12 {
+				fmt.Fprintf(&b, "\n• "+lang.L("and %d more"), len(res.Removed)-i)
+				break
+			}
+			b.WriteString("\n• " + r)
+		}
+	}
+	if res.Lossless {
+		b.WriteString("\n" + lang.L("The picture itself is unchanged."))
+	}
+	return b.String()
+}
+
+// saveRedacted burns the regions into the full-resolution upright image (the
+// engine encodes a fresh file without any metadata and verifies it), asks
+// where to save it, writes it and verifies what was written.
+func (u *ui) saveRedacted() {
+	d, up := u.doc, u.upright
+	if d == nil || up == nil {
+		return
+	}
+	rs := engineRegions(u.hist.Regions())
+	if len(rs) == 0 {
+		u.showError(errors.New(lang.L("There is nothing to redact yet: drag on the photo to cover an area.")))
+		return
+	}
+	removed := []string(nil)
+	if u.cleaned != nil {
+		removed = u.cleaned.Removed
+	}
+	u.busyStart(lang.L("Redacting…"))
+	u.goJob(func() {
+		out, err := u.eng.redact(up, rs, redactFormat(d.Format))
+		if err == nil {
+			err = u.eng.verify(out, metadata.Options{Mode: metadata.All})
+		}
+		fyne.Do(func() {
+			u.busyStop("")
+			if err != nil {
+				u.showError(fmt.Errorf("%s: %w", d.Name, err))
+				return
+			}
+			verify := func(b []byte) error { return u.eng.verify(b, metadata.Options{Mode: metadata.All}) }
+			u.pickSave(d, photo.Sniff(out).Ext(), func(path string) {
+				u.writeVerified(d, path, out, verify, func(name string) string {
+					msg := fmt.Sprintf(lang.L("Saved a redacted copy as %s and checked it: %d areas are covered for good."), name, len(rs))
+					if len(removed) > 0 {
+						msg += "\n" + fmt.Sprintf(lang.L("The copy also carries none of the photo's hidden information (%d items removed)."), len(removed))
+					} else {
+						msg += "\n" + lang.L("The copy carries no hidden information.")
+					}
+					return msg
+				})
+			})
+		})
+	})
+}
+
+// writeVerified writes data atomically (never over an existing file or the
+// original), reads it back and checks it byte for byte and with verify. Only
+// then does it say the copy is done. A written file that fails the check is
+// removed.
+func (u *ui) writeVerified(d *document, path string, data []byte, verify func([]byte) error, message func(name string) string) {
+	u.busyStart(lang.L("Saving and checking…"))
+	u.goJob(func() {
+		err := outfile.Write(path, data, outfile.Options{Input: d.Path})
+		if err == nil {
+			var back []byte
+			back, err = photo.ReadFile(path)
+			if err == nil && !bytes.Equal(back, data) {
+				err = errors.New(lang.L("the saved file differs from what was written"))
+			}
+			if err == nil {
+				err = verify(back)
+			}
+			if err != nil {
+				os.Remove(path)
+			}
+		}
+		fyne.Do(func() {
+			if err != nil {
+				u.busyStop("")
+				u.showError(fmt.Errorf("%s: %w", filepath.Base(path), err))
+				return
+			}
+			u.busyStop(fmt.Sprintf(lang.L("Saved %s."), filepath.Base(path)))
+			dialog.ShowInformation(lang.L("Saved"), message(filepath.Base(path)), u.win)
+		})
+	})
+}
+
+// chooseSave is Veil's own save dialog: a folder and a name. Fyne's save
+// dialog opens (and so truncates) the chosen file itself, which could hit the
+// original; this one only returns a path, and outfile refuses to write over
+// anything. The suggested name is neutral (it does not repeat the original's
+// name, which often holds a date) and the folder is the original's.
+func (u *ui) chooseSave(d *document, ext string, save func(path string)) {
+	dir := ""
+	if d != nil && d.Path != "" {
+		dir = filepath.Dir(d.Path)
+	} else if h, err := os.UserHomeDir(); err == nil {
+		dir = h
+	}
+	folder := widget.NewLabel(dir)
+	folder.Truncation = fyne.TextTruncateEllipsis
+	name := u.entry()
+	name.SetText(outfile.NeutralName(ext))
+	change := u.button(lang.L("Change folder…"), nil, func() {
+		fd := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+			if err == nil && l != nil {
+				dir = l.Path()
+				folder.SetText(dir)
+			}
+		}, u.win)
+		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+			fd.SetLocation(l)
+		}
+		fd.Resize(fyne.NewSize(900, 620))
+		fd.Show()
+	})
+	form := container.NewVBox(
+		widget.NewLabel(lang.L("Folder")), container.NewBorder(nil, nil, nil, change, folder),
+		widget.NewLabel(lang.L("File name")), name,
+		wrapLabel(lang.L("The original is never changed. An existing file is never replaced.")),
+	)
+	dlg := dialog.NewCustomConfirm(lang.L("Save a copy"), lang.L("Save"), lang.L("Cancel"), form, func(ok bool) {
+		if !ok {
+			return
+		}
+		n := strings.TrimSpace(name.Text)
+		if n == "" || strings.ContainsRune(n, filepath.Separator) {
+			u.showError(errors.New(lang.L("Please give the copy a file name.")))
+			return
+		}
+		if filepath.Ext(n) == "" {
+			n += ext
+		}
+		p := filepath.Join(dir, n)
+		if _, err := os.Lstat(p); err == nil {
+			u.showError(fmt.Errorf("%s: %w", n, outfile.ErrExists))
+			return
+		}
+		save(p)
+	}, u.win)
+	dlg.Resize(fyne.NewSize(560, 300))
+	dlg.Show()
+	u.win.Canvas().Focus(name)
+}
