@@ -1,0 +1,228 @@
+package metadata
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"codeberg.org/veil/veil/photo"
+)
+
+// Limits that keep Inspect bounded on hostile files.
+const (
+	inspMaxValue    = 240     // runes of a value shown to the user
+	inspMaxFindings = 20000   // findings per file
+	inspMaxDepth    = 4       // nesting of embedded containers (EXIF in IRB in XMP ...)
+	inspMaxInflate  = 8 << 20 // bytes a compressed chunk may inflate to
+)
+
+// Inspect reports every piece of identifying data it finds in the image b:
+// EXIF (every IFD, GPS, MakerNote, thumbnails, a second EXIF), XMP (with
+// extended XMP, face regions and edit history), IPTC and Photoshop resources,
+// ICC profiles, MPF secondary images, C2PA manifests, vendor segments and
+// chunks, PNG/GIF text, HEIF items, and bytes after the end of the image.
+// Blocks it cannot read are reported as findings rather than errors; Inspect
+// fails only when the container itself is unsupported or unreadable.
+func Inspect(b []byte) (r *Report, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			r, err = nil, fmt.Errorf("unreadable image (inspector failed: %v)", p)
+		}
+	}()
+	f := photo.Sniff(b)
+	if len(b) == 0 {
+		return nil, photo.ErrEmpty
+	}
+	if f == photo.Unknown {
+		return nil, photo.ErrUnsupported
+	}
+	in := &inspector{}
+	r = &Report{Format: f, Orientation: 1}
+	if f == photo.TIFF {
+		// TIFF metadata sits among the structural tags of IFD0: walk the whole
+		// file as one EXIF structure rather than tag by tag.
+		if err := inspTIFFHeader(b); err != nil {
+			return nil, err
+		}
+		in.tiff(b, "TIFF", 0)
+	} else {
+		_, blocks, err := Blocks(b)
+		if err != nil && len(blocks) == 0 {
+			return nil, err
+		}
+		in.blocks(f, b, blocks, "", 0)
+		if err != nil {
+			in.add(Other, Medium, "container", "Damaged file", inspErrText(err))
+		}
+	}
+	in.finish()
+	r.Findings = in.findings
+	r.Orientation = inspOrientation(b)
+	if cfg, _, err := photo.Config(b); err == nil {
+		r.Width, r.Height = cfg.Width, cfg.Height
+	} else if in.w > 0 && in.h > 0 {
+		r.Width, r.Height = in.w, in.h
+	}
+	return r, nil
+}
+
+// inspOrientation reads the orientation, treating a panic as "no orientation".
+func inspOrientation(b []byte) (o int) {
+	defer func() {
+		if recover() != nil {
+			o = 1
+		}
+	}()
+	o = photo.Orientation(b)
+	if o < 1 || o > 8 {
+		o = 1
+	}
+	return o
+}
+
+// inspector collects findings for one file.
+type inspector struct {
+	findings []Finding
+	// w, h is the image size when the inspector learnt it from the container
+	// (HEIF ispe), used when photo.Config cannot read the header.
+	w, h int
+	// exifSeen counts EXIF structures, so a second EXIF segment is named.
+	exifSeen int
+	// icc collects JPEG ICC_PROFILE chunks (a profile may span segments).
+	icc map[string]*inspICC
+	// xmpExt collects extended-XMP chunks by GUID.
+	xmpExt map[string]*inspXMPExt
+	// mpfRanges are secondary images already reported through MPF, so the
+	// trailer classifier does not report them twice.
+	mpfRanges [][2]int
+	// mpfKinds names the images of the MPF index, in order.
+	mpfKinds []string
+}
+
+// add records a finding, with the value made safe to print.
+func (in *inspector) add(c Category, s Severity, where, field, value string) {
+	if len(in.findings) >= inspMaxFindings {
+		return
+	}
+	in.findings = append(in.findings, Finding{Category: c, Severity: s, Where: where, Field: inspClean(field), Value: inspClean(value)})
+}
+
+// finish completes multi-block structures and orders the findings by category,
+// then severity (highest first), keeping the file's order otherwise.
+func (in *inspector) finish() {
+	in.finishICC()
+	in.finishXMPExt()
+	rank := map[Category]int{}
+	for i, c := range Categories {
+		rank[c] = i
+	}
+	sort.SliceStable(in.findings, func(i, j int) bool {
+		a, b := in.findings[i], in.findings[j]
+		if rank[a.Category] != rank[b.Category] {
+			return rank[a.Category] < rank[b.Category]
+		}
+		return a.Severity > b.Severity
+	})
+}
+
+// guard runs fn and turns a panic into an "unreadable" finding, so that one bad
+// block cannot hide the others.
+func (in *inspector) guard(where, what string, fn func()) {
+	defer func() {
+		if p := recover(); p != nil {
+			in.add(Other, Medium, where, "Unreadable "+what, fmt.Sprintf("parser failed: %v", p))
+		}
+	}()
+	fn()
+}
+
+// inspClean makes s safe and short for a terminal: invalid UTF-8 is read as
+// Latin-1, control characters (which could drive the terminal) become spaces
+// or \xNN, and long values are cut.
+func inspClean(s string) string {
+	if !utf8.ValidString(s) {
+		r := make([]rune, 0, len(s))
+		for i := 0; i < len(s); i++ {
+			r = append(r, rune(s[i]))
+		}
+		s = string(r)
+	}
+	var sb strings.Builder
+	n := 0
+	space := false
+	for _, c := range s {
+		if n >= inspMaxValue {
+			sb.WriteString("…")
+			break
+		}
+		switch {
+		case c == '\n' || c == '\r' || c == '\t' || c == 0:
+			if !space && sb.Len() > 0 {
+				sb.WriteByte(' ')
+				space = true
+				n++
+			}
+			continue
+		case c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || c == 0x2028 || c == 0x2029 || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069):
+			fmt.Fprintf(&sb, "\\x%02x", c&0xFF)
+		default:
+			sb.WriteRune(c)
+		}
+		space = c == ' '
+		n++
+	}
+	return strings.TrimSpace(sb.String())
+}
+
+// inspErrText is an error as a short phrase.
+func inspErrText(err error) string {
+	var e error = err
+	for errors.Unwrap(e) != nil && len(e.Error()) > 120 {
+		e = errors.Unwrap(e)
+	}
+	return e.Error()
+}
+
+// inspBytes renders a byte count for people.
+func inspBytes(n int) string {
+	switch {
+	case n >= 10<<20:
+		return fmt.Sprintf("%d MB", n>>20)
+	case n >= 10<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	case n == 1:
+		return "1 byte"
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// inspImageSize describes an embedded image: its format, pixel size when
+// readable, and byte size.
+func inspImageSize(b []byte) string {
+	f := photo.Sniff(b)
+	if f == photo.Unknown {
+		return inspBytes(len(b))
+	}
+	desc := strings.ToUpper(f.String())
+	if cfg, err := inspConfig(b); err == nil && f != photo.HEIF {
+		desc += fmt.Sprintf(" %dx%d", cfg.Width, cfg.Height)
+	}
+	return desc + ", " + inspBytes(len(b))
+}
+
+// inspConfig reads an embedded image's header without letting a panic out.
+func inspConfig(b []byte) (cfg struct{ Width, Height int }, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%v", p)
+		}
+	}()
+	if photo.Sniff(b) == photo.HEIF {
+		return cfg, errors.New("not read")
+	}
+	c, _, err := photo.Config(b)
+	cfg.Width, cfg.Height = c.Width, c.Height
+	return cfg, err
+}

@@ -1,0 +1,908 @@
+package metadata
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+)
+
+// Bounds for the TIFF/EXIF walker.
+const (
+	inspMaxIFDs    = 64   // IFDs visited per TIFF structure
+	inspMaxEntries = 1024 // entries read per IFD
+)
+
+// inspTIFF is a TIFF structure (an EXIF block, a TIFF file, an MPF index) with
+// its byte order. Offsets inside it are relative to its first byte.
+type inspTIFF struct {
+	b  []byte
+	bo binary.ByteOrder
+}
+
+// inspEntry is one IFD entry with its value bytes (nil when they lie outside
+// the structure).
+type inspEntry struct {
+	tag, typ uint16
+	count    uint32
+	val      []byte
+}
+
+var inspTypeSize = [...]int{0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4, 0, 0, 8, 8, 8}
+
+func inspTIFFHeader(b []byte) error {
+	_, err := inspNewTIFF(b)
+	return err
+}
+
+func inspNewTIFF(b []byte) (*inspTIFF, error) {
+	if len(b) < 8 {
+		return nil, errors.New("truncated TIFF header")
+	}
+	var bo binary.ByteOrder
+	switch string(b[:2]) {
+	case "II":
+		bo = binary.LittleEndian
+	case "MM":
+		bo = binary.BigEndian
+	default:
+		return nil, errors.New("bad TIFF byte order mark")
+	}
+	if m := bo.Uint16(b[2:]); m != 42 {
+		if m == 43 {
+			return nil, errors.New("BigTIFF is not supported")
+		}
+		return nil, fmt.Errorf("bad TIFF magic number %d", m)
+	}
+	return &inspTIFF{b: b, bo: bo}, nil
+}
+
+// ifd reads the IFD at off. It returns the entries read and the offset of the
+// next IFD (0 when none).
+func (t *inspTIFF) ifd(off uint32) ([]inspEntry, uint32, error) {
+	if off < 8 || int64(off)+2 > int64(len(t.b)) {
+		return nil, 0, fmt.Errorf("directory offset %d outside the data", off)
+	}
+	n := int(t.bo.Uint16(t.b[off:]))
+	if n > inspMaxEntries {
+		return nil, 0, fmt.Errorf("directory claims %d entries", n)
+	}
+	p := int(off) + 2
+	var err error
+	if p+12*n > len(t.b) {
+		err = fmt.Errorf("directory at %d truncated (%d entries claimed)", off, n)
+		n = (len(t.b) - p) / 12
+	}
+	es := make([]inspEntry, 0, n)
+	for i := 0; i < n; i++ {
+		e := t.b[p+12*i:]
+		en := inspEntry{tag: t.bo.Uint16(e), typ: t.bo.Uint16(e[2:]), count: t.bo.Uint32(e[4:])}
+		if int(en.typ) < len(inspTypeSize) && inspTypeSize[en.typ] > 0 {
+			size := int64(inspTypeSize[en.typ]) * int64(en.count)
+			if size <= 4 {
+				en.val = e[8 : 8+size]
+			} else if vo := int64(t.bo.Uint32(e[8:])); vo+size <= int64(len(t.b)) {
+				en.val = t.b[vo : vo+size]
+			}
+		}
+		es = append(es, en)
+	}
+	var next uint32
+	if q := p + 12*n; err == nil && q+4 <= len(t.b) {
+		next = t.bo.Uint32(t.b[q:])
+	}
+	return es, next, err
+}
+
+// uints returns the entry's values as unsigned integers (at most max).
+func (t *inspTIFF) uints(e inspEntry, max int) []uint64 {
+	var out []uint64
+	sz := 0
+	if int(e.typ) < len(inspTypeSize) {
+		sz = inspTypeSize[e.typ]
+	}
+	for i := 0; sz > 0 && (i+1)*sz <= len(e.val) && len(out) < max; i++ {
+		v := e.val[i*sz:]
+		switch e.typ {
+		case 1, 6, 7:
+			out = append(out, uint64(v[0]))
+		case 3, 8:
+			out = append(out, uint64(t.bo.Uint16(v)))
+		case 4, 9, 13:
+			out = append(out, uint64(t.bo.Uint32(v)))
+		default:
+			return out
+		}
+	}
+	return out
+}
+
+// floats returns numeric values (rationals divided out) of the entry.
+func (t *inspTIFF) floats(e inspEntry, max int) []float64 {
+	var out []float64
+	switch e.typ {
+	case 5, 10:
+		for i := 0; (i+1)*8 <= len(e.val) && len(out) < max; i++ {
+			n, d := t.bo.Uint32(e.val[i*8:]), t.bo.Uint32(e.val[i*8+4:])
+			if e.typ == 10 {
+				out = append(out, float64(int32(n))/float64(int32(d)))
+			} else {
+				out = append(out, float64(n)/float64(d))
+			}
+		}
+	case 11:
+		for i := 0; (i+1)*4 <= len(e.val) && len(out) < max; i++ {
+			out = append(out, float64(math.Float32frombits(t.bo.Uint32(e.val[i*4:]))))
+		}
+	case 12:
+		for i := 0; (i+1)*8 <= len(e.val) && len(out) < max; i++ {
+			out = append(out, math.Float64frombits(t.bo.Uint64(e.val[i*8:])))
+		}
+	default:
+		for _, u := range t.uints(e, max) {
+			out = append(out, float64(u))
+		}
+	}
+	return out
+}
+
+// text renders an entry's value for people.
+func (t *inspTIFF) text(e inspEntry) string {
+	if e.val == nil {
+		return fmt.Sprintf("(value outside the data, %d × type %d)", e.count, e.typ)
+	}
+	switch e.typ {
+	case 2:
+		return inspASCII(e.val)
+	case 1, 7:
+		if inspLooksText(e.val) {
+			return inspASCII(e.val)
+		}
+		if len(e.val) > 8 {
+			return inspBytes(len(e.val)) + " of binary data"
+		}
+	case 5, 10:
+		var parts []string
+		for i := 0; (i+1)*8 <= len(e.val) && i < 16; i++ {
+			n, d := t.bo.Uint32(e.val[i*8:]), t.bo.Uint32(e.val[i*8+4:])
+			parts = append(parts, inspRational(int64(n), int64(d), e.typ == 10))
+		}
+		return strings.Join(parts, ", ")
+	case 11, 12:
+		var parts []string
+		for _, f := range t.floats(e, 16) {
+			parts = append(parts, strconv.FormatFloat(f, 'g', 6, 64))
+		}
+		return strings.Join(parts, ", ")
+	}
+	var parts []string
+	for _, u := range t.uints(e, 16) {
+		if e.typ == 8 {
+			parts = append(parts, strconv.Itoa(int(int16(u))))
+		} else if e.typ == 9 {
+			parts = append(parts, strconv.Itoa(int(int32(u))))
+		} else {
+			parts = append(parts, strconv.FormatUint(u, 10))
+		}
+	}
+	s := strings.Join(parts, ", ")
+	if e.count > 16 {
+		s += fmt.Sprintf(", … (%d values)", e.count)
+	}
+	return s
+}
+
+func inspRational(n, d int64, signed bool) string {
+	if signed {
+		n, d = int64(int32(n)), int64(int32(d))
+	}
+	switch {
+	case d == 0:
+		return "undefined"
+	case n%d == 0:
+		return strconv.FormatInt(n/d, 10)
+	case n == 1 || (n > 0 && d%n == 0 && d/n > 1):
+		return fmt.Sprintf("1/%d", d/n)
+	}
+	return strconv.FormatFloat(float64(n)/float64(d), 'g', 6, 64)
+}
+
+// inspASCII reads a NUL-terminated (or padded) string.
+func inspASCII(b []byte) string {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		// Several NUL-separated strings are legal in TIFF ASCII values.
+		parts := bytes.Split(bytes.TrimRight(b, "\x00"), []byte{0})
+		var s []string
+		for _, p := range parts {
+			if q := strings.TrimSpace(string(p)); q != "" {
+				s = append(s, q)
+			}
+		}
+		return strings.Join(s, "; ")
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// inspLooksText reports whether b is mostly printable (after trailing NULs).
+func inspLooksText(b []byte) bool {
+	b = bytes.TrimRight(b, "\x00 ")
+	if len(b) == 0 {
+		return false
+	}
+	bad := 0
+	for _, c := range b {
+		if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F {
+			bad++
+		}
+	}
+	return bad*20 < len(b)
+}
+
+// inspUTF16 decodes UTF-16 with the given byte order, to the first NUL.
+func inspUTF16(b []byte, bo binary.ByteOrder) string {
+	u := make([]uint16, 0, len(b)/2)
+	for i := 0; i+1 < len(b); i += 2 {
+		c := bo.Uint16(b[i:])
+		if c == 0 {
+			break
+		}
+		u = append(u, c)
+	}
+	return strings.TrimSpace(string(utf16.Decode(u)))
+}
+
+// inspTag describes how an EXIF/TIFF tag is reported.
+type inspTag struct {
+	name string
+	cat  Category
+	sev  Severity
+}
+
+// skip marks structural tags that identify nobody.
+var inspSkip = inspTag{}
+
+// IFD kinds, used to pick the tag table and the Where of findings.
+const (
+	inspIFD0 = iota
+	inspIFD1
+	inspExifIFD
+	inspGPSIFD
+	inspInteropIFD
+	inspSubIFD
+)
+
+// inspStructural are TIFF tags needed to lay out pixels.
+var inspStructural = map[uint16]bool{
+	0x00FE: true, 0x00FF: true, 0x0100: true, 0x0101: true, 0x0102: true, 0x0103: true, 0x0106: true,
+	0x0107: true, 0x0108: true, 0x0109: true, 0x010A: true, 0x0111: true, 0x0112: true, 0x0115: true,
+	0x0116: true, 0x0117: true, 0x0118: true, 0x0119: true, 0x011A: true, 0x011B: true, 0x011C: true,
+	0x0122: true, 0x0123: true, 0x0128: true, 0x012D: true, 0x013D: true, 0x013E: true, 0x013F: true,
+	0x0140: true, 0x0142: true, 0x0143: true, 0x0144: true, 0x0145: true, 0x0152: true, 0x0153: true,
+	0x0154: true, 0x0155: true, 0x0156: true, 0x015B: true, 0x0200: true, 0x0201: true, 0x0202: true,
+	0x0211: true, 0x0212: true, 0x0213: true, 0x0214: true, 0x828D: true, 0x828E: true,
+	// ExifIFD structure
+	0x9000: true, 0x9101: true, 0xA000: true, 0xA001: true, 0xA002: true, 0xA003: true,
+	// Interop
+	0x0001: true, 0x0002: true,
+}
+
+// inspTIFFTags are IFD0/IFD1 tags (TIFF baseline and common extensions).
+var inspTIFFTags = map[uint16]inspTag{
+	0x010D: {"Document name", Other, Medium},
+	0x010E: {"Image description", Other, Medium},
+	0x010F: {"Make", Device, Medium},
+	0x0110: {"Model", Device, Medium},
+	0x011D: {"Page name", Other, Medium},
+	0x011E: {"X position", Other, Low},
+	0x011F: {"Y position", Other, Low},
+	0x0129: {"Page number", Other, Low},
+	0x0131: {"Software", Software, Medium},
+	0x0132: {"Modify date", Time, Medium},
+	0x013B: {"Artist", People, High},
+	0x013C: {"Host computer", Device, High},
+	0x0148: {"Ink names", Other, Low},
+	0x8298: {"Copyright", People, High},
+	0x9C9B: {"XP title", Other, Medium},
+	0x9C9C: {"XP comment", Other, Medium},
+	0x9C9D: {"XP author", People, High},
+	0x9C9E: {"XP keywords", Other, Medium},
+	0x9C9F: {"XP subject", Other, Medium},
+	0x4746: {"Rating", Other, Low},
+	0x4749: {"Rating percent", Other, Low},
+	0xC4A5: {"PrintIM", Software, Low},
+	0x830E: {"GeoTIFF pixel scale", Location, High},
+	0x8482: {"GeoTIFF tie point", Location, High},
+	0x85D8: {"GeoTIFF model transform", Location, High},
+	0x87AF: {"GeoTIFF key directory", Location, High},
+	0x87B0: {"GeoTIFF double parameters", Location, High},
+	0x87B1: {"GeoTIFF ASCII parameters", Location, High},
+	0xA480: {"GDAL metadata", Location, Medium},
+	0xA481: {"GDAL no-data value", Other, Low},
+	0xC612: {"DNG version", Software, Low},
+	0xC614: {"Unique camera model", Device, Medium},
+	0xC615: {"Localized camera model", Device, Medium},
+	0xC62F: {"Camera serial number", Device, High},
+	0xC65D: {"Raw data unique ID", Device, High},
+	0xC68B: {"Original raw file name", Other, High},
+	0xC6F8: {"Profile name", Software, Low},
+	0xC6FE: {"Profile copyright", People, Medium},
+	0xC7A1: {"Camera label", Device, Medium},
+	0x9003: {"Date/time original", Time, Medium},
+	0x9286: {"User comment", Other, Medium},
+	0xA420: {"Image unique ID", Device, High},
+	0xA430: {"Owner name", People, High},
+	0xA431: {"Serial number", Device, High},
+	0xA435: {"Lens serial number", Device, High},
+	0x9211: {"Image number", Device, Medium},
+	0xFDE8: {"Owner name", People, High},
+}
+
+// inspExifTags are ExifIFD tags.
+var inspExifTags = map[uint16]inspTag{
+	0x829A: {"Exposure time", Device, Low},
+	0x829D: {"F number", Device, Low},
+	0x8822: {"Exposure program", Device, Low},
+	0x8824: {"Spectral sensitivity", Device, Low},
+	0x8827: {"ISO", Device, Low},
+	0x8828: {"OECF", Device, Low},
+	0x8830: {"Sensitivity type", Device, Low},
+	0x8831: {"Standard output sensitivity", Device, Low},
+	0x8832: {"Recommended exposure index", Device, Low},
+	0x9003: {"Date/time original", Time, Medium},
+	0x9004: {"Create date", Time, Medium},
+	0x9010: {"Offset time", Time, Medium},
+	0x9011: {"Offset time original", Time, Medium},
+	0x9012: {"Offset time digitized", Time, Medium},
+	0x9102: {"Compressed bits per pixel", Device, Low},
+	0x9201: {"Shutter speed value", Device, Low},
+	0x9202: {"Aperture value", Device, Low},
+	0x9203: {"Brightness value", Device, Low},
+	0x9204: {"Exposure compensation", Device, Low},
+	0x9205: {"Max aperture value", Device, Low},
+	0x9206: {"Subject distance", Device, Low},
+	0x9207: {"Metering mode", Device, Low},
+	0x9208: {"Light source", Device, Low},
+	0x9209: {"Flash", Device, Low},
+	0x920A: {"Focal length", Device, Low},
+	0x9211: {"Image number", Device, Medium},
+	0x9214: {"Subject area", People, Low},
+	0x9286: {"User comment", Other, Medium},
+	0x9290: {"Sub sec time", Time, Low},
+	0x9291: {"Sub sec time original", Time, Low},
+	0x9292: {"Sub sec time digitized", Time, Low},
+	0x9400: {"Ambient temperature", Location, Low},
+	0x9401: {"Humidity", Location, Low},
+	0x9402: {"Pressure", Location, Low},
+	0x9403: {"Water depth", Location, Medium},
+	0x9404: {"Acceleration", Device, Low},
+	0x9405: {"Camera elevation angle", Device, Low},
+	0x9C9B: {"XP title", Other, Medium},
+	0x9C9C: {"XP comment", Other, Medium},
+	0x9C9D: {"XP author", People, High},
+	0xA004: {"Related sound file", Other, Medium},
+	0xA20B: {"Flash energy", Device, Low},
+	0xA20E: {"Focal plane X resolution", Device, Low},
+	0xA20F: {"Focal plane Y resolution", Device, Low},
+	0xA210: {"Focal plane resolution unit", Device, Low},
+	0xA214: {"Subject location", People, Low},
+	0xA215: {"Exposure index", Device, Low},
+	0xA217: {"Sensing method", Device, Low},
+	0xA300: {"File source", Device, Low},
+	0xA301: {"Scene type", Device, Low},
+	0xA302: {"CFA pattern", Device, Low},
+	0xA401: {"Custom rendered", Device, Low},
+	0xA402: {"Exposure mode", Device, Low},
+	0xA403: {"White balance", Device, Low},
+	0xA404: {"Digital zoom ratio", Device, Low},
+	0xA405: {"Focal length in 35mm format", Device, Low},
+	0xA406: {"Scene capture type", Device, Low},
+	0xA407: {"Gain control", Device, Low},
+	0xA408: {"Contrast", Device, Low},
+	0xA409: {"Saturation", Device, Low},
+	0xA40A: {"Sharpness", Device, Low},
+	0xA40B: {"Device setting description", Device, Low},
+	0xA40C: {"Subject distance range", Device, Low},
+	0xA420: {"Image unique ID", Device, High},
+	0xA430: {"Owner name", People, High},
+	0xA431: {"Serial number", Device, High},
+	0xA432: {"Lens info", Device, Medium},
+	0xA433: {"Lens make", Device, Medium},
+	0xA434: {"Lens model", Device, Medium},
+	0xA435: {"Lens serial number", Device, High},
+	0xA436: {"Image title", Other, Medium},
+	0xA437: {"Photographer", People, High},
+	0xA438: {"Image editor", People, High},
+	0xA439: {"Camera firmware", Software, Medium},
+	0xA43A: {"RAW developing software", Software, Medium},
+	0xA43B: {"Image editing software", Software, Medium},
+	0xA43C: {"Metadata editing software", Software, Medium},
+	0xA460: {"Composite image", Device, Low},
+	0xA461: {"Composite image count", Device, Low},
+	0xA462: {"Composite image exposure times", Device, Low},
+	0xA500: {"Gamma", Device, Low},
+	0xEA1C: {"Padding", Other, Low},
+	0xEA1D: {"Offset schema", Other, Low},
+	0xFDE8: {"Owner name", People, High},
+	0xFDE9: {"Serial number", Device, High},
+	0xFDEA: {"Lens", Device, Medium},
+}
+
+// inspGPSTags are GPS IFD tags reported one by one (position, altitude and
+// time are combined into single findings).
+var inspGPSTags = map[uint16]inspTag{
+	0x0000: {"GPS version ID", Location, Low},
+	0x0008: {"GPS satellites", Location, Medium},
+	0x0009: {"GPS status", Location, Low},
+	0x000A: {"GPS measure mode", Location, Low},
+	0x000B: {"GPS DOP", Location, Low},
+	0x000C: {"GPS speed ref", Location, Low},
+	0x000D: {"GPS speed", Location, Medium},
+	0x000E: {"GPS track ref", Location, Low},
+	0x000F: {"GPS track", Location, Medium},
+	0x0010: {"GPS img direction ref", Location, Low},
+	0x0011: {"GPS img direction", Location, Medium},
+	0x0012: {"GPS map datum", Location, Low},
+	0x0017: {"GPS dest bearing ref", Location, Low},
+	0x0018: {"GPS dest bearing", Location, Medium},
+	0x0019: {"GPS dest distance ref", Location, Low},
+	0x001A: {"GPS dest distance", Location, Medium},
+	0x001B: {"GPS processing method", Location, Medium},
+	0x001C: {"GPS area information", Location, High},
+	0x001E: {"GPS differential", Location, Low},
+	0x001F: {"GPS H positioning error", Location, Medium},
+}
+
+// inspInteropTags are Interop IFD tags.
+var inspInteropTags = map[uint16]inspTag{
+	0x1000: {"Related image file format", Other, Low},
+	0x1001: {"Related image width", Other, Low},
+	0x1002: {"Related image height", Other, Low},
+}
+
+// tiff inspects a TIFF structure (an EXIF block or a whole TIFF file). where
+// names the container ("EXIF", "PNG eXIf", "TIFF", "MPF image 2: EXIF").
+func (in *inspector) tiff(b []byte, where string, depth int) {
+	if depth > inspMaxDepth {
+		return
+	}
+	in.exifSeen++
+	if in.exifSeen == 2 && where == "EXIF" {
+		where = "second EXIF"
+	} else if in.exifSeen > 2 && where == "EXIF" {
+		where = fmt.Sprintf("EXIF block %d", in.exifSeen)
+	}
+	t, err := inspNewTIFF(b)
+	if err != nil {
+		in.add(Other, Medium, where, "Unreadable EXIF", err.Error()+fmt.Sprintf(" (%s)", inspBytes(len(b))))
+		return
+	}
+	in.guard(where, "EXIF", func() {
+		w := &inspTIFFWalk{in: in, t: t, where: where, depth: depth, seen: map[uint32]bool{}}
+		w.walk(t.bo.Uint32(b[4:]), inspIFD0, 0)
+	})
+}
+
+// inspTIFFWalk walks the IFD tree of one TIFF structure.
+type inspTIFFWalk struct {
+	in    *inspector
+	t     *inspTIFF
+	where string
+	depth int
+	seen  map[uint32]bool
+	// broken is set once a damaged directory has been reported.
+	broken bool
+}
+
+func (w *inspTIFFWalk) label(kind, index int) string {
+	switch kind {
+	case inspIFD0:
+		if index > 0 {
+			return fmt.Sprintf("%s IFD%d", w.where, index)
+		}
+		return w.where + " IFD0"
+	case inspIFD1:
+		return w.where + " IFD1"
+	case inspGPSIFD:
+		return w.where + " GPS"
+	case inspInteropIFD:
+		return w.where + " interop"
+	case inspSubIFD:
+		return fmt.Sprintf("%s SubIFD %d", w.where, index)
+	}
+	return w.where
+}
+
+func (w *inspTIFFWalk) walk(off uint32, kind, index int) {
+	for off != 0 {
+		if w.seen[off] || len(w.seen) >= inspMaxIFDs {
+			return
+		}
+		w.seen[off] = true
+		where := w.label(kind, index)
+		es, next, err := w.t.ifd(off)
+		if err != nil && !w.broken {
+			w.broken = true
+			w.in.add(Other, Medium, where, "Unreadable EXIF", err.Error())
+		}
+		w.entries(es, kind, index, where)
+		if kind != inspIFD0 && kind != inspIFD1 && kind != inspSubIFD {
+			return
+		}
+		// IFD0's successor is the thumbnail IFD1; in a TIFF file further IFDs are pages.
+		off = next
+		index++
+		if kind == inspIFD0 && index == 1 && w.where != "TIFF" {
+			kind = inspIFD1
+		}
+	}
+}
+
+func (w *inspTIFFWalk) entries(es []inspEntry, kind, index int, where string) {
+	in, t := w.in, w.t
+	var table map[uint16]inspTag
+	switch kind {
+	case inspIFD0, inspIFD1, inspSubIFD:
+		table = inspTIFFTags
+	case inspExifIFD:
+		table = inspExifTags
+	case inspGPSIFD:
+		w.gps(es, where)
+		return
+	case inspInteropIFD:
+		table = inspInteropTags
+	}
+	offsets := map[uint16]string{}
+	for _, e := range es {
+		if kind == inspExifIFD && (e.tag == 0x9010 || e.tag == 0x9011 || e.tag == 0x9012) && e.typ == 2 && e.val != nil {
+			offsets[e.tag] = inspASCII(e.val)
+		}
+	}
+	var thumbOff, thumbLen int64 = -1, -1
+	var stripOffs, stripLens []uint64
+	bad := 0
+	defer func() {
+		if bad > 0 && !w.broken {
+			w.broken = true
+			in.add(Other, Medium, where, "Unreadable EXIF", fmt.Sprintf("%d damaged entries", bad))
+		}
+	}()
+	for _, e := range es {
+		if int(e.typ) >= len(inspTypeSize) || inspTypeSize[e.typ] == 0 {
+			bad++
+			continue
+		}
+		_, known := table[e.tag]
+		if e.val == nil && !known && e.tag != 0x927C {
+			bad++
+			continue
+		}
+		switch e.tag {
+		case 0x8769:
+			if v := t.uints(e, 1); len(v) == 1 {
+				w.walk(uint32(v[0]), inspExifIFD, 0)
+			}
+			continue
+		case 0x8825:
+			if v := t.uints(e, 1); len(v) == 1 {
+				w.walk(uint32(v[0]), inspGPSIFD, 0)
+			}
+			continue
+		case 0xA005:
+			if v := t.uints(e, 1); len(v) == 1 {
+				w.walk(uint32(v[0]), inspInteropIFD, 0)
+			}
+			continue
+		case 0x014A:
+			for i, v := range t.uints(e, 16) {
+				w.walk(uint32(v), inspSubIFD, i+1)
+			}
+			continue
+		case 0x0201:
+			if v := t.uints(e, 1); len(v) == 1 {
+				thumbOff = int64(v[0])
+			}
+			continue
+		case 0x0202:
+			if v := t.uints(e, 1); len(v) == 1 {
+				thumbLen = int64(v[0])
+			}
+			continue
+		case 0x0111:
+			stripOffs = t.uints(e, 4096)
+			continue
+		case 0x0117:
+			stripLens = t.uints(e, 4096)
+			continue
+		case 0x927C:
+			in.makerNote(t, e, w.where, w.depth)
+			continue
+		case 0x02BC: // XMP
+			if e.val != nil {
+				in.xmp(e.val, where+" XMP", w.depth+1)
+			}
+			continue
+		case 0x83BB: // IPTC-NAA
+			if e.val != nil {
+				in.iptc(e.val, where+" IPTC")
+			}
+			continue
+		case 0x8649: // Photoshop IRB
+			if e.val != nil {
+				in.irb(e.val, where+" Photoshop", w.depth+1)
+			}
+			continue
+		case 0x8773: // ICC profile
+			if e.val != nil {
+				in.iccProfile(e.val, where+" ICC profile")
+			}
+			continue
+		case 0x9C9B, 0x9C9C, 0x9C9D, 0x9C9E, 0x9C9F:
+			if e.val != nil {
+				tg := inspTIFFTags[e.tag]
+				in.add(tg.cat, tg.sev, where, tg.name, inspUTF16(e.val, binary.LittleEndian))
+			}
+			continue
+		case 0x9286, 0x9C00:
+			if e.val != nil {
+				if s := inspUserComment(e.val, t.bo); s != "" {
+					in.add(Other, Medium, where, "User comment", s)
+				}
+			}
+			continue
+		}
+		if kind == inspIFD1 {
+			// Everything else in IFD1 describes the thumbnail; text tags are worth naming.
+			if tg, ok := inspTIFFTags[e.tag]; ok && e.typ == 2 {
+				in.add(tg.cat, tg.sev, where, tg.name, t.text(e))
+			}
+			continue
+		}
+		if inspStructural[e.tag] {
+			continue
+		}
+		tg, ok := table[e.tag]
+		if !ok {
+			if kind != inspExifIFD {
+				if tg2, ok2 := inspExifTags[e.tag]; ok2 {
+					tg, ok = tg2, true // EXIF tags misplaced in IFD0 still leak
+				}
+			}
+		}
+		if !ok {
+			tg = inspTag{fmt.Sprintf("Tag 0x%04X", e.tag), Other, Low}
+		}
+		v := t.text(e)
+		if tg.cat == Time && e.typ == 2 {
+			v = inspDate(v)
+			if kind == inspExifIFD {
+				var o string
+				switch e.tag {
+				case 0x9003:
+					o = offsets[0x9011]
+				case 0x9004:
+					o = offsets[0x9012]
+				}
+				if o != "" {
+					v += " " + o
+				}
+			}
+			if kind != inspExifIFD && e.tag == 0x0132 {
+				if o := offsets[0x9010]; o != "" {
+					v += " " + o
+				}
+			}
+		}
+		if e.tag == 0x8482 || e.tag == 0x830E || e.tag == 0x85D8 {
+			v = inspGeoTIFFValue(t, e)
+		}
+		in.add(tg.cat, tg.sev, where, tg.name, v)
+	}
+	if kind == inspIFD1 || (kind == inspIFD0 && w.where != "TIFF" && index > 0) {
+		in.thumbnail(t, where, thumbOff, thumbLen, stripOffs, stripLens)
+	} else if kind == inspSubIFD || (kind == inspIFD0 && index > 0) {
+		in.add(HiddenImages, High, where, "Additional image (preview or page)", fmt.Sprintf("image %d in the TIFF file", index))
+	} else if thumbOff >= 0 && thumbLen > 0 && w.where != "TIFF" {
+		// JPEGInterchangeFormat outside IFD1: an embedded preview.
+		in.thumbnail(t, where, thumbOff, thumbLen, nil, nil)
+	}
+}
+
+// thumbnail reports the EXIF thumbnail described by IFD1.
+func (in *inspector) thumbnail(t *inspTIFF, where string, off, n int64, strips, lens []uint64) {
+	switch {
+	case off >= 0 && n > 0:
+		if off+n <= int64(len(t.b)) {
+			in.add(HiddenImages, High, where, "EXIF thumbnail", inspImageSize(t.b[off:off+n])+" (may show the original, uncropped image)")
+		} else {
+			in.add(HiddenImages, High, where, "EXIF thumbnail", fmt.Sprintf("%s claimed, lies outside the EXIF block", inspBytes(int(min(n, math.MaxInt32)))))
+		}
+	case len(strips) > 0:
+		total := 0
+		for _, l := range lens {
+			total += int(min(l, math.MaxInt32))
+		}
+		in.add(HiddenImages, High, where, "EXIF thumbnail", fmt.Sprintf("uncompressed, %s (may show the original, uncropped image)", inspBytes(total)))
+	default:
+		in.add(HiddenImages, Medium, where, "EXIF thumbnail directory", "present, no image data")
+	}
+}
+
+// inspUserComment decodes EXIF UserComment (8-byte character code, then text).
+func inspUserComment(b []byte, bo binary.ByteOrder) string {
+	if len(b) < 8 {
+		return strings.TrimSpace(inspASCII(b))
+	}
+	code, body := string(b[:8]), b[8:]
+	switch {
+	case strings.HasPrefix(code, "UNICODE"):
+		s := inspUTF16(body, bo)
+		if s == "" || !inspPrintable(s) {
+			// Writers disagree on the byte order: try the other one.
+			other := binary.ByteOrder(binary.LittleEndian)
+			if bo == binary.LittleEndian {
+				other = binary.BigEndian
+			}
+			s = inspUTF16(body, other)
+		}
+		return s
+	case strings.HasPrefix(code, "ASCII"), strings.HasPrefix(code, "\x00\x00\x00\x00\x00\x00\x00\x00"), strings.HasPrefix(code, "JIS"):
+		return strings.Trim(inspASCII(body), " \x00")
+	}
+	if inspLooksText(b) {
+		return inspASCII(b)
+	}
+	return ""
+}
+
+func inspPrintable(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || (r >= 0xD800 && r < 0xE000) || r == 0xFFFD {
+			return false
+		}
+	}
+	return true
+}
+
+// inspDate turns EXIF "2021:04:11 15:47:53" into "2021-04-11 15:47:53".
+func inspDate(s string) string {
+	if len(s) >= 10 && s[4] == ':' && s[7] == ':' {
+		return s[:4] + "-" + s[5:7] + "-" + s[8:]
+	}
+	return s
+}
+
+// gps combines the GPS IFD into position, altitude and time findings, and
+// reports the rest tag by tag.
+func (w *inspTIFFWalk) gps(es []inspEntry, where string) {
+	in, t := w.in, w.t
+	var latRef, lonRef, altRef, date string
+	var lat, lon, alt, tm []float64
+	altRefSet := false
+	var destLat, destLon []float64
+	var destLatRef, destLonRef string
+	for _, e := range es {
+		switch e.tag {
+		case 0x0001:
+			latRef = inspASCII(e.val)
+		case 0x0002:
+			lat = t.floats(e, 3)
+		case 0x0003:
+			lonRef = inspASCII(e.val)
+		case 0x0004:
+			lon = t.floats(e, 3)
+		case 0x0005:
+			if v := t.uints(e, 1); len(v) == 1 {
+				altRefSet = true
+				if v[0] == 1 {
+					altRef = "below"
+				}
+			}
+		case 0x0006:
+			alt = t.floats(e, 1)
+		case 0x0007:
+			tm = t.floats(e, 3)
+		case 0x001D:
+			date = inspDate(inspASCII(e.val))
+		case 0x0013:
+			destLatRef = inspASCII(e.val)
+		case 0x0014:
+			destLat = t.floats(e, 3)
+		case 0x0015:
+			destLonRef = inspASCII(e.val)
+		case 0x0016:
+			destLon = t.floats(e, 3)
+		default:
+			tg, ok := inspGPSTags[e.tag]
+			if !ok {
+				tg = inspTag{fmt.Sprintf("GPS tag 0x%04X", e.tag), Location, Medium}
+			}
+			v := t.text(e)
+			if e.tag == 0x001B || e.tag == 0x001C {
+				v = inspUserComment(e.val, t.bo)
+			}
+			if e.tag == 0x0000 {
+				v = strings.ReplaceAll(v, ", ", ".")
+			}
+			in.add(tg.cat, tg.sev, where, tg.name, v)
+		}
+	}
+	if lat != nil || lon != nil {
+		in.add(Location, High, where, "GPS position", inspLatLon(lat, latRef, lon, lonRef))
+	} else if latRef != "" || lonRef != "" {
+		in.add(Location, Medium, where, "GPS position", "reference only, no coordinates")
+	}
+	if len(alt) == 1 {
+		if altRef == "" {
+			altRef = "above"
+		}
+		in.add(Location, High, where, "GPS altitude", fmt.Sprintf("%s m %s sea level", strconv.FormatFloat(alt[0], 'f', 1, 64), altRef))
+	} else if altRefSet {
+		in.add(Location, Low, where, "GPS altitude", "reference only, no altitude")
+	}
+	if len(tm) == 3 || date != "" {
+		v := date
+		if len(tm) == 3 {
+			sec := tm[2]
+			clock := fmt.Sprintf("%02d:%02d:%02d", int(tm[0]), int(tm[1]), int(sec))
+			if v != "" {
+				v += " "
+			}
+			v += clock
+		}
+		in.add(Time, High, where, "GPS date/time (UTC)", v+" UTC")
+	}
+	if destLat != nil || destLon != nil {
+		in.add(Location, High, where, "GPS destination", inspLatLon(destLat, destLatRef, destLon, destLonRef))
+	}
+}
+
+// inspLatLon renders a position as signed decimal degrees.
+func inspLatLon(lat []float64, latRef string, lon []float64, lonRef string) string {
+	f := func(v []float64, ref string, neg string) string {
+		d, ok := inspDMS(v)
+		if !ok {
+			return "?"
+		}
+		if strings.HasPrefix(strings.ToUpper(ref), neg) {
+			d = -d
+		}
+		return strconv.FormatFloat(d, 'f', 6, 64)
+	}
+	return f(lat, latRef, "S") + ", " + f(lon, lonRef, "W")
+}
+
+// inspDMS converts degrees, minutes, seconds to decimal degrees.
+func inspDMS(v []float64) (float64, bool) {
+	if len(v) == 0 {
+		return 0, false
+	}
+	d := v[0]
+	if len(v) > 1 {
+		d += v[1] / 60
+	}
+	if len(v) > 2 {
+		d += v[2] / 3600
+	}
+	if math.IsNaN(d) || math.IsInf(d, 0) {
+		return 0, false
+	}
+	return d, true
+}
+
+// inspGeoTIFFValue renders GeoTIFF tie points and scales as numbers.
+func inspGeoTIFFValue(t *inspTIFF, e inspEntry) string {
+	fs := t.floats(e, 16)
+	var parts []string
+	for _, f := range fs {
+		parts = append(parts, strconv.FormatFloat(f, 'f', -1, 64))
+	}
+	s := strings.Join(parts, ", ")
+	if e.tag == 0x8482 && len(fs) >= 6 {
+		s = fmt.Sprintf("raster (%g, %g) = model (%s, %s)", fs[0], fs[1], strconv.FormatFloat(fs[3], 'f', 6, 64), strconv.FormatFloat(fs[4], 'f', 6, 64))
+	}
+	return s
+}

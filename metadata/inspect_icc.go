@@ -1,0 +1,169 @@
+package metadata
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// inspICC gathers the chunks of a JPEG ICC profile, which may span segments.
+type inspICC struct {
+	where string
+	parts map[int][]byte
+	total int
+}
+
+// iccChunk records one APP2 ICC_PROFILE payload (identifier, sequence number,
+// count, data).
+func (in *inspector) iccChunk(p []byte, where string) {
+	p = p[len("ICC_PROFILE\x00"):]
+	if len(p) < 2 {
+		in.add(Other, Medium, where, "Damaged ICC profile", "chunk header missing")
+		return
+	}
+	if in.icc == nil {
+		in.icc = map[string]*inspICC{}
+	}
+	// Profiles in secondary images are kept apart by where.
+	c := in.icc[where]
+	if c == nil {
+		c = &inspICC{where: where, parts: map[int][]byte{}}
+		in.icc[where] = c
+	}
+	if len(c.parts) < 256 {
+		c.parts[int(p[0])] = p[2:]
+		c.total += len(p) - 2
+	}
+}
+
+func (in *inspector) finishICC() {
+	wheres := make([]string, 0, len(in.icc))
+	for w := range in.icc {
+		wheres = append(wheres, w)
+	}
+	sort.Strings(wheres)
+	for _, w := range wheres {
+		c := in.icc[w]
+		seqs := make([]int, 0, len(c.parts))
+		for s := range c.parts {
+			seqs = append(seqs, s)
+		}
+		sort.Ints(seqs)
+		buf := make([]byte, 0, c.total)
+		for _, s := range seqs {
+			buf = append(buf, c.parts[s]...)
+		}
+		in.iccProfile(buf, w)
+	}
+	in.icc = nil
+}
+
+// inspStandardICC are description fragments of stock colour profiles that say
+// nothing about their owner.
+var inspStandardICC = []string{
+	"srgb", "display p3", "adobe rgb", "prophoto", "romm", "generic gray", "gray gamma", "dot gain", "swop",
+	"fogra", "gracol", "japan color", "japan web", "rec2020", "rec. 2020", "rec.2020", "rec709", "rec. 709", "bt.2020",
+	"bt.709", "itu-r", "dci-p3", "dci(p3)", "p3 d65", "linear", "generic rgb", "generic cmyk", "generic lab", "generic xyz",
+	"apple rgb", "colormatch", "ecirgb", "wide gamut", "coated", "uncoated", "newsprint", "iso coated", "psoseccoated", "pso ",
+	"camera rgb", "gamma 1.8", "gamma 2.2", "sgray", "gray", "kodak", "hp ", "cie rgb", "bestrgb", "beta rgb", "don rgb",
+	"ntsc", "pal/secam", "smpte", "ekta space", "acescg", "aces", "scrgb", "iec61966", "apple wide color", "c2", "uncalibrated",
+}
+
+// iccProfile describes an ICC profile: standard profiles are harmless; any
+// other (a calibrated display, a printer, a profile named after a person or a
+// computer) is reported as identifying.
+func (in *inspector) iccProfile(b []byte, where string) {
+	in.guard(where, "ICC profile", func() {
+		if len(b) < 132 || string(b[36:40]) != "acsp" {
+			in.add(Device, Medium, where, "ICC profile", fmt.Sprintf("%s, unreadable (not a valid profile)", inspBytes(len(b))))
+			return
+		}
+		desc := inspICCText(b, "desc")
+		class := string(b[12:16])
+		var extra []string
+		for _, sig := range []string{"dmnd", "dmdd", "cprt"} {
+			if s := inspICCText(b, sig); s != "" {
+				extra = append(extra, s)
+			}
+		}
+		if desc == "" {
+			desc = "(no description)"
+		}
+		if inspICCStandard(desc) {
+			in.add(Other, Low, where, "ICC profile", fmt.Sprintf("%s (standard colour profile, %s)", desc, inspBytes(len(b))))
+			return
+		}
+		v := fmt.Sprintf("%q", desc)
+		switch class {
+		case "mntr":
+			v += " (display profile"
+		case "prtr":
+			v += " (printer profile"
+		case "scnr":
+			v += " (camera or scanner profile"
+		default:
+			v += " (custom profile"
+		}
+		y, mo, d := binary.BigEndian.Uint16(b[24:]), binary.BigEndian.Uint16(b[26:]), binary.BigEndian.Uint16(b[28:])
+		if y > 1900 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 {
+			v += fmt.Sprintf(", created %04d-%02d-%02d", y, mo, d)
+		}
+		v += "; may name a person or a computer)"
+		if len(extra) > 0 {
+			v += " " + strings.Join(extra, "; ")
+		}
+		sev := Medium
+		if class == "mntr" {
+			sev = High
+		}
+		in.add(Device, sev, where, "Personal ICC profile", v)
+	})
+}
+
+func inspICCStandard(desc string) bool {
+	d := strings.ToLower(desc)
+	for _, s := range inspStandardICC {
+		if strings.Contains(d, s) || (len(s) <= 2 && d == s) {
+			return true
+		}
+	}
+	return false
+}
+
+// inspICCText returns the text of the tag sig ('desc', 'cprt', ...), which may
+// be of type desc (ICC v2), mluc (v4) or text.
+func inspICCText(b []byte, sig string) string {
+	n := int(binary.BigEndian.Uint32(b[128:]))
+	for i := 0; i < n && i < 256 && 132+12*i+12 <= len(b); i++ {
+		e := b[132+12*i:]
+		if string(e[:4]) != sig {
+			continue
+		}
+		off, size := int64(binary.BigEndian.Uint32(e[4:])), int64(binary.BigEndian.Uint32(e[8:]))
+		if off+size > int64(len(b)) || size < 12 {
+			return ""
+		}
+		t := b[off : off+size]
+		switch string(t[:4]) {
+		case "desc":
+			cnt := int64(binary.BigEndian.Uint32(t[8:]))
+			if 12+cnt <= int64(len(t)) {
+				return strings.TrimSpace(string(bytes.TrimRight(t[12:12+cnt], "\x00")))
+			}
+		case "text":
+			return strings.TrimSpace(string(bytes.TrimRight(t[8:], "\x00")))
+		case "mluc":
+			if len(t) < 28 {
+				return ""
+			}
+			l, o := int64(binary.BigEndian.Uint32(t[20:])), int64(binary.BigEndian.Uint32(t[24:]))
+			if o+l <= int64(len(t)) {
+				return inspUTF16(t[o:o+l], binary.BigEndian)
+			}
+		}
+		return ""
+	}
+	return ""
+}

@@ -1,0 +1,189 @@
+package metadata
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"strings"
+)
+
+// inspMakerNote describes a vendor MakerNote layout well enough to read a few
+// identifying tags from it.
+type inspMakerNote struct {
+	vendor string
+	prefix string
+	// ifd is where the IFD starts inside the note; base says whether value
+	// offsets are relative to the note (true) or to the enclosing TIFF header.
+	ifd      int
+	relative bool
+	// tiffAt >= 0: the note carries its own TIFF header at this offset
+	// (offsets relative to it, its own byte order).
+	tiffAt int
+	// order forces a byte order (Fujifilm is always little-endian).
+	order binary.ByteOrder
+	tags  map[uint16]inspTag
+}
+
+var inspSerial = inspTag{"Camera serial number", Device, High}
+
+var inspMakerNotes = []inspMakerNote{
+	{vendor: "Nikon", prefix: "Nikon\x00\x02", tiffAt: 10, tags: map[uint16]inspTag{0x001D: inspSerial, 0x00A0: inspSerial, 0x00A5: {"Shutter count", Device, High}, 0x00A7: {"Shutter count", Device, High}}},
+	{vendor: "Nikon", prefix: "Nikon\x00\x01", ifd: 8, tiffAt: -1},
+	{vendor: "Apple", prefix: "Apple iOS\x00", ifd: 14, relative: true, tiffAt: -1, tags: map[uint16]inspTag{
+		0x0003: {"Run time (since the phone started)", Device, Medium},
+		0x0011: {"Media group UUID (links the Live Photo video)", Device, High},
+		0x0020: {"Image capture request ID", Device, Medium},
+		0x002B: {"Photo identifier", Device, High},
+	}},
+	{vendor: "Fujifilm", prefix: "FUJIFILM", ifd: -1, relative: true, tiffAt: -1, order: binary.LittleEndian, tags: map[uint16]inspTag{0x0010: inspSerial}},
+	{vendor: "Panasonic", prefix: "Panasonic\x00", ifd: 12, tiffAt: -1, tags: map[uint16]inspTag{0x0025: inspSerial, 0x0051: {"Lens", Device, Medium}, 0x0052: {"Lens serial number", Device, High}}},
+	{vendor: "Sigma", prefix: "SIGMA\x00", ifd: 10, tiffAt: -1, tags: map[uint16]inspTag{0x0002: inspSerial}},
+	{vendor: "Sigma", prefix: "FOVEON\x00", ifd: 10, tiffAt: -1, tags: map[uint16]inspTag{0x0002: inspSerial}},
+	{vendor: "Pentax", prefix: "AOC\x00", ifd: 6, tiffAt: -1, tags: map[uint16]inspTag{0x0229: inspSerial}},
+	{vendor: "Pentax", prefix: "PENTAX \x00", ifd: 10, relative: true, tiffAt: -1, tags: map[uint16]inspTag{0x0229: inspSerial}},
+	{vendor: "Olympus", prefix: "OLYMPUS\x00", ifd: 12, relative: true, tiffAt: -1},
+	{vendor: "Olympus", prefix: "OLYMP\x00", ifd: 8, tiffAt: -1, tags: map[uint16]inspTag{0x0404: inspSerial}},
+	{vendor: "Sony", prefix: "SONY", ifd: 12, tiffAt: -1},
+	{vendor: "Samsung", prefix: "SAMSUNG", tiffAt: -1},
+	{vendor: "Canon", tiffAt: -1, tags: map[uint16]inspTag{
+		0x0009: {"Owner name", People, High},
+		0x000C: inspSerial,
+		0x0096: {"Internal serial number", Device, High},
+		0x0007: {"Firmware version", Software, Low},
+	}},
+}
+
+// makerNote reports a MakerNote: its presence and size always (Clean drops it
+// whole), and for a few vendors the serial number and owner fields.
+func (in *inspector) makerNote(t *inspTIFF, e inspEntry, where string, depth int) {
+	if where == "EXIF" {
+		where = "MakerNote"
+	} else {
+		where += " MakerNote"
+	}
+	if e.val == nil {
+		in.add(Device, Medium, where, "MakerNote", fmt.Sprintf("%s claimed, lies outside the EXIF block", inspBytes(int(min(e.count, 1<<30)))))
+		return
+	}
+	mn := e.val
+	vendor := "unknown maker"
+	var layout *inspMakerNote
+	for i := range inspMakerNotes {
+		l := &inspMakerNotes[i]
+		if l.prefix != "" && bytes.HasPrefix(mn, []byte(l.prefix)) {
+			layout, vendor = l, l.vendor
+			break
+		}
+	}
+	if layout == nil && inspMakeIs(t, "canon") {
+		layout, vendor = &inspMakerNotes[len(inspMakerNotes)-1], "Canon"
+	}
+	in.add(Device, Medium, where, "MakerNote", fmt.Sprintf("%s, %s of camera-private data (may hold serial numbers, owner name, face data)", vendor, inspBytes(len(mn))))
+	if layout == nil || layout.tags == nil {
+		return
+	}
+	in.guard(where, "MakerNote", func() { in.makerNoteTags(t, mn, layout, where) })
+}
+
+func (in *inspector) makerNoteTags(t *inspTIFF, mn []byte, l *inspMakerNote, where string) {
+	var nt *inspTIFF
+	var off uint32
+	switch {
+	case l.tiffAt >= 0:
+		var err error
+		if nt, err = inspNewTIFF(mn[min(l.tiffAt, len(mn)):]); err != nil {
+			return
+		}
+		off = nt.bo.Uint32(nt.b[4:])
+	case l.relative:
+		bo := t.bo
+		if l.order != nil {
+			bo = l.order
+		}
+		start := l.ifd
+		if l.ifd < 0 { // Fujifilm: the IFD offset follows the prefix
+			if len(mn) < 12 {
+				return
+			}
+			start = int(binary.LittleEndian.Uint32(mn[8:]))
+		}
+		nt, off = &inspTIFF{b: mn, bo: bo}, uint32(start)
+		if bytes.HasPrefix(mn, []byte("Apple iOS")) && len(mn) >= 16 {
+			if string(mn[12:14]) == "II" {
+				nt.bo = binary.LittleEndian
+			} else {
+				nt.bo = binary.BigEndian
+			}
+		}
+	default:
+		// Offsets relative to the enclosing TIFF header: find the note in it.
+		base := bytes.Index(t.b, mn)
+		if base < 0 {
+			return
+		}
+		nt, off = t, uint32(base+l.ifd)
+	}
+	if off < 8 && !l.relative {
+		return
+	}
+	es, _, _ := nt.ifdAt(off)
+	for _, e := range es {
+		tg, ok := l.tags[e.tag]
+		if !ok || e.val == nil {
+			continue
+		}
+		v := nt.text(e)
+		if e.typ == 7 && inspLooksText(e.val) {
+			v = inspASCII(e.val)
+		}
+		if e.tag == 0x0003 && l.vendor == "Apple" {
+			v = inspBytes(len(e.val)) + " (property list)"
+		}
+		if strings.TrimSpace(v) == "" || v == "0" {
+			continue
+		}
+		in.add(tg.cat, tg.sev, where, tg.name, v)
+	}
+}
+
+// ifdAt is ifd without the "offset >= 8" rule, for notes whose IFD starts near
+// their own beginning.
+func (t *inspTIFF) ifdAt(off uint32) ([]inspEntry, uint32, error) {
+	if off >= 8 {
+		return t.ifd(off)
+	}
+	pad := &inspTIFF{b: append(make([]byte, 8), t.b...), bo: t.bo}
+	es, next, err := pad.ifd(off + 8)
+	// Value offsets were read against the padded copy; re-read them.
+	for i := range es {
+		es[i].val = nil
+		p := int(off) + 2 + 12*i
+		if p+12 > len(t.b) {
+			break
+		}
+		size := 0
+		if int(es[i].typ) < len(inspTypeSize) {
+			size = inspTypeSize[es[i].typ] * int(min(es[i].count, 1<<24))
+		}
+		if size <= 4 {
+			es[i].val = t.b[p+8 : p+8+size]
+		} else if vo := int(t.bo.Uint32(t.b[p+8:])); vo >= 0 && vo+size <= len(t.b) {
+			es[i].val = t.b[vo : vo+size]
+		}
+	}
+	return es, next, err
+}
+
+// inspMakeIs reports whether IFD0's Make starts with the given (lower-case) name.
+func inspMakeIs(t *inspTIFF, name string) bool {
+	if len(t.b) < 8 {
+		return false
+	}
+	es, _, _ := t.ifd(t.bo.Uint32(t.b[4:]))
+	for _, e := range es {
+		if e.tag == 0x010F && e.typ == 2 {
+			return strings.HasPrefix(strings.ToLower(inspASCII(e.val)), name)
+		}
+	}
+	return false
+}

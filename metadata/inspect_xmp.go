@@ -1,0 +1,461 @@
+package metadata
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+)
+
+const (
+	inspXMPMaxTokens = 200000
+	inspXMPMaxExt    = 32 << 20 // largest extended XMP reassembled
+)
+
+const inspRDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+// inspXMPPrefixes maps namespace URIs to the prefixes people know them by.
+var inspXMPPrefixes = map[string]string{
+	"http://purl.org/dc/elements/1.1/":                         "dc",
+	"http://ns.adobe.com/xap/1.0/":                             "xmp",
+	"http://ns.adobe.com/xap/1.0/mm/":                          "xmpMM",
+	"http://ns.adobe.com/xap/1.0/rights/":                      "xmpRights",
+	"http://ns.adobe.com/xap/1.0/sType/ResourceEvent#":         "stEvt",
+	"http://ns.adobe.com/xap/1.0/sType/ResourceRef#":           "stRef",
+	"http://ns.adobe.com/xap/1.0/g/img/":                       "xmpGImg",
+	"http://ns.adobe.com/xmp/note/":                            "xmpNote",
+	"http://ns.adobe.com/photoshop/1.0/":                       "photoshop",
+	"http://ns.adobe.com/tiff/1.0/":                            "tiff",
+	"http://ns.adobe.com/exif/1.0/":                            "exif",
+	"http://ns.adobe.com/exif/1.0/aux/":                        "aux",
+	"http://cipa.jp/exif/1.0/":                                 "exifEX",
+	"http://ns.adobe.com/camera-raw-settings/1.0/":             "crs",
+	"http://ns.adobe.com/pdf/1.3/":                             "pdf",
+	"http://ns.adobe.com/xmp/1.0/DynamicMedia/":                "xmpDM",
+	"http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/":              "Iptc4xmpCore",
+	"http://iptc.org/std/Iptc4xmpExt/2008-02-29/":              "Iptc4xmpExt",
+	"http://ns.useplus.org/ldf/xmp/1.0/":                       "plus",
+	"http://www.metadataworkinggroup.com/schemas/regions/":     "mwg-rs",
+	"http://ns.adobe.com/xmp/sType/Area#":                      "stArea",
+	"http://ns.adobe.com/xmp/sType/Dimensions#":                "stDim",
+	"http://ns.microsoft.com/photo/1.0/":                       "MicrosoftPhoto",
+	"http://ns.microsoft.com/photo/1.2/":                       "MP",
+	"http://ns.microsoft.com/photo/1.2/t/RegionInfo#":          "MPRI",
+	"http://ns.microsoft.com/photo/1.2/t/Region#":              "MPReg",
+	"http://ns.google.com/photos/1.0/camera/":                  "GCamera",
+	"http://ns.google.com/photos/1.0/container/":               "Container",
+	"http://ns.google.com/photos/1.0/container/item/":          "Item",
+	"http://ns.google.com/photos/1.0/depthmap/":                "GDepth",
+	"http://ns.google.com/photos/1.0/image/":                   "GImage",
+	"http://ns.google.com/photos/1.0/panorama/":                "GPano",
+	"http://ns.google.com/photos/dd/1.0/device/":               "Device",
+	"http://ns.adobe.com/hdr-gain-map/1.0/":                    "hdrgm",
+	"http://ns.apple.com/HDRGainMap/1.0/":                      "HDRGainMap",
+	"http://ns.apple.com/pixeldatainfo/1.0/":                   "apdi",
+	"adobe:ns:meta/":                                           "x",
+	"http://www.dji.com/drone-dji/1.0/":                        "drone-dji",
+	"http://www.photomechanic.com/xmp/1.0/":                    "photomechanic",
+	"http://ns.fastpictureviewer.com/xmp/1.0/":                 "fpv",
+	"http://ns.adobe.com/xmp/1.0/Container/":                   "Container",
+	"http://ns.adobe.com/photoshop/1.0/camera-profile":         "stCamera",
+	"http://ns.acdsee.com/iptc/1.0/":                           "acdsee",
+	"http://www.digikam.org/ns/1.0/":                           "digiKam",
+	"http://ns.adobe.com/lightroom/1.0/":                       "lr",
+	"http://ns.google.com/photos/1.0/audio/":                   "GAudio",
+	"http://ns.google.com/photos/1.0/creations/":               "GCreations",
+	"http://ns.adobe.com/xmp/Identifier/qual/1.0/":             "xmpidq",
+	"http://ns.adobe.com/xap/1.0/bj/":                          "xmpBJ",
+	"http://ns.adobe.com/xap/1.0/t/pg/":                        "xmpTPg",
+	"http://ns.adobe.com/exif/1.0/aux":                         "aux",
+	"http://ns.adobe.com/xmp/1.0/Container/Item/":              "Item",
+	"http://ns.microsoft.com/expressionmedia/1.0/":             "mediapro",
+	"http://ns.iview-multimedia.com/mediapro/1.0/":             "mediapro",
+	"http://www.dpreview.com/claro/1.0/":                       "claro",
+	"http://prismstandard.org/namespaces/basic/2.0/":           "prism",
+	"http://ns.nikon.com/nine/1.0/":                            "nine",
+	"http://ns.adobe.com/xmp/1.0/DynamicMedia/Tracks/":         "xmpDMTracks",
+	"http://ns.adobe.com/ai/1.0/":                              "ai",
+	"http://ns.adobe.com/xap/1.0/sType/Version#":               "stVer",
+	"http://ns.adobe.com/xap/1.0/sType/ManifestItem#":          "stMfs",
+	"http://ns.adobe.com/xap/1.0/sType/Job#":                   "stJob",
+	"http://ns.adobe.com/xap/1.0/sType/Font#":                  "stFnt",
+	"http://ns.adobe.com/photoshop/1.0/panorama-profile":       "pano",
+	"http://ns.google.com/photos/1.0/camera/depthmap/":         "GDepth",
+	"http://ns.adobe.com/illustrator/1.0/":                     "illustrator",
+	"http://www.w3.org/2003/12/exif/ns#":                       "exifW3C",
+	"http://ns.adobe.com/xap/1.0/sType/Dimensions#":            "stDim",
+	"http://ns.adobe.com/creatorAtom/1.0/":                     "creatorAtom",
+	"http://ns.adobe.com/xmp/1.0/ResourceRef#":                 "stRef",
+	"http://ns.adobe.com/xap/1.0/sType/ResourceRef#/":          "stRef",
+	"http://ns.useplus.org/ldf/vocab/":                         "plus",
+	"http://ns.adobe.com/exif/1.0/PhotoshopRaw/":               "psraw",
+	"http://iptc.org/std/Iptc4xmpExt/2008-02-29/xmlns/":        "Iptc4xmpExt",
+	"http://ns.adobe.com/DICOM/":                               "DICOM",
+	"http://ns.google.com/photos/1.0/panorama/sphere/":         "GSpherical",
+	"http://www.metadataworkinggroup.com/schemas/keywords/":    "mwg-kw",
+	"http://www.metadataworkinggroup.com/schemas/collections/": "mwg-coll",
+}
+
+// inspXMPProp is one top-level property of an XMP packet with its leaf values.
+type inspXMPProp struct {
+	prefix, name string
+	leaves       []inspXMPLeaf
+}
+
+type inspXMPLeaf struct {
+	name  string // local name of the element or attribute holding the value
+	value string
+}
+
+func (p *inspXMPProp) key() string { return p.prefix + ":" + p.name }
+
+func (p *inspXMPProp) join(sep string) string {
+	var vs []string
+	for _, l := range p.leaves {
+		if l.value != "" {
+			vs = append(vs, l.value)
+		}
+	}
+	return strings.Join(vs, sep)
+}
+
+// inspXMPPrefix returns the prefix for a namespace URI.
+func inspXMPPrefix(uri string) string {
+	if p, ok := inspXMPPrefixes[uri]; ok {
+		return p
+	}
+	u := strings.TrimRight(uri, "/#")
+	if i := strings.LastIndexAny(u, "/:"); i >= 0 {
+		u = u[i+1:]
+	}
+	if u == "" {
+		return "ns"
+	}
+	return u
+}
+
+// inspParseXMP reads the top-level properties of an XMP packet. It returns
+// what it read before any syntax error, with the error.
+func inspParseXMP(b []byte) (props []*inspXMPProp, toolkit string, err error) {
+	d := xml.NewDecoder(bytes.NewReader(b))
+	d.Strict = false
+	d.Entity = xml.HTMLEntity
+	type frame struct {
+		name   xml.Name
+		isDesc bool
+		text   strings.Builder
+	}
+	var stack []*frame
+	var cur *inspXMPProp
+	curDepth := -1 // stack depth of the current property's element
+	tokens := 0
+	for {
+		tok, e := d.Token()
+		if e == io.EOF {
+			break
+		}
+		if e != nil {
+			err = e
+			break
+		}
+		tokens++
+		if tokens > inspXMPMaxTokens {
+			err = fmt.Errorf("more than %d XML tokens", inspXMPMaxTokens)
+			break
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			f := &frame{name: t.Name, isDesc: t.Name.Space == inspRDF && t.Name.Local == "Description"}
+			parentIsDesc := len(stack) > 0 && stack[len(stack)-1].isDesc
+			if t.Name.Space == "adobe:ns:meta/" && t.Name.Local == "xmpmeta" {
+				for _, a := range t.Attr {
+					if a.Name.Local == "xmptk" {
+						toolkit = a.Value
+					}
+				}
+			}
+			if cur == nil && parentIsDesc && !f.isDesc {
+				cur = &inspXMPProp{prefix: inspXMPPrefix(t.Name.Space), name: t.Name.Local}
+				curDepth = len(stack)
+			}
+			for _, a := range t.Attr {
+				if a.Name.Space == "xmlns" || a.Name.Local == "xmlns" || a.Name.Space == "http://www.w3.org/XML/1998/namespace" {
+					continue
+				}
+				if a.Name.Space == inspRDF {
+					if a.Name.Local == "resource" && cur != nil {
+						cur.leaves = append(cur.leaves, inspXMPLeaf{t.Name.Local, a.Value})
+					}
+					continue
+				}
+				switch {
+				case cur != nil:
+					cur.leaves = append(cur.leaves, inspXMPLeaf{a.Name.Local, a.Value})
+				case f.isDesc:
+					// Short form: a property as an attribute of rdf:Description.
+					props = append(props, &inspXMPProp{prefix: inspXMPPrefix(a.Name.Space), name: a.Name.Local, leaves: []inspXMPLeaf{{a.Name.Local, a.Value}}})
+				}
+			}
+			stack = append(stack, f)
+		case xml.CharData:
+			if cur != nil && len(stack) > 0 {
+				stack[len(stack)-1].text.Write(t)
+			}
+		case xml.EndElement:
+			if len(stack) == 0 {
+				continue
+			}
+			f := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if cur != nil {
+				if s := strings.TrimSpace(f.text.String()); s != "" {
+					name := f.name.Local
+					if f.name.Space == inspRDF && len(stack) > 1 {
+						// rdf:li takes the name of the property it belongs to.
+						name = stack[len(stack)-2].name.Local
+					}
+					cur.leaves = append(cur.leaves, inspXMPLeaf{name, s})
+				}
+				if len(stack) == curDepth {
+					props = append(props, cur)
+					cur, curDepth = nil, -1
+				}
+			}
+		}
+	}
+	if cur != nil {
+		props = append(props, cur)
+	}
+	return props, toolkit, err
+}
+
+// inspXMPUTF8 converts a UTF-16 packet (allowed by the XMP spec, written by
+// old Adobe tools) to UTF-8.
+func inspXMPUTF8(b []byte) []byte {
+	var bo binary.ByteOrder
+	switch {
+	case len(b) >= 4 && b[0] == '<' && b[1] == 0 && b[3] == 0:
+		bo = binary.LittleEndian
+	case len(b) >= 4 && b[0] == 0 && b[1] == '<' && b[2] == 0:
+		bo = binary.BigEndian
+	default:
+		return b
+	}
+	u := make([]uint16, 0, len(b)/2)
+	for i := 0; i+1 < len(b); i += 2 {
+		u = append(u, bo.Uint16(b[i:]))
+	}
+	return []byte(string(utf16.Decode(u)))
+}
+
+// xmp inspects an XMP packet.
+func (in *inspector) xmp(b []byte, where string, depth int) {
+	if depth > inspMaxDepth {
+		return
+	}
+	b = inspXMPUTF8(b)
+	if i := bytes.Index(b, []byte("<")); i > 0 {
+		b = b[i:]
+	}
+	// Writers pad packets (and some leave NULs after them): stop at the end
+	// of the packet when it is marked.
+	if i := bytes.Index(b, []byte("<?xpacket end")); i >= 0 {
+		if j := bytes.Index(b[i:], []byte("?>")); j >= 0 {
+			b = b[:i+j+2]
+		}
+	} else if i := bytes.LastIndex(b, []byte("</x:xmpmeta>")); i >= 0 {
+		b = b[:i+len("</x:xmpmeta>")]
+	}
+	var props []*inspXMPProp
+	var toolkit string
+	var err error
+	in.guard(where, "XMP", func() { props, toolkit, err = inspParseXMP(b) })
+	n := len(in.findings)
+	if toolkit != "" {
+		in.add(Software, Low, where, "x:xmptk (XMP toolkit)", toolkit)
+	}
+	for _, p := range props {
+		in.xmpProp(p, where, depth)
+	}
+	if err != nil {
+		in.add(Other, Medium, where, "Damaged XMP", err.Error())
+	}
+	if len(in.findings) == n {
+		in.add(Other, Low, where, "XMP packet", inspBytes(len(b))+", no properties")
+	}
+}
+
+// xmpProp reports one XMP property.
+func (in *inspector) xmpProp(p *inspXMPProp, where string, depth int) {
+	key := p.key()
+	val := p.join("; ")
+	c, s := inspXMPClass(p.prefix, p.name)
+	switch {
+	case key == "mwg-rs:Regions" || key == "MP:RegionInfo" || key == "MPRI:Regions":
+		var names []string
+		regions := 0
+		for _, l := range p.leaves {
+			switch l.name {
+			case "Name", "PersonDisplayName":
+				names = append(names, l.value)
+			case "Type", "Rectangle":
+				regions++
+			}
+		}
+		if len(names) > 0 {
+			in.add(People, High, where, "Face region names ("+key+")", strings.Join(names, ", "))
+		} else {
+			in.add(People, Medium, where, "Face regions ("+key+")", fmt.Sprintf("%d regions, no names", max(regions, 1)))
+		}
+		return
+	case key == "xmpMM:History" || key == "photoshop:History":
+		var steps []string
+		for _, l := range p.leaves {
+			switch l.name {
+			case "action", "softwareAgent", "when", "History", "changed", "parameters":
+				steps = append(steps, l.value)
+			}
+		}
+		if len(steps) == 0 {
+			steps = []string{val}
+		}
+		in.add(Software, Medium, where, "Edit history ("+key+")", strings.Join(steps, "; "))
+		return
+	case p.prefix == "exif" && (p.name == "GPSLatitude" || p.name == "GPSLongitude" || p.name == "GPSDestLatitude" || p.name == "GPSDestLongitude"):
+		if d, ok := inspXMPCoord(val); ok {
+			val = strconv.FormatFloat(d, 'f', 6, 64)
+		}
+	case p.prefix == "GDepth" && p.name == "Data", p.prefix == "GImage" && p.name == "Data", p.prefix == "xmpGImg" && p.name == "image", key == "xmp:Thumbnails":
+		in.add(HiddenImages, High, where, "Embedded image ("+key+")", fmt.Sprintf("about %s base64-encoded", inspBytes(len(val)*3/4)))
+		return
+	case key == "xmpNote:HasExtendedXMP":
+		in.add(Other, Low, where, key, val+" (the packet continues in extended XMP)")
+		return
+	}
+	if val == "" {
+		val = "(empty)"
+	}
+	in.add(c, s, where, key, val)
+}
+
+// inspXMPClass decides the category and severity of an XMP property.
+func inspXMPClass(prefix, name string) (Category, Severity) {
+	key := prefix + ":" + name
+	lname := strings.ToLower(name)
+	switch {
+	case strings.Contains(lname, "gps") || strings.HasPrefix(prefix, "drone") && (strings.Contains(lname, "lat") || strings.Contains(lname, "lon") || strings.Contains(lname, "alt")):
+		return Location, High
+	case key == "photoshop:City" || key == "photoshop:State" || key == "photoshop:Country" || strings.HasPrefix(key, "Iptc4xmpCore:Location") || key == "Iptc4xmpCore:CountryCode" ||
+		key == "Iptc4xmpExt:LocationShown" || key == "Iptc4xmpExt:LocationCreated" || key == "Iptc4xmpExt:City" || key == "Iptc4xmpExt:Sublocation":
+		return Location, High
+	case key == "dc:creator" || key == "dc:rights" || key == "dc:contributor" || key == "dc:publisher" || prefix == "xmpRights" || prefix == "plus" ||
+		key == "photoshop:AuthorsPosition" || key == "photoshop:CaptionWriter" || key == "photoshop:Credit" || key == "Iptc4xmpCore:CreatorContactInfo" ||
+		key == "Iptc4xmpExt:PersonInImage" || key == "aux:OwnerName" || key == "exifEX:CameraOwnerName" || key == "xmpDM:artist" || key == "MicrosoftPhoto:Author" ||
+		key == "tiff:Artist" || key == "tiff:Copyright" || key == "xmp:Author" || key == "exifEX:Photographer":
+		return People, High
+	case lname == "serialnumber" || strings.Contains(lname, "serialnumber") || key == "aux:ImageNumber" || key == "exif:ImageUniqueID" || key == "exifEX:ImageUniqueID" ||
+		key == "xmpMM:DocumentID" || key == "xmpMM:InstanceID" || key == "xmpMM:OriginalDocumentID" || key == "Device:Identifier":
+		if prefix == "xmpMM" {
+			return Software, Medium
+		}
+		return Device, High
+	case key == "tiff:Make" || key == "tiff:Model" || prefix == "aux" || strings.HasPrefix(lname, "lens") || prefix == "Device":
+		return Device, Medium
+	case strings.Contains(lname, "date") || strings.HasSuffix(lname, "time") && !strings.Contains(lname, "exposure"):
+		return Time, Medium
+	case key == "xmp:CreatorTool" || prefix == "xmpMM" || prefix == "stEvt" || prefix == "crs" || prefix == "photomechanic" || prefix == "pdf" || prefix == "lr" ||
+		key == "photoshop:DocumentAncestors" || key == "photoshop:ICCProfile" || key == "photoshop:ColorMode" || prefix == "digiKam" || prefix == "acdsee" || prefix == "xmpBJ" || prefix == "xmpTPg":
+		return Software, Medium
+	case prefix == "GCamera" || prefix == "Container" || prefix == "Item" || prefix == "hdrgm" || prefix == "HDRGainMap" || prefix == "GDepth" || prefix == "GImage" || prefix == "GAudio" || prefix == "apdi":
+		return HiddenImages, Medium
+	case prefix == "exif" || prefix == "exifEX" || prefix == "tiff" || prefix == "GPano":
+		return Device, Low
+	case prefix == "dc" || prefix == "photoshop" || prefix == "Iptc4xmpCore" || prefix == "Iptc4xmpExt" || prefix == "MicrosoftPhoto" || prefix == "mwg-kw" || prefix == "xmp" && name == "Label":
+		return Other, Medium
+	}
+	return Other, Low
+}
+
+// inspXMPCoord converts XMP "51,30.042N" (or "51,30,2.5N") to decimal degrees.
+func inspXMPCoord(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, false
+	}
+	ref := s[len(s)-1]
+	neg := false
+	switch ref {
+	case 'N', 'E', 'n', 'e':
+		s = s[:len(s)-1]
+	case 'S', 'W', 's', 'w':
+		s, neg = s[:len(s)-1], true
+	}
+	var v []float64
+	for _, part := range strings.Split(s, ",") {
+		f, err := strconv.ParseFloat(strings.TrimSpace(part), 64)
+		if err != nil {
+			return 0, false
+		}
+		v = append(v, f)
+	}
+	d, ok := inspDMS(v)
+	if neg {
+		d = -d
+	}
+	return d, ok
+}
+
+// inspXMPExt collects the chunks of one extended XMP packet.
+type inspXMPExt struct {
+	where string
+	data  []byte
+	got   int
+}
+
+// xmpExtended records an APP1 extended-XMP chunk: 32-byte GUID, total length,
+// offset, data.
+func (in *inspector) xmpExtended(p []byte, where string) {
+	p = p[len("http://ns.adobe.com/xmp/extension/\x00"):]
+	if len(p) < 40 {
+		in.add(Other, Medium, where, "Damaged extended XMP", inspBytes(len(p))+" (too short)")
+		return
+	}
+	guid := string(p[:32])
+	total, off := binary.BigEndian.Uint32(p[32:]), binary.BigEndian.Uint32(p[36:])
+	data := p[40:]
+	if in.xmpExt == nil {
+		in.xmpExt = map[string]*inspXMPExt{}
+	}
+	x := in.xmpExt[guid]
+	if x == nil {
+		if total > inspXMPMaxExt || len(in.xmpExt) > 16 {
+			in.add(Other, Medium, where, "Extended XMP", fmt.Sprintf("%s claimed (too large to read)", inspBytes(int(min(total, 1<<30)))))
+			return
+		}
+		x = &inspXMPExt{where: where, data: make([]byte, total)}
+		in.xmpExt[guid] = x
+	}
+	if int64(off)+int64(len(data)) <= int64(len(x.data)) {
+		copy(x.data[off:], data)
+		x.got += len(data)
+	}
+}
+
+func (in *inspector) finishXMPExt() {
+	keys := make([]string, 0, len(in.xmpExt))
+	for k := range in.xmpExt {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		x := in.xmpExt[k]
+		in.add(Other, Medium, x.where, "Extended XMP", fmt.Sprintf("%s in %s", inspBytes(len(x.data)), "several APP1 segments"))
+		in.xmp(x.data[:min(x.got, len(x.data))], x.where, 1)
+	}
+	in.xmpExt = nil
+}
