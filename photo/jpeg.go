@@ -14,6 +14,7 @@ import (
 	"image"
 	"image/color"
 	"runtime"
+	"strings"
 	"unsafe"
 )
 
@@ -57,8 +58,15 @@ func openJPEG(b []byte) (*jpegDecoder, error) {
 	return d, nil
 }
 
+// err returns libjpeg's last message in Veil's style: "premature end of
+// data segment" rather than "Corrupt JPEG data: premature end of data segment"
+// (callers say "corrupt jpeg data" themselves).
 func (d *jpegDecoder) err() error {
-	return errors.New(C.GoString(C.veil_msg(d.v)))
+	msg := strings.TrimPrefix(C.GoString(C.veil_msg(d.v)), "Corrupt JPEG data: ")
+	if msg == "" {
+		msg = "decoder failed"
+	}
+	return errors.New(strings.ToLower(msg[:1]) + msg[1:])
 }
 
 func (d *jpegDecoder) close() {

@@ -2,6 +2,7 @@ package photo
 
 import (
 	"errors"
+	"fmt"
 	"image"
 )
 
@@ -39,7 +40,10 @@ func SampleJPEG(b []byte, side int, orientations ...int) ([]Sample, error) {
 	}
 	imgs, grey, err := decodeJPEGGather(b, maps)
 	if err != nil {
-		return nil, err
+		if errors.Is(err, ErrTooLarge) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("corrupt jpeg data: %w", err)
 	}
 	out := make([]Sample, len(imgs))
 	for i, img := range imgs {

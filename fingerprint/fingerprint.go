@@ -1,0 +1,320 @@
+// Package fingerprint computes the hashes that reporting services use to
+// block a picture or video without ever receiving it: PDQ for images (as
+// StopNCII and Take It Down compute it on the victim's device), and MD5 and
+// SHA-256 of the untouched file bytes for every file. Hashes are always of
+// the original file: a cleaned, redacted or re-saved copy has different
+// bytes and different pixels, so its hashes would not match what was shared.
+package fingerprint
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"image"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"codeberg.org/veil/veil/fingerprint/pdq"
+	"codeberg.org/veil/veil/photo"
+)
+
+// Kinds of file.
+const (
+	KindImage = "image"
+	KindVideo = "video"
+)
+
+// Result is what Veil reports for one file. Hashes are lowercase hex; PDQ
+// fields are empty for videos and for images that could not be decoded.
+type Result struct {
+	File        string   `json:"file,omitempty"`
+	Kind        string   `json:"kind"`
+	Size        int64    `json:"size"`
+	SHA256      string   `json:"sha256"`
+	MD5         string   `json:"md5"`
+	PDQ         string   `json:"pdq,omitempty"`
+	PDQQuality  int      `json:"pdq_quality"`
+	PDQDihedral []string `json:"pdq_dihedral,omitempty"`
+	// PDQUpright is the PDQ hash of the picture as shown, when its EXIF
+	// orientation says it is stored rotated or mirrored (PDQ is of the stored
+	// pixels, as the services compute it).
+	PDQUpright string   `json:"pdq_upright,omitempty"`
+	Warnings   []string `json:"warnings,omitempty"`
+	// Error names the problem when the file could not be hashed fully; the
+	// digests are still given when the bytes could be read.
+	Error string `json:"error,omitempty"`
+}
+
+// MarshalJSON leaves out pdq_quality when there is no PDQ hash, so that a
+// video or a broken image does not claim a quality of 0.
+func (r Result) MarshalJSON() ([]byte, error) {
+	type plain Result
+	if r.PDQ != "" {
+		return json.Marshal(plain(r))
+	}
+	return json.Marshal(struct {
+		plain
+		PDQQuality *int `json:"pdq_quality,omitempty"`
+	}{plain: plain(r)})
+}
+
+// OK reports whether the file was hashed completely.
+func (r Result) OK() bool { return r.Error == "" }
+
+// Options choose the optional hashes.
+type Options struct {
+	// Dihedral adds the eight dihedral PDQ hashes (rotations and mirrors).
+	Dihedral bool
+}
+
+// QualityWarning is the plain-words warning for a PDQ quality below
+// pdq.MinQuality.
+func QualityWarning(q int) string {
+	return fmt.Sprintf("Quality %d is below %d: reporting services will probably discard this hash or fail to match it.", q, pdq.MinQuality)
+}
+
+// chunk is the read size for streaming digests.
+const chunk = 1 << 20
+
+// HashFile hashes the file at path. Videos (recognised by their first bytes
+// or, failing that, their extension) are streamed for MD5 and SHA-256 and
+// never decoded or held in memory; images are read whole (up to
+// photo.MaxFileSize) and decoded for PDQ.
+func HashFile(path string, opt Options) Result {
+	return hashFile(context.Background(), path, opt)
+}
+
+func hashFile(ctx context.Context, path string, opt Options) Result {
+	r := Result{File: path, Kind: KindImage}
+	f, err := os.Open(path)
+	if err != nil {
+		r.Error = describe(err)
+		return r
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		r.Error = describe(err)
+		return r
+	}
+	if !st.Mode().IsRegular() {
+		r.Error = "not a regular file"
+		return r
+	}
+	r.Size = st.Size()
+	head := make([]byte, 64)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		r.Error = describe(err)
+		return r
+	}
+	head = head[:n]
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		r.Error = describe(err)
+		return r
+	}
+	video := isVideo(head, path)
+	if video || st.Size() > photo.MaxFileSize {
+		if video {
+			r.Kind = KindVideo
+		}
+		if err := streamDigests(ctx, f, &r); err != nil {
+			r.Error = describe(err)
+			return r
+		}
+		if !video {
+			r.Error = fmt.Sprintf("file is %d MiB, too large to decode (the limit is %d MiB); MD5 and SHA-256 are of the whole file", st.Size()>>20, photo.MaxFileSize>>20)
+		}
+		return r
+	}
+	b, err := io.ReadAll(io.LimitReader(f, photo.MaxFileSize+1))
+	if err != nil {
+		r.Error = describe(err)
+		return r
+	}
+	if ctx.Err() != nil {
+		r.Error = "cancelled"
+		return r
+	}
+	return HashBytes(path, b, opt)
+}
+
+// streamDigests reads f to the end into MD5 and SHA-256.
+func streamDigests(ctx context.Context, f io.Reader, r *Result) error {
+	m, s := md5.New(), sha256.New()
+	w := io.MultiWriter(m, s)
+	buf := make([]byte, chunk)
+	var total int64
+	for {
+		if ctx.Err() != nil {
+			return errors.New("cancelled")
+		}
+		n, err := f.Read(buf)
+		if n > 0 {
+			w.Write(buf[:n])
+			total += int64(n)
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+	}
+	r.Size = total
+	r.MD5, r.SHA256 = hexSum(m), hexSum(s)
+	return nil
+}
+
+func hexSum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
+
+// HashBytes hashes the file contents b; name is only copied into the
+// result. It never panics and never gives a PDQ hash for a picture that did
+// not decode completely.
+func HashBytes(name string, b []byte, opt Options) (r Result) {
+	m, s := md5.Sum(b), sha256.Sum256(b)
+	r = Result{File: name, Kind: KindImage, Size: int64(len(b)), MD5: hex.EncodeToString(m[:]), SHA256: hex.EncodeToString(s[:])}
+	if len(b) == 0 {
+		r.Error = "empty file"
+		return r
+	}
+	f := photo.Sniff(b)
+	if f == photo.Unknown {
+		if isVideo(b, name) {
+			r.Kind = KindVideo
+			return r
+		}
+		r.Error = photo.ErrUnsupported.Error()
+		return r
+	}
+	defer func() {
+		// Decoders are bounded and recover on their own; this is the last guard
+		// so that one hostile file cannot end a batch.
+		if p := recover(); p != nil {
+			r.PDQ, r.PDQQuality, r.PDQDihedral, r.PDQUpright = "", 0, nil, ""
+			r.Error = fmt.Sprintf("could not decode the %s image (internal error: %v)", f, p)
+		}
+	}()
+	o := photo.Orientation(b)
+	main, upright, err := perceptual(b, f, o, opt)
+	if err != nil {
+		r.Error = err.Error()
+		return r
+	}
+	r.PDQ, r.PDQQuality = main.Hash.String(), main.Quality
+	for _, h := range main.Dihedral {
+		r.PDQDihedral = append(r.PDQDihedral, h.String())
+	}
+	if main.Quality < pdq.MinQuality {
+		r.Warnings = append(r.Warnings, QualityWarning(main.Quality))
+	}
+	if upright != nil {
+		r.PDQUpright = upright.Hash.String()
+		r.Warnings = append(r.Warnings, fmt.Sprintf("The photo is stored turned or mirrored (EXIF orientation %d): pdq is of the stored pixels, as reporting services compute it from this file; pdq_upright is of the picture as it is shown, which a copy re-saved upright (as most platforms do) would give.", o))
+	}
+	return r
+}
+
+// perceptual computes PDQ of the stored pixels and, when o ≠ 1, of the
+// upright picture.
+func perceptual(b []byte, f photo.Format, o int, opt Options) (main pdq.Result, upright *pdq.Result, err error) {
+	if f == photo.JPEG {
+		// The fast path: one decoding pass keeps only the pixels PDQ samples.
+		or := []int{1}
+		if o != 1 {
+			or = append(or, o)
+		}
+		samples, err := photo.SampleJPEG(b, pdq.Size, or...)
+		if err != nil {
+			return main, nil, decodeError(f, err)
+		}
+		if main, err = pdq.Compute(samples[0].Image, samples[0].Grey, opt.Dihedral); err != nil {
+			return main, nil, err
+		}
+		if o != 1 {
+			u, err := pdq.Compute(samples[1].Image, samples[1].Grey, false)
+			if err != nil {
+				return main, nil, err
+			}
+			upright = &u
+		}
+		return main, upright, nil
+	}
+	img, _, err := photo.Decode(b)
+	if err != nil {
+		return main, nil, decodeError(f, err)
+	}
+	if main, err = pdq.Compute(img, pdq.IsGrey(img), opt.Dihedral); err != nil {
+		return main, nil, err
+	}
+	if o != 1 {
+		var up image.Image = photo.Orient(img, o)
+		u, err := pdq.Compute(up, pdq.IsGrey(up), false)
+		if err != nil {
+			return main, nil, err
+		}
+		upright = &u
+	}
+	return main, upright, nil
+}
+
+// decodeError says that no perceptual hash was made, and why.
+func decodeError(f photo.Format, err error) error {
+	msg := err.Error()
+	if !strings.Contains(strings.ToLower(msg), "corrupt") && !errors.Is(err, photo.ErrTooLarge) {
+		msg = fmt.Sprintf("corrupt %s data: %s", f, msg)
+	}
+	return fmt.Errorf("%s; no PDQ hash (a damaged picture would give a wrong one)", msg)
+}
+
+// describe turns a file error into words without repeating the path, which
+// the caller shows next to it.
+func describe(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return err.Error()
+}
+
+// videoExts are the video files recognised by name when their first bytes
+// are not conclusive (QuickTime files can start with many atom types).
+var videoExts = map[string]bool{
+	".mp4": true, ".mov": true, ".m4v": true, ".3gp": true, ".3g2": true,
+	".avi": true, ".mkv": true, ".webm": true, ".wmv": true, ".asf": true,
+}
+
+// IsVideoName reports whether a file found in a folder looks like a video.
+func IsVideoName(name string) bool { return videoExts[strings.ToLower(filepath.Ext(name))] }
+
+// asfHeader is the GUID that starts every ASF (WMV) file.
+var asfHeader = []byte{0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11, 0xA6, 0xD9, 0x00, 0xAA, 0x00, 0x62, 0xCE, 0x6C}
+
+// isVideo recognises a video from its first bytes, or from its name when the
+// bytes are not an image Veil reads.
+func isVideo(head []byte, name string) bool {
+	if photo.Sniff(head) != photo.Unknown {
+		return false
+	}
+	switch {
+	case len(head) >= 12 && string(head[4:8]) == "ftyp": // MP4, MOV, M4V, 3GP
+		return true
+	case len(head) >= 12 && string(head[0:4]) == "RIFF" && string(head[8:12]) == "AVI ":
+		return true
+	case bytes.HasPrefix(head, []byte{0x1A, 0x45, 0xDF, 0xA3}): // Matroska, WebM
+		return true
+	case bytes.HasPrefix(head, asfHeader):
+		return true
+	case len(head) >= 8 && (string(head[4:8]) == "moov" || string(head[4:8]) == "mdat" || string(head[4:8]) == "wide" || string(head[4:8]) == "free"):
+		return IsVideoName(name) || string(head[4:8]) == "moov"
+	}
+	return IsVideoName(name)
+}
