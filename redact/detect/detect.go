@@ -1,0 +1,486 @@
+// Package detect finds faces in photos with YuNet-n (Apache-2.0, embedded in
+// assets), run by a small ONNX interpreter written in pure Go with AVX2
+// kernels where the CPU has them.
+//
+// A missed face is a privacy failure, so detection runs several passes over
+// the upright image (the whole photo at about 640 px, the same turned by 90,
+// 180 and 270 degrees, and overlapping tiles at up to 2560 px for small
+// background faces), merges them, and pads every box to cover hair, ears
+// and chin. The results are proposals for a person to review.
+package detect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"math"
+	"runtime"
+	"sort"
+	"sync"
+
+	"codeberg.org/veil/veil/assets"
+)
+
+// Face is one detected face, in pixels of the upright image passed to Detect.
+type Face struct {
+	// Box is the padded region to redact, clamped to the image.
+	Box image.Rectangle
+	// Raw is the model's own (tight, forehead-to-chin) box, clamped to the image.
+	Raw image.Rectangle
+	// Score is the detector's confidence in 0..1.
+	Score float32
+	// Landmarks are the right eye, left eye, nose tip, and right and left
+	// mouth corners (the person's right and left).
+	Landmarks [5]image.Point
+}
+
+// Options tune a detection.
+type Options struct {
+	// Threshold is the lowest score reported (0..1). Lower finds more faces
+	// and more false ones.
+	Threshold float32
+	// Rotations adds passes with the image turned by 90, 180 and 270 degrees,
+	// for faces lying sideways or upside down.
+	Rotations bool
+	// Tiles adds a pass over overlapping tiles at up to 2560 px for photos
+	// larger than 800 px, for small faces in the background.
+	Tiles bool
+	// Padding grows each box by this fraction of its width on the left and
+	// right and of its height above and below.
+	Padding float64
+}
+
+// DefaultOptions are the settings for redaction: every pass, threshold 0.5,
+// boxes padded by 25% on each side.
+func DefaultOptions() Options {
+	return Options{Threshold: 0.5, Rotations: true, Tiles: true, Padding: 0.25}
+}
+
+// Detector runs face detection. It is safe for concurrent use.
+type Detector struct {
+	net *network
+	// threads is the number of goroutines one Detect call uses.
+	threads int
+}
+
+var (
+	loadOnce sync.Once
+	shared   *network
+	loadErr  error
+)
+
+// New returns a detector for the embedded YuNet model. The model is parsed
+// once per process; detectors share it.
+func New() (*Detector, error) {
+	loadOnce.Do(func() {
+		if len(assets.YuNet) == 0 {
+			loadErr = errors.New("face detector model is missing from this build (run make model)")
+			return
+		}
+		shared, loadErr = newNetwork(assets.YuNet)
+	})
+	if loadErr != nil {
+		return nil, fmt.Errorf("load face detector: %w", loadErr)
+	}
+	return &Detector{net: shared, threads: runtime.GOMAXPROCS(0)}, nil
+}
+
+// Pass geometry.
+const (
+	// fullSide is the long side of the whole-image pass.
+	fullSide = 640
+	// tileMinSide is the photo size above which the tiled pass runs: below it
+	// the whole-image pass already sees faces at (nearly) native size.
+	tileMinSide = 800
+	// tileMaxSide caps the resolution of the tiled pass; faces smaller than
+	// about 10 px at this scale are out of the model's reach.
+	tileMaxSide = 2560
+	// tileSide and tileOverlap: tiles are at most tileSide square and overlap
+	// by tileOverlap, more than the largest face the tiled pass must find
+	// (larger ones are found by the whole-image pass).
+	tileSide    = 960
+	tileOverlap = 96
+	// maxAspect is the largest width/height ratio of images processed whole;
+	// panoramas are tiled at their own scale to keep the passes bounded.
+	nmsIoU = 0.3
+)
+
+// job is one network pass: a region of a scaled copy of the photo, turned
+// by rot quarter turns, mapped back to the photo by scale.
+type job struct {
+	src   *rgb8
+	r     image.Rectangle
+	rot   int
+	scale float32 // photo pixels per src pixel
+	tile  bool
+}
+
+// candidate is a detection in photo coordinates (float) before merging.
+type candidate struct {
+	x0, y0, x1, y1 float32
+	score          float32
+	lm             [5][2]float32
+	// plm are the landmarks and pw, ph the box size in the pass's own frame
+	// (as the network saw the face), for the geometry checks.
+	plm    [5][2]float32
+	pw, ph float32
+	rot    int
+	tile   bool
+	// passes counts the passes that found this face (set by merge).
+	passes int
+}
+
+// Detect finds faces in img, which must be upright (EXIF orientation already
+// applied). It honours ctx between passes and returns ctx.Err() if cancelled.
+func (d *Detector) Detect(ctx context.Context, img image.Image, opt Options) ([]Face, error) {
+	b := img.Bounds()
+	W, H := b.Dx(), b.Dy()
+	if W <= 0 || H <= 0 {
+		return nil, nil
+	}
+	kept, err := d.detect(ctx, img, opt)
+	if err != nil {
+		return nil, err
+	}
+	faces := make([]Face, 0, len(kept))
+	for _, c := range kept {
+		faces = append(faces, c.face(W, H, b.Min, opt.Padding))
+	}
+	return faces, nil
+}
+
+// detect returns the merged candidates in coordinates relative to img's origin.
+func (d *Detector) detect(ctx context.Context, img image.Image, opt Options) ([]candidate, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	jobs := planJobs(img, opt)
+	cands, err := d.runJobs(ctx, jobs, opt)
+	if err != nil {
+		return nil, err
+	}
+	b := img.Bounds()
+	return merge(cands, opt.Threshold, fullScale(b.Dx(), b.Dy())), nil
+}
+
+// planJobs scales the photo for each pass and lists the passes.
+func planJobs(img image.Image, opt Options) []job {
+	b := img.Bounds()
+	W, H := b.Dx(), b.Dy()
+	long := max(W, H)
+	// The high-resolution copy (native size up to tileMaxSide) is read from
+	// the photo once; the whole-image copy is made from it.
+	hs := min(1, float64(tileMaxSide)/float64(long))
+	hw, hh := max(1, int(math.Round(float64(W)*hs))), max(1, int(math.Round(float64(H)*hs)))
+	hi := shrink(newRowReader(img), W, H, hw, hh)
+	fs := float64(fullSide) / float64(long)
+	fw, fh := max(1, int(math.Round(float64(W)*fs))), max(1, int(math.Round(float64(H)*fs)))
+	full := hi.resample(fw, fh)
+	fscale := float32(W) / float32(fw)
+	var jobs []job
+	rots := []int{0}
+	if opt.Rotations {
+		rots = []int{0, 1, 2, 3}
+	}
+	for _, rot := range rots {
+		jobs = append(jobs, job{src: full, r: image.Rect(0, 0, fw, fh), rot: rot, scale: fscale})
+	}
+	if opt.Tiles && long > tileMinSide {
+		hscale := float32(W) / float32(hw)
+		for _, r := range tiles(hw, hh) {
+			jobs = append(jobs, job{src: hi, r: r, scale: hscale, tile: true})
+		}
+	}
+	return jobs
+}
+
+// fullScale is the whole-image pass's pixels per photo pixel.
+func fullScale(w, h int) float32 { return float32(fullSide) / float32(max(w, h)) }
+
+// tiles splits a w×h image into overlapping tiles of at most tileSide, of
+// equal size, so that every face smaller than tileOverlap lies wholly inside one.
+func tiles(w, h int) []image.Rectangle {
+	split := func(n int) (count, size int) {
+		if n <= tileSide {
+			return 1, n
+		}
+		count = (n - tileOverlap + tileSide - tileOverlap - 1) / (tileSide - tileOverlap)
+		size = (n-tileOverlap+count-1)/count + tileOverlap
+		return count, size
+	}
+	nx, tw := split(w)
+	ny, th := split(h)
+	var out []image.Rectangle
+	for j := range ny {
+		y0 := 0
+		if ny > 1 {
+			y0 = j * (h - th) / (ny - 1)
+		}
+		for i := range nx {
+			x0 := 0
+			if nx > 1 {
+				x0 = i * (w - tw) / (nx - 1)
+			}
+			out = append(out, image.Rect(x0, y0, x0+tw, y0+th))
+		}
+	}
+	return out
+}
+
+// runJobs runs the passes on a pool of goroutines, one network thread each,
+// or a single pass with all threads.
+func (d *Detector) runJobs(ctx context.Context, jobs []job, opt Options) ([]candidate, error) {
+	workers := min(d.threads, len(jobs))
+	inner := 1
+	if workers <= 1 {
+		workers, inner = 1, d.threads
+	}
+	var (
+		mu    sync.Mutex
+		cands []candidate
+		first error
+		wg    sync.WaitGroup
+		next  = make(chan job)
+	)
+	// The lowest score worth keeping before merging: a candidate below the
+	// threshold can still suppress nothing and is never reported.
+	floor := min(opt.Threshold, candidateFloor)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				c, err := d.pass(j, floor, inner)
+				mu.Lock()
+				if err != nil && first == nil {
+					first = err
+				}
+				cands = append(cands, c...)
+				mu.Unlock()
+			}
+		}()
+	}
+	var err error
+	for _, j := range jobs {
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		mu.Lock()
+		failed := first != nil
+		mu.Unlock()
+		if failed {
+			break
+		}
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	if first != nil {
+		return nil, first
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return cands, nil
+}
+
+// pass runs the network on one job and decodes its detections.
+func (d *Detector) pass(j job, floor float32, threads int) ([]candidate, error) {
+	rw, rh := j.r.Dx(), j.r.Dy()
+	pw, ph := rw, rh
+	if j.rot%2 == 1 {
+		pw, ph = rh, rw
+	}
+	iw, ih := (pw+31)/32*32, (ph+31)/32*32
+	p, err := d.net.get(ih, iw)
+	if err != nil {
+		return nil, fmt.Errorf("face detector: %w", err)
+	}
+	defer d.net.put(p)
+	fillInput(p.input, ih, iw, j.src, j.r, j.rot)
+	p.run(threads)
+	var out []candidate
+	for si, stride := range []int{8, 16, 32} {
+		cls, obj, bbox, kps := p.outputs[si], p.outputs[3+si], p.outputs[6+si], p.outputs[9+si]
+		gw := iw / stride
+		cells := (ih / stride) * gw
+		if len(cls) < cells || len(obj) < cells || len(bbox) < 4*cells || len(kps) < 10*cells {
+			return nil, fmt.Errorf("face detector: unexpected output sizes")
+		}
+		s := float32(stride)
+		for k := range cells {
+			score := float32(math.Sqrt(float64(clamp01(cls[k]) * clamp01(obj[k]))))
+			if score < floor {
+				continue
+			}
+			r, c := float32(k/gw), float32(k%gw)
+			bb := bbox[4*k : 4*k+4]
+			cx, cy := (c+bb[0])*s, (r+bb[1])*s
+			w := float32(math.Exp(float64(min(bb[2], 10)))) * s
+			h := float32(math.Exp(float64(min(bb[3], 10)))) * s
+			cd := candidate{score: score, rot: j.rot, tile: j.tile, pw: w, ph: h}
+			// Corners and landmarks back to the region, then to the photo.
+			ax, ay := unrotate(cx-w/2, cy-h/2, rw, rh, j.rot)
+			bx, by := unrotate(cx+w/2, cy+h/2, rw, rh, j.rot)
+			cd.x0, cd.x1 = (min(ax, bx)+float32(j.r.Min.X))*j.scale, (max(ax, bx)+float32(j.r.Min.X))*j.scale
+			cd.y0, cd.y1 = (min(ay, by)+float32(j.r.Min.Y))*j.scale, (max(ay, by)+float32(j.r.Min.Y))*j.scale
+			for l := range 5 {
+				u, v := (c+kps[10*k+2*l])*s, (r+kps[10*k+2*l+1])*s
+				cd.plm[l] = [2]float32{(u - cx) / w, (v - cy) / h}
+				x, y := unrotate(u, v, rw, rh, j.rot)
+				cd.lm[l] = [2]float32{(x + float32(j.r.Min.X)) * j.scale, (y + float32(j.r.Min.Y)) * j.scale}
+			}
+			out = append(out, cd)
+		}
+	}
+	return out, nil
+}
+
+func clamp01(v float32) float32 { return min(max(v, 0), 1) }
+
+func (c candidate) area() float32 { return max(c.x1-c.x0, 0) * max(c.y1-c.y0, 0) }
+
+func intersection(a, b candidate) float32 {
+	w := min(a.x1, b.x1) - max(a.x0, b.x0)
+	h := min(a.y1, b.y1) - max(a.y0, b.y0)
+	if w <= 0 || h <= 0 {
+		return 0
+	}
+	return w * h
+}
+
+// Evidence rules applied when merging (see merge).
+const (
+	// minFace is the smallest box, in pixels of the network input, that
+	// counts: YuNet is trained on faces from about 10 px, and below that it
+	// fires on textures and figurines.
+	minFace = 10
+	// largeTile is the size, in pixels of the whole-image pass, from which a
+	// face is the whole-image pass's business: a tile detection that large
+	// needs that pass to agree (score >= candidateFloor) before it counts.
+	largeTile = 40
+	// candidateFloor is the lowest score collected from the passes, used as
+	// corroborating evidence only.
+	candidateFloor = 0.3
+	// rotatedMargin raises the bar for faces seen only sideways or upside
+	// down: photos are upright once EXIF orientation is applied, so such a
+	// face needs a score of threshold + rotatedMargin·(1 - threshold).
+	rotatedMargin = 0.6
+)
+
+// cluster is one face: the candidates of all passes that overlap it.
+type cluster struct {
+	head                 candidate
+	upright              float32    // best score of the whole-image pass at 0°
+	rotated              [4]float32 // best score of the passes at 90/180/270° (index 1..3)
+	smallTile, largeTile float32    // best tile score, small and large faces
+}
+
+// merge groups candidates by greedy non-maximum suppression by score (a
+// candidate overlapping a cluster's head by IoU above 0.3, or lying mostly
+// inside it, is the same face seen again) and keeps the faces with enough
+// evidence at threshold:
+//
+//   - an upright face: the whole-image pass at 0° scores at least threshold,
+//     or a tile does and the face is small (or also seen by that pass);
+//   - a sideways face: a 90/180/270° pass scores at least the raised
+//     threshold (rotatedMargin), or the ordinary threshold when another face
+//     of the photo clears the raised one in the same rotation.
+//
+// fullScale is the whole-image pass's pixels per photo pixel.
+func merge(cands []candidate, threshold float32, fullScale float32) []candidate {
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	var cl []cluster
+	for _, c := range cands {
+		if c.area() <= 0 || c.pw < minFace || c.ph < minFace {
+			continue
+		}
+		at := -1
+		for i := range cl {
+			k := cl[i].head
+			in := intersection(c, k)
+			if in > nmsIoU*(c.area()+k.area()-in) || in > 0.7*min(c.area(), k.area()) {
+				at = i
+				break
+			}
+		}
+		if at < 0 {
+			cl = append(cl, cluster{head: c})
+			at = len(cl) - 1
+		}
+		g := &cl[at]
+		g.head.passes++
+		switch {
+		case c.tile && (c.x1-c.x0)*fullScale >= largeTile:
+			g.largeTile = max(g.largeTile, c.score)
+		case c.tile:
+			g.smallTile = max(g.smallTile, c.score)
+		case c.rot == 0:
+			g.upright = max(g.upright, c.score)
+		default:
+			g.rotated[c.rot] = max(g.rotated[c.rot], c.score)
+		}
+	}
+	// A photo whose pixels are turned (EXIF orientation missing or wrong, a
+	// scan, a camera held sideways) shows all its faces the same way: once
+	// one face is clearly seen in a rotated pass only, the other faces of that
+	// rotation need only the ordinary threshold.
+	rotThreshold := threshold + rotatedMargin*(1-threshold)
+	var bar [4]float32
+	for r := 1; r < 4; r++ {
+		bar[r] = rotThreshold
+		for _, g := range cl {
+			// Upright faces also score well upside down, so only a face
+			// the 0° pass does not see is evidence of a turned photo.
+			if g.rotated[r] >= rotThreshold && max(g.upright, g.smallTile, g.largeTile) < candidateFloor {
+				bar[r] = threshold
+				break
+			}
+		}
+	}
+	var kept []candidate
+	for _, g := range cl {
+		up := max(g.upright, g.smallTile)
+		if g.upright >= candidateFloor {
+			up = max(up, g.largeTile)
+		}
+		var score float32
+		if up >= threshold {
+			score = up
+		}
+		for r := 1; r < 4; r++ {
+			if g.rotated[r] >= bar[r] {
+				score = max(score, g.rotated[r])
+			}
+		}
+		if score > 0 {
+			g.head.score = score
+			kept = append(kept, g.head)
+		}
+	}
+	sort.SliceStable(kept, func(i, j int) bool { return kept[i].score > kept[j].score })
+	return kept
+}
+
+// face converts a merged candidate to a Face in the image's own coordinates.
+func (c candidate) face(W, H int, origin image.Point, pad float64) Face {
+	clampRect := func(x0, y0, x1, y1 float64) image.Rectangle {
+		r := image.Rect(int(math.Floor(x0)), int(math.Floor(y0)), int(math.Ceil(x1)), int(math.Ceil(y1)))
+		return r.Intersect(image.Rect(0, 0, W, H)).Add(origin)
+	}
+	x0, y0, x1, y1 := float64(c.x0), float64(c.y0), float64(c.x1), float64(c.y1)
+	pw, ph := (x1-x0)*pad, (y1-y0)*pad
+	f := Face{
+		Raw:   clampRect(x0, y0, x1, y1),
+		Box:   clampRect(x0-pw, y0-ph, x1+pw, y1+ph),
+		Score: c.score,
+	}
+	for l, p := range c.lm {
+		f.Landmarks[l] = image.Pt(int(math.Round(float64(p[0])))+origin.X, int(math.Round(float64(p[1])))+origin.Y)
+	}
+	return f
+}

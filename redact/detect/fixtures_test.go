@@ -1,0 +1,163 @@
+package detect
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"codeberg.org/veil/veil/photo"
+)
+
+// truth is the annotated faces of the fixture set, by file name.
+func loadTruth(t testing.TB, dir string) (names []string, boxes map[string][]image.Rectangle) {
+	f, err := os.Open(filepath.Join(dir, "boxes.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	boxes = map[string][]image.Rectangle{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		fs := strings.Fields(line)
+		if _, ok := boxes[fs[0]]; !ok {
+			names = append(names, fs[0])
+			boxes[fs[0]] = nil
+		}
+		if len(fs) == 5 {
+			var v [4]int
+			for k := range 4 {
+				v[k], err = strconv.Atoi(fs[k+1])
+				if err != nil {
+					t.Fatalf("boxes.txt: %q: %v", line, err)
+				}
+			}
+			boxes[fs[0]] = append(boxes[fs[0]], image.Rect(v[0], v[1], v[0]+v[2], v[1]+v[3]))
+		}
+	}
+	sort.Strings(names)
+	return names, boxes
+}
+
+// loadUpright decodes a photo and applies its orientation, as the app does;
+// boxes annotated on the stored pixels are moved with it.
+func loadUpright(t testing.TB, path string, truth []image.Rectangle) (image.Image, []image.Rectangle) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, _, err := photo.Decode(b)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	o := photo.Orientation(b)
+	if o == 1 {
+		return img, truth
+	}
+	w, h := img.Bounds().Dx(), img.Bounds().Dy()
+	var moved []image.Rectangle
+	for _, r := range truth {
+		x0, y0 := photo.OrientPoint(r.Min.X, r.Min.Y, w, h, o)
+		x1, y1 := photo.OrientPoint(r.Max.X-1, r.Max.Y-1, w, h, o)
+		moved = append(moved, image.Rect(min(x0, x1), min(y0, y1), max(x0, x1)+1, max(y0, y1)+1))
+	}
+	return photo.Orient(img, o), moved
+}
+
+func iou(a, b image.Rectangle) float64 {
+	in := a.Intersect(b)
+	if in.Empty() {
+		return 0
+	}
+	ia := float64(in.Dx() * in.Dy())
+	return ia / (float64(a.Dx()*a.Dy()+b.Dx()*b.Dy()) - ia)
+}
+
+// match greedily pairs detections (by descending score) with unmatched
+// truth boxes at IoU >= 0.3; it returns which detections matched.
+func match(faces []Face, truth []image.Rectangle) (hits []bool) {
+	order := make([]int, len(faces))
+	for k := range order {
+		order[k] = k
+	}
+	sort.SliceStable(order, func(a, b int) bool { return faces[order[a]].Score > faces[order[b]].Score })
+	used := make([]bool, len(truth))
+	hits = make([]bool, len(faces))
+	for _, k := range order {
+		best, bi := 0.3, -1
+		for ti, tr := range truth {
+			if v := iou(faces[k].Raw, tr); !used[ti] && v >= best {
+				best, bi = v, ti
+			}
+		}
+		if bi >= 0 {
+			used[bi] = true
+			hits[k] = true
+		}
+	}
+	return hits
+}
+
+// TestFixtureRecallPrecision is the acceptance gate on ../shared/fixtures/faces:
+// with default options, recall >= 0.98 and precision >= 0.85 at IoU >= 0.3.
+// In -short mode (the race run) it checks a few images only.
+func TestFixtureRecallPrecision(t *testing.T) {
+	dir := repoShared(t, "fixtures/faces")
+	names, truth := loadTruth(t, dir)
+	if testing.Short() {
+		names = []string{"2008_002079.jpg", "rot090_2008_002470.jpg", "skimage_chelsea.png"}
+	}
+	d, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := DefaultOptions()
+	var faces, found, dets, good int
+	for _, name := range names {
+		img, tr := loadUpright(t, filepath.Join(dir, name), truth[name])
+		got, err := d.Detect(context.Background(), img, opt)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		hits := match(got, tr)
+		n := 0
+		var fps []string
+		for k, h := range hits {
+			if h {
+				n++
+			} else {
+				fps = append(fps, fmt.Sprintf("%v@%.2f", got[k].Raw, got[k].Score))
+			}
+		}
+		faces += len(tr)
+		found += n
+		dets += len(got)
+		good += n
+		t.Logf("%-28s faces %2d found %2d detections %2d false %v", name, len(tr), n, len(got), fps)
+	}
+	recall := float64(found) / float64(faces)
+	precision := float64(good) / float64(max(dets, 1))
+	t.Logf("recall %.3f (%d/%d), precision %.3f (%d/%d)", recall, found, faces, precision, good, dets)
+	if testing.Short() {
+		if found < faces {
+			t.Errorf("short set: found %d of %d faces", found, faces)
+		}
+		return
+	}
+	if recall < 0.98 {
+		t.Errorf("recall %.3f < 0.98", recall)
+	}
+	if precision < 0.85 {
+		t.Errorf("precision %.3f < 0.85", precision)
+	}
+}

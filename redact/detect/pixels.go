@@ -1,0 +1,198 @@
+package detect
+
+import (
+	"image"
+	"image/color"
+	"image/draw"
+)
+
+// rgb8 is an interleaved 8-bit RGB image: the working copy of a photo at the
+// scale of one detection pass.
+type rgb8 struct {
+	w, h int
+	pix  []uint8
+}
+
+// rowReader fills dst (3*width bytes) with RGB row y of an image, using the
+// decoder's own pixel layout when it is one of the common ones, since
+// image.Image.At costs an interface call and an allocation per pixel.
+type rowReader func(y int, dst []uint8)
+
+func newRowReader(img image.Image) rowReader {
+	b := img.Bounds()
+	switch m := img.(type) {
+	case *image.YCbCr:
+		return func(y int, dst []uint8) {
+			yi := m.YOffset(b.Min.X, b.Min.Y+y)
+			for x := range b.Dx() {
+				ci := m.COffset(b.Min.X+x, b.Min.Y+y)
+				r, g, bl := color.YCbCrToRGB(m.Y[yi+x], m.Cb[ci], m.Cr[ci])
+				dst[3*x], dst[3*x+1], dst[3*x+2] = r, g, bl
+			}
+		}
+	case *image.RGBA:
+		return func(y int, dst []uint8) {
+			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
+			for x := range b.Dx() {
+				dst[3*x], dst[3*x+1], dst[3*x+2] = row[4*x], row[4*x+1], row[4*x+2]
+			}
+		}
+	case *image.NRGBA:
+		// Transparent pixels keep their colour: a face drawn with alpha is
+		// still a face to protect.
+		return func(y int, dst []uint8) {
+			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
+			for x := range b.Dx() {
+				dst[3*x], dst[3*x+1], dst[3*x+2] = row[4*x], row[4*x+1], row[4*x+2]
+			}
+		}
+	case *image.Gray:
+		return func(y int, dst []uint8) {
+			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
+			for x := range b.Dx() {
+				v := row[x]
+				dst[3*x], dst[3*x+1], dst[3*x+2] = v, v, v
+			}
+		}
+	}
+	// Anything else: convert a band of rows at a time through the standard
+	// library's optimised draw paths.
+	const band = 64
+	tmp := image.NewRGBA(image.Rect(0, 0, b.Dx(), min(band, b.Dy())))
+	cur := -1
+	return func(y int, dst []uint8) {
+		if y/band != cur {
+			cur = y / band
+			draw.Draw(tmp, tmp.Bounds(), img, image.Pt(b.Min.X, b.Min.Y+cur*band), draw.Src)
+		}
+		row := tmp.Pix[tmp.PixOffset(0, y%band):]
+		for x := range b.Dx() {
+			dst[3*x], dst[3*x+1], dst[3*x+2] = row[4*x], row[4*x+1], row[4*x+2]
+		}
+	}
+}
+
+// shrink reads an image of w×h through read and returns it scaled down to
+// w2×h2 (w2 ≤ w, h2 ≤ h) by averaging the source pixels of each output pixel,
+// reading every source row once.
+func shrink(read rowReader, w, h, w2, h2 int) *rgb8 {
+	out := &rgb8{w: w2, h: h2, pix: make([]uint8, 3*w2*h2)}
+	xmap := make([]int32, w) // output column of each source column
+	xcnt := make([]uint32, w2)
+	for x := range w {
+		xmap[x] = int32(x * w2 / w)
+		xcnt[xmap[x]]++
+	}
+	row := make([]uint8, 3*w)
+	acc := make([]uint32, 3*w2)
+	y := 0
+	for y2 := range h2 {
+		clear(acc)
+		rows := uint32(0)
+		for ; y < h && y*h2/h == y2; y++ {
+			read(y, row)
+			for x, x2 := range xmap {
+				acc[3*x2] += uint32(row[3*x])
+				acc[3*x2+1] += uint32(row[3*x+1])
+				acc[3*x2+2] += uint32(row[3*x+2])
+			}
+			rows++
+		}
+		dst := out.pix[3*w2*y2:]
+		for x2 := range w2 {
+			n := xcnt[x2] * rows
+			if n == 0 {
+				continue
+			}
+			for c := range 3 {
+				dst[3*x2+c] = uint8((acc[3*x2+c] + n/2) / n)
+			}
+		}
+	}
+	return out
+}
+
+// enlarge scales src up to w2×h2 bilinearly (pixel centres aligned).
+func enlarge(src *rgb8, w2, h2 int) *rgb8 {
+	out := &rgb8{w: w2, h: h2, pix: make([]uint8, 3*w2*h2)}
+	sx := float32(src.w) / float32(w2)
+	sy := float32(src.h) / float32(h2)
+	for y := range h2 {
+		fy := max((float32(y)+0.5)*sy-0.5, 0)
+		y0 := min(int(fy), src.h-1)
+		y1 := min(y0+1, src.h-1)
+		wy := fy - float32(y0)
+		for x := range w2 {
+			fx := max((float32(x)+0.5)*sx-0.5, 0)
+			x0 := min(int(fx), src.w-1)
+			x1 := min(x0+1, src.w-1)
+			wx := fx - float32(x0)
+			for c := range 3 {
+				a := float32(src.pix[3*(y0*src.w+x0)+c])*(1-wx) + float32(src.pix[3*(y0*src.w+x1)+c])*wx
+				b := float32(src.pix[3*(y1*src.w+x0)+c])*(1-wx) + float32(src.pix[3*(y1*src.w+x1)+c])*wx
+				out.pix[3*(y*w2+x)+c] = uint8(a*(1-wy) + b*wy + 0.5)
+			}
+		}
+	}
+	return out
+}
+
+// resample returns src at w2×h2.
+func (src *rgb8) resample(w2, h2 int) *rgb8 {
+	switch {
+	case w2 == src.w && h2 == src.h:
+		return src
+	case w2 <= src.w && h2 <= src.h:
+		return shrink(func(y int, dst []uint8) { copy(dst, src.pix[3*src.w*y:3*src.w*(y+1)]) }, src.w, src.h, w2, h2)
+	}
+	return enlarge(src, w2, h2)
+}
+
+// fillInput writes the region r of src, turned by rot quarter turns
+// clockwise, into a 1x3xHxW BGR network input (zero beyond the region).
+func fillInput(in []float32, ih, iw int, src *rgb8, r image.Rectangle, rot int) {
+	clear(in)
+	rw, rh := r.Dx(), r.Dy()
+	ow, oh := rw, rh // size after rotation
+	if rot%2 == 1 {
+		ow, oh = rh, rw
+	}
+	ow, oh = min(ow, iw), min(oh, ih)
+	plane := ih * iw
+	for v := range oh {
+		for u := range ow {
+			// Source pixel of rotated pixel (u, v), inside region r.
+			var x, y int
+			switch rot {
+			case 0:
+				x, y = u, v
+			case 1: // 90° clockwise
+				x, y = v, rh-1-u
+			case 2:
+				x, y = rw-1-u, rh-1-v
+			case 3: // 270° clockwise
+				x, y = rw-1-v, u
+			}
+			p := src.pix[3*((r.Min.Y+y)*src.w+r.Min.X+x):]
+			k := v*iw + u
+			in[k] = float32(p[2])
+			in[plane+k] = float32(p[1])
+			in[2*plane+k] = float32(p[0])
+		}
+	}
+}
+
+// unrotate maps a point of a pass frame (the region of size rw×rh turned
+// by rot quarter turns clockwise) back to the region's own coordinates.
+func unrotate(u, v float32, rw, rh int, rot int) (float32, float32) {
+	w, h := float32(rw), float32(rh)
+	switch rot {
+	case 1:
+		return v, h - u
+	case 2:
+		return w - u, h - v
+	case 3:
+		return w - v, u
+	}
+	return u, v
+}
