@@ -26,7 +26,7 @@ func TestDebugCandidates(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		kept := merge(all, opt.Threshold, fullScale(img.Bounds().Dx(), img.Bounds().Dy()))
+		kept, _ := merge(all, opt.Threshold, fullScale(img.Bounds().Dx(), img.Bounds().Dy()))
 		faces := make([]Face, len(kept))
 		for k, c := range kept {
 			faces[k] = c.face(img.Bounds().Dx(), img.Bounds().Dy(), img.Bounds().Min, 0)

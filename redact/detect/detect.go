@@ -109,11 +109,11 @@ const (
 // job is one network pass: a region of a scaled copy of the photo, turned
 // by rot quarter turns, mapped back to the photo by scale.
 type job struct {
-	src   *rgb8
-	r     image.Rectangle
-	rot   int
-	scale float32 // photo pixels per src pixel
-	tile  bool
+	src    *rgb8
+	r      image.Rectangle
+	rot    int
+	sx, sy float32 // photo pixels per src pixel
+	tile   bool
 }
 
 // candidate is a detection in photo coordinates (float) before merging.
@@ -161,7 +161,18 @@ func (d *Detector) detect(ctx context.Context, img image.Image, opt Options) ([]
 		return nil, err
 	}
 	b := img.Bounds()
-	return merge(cands, opt.Threshold, fullScale(b.Dx(), b.Dy())), nil
+	fs := fullScale(b.Dx(), b.Dy())
+	kept, turn := merge(cands, opt.Threshold, fs)
+	if turn != 0 && jobs[len(jobs)-1].tile {
+		// The photo is turned: small faces lie the same way, so tile it
+		// again in that orientation.
+		more, err := d.runJobs(ctx, tileJobs(jobs[len(jobs)-1].src, b.Dx(), b.Dy(), turn), opt)
+		if err != nil {
+			return nil, err
+		}
+		kept, _ = merge(append(cands, more...), opt.Threshold, fs)
+	}
+	return kept, nil
 }
 
 // planJobs scales the photo for each pass and lists the passes.
@@ -177,20 +188,27 @@ func planJobs(img image.Image, opt Options) []job {
 	fs := float64(fullSide) / float64(long)
 	fw, fh := max(1, int(math.Round(float64(W)*fs))), max(1, int(math.Round(float64(H)*fs)))
 	full := hi.resample(fw, fh)
-	fscale := float32(W) / float32(fw)
+	fsx, fsy := float32(W)/float32(fw), float32(H)/float32(fh)
 	var jobs []job
 	rots := []int{0}
 	if opt.Rotations {
 		rots = []int{0, 1, 2, 3}
 	}
 	for _, rot := range rots {
-		jobs = append(jobs, job{src: full, r: image.Rect(0, 0, fw, fh), rot: rot, scale: fscale})
+		jobs = append(jobs, job{src: full, r: image.Rect(0, 0, fw, fh), rot: rot, sx: fsx, sy: fsy})
 	}
 	if opt.Tiles && long > tileMinSide {
-		hscale := float32(W) / float32(hw)
-		for _, r := range tiles(hw, hh) {
-			jobs = append(jobs, job{src: hi, r: r, scale: hscale, tile: true})
-		}
+		jobs = append(jobs, tileJobs(hi, W, H, 0)...)
+	}
+	return jobs
+}
+
+// tileJobs lists the tiled pass over hi (the photo at up to tileMaxSide),
+// turned by rot.
+func tileJobs(hi *rgb8, W, H, rot int) []job {
+	var jobs []job
+	for _, r := range tiles(hi.w, hi.h) {
+		jobs = append(jobs, job{src: hi, r: r, rot: rot, sx: float32(W) / float32(hi.w), sy: float32(H) / float32(hi.h), tile: true})
 	}
 	return jobs
 }
@@ -326,13 +344,13 @@ func (d *Detector) pass(j job, floor float32, threads int) ([]candidate, error) 
 			// Corners and landmarks back to the region, then to the photo.
 			ax, ay := unrotate(cx-w/2, cy-h/2, rw, rh, j.rot)
 			bx, by := unrotate(cx+w/2, cy+h/2, rw, rh, j.rot)
-			cd.x0, cd.x1 = (min(ax, bx)+float32(j.r.Min.X))*j.scale, (max(ax, bx)+float32(j.r.Min.X))*j.scale
-			cd.y0, cd.y1 = (min(ay, by)+float32(j.r.Min.Y))*j.scale, (max(ay, by)+float32(j.r.Min.Y))*j.scale
+			cd.x0, cd.x1 = (min(ax, bx)+float32(j.r.Min.X))*j.sx, (max(ax, bx)+float32(j.r.Min.X))*j.sx
+			cd.y0, cd.y1 = (min(ay, by)+float32(j.r.Min.Y))*j.sy, (max(ay, by)+float32(j.r.Min.Y))*j.sy
 			for l := range 5 {
 				u, v := (c+kps[10*k+2*l])*s, (r+kps[10*k+2*l+1])*s
 				cd.plm[l] = [2]float32{(u - cx) / w, (v - cy) / h}
 				x, y := unrotate(u, v, rw, rh, j.rot)
-				cd.lm[l] = [2]float32{(x + float32(j.r.Min.X)) * j.scale, (y + float32(j.r.Min.Y)) * j.scale}
+				cd.lm[l] = [2]float32{(x + float32(j.r.Min.X)) * j.sx, (y + float32(j.r.Min.Y)) * j.sy}
 			}
 			out = append(out, cd)
 		}
@@ -372,12 +390,23 @@ const (
 	rotatedMargin = 0.6
 )
 
-// cluster is one face: the candidates of all passes that overlap it.
+// cluster is one face: the best score each kind of pass gave the candidates
+// that overlap it, per rotation (0 = upright, 1..3 = quarter turns clockwise).
 type cluster struct {
-	head                 candidate
-	upright              float32    // best score of the whole-image pass at 0°
-	rotated              [4]float32 // best score of the passes at 90/180/270° (index 1..3)
-	smallTile, largeTile float32    // best tile score, small and large faces
+	head      candidate
+	whole     [4]float32 // whole-image passes
+	smallTile [4]float32 // tiled passes, faces small at the whole-image scale
+	largeTile [4]float32 // tiled passes, faces the whole-image pass should see
+}
+
+// evidence is the cluster's score in rotation r: a large face found only in
+// a tile counts when the whole-image pass saw it too.
+func (g *cluster) evidence(r int) float32 {
+	e := max(g.whole[r], g.smallTile[r])
+	if g.whole[r] >= candidateFloor {
+		e = max(e, g.largeTile[r])
+	}
+	return e
 }
 
 // merge groups candidates by greedy non-maximum suppression by score (a
@@ -385,14 +414,16 @@ type cluster struct {
 // inside it, is the same face seen again) and keeps the faces with enough
 // evidence at threshold:
 //
-//   - an upright face: the whole-image pass at 0° scores at least threshold,
-//     or a tile does and the face is small (or also seen by that pass);
-//   - a sideways face: a 90/180/270° pass scores at least the raised
-//     threshold (rotatedMargin), or the ordinary threshold when another face
-//     of the photo clears the raised one in the same rotation.
+//   - upright: the whole-image pass scores at least threshold, or a tile does
+//     and the face is small (or also seen by the whole-image pass);
+//   - turned by 90, 180 or 270 degrees: the same, at a raised threshold
+//     (rotatedMargin) unless the photo as a whole is turned that way.
 //
+// The photo counts as turned by r (returned as turn) when most of its clear
+// faces are seen best in rotation r, or when a clear face is seen only in
+// rotation r: a camera held sideways or a scan shows every face the same way.
 // fullScale is the whole-image pass's pixels per photo pixel.
-func merge(cands []candidate, threshold float32, fullScale float32) []candidate {
+func merge(cands []candidate, threshold float32, fullScale float32) (kept []candidate, turn int) {
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
 	var cl []cluster
 	for _, c := range cands {
@@ -416,45 +447,58 @@ func merge(cands []candidate, threshold float32, fullScale float32) []candidate 
 		g.head.passes++
 		switch {
 		case c.tile && (c.x1-c.x0)*fullScale >= largeTile:
-			g.largeTile = max(g.largeTile, c.score)
+			g.largeTile[c.rot] = max(g.largeTile[c.rot], c.score)
 		case c.tile:
-			g.smallTile = max(g.smallTile, c.score)
-		case c.rot == 0:
-			g.upright = max(g.upright, c.score)
+			g.smallTile[c.rot] = max(g.smallTile[c.rot], c.score)
 		default:
-			g.rotated[c.rot] = max(g.rotated[c.rot], c.score)
+			g.whole[c.rot] = max(g.whole[c.rot], c.score)
 		}
 	}
-	// A photo whose pixels are turned (EXIF orientation missing or wrong, a
-	// scan, a camera held sideways) shows all its faces the same way: once
-	// one face is clearly seen in a rotated pass only, the other faces of that
-	// rotation need only the ordinary threshold.
 	rotThreshold := threshold + rotatedMargin*(1-threshold)
-	var bar [4]float32
-	for r := 1; r < 4; r++ {
-		bar[r] = rotThreshold
-		for _, g := range cl {
-			// Upright faces also score well upside down, so only a face
-			// the 0° pass does not see is evidence of a turned photo.
-			if g.rotated[r] >= rotThreshold && max(g.upright, g.smallTile, g.largeTile) < candidateFloor {
-				bar[r] = threshold
-				break
+	var votes [4]int
+	confident := 0
+	var only [4]bool
+	for i := range cl {
+		best := 0
+		for r := 1; r < 4; r++ {
+			if cl[i].evidence(r) > cl[i].evidence(best) {
+				best = r
+			}
+		}
+		if cl[i].evidence(best) >= rotThreshold {
+			votes[best]++
+			confident++
+			// Upright faces also score well upside down, so only a face the
+			// upright passes do not see at all is evidence on its own.
+			if best != 0 && cl[i].evidence(0) < candidateFloor {
+				only[best] = true
 			}
 		}
 	}
-	var kept []candidate
-	for _, g := range cl {
-		up := max(g.upright, g.smallTile)
-		if g.upright >= candidateFloor {
-			up = max(up, g.largeTile)
+	for r := 1; r < 4; r++ {
+		if 2*votes[r] > confident {
+			turn = r
 		}
-		var score float32
-		if up >= threshold {
-			score = up
-		}
+	}
+	if turn == 0 {
 		for r := 1; r < 4; r++ {
-			if g.rotated[r] >= bar[r] {
-				score = max(score, g.rotated[r])
+			if only[r] && (turn == 0 || votes[r] > votes[turn]) {
+				turn = r
+			}
+		}
+	}
+	var bar [4]float32
+	for r := range bar {
+		bar[r] = rotThreshold
+		if r == 0 || r == turn || only[r] {
+			bar[r] = threshold
+		}
+	}
+	for _, g := range cl {
+		var score float32
+		for r := range 4 {
+			if e := g.evidence(r); e >= bar[r] {
+				score = max(score, e)
 			}
 		}
 		if score > 0 {
@@ -463,7 +507,7 @@ func merge(cands []candidate, threshold float32, fullScale float32) []candidate 
 		}
 	}
 	sort.SliceStable(kept, func(i, j int) bool { return kept[i].score > kept[j].score })
-	return kept
+	return kept, turn
 }
 
 // face converts a merged candidate to a Face in the image's own coordinates.

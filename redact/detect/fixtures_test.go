@@ -64,14 +64,38 @@ func loadUpright(t testing.TB, path string, truth []image.Rectangle) (image.Imag
 	if o == 1 {
 		return img, truth
 	}
-	w, h := img.Bounds().Dx(), img.Bounds().Dy()
+	return photo.Orient(img, o), orientBoxes(truth, img.Bounds().Dx(), img.Bounds().Dy(), o)
+}
+
+// orientBoxes moves boxes on a w×h stored image to where photo.Orient(img, o)
+// shows them.
+func orientBoxes(boxes []image.Rectangle, w, h, o int) []image.Rectangle {
+	pt := func(x, y int) (int, int) {
+		switch o {
+		case 2:
+			return w - 1 - x, y
+		case 3:
+			return w - 1 - x, h - 1 - y
+		case 4:
+			return x, h - 1 - y
+		case 5:
+			return y, x
+		case 6:
+			return h - 1 - y, x
+		case 7:
+			return h - 1 - y, w - 1 - x
+		case 8:
+			return y, w - 1 - x
+		}
+		return x, y
+	}
 	var moved []image.Rectangle
-	for _, r := range truth {
-		x0, y0 := photo.OrientPoint(r.Min.X, r.Min.Y, w, h, o)
-		x1, y1 := photo.OrientPoint(r.Max.X-1, r.Max.Y-1, w, h, o)
+	for _, r := range boxes {
+		x0, y0 := pt(r.Min.X, r.Min.Y)
+		x1, y1 := pt(r.Max.X-1, r.Max.Y-1)
 		moved = append(moved, image.Rect(min(x0, x1), min(y0, y1), max(x0, x1)+1, max(y0, y1)+1))
 	}
-	return photo.Orient(img, o), moved
+	return moved
 }
 
 func iou(a, b image.Rectangle) float64 {
@@ -159,5 +183,53 @@ func TestFixtureRecallPrecision(t *testing.T) {
 	}
 	if precision < 0.85 {
 		t.Errorf("precision %.3f < 0.85", precision)
+	}
+}
+
+// TestTurnedFixtures checks generalisation to sideways and upside-down
+// photos beyond the five turned fixtures: every upright fixture with faces
+// is turned by 90, 180 or 270 degrees in turn (exact pixel transposes, boxes
+// moved with them), and recall must stay >= 0.95.
+func TestTurnedFixtures(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: every fixture once more")
+	}
+	dir := repoShared(t, "fixtures/faces")
+	names, truth := loadTruth(t, dir)
+	d, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	turns := []int{6, 3, 8} // EXIF codes: 90° clockwise, 180°, 270° clockwise
+	var faces, found, dets int
+	k := 0
+	for _, name := range names {
+		if strings.HasPrefix(name, "rot") || len(truth[name]) == 0 {
+			continue
+		}
+		img, tr := loadUpright(t, filepath.Join(dir, name), truth[name])
+		o := turns[k%len(turns)]
+		k++
+		w, h := img.Bounds().Dx(), img.Bounds().Dy()
+		turned, trT := photo.Orient(img, o), orientBoxes(tr, w, h, o)
+		got, err := d.Detect(context.Background(), turned, DefaultOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, hit := range match(got, trT) {
+			if hit {
+				n++
+			}
+		}
+		faces += len(trT)
+		found += n
+		dets += len(got)
+		t.Logf("%-28s turn %d: faces %2d found %2d detections %2d", name, o, len(trT), n, len(got))
+	}
+	recall := float64(found) / float64(faces)
+	t.Logf("turned: recall %.3f (%d/%d), precision %.3f (%d/%d)", recall, found, faces, float64(found)/float64(max(dets, 1)), found, dets)
+	if recall < 0.95 {
+		t.Errorf("recall on turned photos %.3f < 0.95", recall)
 	}
 }
