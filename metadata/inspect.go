@@ -49,7 +49,8 @@ func Inspect(b []byte) (r *Report, err error) {
 		in.tiff(b, "TIFF", 0)
 	} else {
 		_, blocks, err := Blocks(b)
-		if err != nil && len(blocks) == 0 {
+		if err != nil && !inspHasImageData(blocks) {
+			// Nothing past the headers could be read: not worth a report.
 			return nil, err
 		}
 		in.blocks(f, b, blocks, "", 0)
@@ -60,12 +61,26 @@ func Inspect(b []byte) (r *Report, err error) {
 	in.finish()
 	r.Findings = in.findings
 	r.Orientation = inspOrientation(b)
-	if cfg, _, err := photo.Config(b); err == nil {
-		r.Width, r.Height = cfg.Width, cfg.Height
-	} else if in.w > 0 && in.h > 0 {
+	if f == photo.HEIF {
+		// The HEIF decoder takes most of a second to start: the largest
+		// ispe property (the primary image or its grid) gives the size.
 		r.Width, r.Height = in.w, in.h
+	} else if cfg, err := inspConfig(b); err == nil {
+		r.Width, r.Height = cfg.Width, cfg.Height
 	}
 	return r, nil
+}
+
+// inspHasImageData reports whether the walk reached the image data, so that
+// a damaged file still gets a report of the metadata before the damage.
+func inspHasImageData(blocks []Block) bool {
+	for _, b := range blocks {
+		switch b.Name {
+		case "SOS", "IDAT", "VP8 ", "VP8L", "image", "mdat":
+			return true
+		}
+	}
+	return false
 }
 
 // inspOrientation reads the orientation, treating a panic as "no orientation".

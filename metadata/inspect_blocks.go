@@ -631,7 +631,7 @@ func (in *inspector) gifBlock(blk Block, prefix string, depth int) {
 	case blk.Name == "plain text":
 		t := JoinSubBlocks(blk.Data)
 		in.add(Other, Medium, at("GIF plain text"), "Plain text", inspText(t[min(len(t), 12):]))
-	case blk.Name == "application XMP DataXMP":
+	case strings.HasPrefix(blk.Name, "application XMP Data"):
 		// XMP is stored raw, not as sub-blocks, followed by a 258-byte "magic trailer".
 		raw := blk.Data[min(len(blk.Data), 12):]
 		if e := bytes.LastIndex(raw, []byte("<?xpacket end")); e >= 0 {
@@ -642,13 +642,13 @@ func (in *inspector) gifBlock(blk Block, prefix string, depth int) {
 			raw = raw[:e+len("</x:xmpmeta>")]
 		}
 		in.xmp(raw, at("GIF XMP"), depth)
-	case blk.Name == "application ICCRGBG1":
+	case strings.HasPrefix(blk.Name, "application ICCRGBG1"):
 		j := JoinSubBlocks(blk.Data)
 		in.iccProfile(j[min(len(j), 11):], at("GIF ICC profile"))
-	case blk.Name == "application MGK8BIM0000":
+	case strings.HasPrefix(blk.Name, "application MGK8BIM"):
 		j := JoinSubBlocks(blk.Data)
 		in.irb(j[min(len(j), 11):], at("GIF Photoshop"), depth)
-	case blk.Name == "application MGKIPTC0000":
+	case strings.HasPrefix(blk.Name, "application MGKIPTC"):
 		j := JoinSubBlocks(blk.Data)
 		in.iptc(j[min(len(j), 11):], at("GIF IPTC"))
 	default:
@@ -675,8 +675,11 @@ func (in *inspector) heifBlock(blk Block, prefix string, depth int) {
 			}
 			in.add(Other, Medium, at("HEIF "+name), "Box "+name, desc)
 		case "ispe":
-			if len(p) >= 12 && in.w == 0 {
-				in.w, in.h = int(binary.BigEndian.Uint32(p[4:])), int(binary.BigEndian.Uint32(p[8:]))
+			if len(p) >= 12 && prefix == "" {
+				w, h := int(binary.BigEndian.Uint32(p[4:])), int(binary.BigEndian.Uint32(p[8:]))
+				if int64(w)*int64(h) > int64(in.w)*int64(in.h) && w <= photo.MaxSide && h <= photo.MaxSide {
+					in.w, in.h = w, h
+				}
 			}
 		}
 	case name == "Exif item":

@@ -650,6 +650,8 @@ func (w *inspTIFFWalk) entries(es []inspEntry, kind, index int, where string) {
 			if e.val != nil {
 				if s := inspUserComment(e.val, t.bo); s != "" {
 					in.add(Other, Medium, where, "User comment", s)
+				} else {
+					in.add(Other, Low, where, "User comment", "(empty)")
 				}
 			}
 			continue

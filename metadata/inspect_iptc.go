@@ -68,6 +68,9 @@ var inspIPTCTags = map[[2]byte]inspTag{
 	{2, 131}: {"Image orientation", Other, Low},
 	{2, 135}: {"Language identifier", Other, Low},
 	{2, 184}: {"Job ID", Other, Low},
+	{2, 200}: {"Object preview file format", HiddenImages, Low},
+	{2, 201}: {"Object preview file version", HiddenImages, Low},
+	{2, 202}: {"Object preview data", HiddenImages, High},
 	{2, 221}: {"Prefs", Software, Low},
 	{2, 225}: {"Classify state", Other, Low},
 	{2, 228}: {"Similarity index", Other, Low},
@@ -138,12 +141,22 @@ func (in *inspector) iptc(b []byte, where string) {
 					s = s[:4] + "-" + s[4:6] + "-" + s[6:]
 				}
 			}
+			if key == [2]byte{2, 202} {
+				s = inspImageSize(v) + " (a preview image)"
+			}
 			vals[key] = append(vals[key], strings.TrimSpace(s))
 		}
 		for _, k := range order {
 			tg, ok := inspIPTCTags[k]
 			if !ok {
-				tg = inspTag{fmt.Sprintf("IPTC %d:%d", k[0], k[1]), Other, Low}
+				rec := "envelope"
+				if k[0] == 2 {
+					rec = "application"
+				}
+				tg = inspTag{fmt.Sprintf("IPTC %s record %d", rec, k[1]), Other, Low}
+				if k[0] != 1 && k[0] != 2 {
+					tg.name = fmt.Sprintf("IPTC record %d:%d", k[0], k[1])
+				}
 			}
 			in.add(tg.cat, tg.sev, where, tg.name, strings.Join(vals[k], "; "))
 		}

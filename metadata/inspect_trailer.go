@@ -62,6 +62,11 @@ func (in *inspector) trailerParts(p []byte, f photo.Format, where string, depth 
 		brand := strings.TrimSpace(string(rest[i+4 : i+8]))
 		parts = append(parts, fmt.Sprintf("a video (ISO-BMFF '%s', %s: motion photo or Live Photo clip)", printable(brand), inspBytes(len(rest)-i+4)))
 	}
+	if i := bytes.Index(rest, []byte("\x1c\x02\x00\x00\x02")); i >= 0 {
+		// IPTC appended by photo-management tools (AFCP "AXS!", FotoStation).
+		parts = append(parts, "IPTC data")
+		in.iptc(inspIPTCRun(rest[i:]), where+" IPTC")
+	}
 	if bytes.Contains(rest, []byte("<x:xmpmeta")) {
 		parts = append(parts, "an XMP packet")
 	}
@@ -163,4 +168,17 @@ func (in *inspector) seftRecord(name string, val []byte, where string) {
 		}
 		in.add(Trailers, Medium, w, name, v)
 	}
+}
+
+// inspIPTCRun returns the run of IPTC datasets at the start of b.
+func inspIPTCRun(b []byte) []byte {
+	i := 0
+	for i+5 <= len(b) && b[i] == 0x1C {
+		n := int(binary.BigEndian.Uint16(b[i+3:]))
+		if n&0x8000 != 0 || i+5+n > len(b) {
+			break
+		}
+		i += 5 + n
+	}
+	return b[:i]
 }

@@ -139,6 +139,16 @@ func inspXMPPrefix(uri string) string {
 	return u
 }
 
+func inspXMPName(n xml.Name) xml.Name {
+	switch n.Space {
+	case "rdf":
+		n.Space = inspRDF
+	case "x":
+		n.Space = "adobe:ns:meta/"
+	}
+	return n
+}
+
 // inspParseXMP reads the top-level properties of an XMP packet. It returns
 // what it read before any syntax error, with the error.
 func inspParseXMP(b []byte) (props []*inspXMPProp, toolkit string, err error) {
@@ -170,6 +180,12 @@ func inspParseXMP(b []byte) (props []*inspXMPProp, toolkit string, err error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			// Undeclared prefixes stay as written; damaged packets often omit
+			// the declarations of the two that carry structure.
+			t.Name = inspXMPName(t.Name)
+			for i := range t.Attr {
+				t.Attr[i].Name = inspXMPName(t.Attr[i].Name)
+			}
 			f := &frame{name: t.Name, isDesc: t.Name.Space == inspRDF && t.Name.Local == "Description"}
 			parentIsDesc := len(stack) > 0 && stack[len(stack)-1].isDesc
 			if t.Name.Space == "adobe:ns:meta/" && t.Name.Local == "xmpmeta" {
@@ -207,6 +223,7 @@ func inspParseXMP(b []byte) (props []*inspXMPProp, toolkit string, err error) {
 				stack[len(stack)-1].text.Write(t)
 			}
 		case xml.EndElement:
+			t.Name = inspXMPName(t.Name)
 			if len(stack) == 0 {
 				continue
 			}
@@ -229,6 +246,12 @@ func inspParseXMP(b []byte) (props []*inspXMPProp, toolkit string, err error) {
 		}
 	}
 	if cur != nil {
+		// A damaged packet: keep the text read so far.
+		for _, f := range stack[curDepth:] {
+			if s := strings.TrimSpace(f.text.String()); s != "" {
+				cur.leaves = append(cur.leaves, inspXMPLeaf{f.name.Local, s})
+			}
+		}
 		props = append(props, cur)
 	}
 	return props, toolkit, err
@@ -277,7 +300,7 @@ func (in *inspector) xmp(b []byte, where string, depth int) {
 	in.guard(where, "XMP", func() { props, toolkit, err = inspParseXMP(b) })
 	n := len(in.findings)
 	if toolkit != "" {
-		in.add(Software, Low, where, "x:xmptk (XMP toolkit)", toolkit)
+		in.add(Software, Low, where, "XMP toolkit (x:xmptk)", toolkit)
 	}
 	for _, p := range props {
 		in.xmpProp(p, where, depth)
