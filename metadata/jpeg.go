@@ -97,8 +97,10 @@ func walkJPEG(b []byte) (segs []jpegSeg, end int, err error) {
 		i++
 		start = i - 2
 		switch {
-		case m == 0x00:
-			return segs, start, fmt.Errorf("corrupt JPEG: invalid marker 0xFF00 at offset %d", start)
+		case m < 0xC0 && m != mTEM:
+			// Reserved markers never occur in a sound file; after a scan
+			// they mean its entropy-coded data is damaged.
+			return segs, start, fmt.Errorf("corrupt JPEG: damaged data (invalid marker 0x%02X at offset %d)", m, start)
 		case m == mEOI:
 			return append(segs, jpegSeg{marker: m, start: start, end: i}), i, nil
 		case m == mSOI || m == mTEM || (m >= mRST0 && m <= mRST7):

@@ -1,0 +1,154 @@
+package metadata
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"codeberg.org/veil/veil/photo"
+)
+
+// Clean returns a copy of the image in b without identifying metadata. JPEG,
+// PNG, WebP and GIF are rewritten at container level, keeping only what is
+// needed to show the image, so their pixels decode identically; a photo that
+// displays rotated keeps a minimal EXIF block holding only its Orientation
+// (in LocationOnly mode, the camera and date fields too). TIFF becomes a PNG
+// and HEIF a JPEG: decoded, turned upright, and encoded afresh with no
+// metadata at all. A JPEG whose structure is damaged but whose pixels still
+// decode is re-encoded the same way.
+//
+// Clean re-reads its own output with Verify and fails closed: when Verify
+// has any doubt, Clean returns an error wrapping ErrNotClean and no data. It
+// never modifies b.
+func Clean(b []byte, opt Options) (res *Result, err error) {
+	defer func() {
+		// The walkers are bounds-checked; this is the last line of defence
+		// for the third-party decoders on the re-encoding path.
+		if r := recover(); r != nil {
+			res, err = nil, fmt.Errorf("internal error while cleaning (%v)", r)
+		}
+	}()
+	if opt.Mode != All && opt.Mode != LocationOnly {
+		return nil, fmt.Errorf("unknown clean mode %d", opt.Mode)
+	}
+	_, f, err := photo.Config(b)
+	if err != nil {
+		return nil, err
+	}
+	switch f {
+	case photo.JPEG:
+		res, err = cleanJPEG(b, opt)
+	case photo.PNG:
+		res, err = cleanPNG(b, opt)
+	case photo.WebP:
+		res, err = cleanWebP(b, opt)
+	case photo.GIF:
+		res, err = cleanGIF(b)
+	case photo.TIFF:
+		res, err = reencode(b, f, photo.PNG)
+	case photo.HEIF:
+		res, err = reencode(b, f, photo.JPEG)
+	default:
+		return nil, photo.ErrUnsupported
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := Verify(res.Data, opt); err != nil {
+		return nil, fmt.Errorf("cleaned output failed verification: %w", err)
+	}
+	return res, nil
+}
+
+// removals collects Result.Removed phrases, counting repeats.
+type removals struct {
+	order []string
+	count map[string]int
+}
+
+func (r *removals) add(what ...string) {
+	if r.count == nil {
+		r.count = map[string]int{}
+	}
+	for _, w := range what {
+		if r.count[w] == 0 {
+			r.order = append(r.order, w)
+		}
+		r.count[w]++
+	}
+}
+
+func (r *removals) list() []string {
+	out := make([]string, 0, len(r.order))
+	for _, w := range r.order {
+		if n := r.count[w]; n > 1 {
+			w = fmt.Sprintf("%s (%d)", w, n)
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// trailerPhrase describes n bytes after the end of an image.
+func trailerPhrase(n int) string {
+	if n == 1 {
+		return "1 byte after end of image"
+	}
+	return fmt.Sprintf("%d bytes after end of image", n)
+}
+
+// exifPhrases describes what an EXIF block held, for Result.Removed.
+func exifPhrases(t []byte) []string {
+	out := []string{"EXIF block"}
+	off := firstIFD(t)
+	if off == 0 {
+		return out
+	}
+	var exifPtr uint32
+	next, err := forEachIFDEntry(t, off, func(bo binary.ByteOrder, tag, typ uint16, count uint32, val []byte) {
+		switch tag {
+		case tagGPSIFD:
+			out = append(out, "EXIF GPS position")
+		case tagExifIFD:
+			if o := ifdOffsets(bo, typ, val); len(o) == 1 {
+				exifPtr = o[0]
+			}
+		}
+	})
+	if err == nil && next != 0 {
+		out = append(out, "EXIF thumbnail (IFD1)")
+	}
+	if exifPtr != 0 {
+		forEachIFDEntry(t, exifPtr, func(_ binary.ByteOrder, tag, _ uint16, _ uint32, _ []byte) {
+			if tag == tagMakerNote {
+				out = append(out, "EXIF MakerNote")
+			}
+		})
+	}
+	return out
+}
+
+// outputEXIF returns the TIFF structure a lossless output keeps, or nil for
+// none: in All mode only the orientation o when it is not 1; in LocationOnly
+// mode the camera and date fields of src (the input's EXIF, nil if none).
+func outputEXIF(src []byte, o int, opt Options, rm *removals) []byte {
+	if opt.Mode == LocationOnly && src != nil {
+		t, removed, err := locationSafeEXIF(src)
+		if err == nil {
+			rm.add(removed...)
+			if t != nil || o == 1 {
+				return t
+			}
+			return orientationEXIF(o)
+		}
+		rm.add("EXIF block (unreadable)")
+	} else if src != nil {
+		rm.add(exifPhrases(src)...)
+	}
+	if o != 1 {
+		return orientationEXIF(o)
+	}
+	return nil
+}
+
+var errNoImage = errors.New("no image data")

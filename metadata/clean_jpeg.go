@@ -1,0 +1,181 @@
+package metadata
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"sort"
+
+	"codeberg.org/veil/veil/photo"
+)
+
+// isSOF reports whether m starts a frame (SOF0..SOF15 but not DHT, JPG, DAC).
+func isSOF(m byte) bool {
+	return m >= 0xC0 && m <= 0xCF && m != mDHT && m != mJPG && m != mDAC
+}
+
+// jpegPhrase describes a dropped JPEG segment for Result.Removed.
+func jpegPhrase(s jpegSeg) string {
+	switch name := segName(s); name {
+	case "APP1 XMP":
+		return "XMP packet"
+	case "APP1 XMP extended":
+		return "extended XMP"
+	case "APP13 Photoshop":
+		return "IPTC/Photoshop block"
+	case "COM":
+		return "comment"
+	case "APP2 MPF":
+		return "MPF index of secondary images"
+	case "APP11 JUMBF":
+		return "C2PA/JUMBF manifest"
+	case "APP0 JFXX":
+		return "JFXX thumbnail"
+	case "stray bytes":
+		return "stray bytes between segments"
+	case "APP0 JFIF", "APP14 Adobe":
+		return "duplicate " + name + " segment"
+	default:
+		if s.marker >= 0xE0 && s.marker <= 0xEF {
+			return "vendor segment " + markerName(s.marker)
+		}
+		return "non-image segment " + name
+	}
+}
+
+// cleanJPEG rewrites a JPEG keeping only SOI, DQT, DHT, DAC, SOFn, DRI, DNL,
+// the scans, EOI, a canonical APP0 JFIF (without thumbnail), a canonical
+// APP14 Adobe (CMYK and YCCK need its colour transform), a standard ICC
+// profile, and the minimal EXIF outputEXIF allows. Segments keep their order.
+func cleanJPEG(b []byte, opt Options) (*Result, error) {
+	segs, end, err := walkJPEG(b)
+	if err != nil {
+		return reencodeDamaged(b, err)
+	}
+	var rm removals
+	var jfif, adobe, exifSrc []byte
+	var exifSeen bool
+	var icc, body []jpegSeg
+	var sof, sos int
+	for k, s := range segs {
+		p := s.payload
+		switch m := s.marker; {
+		case m == mSOI && k == 0, m == mEOI:
+		case m == mDQT || m == mDHT || m == mDAC || m == mDRI || m == mDNL:
+			body = append(body, s)
+		case isSOF(m):
+			sof++
+			body = append(body, s)
+		case m == mSOS:
+			sos++
+			body = append(body, s)
+		case m == mAPP0 && jfif == nil && bytes.HasPrefix(p, idJFIF) && len(p) >= 14:
+			jfif = p
+			if p[12] != 0 || p[13] != 0 {
+				rm.add("JFIF thumbnail")
+			}
+		case m == mAPP1 && bytes.HasPrefix(p, idExif):
+			if !exifSeen && len(p) >= 6 {
+				exifSeen, exifSrc = true, p[6:]
+			} else {
+				rm.add("second EXIF block")
+				if len(p) >= 6 {
+					rm.add(exifPhrases(p[6:])[1:]...)
+				}
+			}
+		case m == mAPP2 && bytes.HasPrefix(p, idICC):
+			icc = append(icc, s)
+		case m == 0xEE && adobe == nil && bytes.HasPrefix(p, idAdobe) && len(p) >= 12:
+			adobe = p[:12]
+		default:
+			rm.add(jpegPhrase(s))
+		}
+	}
+	if sof == 0 || sos == 0 {
+		return nil, fmt.Errorf("corrupt JPEG: %w", errNoImage)
+	}
+	if end < len(b) {
+		if n := len(mpfImages(b, segs)); n > 0 {
+			rm.add(fmt.Sprintf("%d MPF secondary image(s)", n))
+		}
+		t := b[end:]
+		switch {
+		case bytes.Contains(t[:min(len(t), 64)], []byte("ftyp")):
+			rm.add("embedded video (motion photo)")
+		case bytes.HasSuffix(t, []byte("SEFT")):
+			rm.add("Samsung SEFT trailer")
+		}
+		rm.add(trailerPhrase(len(t)))
+	}
+
+	out := make([]byte, 0, len(b))
+	out = append(out, 0xFF, mSOI)
+	if jfif != nil {
+		// Version, density units and densities; no thumbnail.
+		p := append(append([]byte{}, jfif[:12]...), 0, 0)
+		out = appendSeg(out, mAPP0, p)
+	}
+	o := photo.Orientation(b)
+	if t := outputEXIF(exifSrc, o, opt, &rm); t != nil {
+		if len(t)+6+2 > 0xFFFF {
+			return nil, fmt.Errorf("EXIF too large to keep (%d bytes)", len(t))
+		}
+		out = appendSeg(out, mAPP1, append([]byte("Exif\x00\x00"), t...))
+	}
+	if len(icc) > 0 {
+		if keep, desc := jpegICC(icc); keep != nil {
+			for _, s := range keep {
+				out = append(out, b[s.start:s.end]...)
+			}
+		} else {
+			rm.add(iccPhrase(desc))
+		}
+	}
+	if adobe != nil {
+		out = appendSeg(out, 0xEE, adobe)
+	}
+	for _, s := range body {
+		out = append(out, b[s.start:s.end]...)
+	}
+	out = append(out, 0xFF, mEOI)
+	return &Result{Data: out, Format: photo.JPEG, Lossless: true, Removed: rm.list()}, nil
+}
+
+func iccPhrase(desc string) string {
+	if desc == "" {
+		return "colour profile (not a standard one)"
+	}
+	return fmt.Sprintf("colour profile %q (not a standard one)", desc)
+}
+
+func appendSeg(out []byte, marker byte, payload []byte) []byte {
+	out = append(out, 0xFF, marker)
+	out = binary.BigEndian.AppendUint16(out, uint16(len(payload)+2))
+	return append(out, payload...)
+}
+
+// jpegICC reassembles the profile split over APP2 ICC_PROFILE segments and
+// returns the segments in sequence order when it is a standard profile (nil
+// otherwise), with its description.
+func jpegICC(segs []jpegSeg) ([]jpegSeg, string) {
+	const hdr = 14 // "ICC_PROFILE\0", sequence number, count
+	for _, s := range segs {
+		if len(s.payload) < hdr || int(s.payload[13]) != len(segs) {
+			return nil, ""
+		}
+	}
+	sorted := append([]jpegSeg{}, segs...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].payload[12] < sorted[j].payload[12] })
+	var p []byte
+	for k, s := range sorted {
+		if int(s.payload[12]) != k+1 {
+			return nil, ""
+		}
+		p = append(p, s.payload[hdr:]...)
+	}
+	ok, desc := StandardICC(p)
+	if !ok {
+		return nil, desc
+	}
+	return sorted, desc
+}

@@ -1,0 +1,121 @@
+package metadata
+
+import (
+	"bytes"
+	"compress/zlib"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"io"
+
+	"codeberg.org/veil/veil/photo"
+)
+
+// pngKeep are the chunks needed to show a PNG or APNG as its author meant.
+var pngKeep = map[string]bool{
+	"IHDR": true, "PLTE": true, "IDAT": true, "IEND": true, "tRNS": true, "gAMA": true,
+	"cHRM": true, "sRGB": true, "sBIT": true, "bKGD": true, "pHYs": true, "acTL": true,
+	"fcTL": true, "fdAT": true, "cICP": true, "mDCv": true, "cLLi": true,
+}
+
+// pngICCName is the profile name Veil writes in a kept iCCP chunk: the
+// original name is free text.
+const pngICCName = "ICC profile"
+
+// cleanPNG rewrites a PNG keeping the chunks of pngKeep, a standard iCCP
+// (renamed) and the minimal eXIf outputEXIF allows, right after IHDR.
+func cleanPNG(b []byte, opt Options) (*Result, error) {
+	chunks, end, err := walkPNG(b)
+	if err != nil {
+		return nil, err
+	}
+	if len(chunks) == 0 || chunks[0].typ != "IHDR" {
+		return nil, fmt.Errorf("corrupt PNG: IHDR is not the first chunk")
+	}
+	var rm removals
+	var exifSrc []byte
+	exifAt := -1
+	for k, c := range chunks {
+		if c.typ == "eXIf" {
+			exifSrc, exifAt = c.data, k
+			break
+		}
+	}
+	out := make([]byte, 0, len(b))
+	out = append(out, pngSig...)
+	for k, c := range chunks {
+		switch {
+		case c.typ == "IHDR" && k == 0:
+			out = append(out, b[c.start:c.end]...)
+			// eXIf goes here, before PLTE and IDAT.
+			if t := outputEXIF(exifSrc, photo.Orientation(b), opt, &rm); t != nil {
+				out = appendPNGChunk(out, "eXIf", t)
+			}
+		case c.typ == "eXIf":
+			if k != exifAt {
+				rm.add("second EXIF block")
+			}
+		case pngKeep[c.typ] && c.typ != "IHDR":
+			out = append(out, b[c.start:c.end]...)
+		case c.typ == "iCCP":
+			prof, err := pngICCProfile(c.data)
+			if err != nil {
+				rm.add("colour profile (unreadable)")
+				break
+			}
+			if ok, desc := StandardICC(prof); ok {
+				i := bytes.IndexByte(c.data, 0)
+				out = appendPNGChunk(out, "iCCP", append([]byte(pngICCName+"\x00"), c.data[i+1:]...))
+			} else {
+				rm.add(iccPhrase(desc))
+			}
+		default:
+			rm.add(pngPhrase(c.typ))
+		}
+	}
+	if end < len(b) {
+		rm.add(trailerPhrase(len(b) - end))
+	}
+	return &Result{Data: out, Format: photo.PNG, Lossless: true, Removed: rm.list()}, nil
+}
+
+func pngPhrase(typ string) string {
+	switch typ {
+	case "tEXt", "zTXt", "iTXt":
+		return "text chunk " + typ
+	case "tIME":
+		return "modification time (tIME)"
+	case "caBX":
+		return "C2PA manifest (caBX)"
+	}
+	return "chunk " + printable(typ)
+}
+
+func appendPNGChunk(out []byte, typ string, data []byte) []byte {
+	out = binary.BigEndian.AppendUint32(out, uint32(len(data)))
+	start := len(out)
+	out = append(out, typ...)
+	out = append(out, data...)
+	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(out[start:]))
+}
+
+// pngICCProfile inflates the profile of an iCCP chunk, refusing more than maxICC bytes.
+func pngICCProfile(d []byte) ([]byte, error) {
+	i := bytes.IndexByte(d, 0)
+	if i < 1 || i > 79 || i+2 > len(d) || d[i+1] != 0 {
+		return nil, fmt.Errorf("bad iCCP chunk")
+	}
+	zr, err := zlib.NewReader(bytes.NewReader(d[i+2:]))
+	if err != nil {
+		return nil, err
+	}
+	defer zr.Close()
+	p, err := io.ReadAll(io.LimitReader(zr, maxICC+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(p) > maxICC {
+		return nil, fmt.Errorf("iCCP profile too large")
+	}
+	return p, nil
+}

@@ -1,0 +1,154 @@
+package metadata
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"codeberg.org/veil/veil/photo"
+)
+
+// sharedDir returns <repo root>/../shared/<rel>, skipping the test when it is
+// not there.
+func sharedDir(t testing.TB, rel string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("repository root (go.mod) not found")
+		}
+		dir = parent
+	}
+	p := filepath.Join(dir, "..", "shared", rel)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("../shared/%s not present: %v", rel, err)
+	}
+	return p
+}
+
+// corpusFiles lists every image of the shared metadata corpus.
+func corpusFiles(t testing.TB) []string {
+	root := sharedDir(t, "fixtures/metadata")
+	var files []string
+	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !strings.HasSuffix(p, ".md") && !strings.HasSuffix(p, ".tsv") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if len(files) == 0 {
+		t.Skip("../shared/fixtures/metadata is empty")
+	}
+	return files
+}
+
+// planted are the markers of the synthetic fixtures' planted values.
+var planted = regexp.MustCompile(`PLANTED|Jane Roe|JaneRoe`)
+
+// displayed decodes b as a viewer shows it: decoded, then oriented.
+func displayed(t testing.TB, b []byte) *image.NRGBA {
+	t.Helper()
+	img, _, err := photo.Decode(b)
+	if err != nil {
+		return nil
+	}
+	return photo.ToNRGBA(photo.Orient(img, photo.Orientation(b)))
+}
+
+func TestCleanCorpus(t *testing.T) {
+	files := corpusFiles(t)
+	outDir := t.TempDir()
+	var written []string
+	for _, mode := range []Mode{All, LocationOnly} {
+		for _, p := range files {
+			rel := p[strings.Index(p, "fixtures/metadata/")+len("fixtures/metadata/"):]
+			name := fmt.Sprintf("%v/%s", mode, rel)
+			t.Run(name, func(t *testing.T) {
+				in, err := os.ReadFile(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if f := photo.Sniff(in); mode == LocationOnly && (f == photo.TIFF || f == photo.HEIF) {
+					t.Skip("re-encoded formats keep nothing in either mode; covered by All")
+				} else if f == photo.HEIF && len(in) > 1<<20 && testing.Short() {
+					t.Skip("large HEIF decodes take seconds; run without -short")
+				}
+				orig := append([]byte{}, in...)
+				res, err := Clean(in, Options{Mode: mode})
+				if !bytes.Equal(in, orig) {
+					t.Fatal("Clean modified its input")
+				}
+				if err != nil {
+					// Refusing is right only for a file no decoder can show
+					// (damaged scan data, a stub without image data), and
+					// the reason must fit on one line.
+					if _, _, derr := photo.Decode(in); derr == nil {
+						t.Fatalf("Clean refused a decodable file: %v", err)
+					}
+					if strings.Contains(err.Error(), "\n") || err.Error() == "" {
+						t.Fatalf("error is not one line: %q", err)
+					}
+					t.Logf("refused an undecodable file: %v", err)
+					return
+				}
+				if err := Verify(res.Data, Options{Mode: mode}); err != nil {
+					t.Fatalf("Verify: %v", err)
+				}
+				if mode == All {
+					if m := planted.Find(res.Data); m != nil {
+						t.Errorf("planted marker %q survived", m)
+					}
+					out := filepath.Join(outDir, strings.NewReplacer("/", "_").Replace(rel)+res.Format.Ext())
+					if err := os.WriteFile(out, res.Data, 0o600); err != nil {
+						t.Fatal(err)
+					}
+					written = append(written, out)
+				}
+				in0 := photo.Sniff(in)
+				if in0 == photo.TIFF || in0 == photo.HEIF || !res.Lossless || testing.Short() {
+					return
+				}
+				want := displayed(t, in)
+				if want == nil {
+					return // placeholder pixels the decoder rejects
+				}
+				got := displayed(t, res.Data)
+				if got == nil || !got.Rect.Eq(want.Rect) || !bytes.Equal(got.Pix, want.Pix) {
+					t.Errorf("displayed pixels differ after cleaning")
+				}
+			})
+		}
+	}
+	if testing.Short() || len(written) == 0 {
+		return
+	}
+	if _, err := exec.LookPath("exiftool"); err != nil {
+		t.Log("exiftool not installed: leakcheck.sh skipped")
+		return
+	}
+	tool := filepath.Join(sharedDir(t, "tools"), "leakcheck.sh")
+	cmd := exec.Command(tool, append([]string{"-q", "--grep", "PLANTED|Jane Roe|JaneRoe"}, written...)...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		var bad []string
+		for _, l := range strings.Split(string(out), "\n") {
+			if !strings.Contains(l, "\tCLEAN") && l != "" {
+				bad = append(bad, l)
+			}
+		}
+		t.Errorf("leakcheck.sh failed (%v) on %d outputs:\n%s", err, len(bad), strings.Join(bad, "\n"))
+	}
+}
