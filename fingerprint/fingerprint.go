@@ -21,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"codeberg.org/veil/veil/fingerprint/pdq"
 	"codeberg.org/veil/veil/photo"
@@ -94,7 +95,9 @@ func HashFile(path string, opt Options) Result {
 
 func hashFile(ctx context.Context, path string, opt Options) Result {
 	r := Result{File: path, Kind: KindImage}
-	f, err := os.Open(path)
+	// O_NONBLOCK: opening a named pipe must not wait for a writer (a hang);
+	// the Stat below then refuses it. Regular files ignore the flag.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		r.Error = describe(err)
 		return r

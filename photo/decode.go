@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"io"
 	"os"
+	"syscall"
 
 	"github.com/gen2brain/heic"
 	"golang.org/x/image/tiff"
@@ -37,7 +38,9 @@ var (
 // ReadFile reads a whole file, refusing anything larger than MaxFileSize and
 // anything that is not a regular file.
 func ReadFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	// O_NONBLOCK: opening a named pipe must not wait for a writer (a hang);
+	// the Stat below then refuses it. Regular files ignore the flag.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}
