@@ -2,6 +2,7 @@ package metadata
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/binary"
 	"hash/crc32"
 	"image"
@@ -9,6 +10,7 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"sort"
 	"testing"
 )
 
@@ -238,4 +240,80 @@ func insertGIF(g []byte, blocks ...[]byte) []byte {
 		out = append(out, b...)
 	}
 	return append(out, g[at:]...)
+}
+
+// vp8lPixels is the VP8L bitstream of a 3x2 lossless WebP (red with one blue
+// pixel), as cwebp/ImageMagick writes it: the smallest real WebP image data.
+var vp8lPixels = []byte{0x2f, 0x02, 0x40, 0x00, 0x00, 0x0f, 0x10, 0xf3, 0xbf, 0xff, 0xf3, 0x1f, 0x0e, 0x5e, 0x70, 0x10, 0xd1, 0xff, 0x10}
+
+// vp8Pixels is the VP8 (lossy) bitstream of a 3x2 WebP.
+var vp8Pixels = []byte{0xd0, 0x01, 0x00, 0x9d, 0x01, 0x2a, 0x03, 0x00, 0x02, 0x00, 0x01, 0x40, 0x26, 0x25, 0xa0, 0x02,
+	0x74, 0xba, 0x01, 0xf8, 0x00, 0x03, 0xb0, 0x00, 0xfe, 0xf2, 0xeb, 0x7f, 0xfc, 0xd8, 0x15, 0xcd, 0x73, 0xef, 0xf7, 0xff,
+	0xd2, 0xe0, 0xfd, 0x2e, 0x0f, 0xd2, 0xe0, 0xff, 0xd2, 0x90, 0x00, 0x00}
+
+// iccProfile builds a minimal ICC v2 display profile with the given
+// description and copyright, plus any extra tag signatures (empty XYZ data).
+func iccProfile(desc, cprt string, extra ...string) []byte {
+	type tag struct {
+		sig  string
+		data []byte
+	}
+	d := append([]byte("desc\x00\x00\x00\x00"), binary.BigEndian.AppendUint32(nil, uint32(len(desc)+1))...)
+	d = append(d, desc...)
+	d = append(d, 0)
+	d = append(d, make([]byte, 4+4+2+1+67)...)
+	tags := []tag{{"desc", d}, {"cprt", append(append([]byte("text\x00\x00\x00\x00"), cprt...), 0)}}
+	xyz := append([]byte("XYZ \x00\x00\x00\x00"), make([]byte, 12)...)
+	tags = append(tags, tag{"wtpt", xyz})
+	for _, e := range extra {
+		tags = append(tags, tag{e, xyz})
+	}
+	hdr := make([]byte, 128)
+	copy(hdr[8:], []byte{2, 0x10, 0, 0})
+	copy(hdr[12:], "mntrRGB XYZ ")
+	copy(hdr[36:], "acsp")
+	table := binary.BigEndian.AppendUint32(nil, uint32(len(tags)))
+	off := 128 + 4 + 12*len(tags)
+	var body []byte
+	for _, tg := range tags {
+		table = append(table, tg.sig...)
+		table = binary.BigEndian.AppendUint32(table, uint32(off+len(body)))
+		table = binary.BigEndian.AppendUint32(table, uint32(len(tg.data)))
+		body = append(body, tg.data...)
+		for len(body)%4 != 0 {
+			body = append(body, 0)
+		}
+	}
+	p := append(append(hdr, table...), body...)
+	binary.BigEndian.PutUint32(p, uint32(len(p)))
+	return p
+}
+
+// pngICCChunk returns an iCCP chunk holding profile p under the given name.
+func pngICCChunk(name string, p []byte) []byte {
+	var z bytes.Buffer
+	w := zlib.NewWriter(&z)
+	w.Write(p)
+	w.Close()
+	return pngChunkBytes("iCCP", append([]byte(name+"\x00\x00"), z.Bytes()...))
+}
+
+// tiffImage builds an uncompressed 3x2 RGB big-endian TIFF with extra IFD0
+// tags and an optional GPS IFD.
+func tiffImage(extra []ifdEntry, gps []ifdEntry) []byte {
+	pix := []byte{255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 20, 30, 40, 50, 60, 70, 80, 90}
+	long := func(tag uint16, v uint32) ifdEntry {
+		return ifdEntry{tag, 4, 1, binary.BigEndian.AppendUint32(nil, v)}
+	}
+	build := func(stripAt uint32) []byte {
+		es := []ifdEntry{long(0x0100, 3), long(0x0101, 2), {0x0102, 3, 3, []byte{0, 8, 0, 8, 0, 8}},
+			shortEntry(0x0103, 1), shortEntry(0x0106, 2), long(0x0111, stripAt), shortEntry(0x0115, 3),
+			long(0x0116, 2), long(0x0117, uint32(len(pix)))}
+		es = append(es, extra...)
+		sort.Slice(es, func(i, j int) bool { return es[i].tag < es[j].tag })
+		return tiffBytes(es, nil, gps)
+	}
+	t := build(0)
+	t = build(uint32(len(t)))
+	return append(t, pix...)
 }

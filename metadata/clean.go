@@ -31,9 +31,15 @@ func Clean(b []byte, opt Options) (res *Result, err error) {
 	if opt.Mode != All && opt.Mode != LocationOnly {
 		return nil, fmt.Errorf("unknown clean mode %d", opt.Mode)
 	}
-	_, f, err := photo.Config(b)
-	if err != nil {
-		return nil, err
+	f := photo.Sniff(b)
+	if f != photo.JPEG {
+		// Header sanity and size limits before anything is decoded. A JPEG
+		// is rewritten without decoding, so its walker checks it instead,
+		// and bytes a strict decoder warns about (stray bytes between
+		// segments) are simply dropped.
+		if _, _, err := photo.Config(b); err != nil {
+			return nil, err
+		}
 	}
 	switch f {
 	case photo.JPEG:
@@ -49,6 +55,9 @@ func Clean(b []byte, opt Options) (res *Result, err error) {
 	case photo.HEIF:
 		res, err = reencode(b, f, photo.JPEG)
 	default:
+		if len(b) == 0 {
+			return nil, photo.ErrEmpty
+		}
 		return nil, photo.ErrUnsupported
 	}
 	if err != nil {

@@ -91,8 +91,13 @@ func cleanJPEG(b []byte, opt Options) (*Result, error) {
 			rm.add(jpegPhrase(s))
 		}
 	}
-	if sof == 0 || sos == 0 {
-		return nil, fmt.Errorf("corrupt JPEG: %w", errNoImage)
+	if sof != 1 || sos == 0 {
+		return nil, fmt.Errorf("corrupt JPEG: %d frame headers and %d scans", sof, sos)
+	}
+	for _, s := range body {
+		if isSOF(s.marker) && (len(s.payload) < 6 || binary.BigEndian.Uint16(s.payload[3:]) == 0) {
+			return nil, fmt.Errorf("corrupt JPEG: frame header gives no image width")
+		}
 	}
 	if end < len(b) {
 		if n := len(mpfImages(b, segs)); n > 0 {
