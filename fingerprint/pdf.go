@@ -76,7 +76,7 @@ func WritePDF(w io.Writer, results []Result, opt ReportOptions) error {
 	}
 	p.Ln(2)
 	p.SetFont("Helvetica", "B", 10)
-	p.MultiCell(0, 5, text(fmt.Sprintf("%s: %d hashed as images, %d as videos, %d with problems.", plural(len(results), "file"), images, videos, problems)), "", "L", false)
+	p.MultiCell(0, 5, text(fmt.Sprintf("%s: %s and %s hashed, %d with problems.", plural(len(results), "file"), plural(images, "image"), plural(videos, "video"), problems)), "", "L", false)
 	p.Ln(2)
 
 	for i, r := range results {
@@ -119,7 +119,11 @@ func writePDFResult(p *fpdf.Fpdf, text func(string) string, n int, r Result) {
 	}
 	if r.PDQ != "" {
 		row("PDQ", r.PDQ)
-		row("PDQ quality", fmt.Sprintf("%d of 100: %s", r.PDQQuality, verdict(r)))
+		judge := "good"
+		if r.PDQQuality < pdq.MinQuality {
+			judge = "low: services may discard this hash"
+		}
+		row("PDQ quality", fmt.Sprintf("%d of 100 (%s)", r.PDQQuality, judge))
 		if r.PDQUpright != "" {
 			row("PDQ upright", r.PDQUpright)
 		}
