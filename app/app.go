@@ -76,10 +76,15 @@ type ui struct {
 	quitOnce sync.Once
 	settings settings
 	timings  *timings
-	// pickSave asks where to save a copy (chooseSave; tests answer directly).
-	pickSave func(d *document, ext string, save func(path string))
+	// pickSave asks where to save a copy and pickFolder for a folder
+	// (chooseSave and chooseFolder; tests answer directly).
+	pickSave   func(dir, suggested string, save func(path string))
+	pickFolder func(start string, chosen func(dir string))
 
 	jobs sync.WaitGroup // background work, so tests can wait for it
+	// do runs f on the UI goroutine: fyne.Do. (Fyne's test driver runs f
+	// at once on the caller's goroutine; tests serialise it instead.)
+	do func(f func())
 
 	// The open photo. gen changes on every open; results of work started for
 	// an earlier photo are dropped.
@@ -121,10 +126,11 @@ type ui struct {
 // newUI builds Veil's interface into w. trace may be nil (tests); exit ends
 // the process (os.Exit in the real app).
 func newUI(a fyne.App, w fyne.Window, eng engines, tr *noTrace, exit func(int)) *ui {
-	u := &ui{app: a, win: w, eng: eng, trace: tr, exit: exit, now: time.Now, timings: newTimings()}
+	u := &ui{app: a, win: w, eng: eng, trace: tr, exit: exit, now: time.Now, timings: newTimings(), do: fyne.Do}
 	u.ctx, u.cancel = context.WithCancel(context.Background())
 	u.clip = newGuardedClipboard(a.Clipboard())
-	u.pickSave = u.chooseSave
+	u.clip.do = func(f func()) { u.do(f) }
+	u.pickSave, u.pickFolder = u.chooseSave, u.chooseFolder
 	w.SetTitle("Veil")
 	w.SetContent(u.build())
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.dropped(uris) })

@@ -1,22 +1,369 @@
 package app
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"codeberg.org/veil/veil/fingerprint"
+	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/outfile"
+	"codeberg.org/veil/veil/photo"
 )
 
-// batchPanel is the "Many photos" view.
+// batchState is where one file of a batch stands.
+type batchState int
+
+const (
+	batchWaiting batchState = iota
+	batchWorking
+	batchDone
+	batchFailed
+	batchCancelled
+)
+
+// batchItem is one file in the batch list.
+type batchItem struct {
+	Path   string
+	State  batchState
+	Detail string // output name, hash summary or the error
+}
+
+// batchPanel is the "Many photos" view: a list of files with per-file
+// status, a progress bar, cancel, and clean all or hash all.
 type batchPanel struct {
 	u       *ui
 	content fyne.CanvasObject
+
+	items   []batchItem
+	hashes  []fingerprint.Result
+	running bool
+	cancel  context.CancelFunc
+
+	list     *widget.List
+	summary  *widget.Label
+	progress *widget.ProgressBar
+	cleanBtn *keyButton
+	hashBtn  *keyButton
+	stopBtn  *keyButton
+	clearBtn *keyButton
+	report   *keyButton
+	locOnly  *keyCheck
 }
 
 func newBatchPanel(u *ui) *batchPanel {
-	return &batchPanel{u: u, content: widget.NewLabel("")}
+	b := &batchPanel{u: u}
+	b.list = widget.NewList(
+		func() int { return len(b.items) },
+		func() fyne.CanvasObject {
+			name := widget.NewLabel("")
+			name.Truncation = fyne.TextTruncateEllipsis
+			detail := widget.NewLabel("")
+			detail.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.FileImageIcon()), nil,
+				container.NewGridWithColumns(2, name, detail))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			it := b.items[i]
+			c := o.(*fyne.Container)
+			grid := c.Objects[0].(*fyne.Container)
+			icon := c.Objects[1].(*widget.Icon)
+			grid.Objects[0].(*widget.Label).SetText(filepath.Base(it.Path))
+			grid.Objects[1].(*widget.Label).SetText(stateText(it))
+			icon.SetResource(stateIcon(it.State))
+		},
+	)
+	addFiles := u.button(lang.L("Add photos…"), theme.ContentAddIcon(), b.chooseFile)
+	addFolder := u.button(lang.L("Add a folder…"), theme.FolderOpenIcon(), func() {
+		u.pickFolder("", func(dir string) { b.AddPaths([]string{dir}) })
+	})
+	b.clearBtn = u.button(lang.L("Clear list"), theme.ContentClearIcon(), b.Clear)
+	b.summary = widget.NewLabel(lang.L("Add photos or a folder, or drop them onto this window."))
+	b.progress = widget.NewProgressBar()
+	b.locOnly = u.check(lang.L("Only remove location"), nil)
+	b.cleanBtn = u.button(lang.L("Clean all…"), theme.DocumentSaveIcon(), b.chooseCleanAll)
+	b.cleanBtn.Importance = widget.HighImportance
+	b.hashBtn = u.button(lang.L("Hash all"), theme.ListIcon(), b.HashAll)
+	b.stopBtn = u.button(lang.L("Cancel"), theme.CancelIcon(), b.Cancel)
+	b.report = u.button(lang.L("Save hash report…"), theme.DocumentSaveIcon(), b.saveReport)
+	top := container.NewHBox(addFiles, addFolder, b.clearBtn)
+	bottom := container.NewVBox(b.summary, b.progress,
+		container.NewBorder(nil, nil, b.locOnly, container.NewHBox(b.stopBtn, b.report, b.hashBtn, b.cleanBtn)))
+	b.content = container.NewBorder(container.NewPadded(top), container.NewPadded(bottom), nil, nil, b.list)
+	b.update()
+	return b
 }
 
-// Add queues files.
-func (b *batchPanel) Add(files []string) {}
+func stateText(it batchItem) string {
+	switch it.State {
+	case batchWorking:
+		return lang.L("Working…")
+	case batchDone, batchFailed:
+		return it.Detail
+	case batchCancelled:
+		return lang.L("Cancelled")
+	}
+	return lang.L("Waiting")
+}
 
-// Cancel stops a running batch.
-func (b *batchPanel) Cancel() {}
+func stateIcon(s batchState) fyne.Resource {
+	switch s {
+	case batchDone:
+		return theme.NewSuccessThemedResource(theme.ConfirmIcon())
+	case batchFailed:
+		return theme.NewErrorThemedResource(theme.ErrorIcon())
+	case batchWorking:
+		return theme.ViewRefreshIcon()
+	case batchCancelled:
+		return theme.CancelIcon()
+	}
+	return theme.FileImageIcon()
+}
+
+// update enables the buttons for the current state.
+func (b *batchPanel) update() {
+	has := len(b.items) > 0
+	setEnabled(b.cleanBtn, has && !b.running)
+	setEnabled(b.hashBtn, has && !b.running)
+	setEnabled(b.clearBtn, has && !b.running)
+	setEnabled(b.stopBtn, b.running)
+	setEnabled(b.report, !b.running && len(b.hashes) > 0)
+	b.list.Refresh()
+}
+
+// Add appends files (duplicates are skipped).
+func (b *batchPanel) Add(files []string) {
+	if b.running {
+		return
+	}
+	for _, f := range files {
+		if !slices.ContainsFunc(b.items, func(it batchItem) bool { return it.Path == f }) {
+			b.items = append(b.items, batchItem{Path: f})
+		}
+	}
+	b.summary.SetText(fmt.Sprintf(lang.L("%d photos in the list."), len(b.items)))
+	b.hashes = nil
+	b.update()
+}
+
+// AddPaths adds files and the images inside folders.
+func (b *batchPanel) AddPaths(paths []string) {
+	files, errs := collectImages(paths)
+	b.Add(files)
+	if err := errors.Join(errs...); err != nil {
+		b.u.showError(err)
+	}
+}
+
+// Clear empties the list.
+func (b *batchPanel) Clear() {
+	if b.running {
+		return
+	}
+	b.items, b.hashes = nil, nil
+	b.progress.SetValue(0)
+	b.summary.SetText(lang.L("Add photos or a folder, or drop them onto this window."))
+	b.update()
+}
+
+func (b *batchPanel) chooseFile() {
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			b.u.showError(err)
+			return
+		}
+		if rc != nil {
+			p := rc.URI().Path()
+			rc.Close()
+			b.Add([]string{p})
+		}
+	}, b.u.win)
+	d.SetFilter(storage.NewExtensionFileFilter(imageExts))
+	d.Resize(fyne.NewSize(900, 620))
+	d.Show()
+}
+
+// Cancel stops a running batch after the files in progress; files not
+// started are marked cancelled. Finished outputs stay (each is complete and
+// verified).
+func (b *batchPanel) Cancel() {
+	if b.cancel != nil {
+		b.cancel()
+	}
+}
+
+// begin marks every file waiting and starts the progress bar.
+func (b *batchPanel) begin() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	b.cancel = cancel
+	b.running = true
+	b.hashes = nil
+	for i := range b.items {
+		b.items[i].State, b.items[i].Detail = batchWaiting, ""
+	}
+	b.progress.Max = float64(len(b.items))
+	b.progress.SetValue(0)
+	b.update()
+	return ctx
+}
+
+func (b *batchPanel) finish(ctx context.Context, what string) {
+	b.running = false
+	ok, failed, cancelled := 0, 0, 0
+	for i := range b.items {
+		switch b.items[i].State {
+		case batchDone:
+			ok++
+		case batchFailed:
+			failed++
+		default:
+			b.items[i].State = batchCancelled
+			cancelled++
+		}
+	}
+	msg := fmt.Sprintf(what, ok, len(b.items))
+	if failed > 0 {
+		msg += " " + fmt.Sprintf(lang.L("%d could not be done (see the list)."), failed)
+	}
+	if cancelled > 0 {
+		msg += " " + fmt.Sprintf(lang.L("%d cancelled."), cancelled)
+	}
+	b.summary.SetText(msg)
+	b.cancel()
+	b.update()
+}
+
+// chooseCleanAll asks for the output folder, then cleans every file into it.
+func (b *batchPanel) chooseCleanAll() {
+	start := ""
+	if len(b.items) > 0 {
+		start = filepath.Dir(b.items[0].Path)
+	}
+	b.u.pickFolder(start, b.CleanAll)
+}
+
+// CleanAll writes a verified clean copy of every file into dir, under a
+// neutral name, never over anything. One file at a time: cleaning is mostly
+// reading and writing, and it keeps memory at one photo.
+func (b *batchPanel) CleanAll(dir string) {
+	if b.running || len(b.items) == 0 {
+		return
+	}
+	ctx := b.begin()
+	opt := metadata.Options{Mode: metadata.All}
+	if b.locOnly.Checked {
+		opt.Mode = metadata.LocationOnly
+	}
+	eng := b.u.eng
+	paths := make([]string, len(b.items))
+	for i, it := range b.items {
+		paths[i] = it.Path
+	}
+	b.summary.SetText(lang.L("Cleaning…"))
+	b.u.goJob(func() {
+		for i, p := range paths {
+			if ctx.Err() != nil {
+				break
+			}
+			b.u.do(func() { b.set(i, batchWorking, "") })
+			name, err := cleanOne(eng, p, dir, opt)
+			b.u.do(func() {
+				if err != nil {
+					b.set(i, batchFailed, err.Error())
+				} else {
+					b.set(i, batchDone, "→ "+name)
+				}
+				b.progress.SetValue(float64(i + 1))
+			})
+		}
+		b.u.do(func() { b.finish(ctx, lang.L("Cleaned %d of %d photos; each copy was checked.")) })
+	})
+}
+
+// cleanOne cleans one file into dir and checks the written copy.
+func cleanOne(eng engines, path, dir string, opt metadata.Options) (string, error) {
+	b, err := photo.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	res, err := eng.clean(b, opt)
+	if err != nil {
+		return "", err
+	}
+	if err := eng.verify(res.Data, opt); err != nil {
+		return "", err
+	}
+	out := outfile.Available(filepath.Join(dir, outfile.NeutralName(res.Format.Ext())))
+	if err := outfile.Write(out, res.Data, outfile.Options{Input: path}); err != nil {
+		return "", err
+	}
+	back, err := photo.ReadFile(out)
+	if err == nil && string(back) != string(res.Data) {
+		err = errors.New("the saved file differs from what was written")
+	}
+	if err == nil {
+		err = eng.verify(back, opt)
+	}
+	if err != nil {
+		return "", err
+	}
+	return filepath.Base(out), nil
+}
+
+func (b *batchPanel) set(i int, s batchState, detail string) {
+	if i < len(b.items) {
+		b.items[i].State, b.items[i].Detail = s, detail
+		b.list.RefreshItem(i)
+	}
+}
+
+// HashAll hashes every file (two at a time) from its original bytes.
+func (b *batchPanel) HashAll() {
+	if b.running || len(b.items) == 0 {
+		return
+	}
+	ctx := b.begin()
+	paths := make([]string, len(b.items))
+	for i, it := range b.items {
+		paths[i] = it.Path
+	}
+	b.summary.SetText(lang.L("Hashing…"))
+	b.u.goJob(func() {
+		res := fingerprint.HashAll(ctx, paths, fingerprint.Options{Dihedral: true}, 2, func(done, total int) {
+			b.u.do(func() { b.progress.SetValue(float64(done)) })
+		})
+		b.u.do(func() {
+			var kept []fingerprint.Result
+			for i, r := range res {
+				switch {
+				case r.Error == "cancelled":
+				case r.Error != "":
+					b.set(i, batchFailed, r.Error)
+				default:
+					b.set(i, batchDone, hashSummary(r))
+					kept = append(kept, r)
+				}
+			}
+			b.finish(ctx, lang.L("Hashed %d of %d photos."))
+			b.hashes = kept
+			b.update()
+		})
+	})
+}
+
+func (b *batchPanel) saveReport() {
+	if len(b.hashes) == 0 {
+		return
+	}
+	b.u.exportReport(b.hashes, 0, false, filepath.Dir(b.items[0].Path))
+}

@@ -16,6 +16,7 @@ const clipboardLife = 60 * time.Second
 type guardedClipboard struct {
 	cb    fyne.Clipboard
 	after func(time.Duration, func()) *time.Timer
+	do    func(func()) // runs on the UI goroutine
 
 	mu    sync.Mutex
 	ours  string
@@ -23,7 +24,7 @@ type guardedClipboard struct {
 }
 
 func newGuardedClipboard(cb fyne.Clipboard) *guardedClipboard {
-	return &guardedClipboard{cb: cb, after: time.AfterFunc}
+	return &guardedClipboard{cb: cb, after: time.AfterFunc, do: fyne.Do}
 }
 
 // Copy places s on the clipboard for clipboardLife.
@@ -35,7 +36,7 @@ func (g *guardedClipboard) Copy(s string) {
 	if g.timer != nil {
 		g.timer.Stop()
 	}
-	g.timer = g.after(clipboardLife, func() { fyne.Do(g.clearIfOurs) })
+	g.timer = g.after(clipboardLife, func() { g.do(g.clearIfOurs) })
 }
 
 func (g *guardedClipboard) clearIfOurs() {

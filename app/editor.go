@@ -438,13 +438,15 @@ func (r *editorRenderer) buildBoxes() {
 		outer := canvas.NewRectangle(color.Transparent)
 		outer.StrokeColor = color.NRGBA{0, 0, 0, 200}
 		outer.StrokeWidth = 4
-		inner := canvas.NewRectangle(color.Transparent)
+		// A translucent fill shows what will be covered without hiding
+		// what is underneath, so the user can check each box.
+		inner := canvas.NewRectangle(color.NRGBA{0, 0, 0, 90})
 		inner.StrokeColor = color.NRGBA{255, 255, 255, 230}
 		inner.StrokeWidth = 2
 		if sel {
 			inner.StrokeColor = accent
 			inner.StrokeWidth = 3
-			inner.FillColor = color.NRGBA{0, 0, 0, 60}
+			inner.FillColor = color.NRGBA{0, 0, 0, 130}
 		}
 		r.boxes = append(r.boxes, outer, inner)
 		if rg.Shape == 1 { // redact.Ellipse

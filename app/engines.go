@@ -2,16 +2,14 @@ package app
 
 import (
 	"context"
-	"errors"
 	"image"
+	"sync"
 
 	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/photo"
 	"codeberg.org/veil/veil/redact"
+	"codeberg.org/veil/veil/redact/detect"
 )
-
-// errNotBuilt is what a step reports while its engine is not part of this build.
-var errNotBuilt = errors.New("this step is not available in this build")
 
 // engines are the calls the app makes into Veil's engines. The app adds no
 // logic of its own: each field is one engine function. Tests replace single
@@ -36,10 +34,10 @@ func defaultEngines() engines {
 	return engines{
 		preview: photo.DecodePreview,
 		decode:  photo.Decode,
-		inspect: func([]byte) (*metadata.Report, error) { return nil, errNotBuilt },
-		clean:   func([]byte, metadata.Options) (*metadata.Result, error) { return nil, errNotBuilt },
-		verify:  func([]byte, metadata.Options) error { return errNotBuilt },
-		detect:  func(context.Context, image.Image) ([]image.Rectangle, error) { return nil, errNotBuilt },
+		inspect: metadata.Inspect,
+		clean:   metadata.Clean,
+		verify:  metadata.Verify,
+		detect:  detectFaces,
 		apply:   redact.Apply,
 		redact:  redact.Redact,
 	}
@@ -56,4 +54,28 @@ func redactFormat(f photo.Format) photo.Format {
 		return photo.PNG
 	}
 	return photo.JPEG
+}
+
+var (
+	detectorOnce sync.Once
+	detector     *detect.Detector
+	detectorErr  error
+)
+
+// detectFaces runs the face detector with its redaction settings (every
+// pass, padded boxes) and returns the boxes to cover.
+func detectFaces(ctx context.Context, upright image.Image) ([]image.Rectangle, error) {
+	detectorOnce.Do(func() { detector, detectorErr = detect.New() })
+	if detectorErr != nil {
+		return nil, detectorErr
+	}
+	faces, err := detector.Detect(ctx, upright, detect.DefaultOptions())
+	if err != nil {
+		return nil, err
+	}
+	boxes := make([]image.Rectangle, len(faces))
+	for i, f := range faces {
+		boxes[i] = f.Box
+	}
+	return boxes, nil
 }

@@ -1,22 +1,204 @@
 package app
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"codeberg.org/veil/veil/fingerprint"
+	"codeberg.org/veil/veil/fingerprint/pdq"
 )
 
-// hashPanel is the "Hash for reporting" panel.
+// reportFormats are the export choices: a printable report first.
+var reportFormats = []struct {
+	label, ext string
+	write      func(io.Writer, []fingerprint.Result, fingerprint.ReportOptions) error
+}{
+	{"PDF", ".pdf", fingerprint.WritePDF},
+	{"JSON", ".json", fingerprint.WriteJSON},
+	{"CSV", ".csv", fingerprint.WriteCSV},
+}
+
+// hashPanel is the "Hash for reporting" panel: hashes of the untouched
+// original, explained in plain words, copyable and exportable.
 type hashPanel struct {
 	u       *ui
 	content fyne.CanvasObject
+
+	gen     int // the photo generation hashed (0: none yet)
+	running bool
+	result  *fingerprint.Result
+
+	progress *widget.ProgressBarInfinite
+	rows     *fyne.Container
+	format   *keySelect
+	names    *keyCheck
+	export   *keyButton
 }
 
 func newHashPanel(u *ui) *hashPanel {
-	return &hashPanel{u: u, content: widget.NewLabel("")}
+	h := &hashPanel{u: u}
+	intro := wrapLabel(lang.L("A hash is a short fingerprint of a photo. Reporting services such as StopNCII.org (adults) and Take It Down (photos taken under 18) use it to find and block copies on the platforms that take part, without anyone seeing the photo."))
+	private := wrapLabel(lang.L("Veil computes it here, from the photo exactly as you opened it. The photo never leaves this computer, and Veil never connects to the internet."))
+	h.progress = widget.NewProgressBarInfinite()
+	h.progress.Stop()
+	h.progress.Hide()
+	h.rows = container.NewVBox()
+	h.format = u.selector([]string{"PDF", "JSON", "CSV"}, nil)
+	h.format.SetSelectedIndex(0)
+	h.names = u.check(lang.L("Include the file name"), nil)
+	h.export = u.button(lang.L("Save report…"), theme.DocumentSaveIcon(), h.saveReport)
+	h.export.Disable()
+	note := wrapLabel(lang.L("Copied hashes are taken off the clipboard after 60 seconds and when Veil closes."))
+	note.Importance = widget.LowImportance
+	exportRow := container.NewBorder(nil, nil, nil, h.export, container.NewHBox(h.format, h.names))
+	h.content = container.NewVScroll(container.NewPadded(container.NewVBox(
+		intro, private, h.progress, h.rows, widget.NewSeparator(), exportRow, note)))
+	return h
 }
 
-// Start hashes the open photo if it has not been hashed yet.
-func (h *hashPanel) Start() {}
-
 // Reset forgets the previous photo's hashes.
-func (h *hashPanel) Reset() {}
+func (h *hashPanel) Reset() {
+	h.gen, h.result, h.running = 0, nil, false
+	h.rows.RemoveAll()
+	h.export.Disable()
+	h.progress.Stop()
+	h.progress.Hide()
+}
+
+// Start hashes the open photo's original bytes, once per photo.
+func (h *hashPanel) Start() {
+	u := h.u
+	d := u.doc
+	if d == nil || h.running || h.gen == u.gen {
+		return
+	}
+	gen := u.gen
+	h.running = true
+	h.progress.Show()
+	h.progress.Start()
+	u.goJob(func() {
+		r := fingerprint.HashBytes(d.Name, d.Data, fingerprint.Options{Dihedral: true})
+		h.u.do(func() {
+			if gen != u.gen {
+				return
+			}
+			h.running = false
+			h.gen = gen
+			h.result = &r
+			h.progress.Stop()
+			h.progress.Hide()
+			h.show(r)
+		})
+	})
+}
+
+// show lays out the hashes: the one a report needs first, each with a copy
+// button, and the rest under "Details".
+func (h *hashPanel) show(r fingerprint.Result) {
+	h.rows.RemoveAll()
+	if r.Error != "" {
+		h.rows.Add(wrapLabel(fmt.Sprintf(lang.L("Not every hash could be computed: %s"), r.Error)))
+	}
+	if r.PDQ != "" {
+		h.rows.Add(h.row(lang.L("Picture fingerprint (PDQ)"), r.PDQ))
+		verdict := fmt.Sprintf(lang.L("Quality %d of 100: good enough for matching."), r.PDQQuality)
+		imp := widget.SuccessImportance
+		if r.PDQQuality < pdq.MinQuality {
+			verdict = fingerprint.QualityWarning(r.PDQQuality)
+			imp = widget.WarningImportance
+		}
+		v := wrapLabel(verdict)
+		v.Importance = imp
+		h.rows.Add(v)
+	}
+	h.rows.Add(h.row(lang.L("File fingerprint (MD5)"), r.MD5))
+	h.rows.Add(h.row(lang.L("File fingerprint (SHA-256)"), r.SHA256))
+	details := container.NewVBox()
+	if r.PDQUpright != "" {
+		details.Add(h.row(lang.L("PDQ of the picture as shown (it is stored turned)"), r.PDQUpright))
+	}
+	if len(r.PDQDihedral) > 0 {
+		details.Add(wrapLabel(lang.L("PDQ of the picture turned and mirrored (some services ask for these):")))
+		for i, x := range r.PDQDihedral {
+			details.Add(h.row(fmt.Sprintf("%d", i+1), x))
+		}
+	}
+	for _, w := range r.Warnings {
+		details.Add(wrapLabel(w))
+	}
+	details.Add(wrapLabel(fmt.Sprintf(lang.L("Size: %d bytes"), r.Size)))
+	h.rows.Add(widget.NewAccordion(widget.NewAccordionItem(lang.L("Details"), details)))
+	h.export.Enable()
+}
+
+// row is a labelled hash with a copy button.
+func (h *hashPanel) row(label, value string) fyne.CanvasObject {
+	l := widget.NewLabel(label)
+	l.TextStyle.Bold = true
+	v := widget.NewLabel(value)
+	v.TextStyle.Monospace = true
+	v.Wrapping = fyne.TextWrapBreak
+	cp := h.u.button(lang.L("Copy"), theme.ContentCopyIcon(), func() {
+		h.u.clip.Copy(value)
+		h.u.status.SetText(lang.L("Copied. It leaves the clipboard in 60 seconds."))
+	})
+	return container.NewBorder(l, nil, nil, cp, v)
+}
+
+// saveReport exports the hashes (of this photo) as the chosen format.
+func (h *hashPanel) saveReport() {
+	if h.result == nil {
+		return
+	}
+	h.u.exportReport([]fingerprint.Result{*h.result}, h.format.SelectedIndex(), h.names.Checked, docFolder(h.u.doc))
+}
+
+// exportReport writes a hash report through Veil's save dialog.
+func (u *ui) exportReport(results []fingerprint.Result, format int, withNames bool, dir string) {
+	f := reportFormats[clampInt(format, 0, len(reportFormats)-1)]
+	var buf bytes.Buffer
+	now := time.Now()
+	if err := f.write(&buf, results, fingerprint.ReportOptions{WithNames: withNames, Created: now}); err != nil {
+		u.showError(fmt.Errorf("hash report: %w", err))
+		return
+	}
+	data := buf.Bytes()
+	name := "hashes-" + now.Format("2006-01-02") + f.ext
+	u.pickSave(dir, name, func(path string) {
+		u.writeVerified(nil, path, data, nil, func(n string) string {
+			msg := fmt.Sprintf(lang.L("Saved the hash report as %s."), n)
+			if !withNames {
+				msg += "\n" + lang.L("It holds no file names and no pictures, only hashes. Keep it as private as the photos.")
+			}
+			return msg
+		})
+	})
+}
+
+// hashSummary is a one-line status for a batch row.
+func hashSummary(r fingerprint.Result) string {
+	if r.Error != "" {
+		return r.Error
+	}
+	s := "PDQ " + short(r.PDQ) + " · MD5 " + short(r.MD5)
+	if r.PDQ != "" && r.PDQQuality < pdq.MinQuality {
+		s += " · " + lang.L("low quality")
+	}
+	return s
+}
+
+func short(h string) string {
+	if len(h) > 12 {
+		return h[:12] + "…"
+	}
+	return strings.TrimSpace(h)
+}

@@ -58,7 +58,7 @@ func (u *ui) startInspect(gen int, d *document) {
 	u.goJob(func() {
 		rep, err := u.eng.inspect(d.Data)
 		res, cerr := u.eng.clean(d.Data, metadata.Options{Mode: metadata.All})
-		fyne.Do(func() {
+		u.do(func() {
 			if gen != u.gen {
 				return
 			}
@@ -161,7 +161,7 @@ func (u *ui) startDetect(gen int, d *document) {
 		up, err := loadUpright(u.eng, d)
 		var boxes []image.Rectangle
 		if err == nil {
-			fyne.Do(func() {
+			u.do(func() {
 				if gen == u.gen {
 					u.upright = up
 					u.updateControls()
@@ -169,7 +169,7 @@ func (u *ui) startDetect(gen int, d *document) {
 			})
 			boxes, err = u.eng.detect(ctx, up)
 		}
-		fyne.Do(func() {
+		u.do(func() {
 			if gen != u.gen {
 				return
 			}
@@ -204,11 +204,11 @@ func (u *ui) startDetect(gen int, d *document) {
 func faceMessage(n int) string {
 	switch n {
 	case 0:
-		return lang.L("No faces found. Drag on the photo to cover anything you want hidden.")
+		return lang.L("No faces found. Drag on the photo to mark anything you want covered.")
 	case 1:
-		return lang.L("1 face found and covered. Check the photo: drag to add areas the finder missed.")
+		return lang.L("1 face found and marked for covering. Check the photo: drag to mark anything the finder missed.")
 	}
-	return fmt.Sprintf(lang.L("%d faces found and covered. Check the photo: drag to add areas the finder missed."), n)
+	return fmt.Sprintf(lang.L("%d faces found and marked for covering. Check the photo: drag to mark anything the finder missed."), n)
 }
 
 // refreshAfter shows the redaction applied to the display copy (the
@@ -230,7 +230,7 @@ func (u *ui) refreshAfter() {
 	}
 	u.goJob(func() {
 		out, err := u.eng.apply(disp, rs)
-		fyne.Do(func() {
+		u.do(func() {
 			if gen != u.gen || !u.afterCheck.Checked {
 				return
 			}

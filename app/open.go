@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
@@ -119,7 +120,7 @@ func (u *ui) openFile(path string) {
 	u.goJob(func() {
 		b, err := photo.ReadFile(path)
 		if err != nil {
-			fyne.Do(func() { u.openFailed(gen, path, err) })
+			u.do(func() { u.openFailed(gen, path, err) })
 			return
 		}
 		u.loadBytes(gen, path, baseName(path), b)
@@ -137,7 +138,7 @@ func (u *ui) openReader(name string, r io.Reader) {
 			err = photo.ErrTooLarge
 		}
 		if err != nil {
-			fyne.Do(func() { u.openFailed(gen, name, err) })
+			u.do(func() { u.openFailed(gen, name, err) })
 			return
 		}
 		u.loadBytes(gen, "", name, b)
@@ -176,10 +177,10 @@ func (u *ui) openFailed(gen int, name string, err error) {
 func (u *ui) loadBytes(gen int, path, name string, b []byte) {
 	d, err := loadPreview(u.eng, path, name, b)
 	if err != nil {
-		fyne.Do(func() { u.openFailed(gen, name, err) })
+		u.do(func() { u.openFailed(gen, name, err) })
 		return
 	}
-	fyne.Do(func() {
+	u.do(func() {
 		if gen != u.gen {
 			return
 		}
@@ -236,12 +237,15 @@ func isImageName(name string) bool {
 	return false
 }
 
-// showError shows one line naming the file and the problem.
+// showError shows one line naming the file and the problem. (Fyne's
+// ShowError capitalises the message, which would misname "holiday.jpg".)
 func (u *ui) showError(err error) {
 	if err == nil {
 		return
 	}
-	dialog.ShowError(err, u.win)
+	msg := wrapLabel(err.Error())
+	d := dialog.NewCustom(lang.L("Veil could not do that"), lang.L("OK"), container.NewGridWrap(fyne.NewSize(460, msg.MinSize().Height*2), msg), u.win)
+	d.Show()
 }
 
 // ctxDone reports whether ctx was cancelled.

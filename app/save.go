@@ -42,7 +42,7 @@ func (u *ui) saveCleanCopy() {
 		if err == nil {
 			err = u.eng.verify(res.Data, opt)
 		}
-		fyne.Do(func() {
+		u.do(func() {
 			if err != nil {
 				u.busyStop("")
 				u.showError(fmt.Errorf("%s: %w", d.Name, err))
@@ -50,7 +50,7 @@ func (u *ui) saveCleanCopy() {
 			}
 			u.busyStop("")
 			verify := func(b []byte) error { return u.eng.verify(b, opt) }
-			u.pickSave(d, res.Format.Ext(), func(path string) {
+			u.pickSave(docFolder(d), outfile.NeutralName(res.Format.Ext()), func(path string) {
 				u.writeVerified(d, path, res.Data, verify, func(name string) string {
 					return cleanMessage(name, res)
 				})
@@ -103,14 +103,14 @@ func (u *ui) saveRedacted() {
 		if err == nil {
 			err = u.eng.verify(out, metadata.Options{Mode: metadata.All})
 		}
-		fyne.Do(func() {
+		u.do(func() {
 			u.busyStop("")
 			if err != nil {
 				u.showError(fmt.Errorf("%s: %w", d.Name, err))
 				return
 			}
 			verify := func(b []byte) error { return u.eng.verify(b, metadata.Options{Mode: metadata.All}) }
-			u.pickSave(d, photo.Sniff(out).Ext(), func(path string) {
+			u.pickSave(docFolder(d), outfile.NeutralName(photo.Sniff(out).Ext()), func(path string) {
 				u.writeVerified(d, path, out, verify, func(name string) string {
 					msg := fmt.Sprintf(lang.L("Saved a redacted copy as %s and checked it: %d areas are covered for good."), name, len(rs))
 					if len(removed) > 0 {
@@ -130,23 +130,27 @@ func (u *ui) saveRedacted() {
 // then does it say the copy is done. A written file that fails the check is
 // removed.
 func (u *ui) writeVerified(d *document, path string, data []byte, verify func([]byte) error, message func(name string) string) {
+	input := ""
+	if d != nil {
+		input = d.Path
+	}
 	u.busyStart(lang.L("Saving and checking…"))
 	u.goJob(func() {
-		err := outfile.Write(path, data, outfile.Options{Input: d.Path})
+		err := outfile.Write(path, data, outfile.Options{Input: input})
 		if err == nil {
 			var back []byte
 			back, err = photo.ReadFile(path)
 			if err == nil && !bytes.Equal(back, data) {
 				err = errors.New(lang.L("the saved file differs from what was written"))
 			}
-			if err == nil {
+			if err == nil && verify != nil {
 				err = verify(back)
 			}
 			if err != nil {
 				os.Remove(path)
 			}
 		}
-		fyne.Do(func() {
+		u.do(func() {
 			if err != nil {
 				u.busyStop("")
 				u.showError(fmt.Errorf("%s: %w", filepath.Base(path), err))
@@ -158,34 +162,33 @@ func (u *ui) writeVerified(d *document, path string, data []byte, verify func([]
 	})
 }
 
+// docFolder is where copies of d are offered to be saved: beside the original.
+func docFolder(d *document) string {
+	if d != nil && d.Path != "" {
+		return filepath.Dir(d.Path)
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return h
+	}
+	return ""
+}
+
 // chooseSave is Veil's own save dialog: a folder and a name. Fyne's save
 // dialog opens (and so truncates) the chosen file itself, which could hit the
 // original; this one only returns a path, and outfile refuses to write over
-// anything. The suggested name is neutral (it does not repeat the original's
-// name, which often holds a date) and the folder is the original's.
-func (u *ui) chooseSave(d *document, ext string, save func(path string)) {
-	dir := ""
-	if d != nil && d.Path != "" {
-		dir = filepath.Dir(d.Path)
-	} else if h, err := os.UserHomeDir(); err == nil {
-		dir = h
-	}
+// anything. Callers suggest a neutral name (not the original's, which often
+// holds a date) and the original's folder.
+func (u *ui) chooseSave(dir, suggested string, save func(path string)) {
+	ext := filepath.Ext(suggested)
 	folder := widget.NewLabel(dir)
 	folder.Truncation = fyne.TextTruncateEllipsis
 	name := u.entry()
-	name.SetText(outfile.NeutralName(ext))
+	name.SetText(suggested)
 	change := u.button(lang.L("Change folder…"), nil, func() {
-		fd := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
-			if err == nil && l != nil {
-				dir = l.Path()
-				folder.SetText(dir)
-			}
-		}, u.win)
-		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
-			fd.SetLocation(l)
-		}
-		fd.Resize(fyne.NewSize(900, 620))
-		fd.Show()
+		u.pickFolder(dir, func(p string) {
+			dir = p
+			folder.SetText(dir)
+		})
 	})
 	form := container.NewVBox(
 		widget.NewLabel(lang.L("Folder")), container.NewBorder(nil, nil, nil, change, folder),
@@ -214,4 +217,25 @@ func (u *ui) chooseSave(d *document, ext string, save func(path string)) {
 	dlg.Resize(fyne.NewSize(560, 300))
 	dlg.Show()
 	u.win.Canvas().Focus(name)
+}
+
+// chooseFolder shows Fyne's folder picker (its memory of the last folder
+// lives in the private folder).
+func (u *ui) chooseFolder(start string, chosen func(dir string)) {
+	fd := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		if l != nil {
+			chosen(l.Path())
+		}
+	}, u.win)
+	if start != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(start)); err == nil {
+			fd.SetLocation(l)
+		}
+	}
+	fd.Resize(fyne.NewSize(900, 620))
+	fd.Show()
 }
