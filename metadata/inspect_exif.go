@@ -483,6 +483,14 @@ func (in *inspector) tiff(b []byte, where string, depth int) {
 	in.guard(where, "EXIF", func() {
 		w := &inspTIFFWalk{in: in, t: t, where: where, depth: depth, seen: map[uint32]bool{}}
 		w.walk(t.bo.Uint32(b[4:]), inspIFD0, 0)
+		if w.broken && !w.gps {
+			// Damaged EXIF can still hold a GPS directory that no pointer
+			// reaches any more; other tools say nothing about it.
+			if o := inspOrphanGPS(t, w.seen); o > 0 {
+				w.orphan = true
+				w.walk(o, inspGPSIFD, 0)
+			}
+		}
 	})
 }
 
@@ -495,6 +503,9 @@ type inspTIFFWalk struct {
 	seen  map[uint32]bool
 	// broken is set once a damaged directory has been reported.
 	broken bool
+	// gps is set once a GPS directory has been read; orphan while the walker
+	// reads one found by scanning damaged data.
+	gps, orphan bool
 }
 
 func (w *inspTIFFWalk) label(kind, index int) string {
@@ -507,6 +518,9 @@ func (w *inspTIFFWalk) label(kind, index int) string {
 	case inspIFD1:
 		return w.where + " IFD1"
 	case inspGPSIFD:
+		if w.orphan {
+			return w.where + " GPS (not linked, found in damaged data)"
+		}
 		return w.where + " GPS"
 	case inspInteropIFD:
 		return w.where + " interop"
@@ -524,9 +538,15 @@ func (w *inspTIFFWalk) walk(off uint32, kind, index int) {
 		w.seen[off] = true
 		where := w.label(kind, index)
 		es, next, err := w.t.ifd(off)
-		if err != nil && !w.broken {
-			w.broken = true
-			w.in.add(Other, Medium, where, "Unreadable EXIF", err.Error())
+		if err != nil {
+			// A damaged directory: keep the entries up to the first one that
+			// cannot be real (tags out of order, unknown type), so garbage is
+			// not reported as tags.
+			es = inspPlausible(es)
+			if !w.broken {
+				w.broken = true
+				w.in.add(Other, Medium, where, "Unreadable EXIF", err.Error())
+			}
 		}
 		w.entries(es, kind, index, where)
 		if kind != inspIFD0 && kind != inspIFD1 && kind != inspSubIFD {
@@ -550,7 +570,7 @@ func (w *inspTIFFWalk) entries(es []inspEntry, kind, index int, where string) {
 	case inspExifIFD:
 		table = inspExifTags
 	case inspGPSIFD:
-		w.gps(es, where)
+		w.gpsEntries(es, where)
 		return
 	case inspInteropIFD:
 		table = inspInteropTags
@@ -701,6 +721,7 @@ func (w *inspTIFFWalk) entries(es []inspEntry, kind, index int, where string) {
 		if e.tag == 0x8482 || e.tag == 0x830E || e.tag == 0x85D8 {
 			v = inspGeoTIFFValue(t, e)
 		}
+		v = inspExifDisplay(t, e, v)
 		in.add(tg.cat, tg.sev, where, tg.name, v)
 	}
 	if kind == inspIFD1 || (kind == inspIFD0 && w.where != "TIFF" && index > 0) {
@@ -777,10 +798,13 @@ func inspDate(s string) string {
 	return s
 }
 
-// gps combines the GPS IFD into position, altitude and time findings, and
+// gpsEntries combines the GPS IFD into position, altitude and time findings, and
 // reports the rest tag by tag.
-func (w *inspTIFFWalk) gps(es []inspEntry, where string) {
+func (w *inspTIFFWalk) gpsEntries(es []inspEntry, where string) {
 	in, t := w.in, w.t
+	if len(es) > 0 {
+		w.gps = true
+	}
 	var latRef, lonRef, altRef, date string
 	var lat, lon, alt, tm []float64
 	altRefSet := false
@@ -907,4 +931,99 @@ func inspGeoTIFFValue(t *inspTIFF, e inspEntry) string {
 		s = fmt.Sprintf("raster (%g, %g) = model (%s, %s)", fs[0], fs[1], strconv.FormatFloat(fs[3], 'f', 6, 64), strconv.FormatFloat(fs[4], 'f', 6, 64))
 	}
 	return s
+}
+
+// inspPlausible returns the leading entries of a damaged directory that look
+// real: strictly ascending tags of known types.
+func inspPlausible(es []inspEntry) []inspEntry {
+	for i, e := range es {
+		if int(e.typ) >= len(inspTypeSize) || inspTypeSize[e.typ] == 0 || (i > 0 && e.tag <= es[i-1].tag) {
+			return es[:i]
+		}
+	}
+	return es
+}
+
+// inspOrphanGPS scans a damaged TIFF structure for a directory that can only
+// be a GPS IFD (ascending GPS tags of valid types, with a latitude or
+// longitude) and returns its offset, or 0.
+func inspOrphanGPS(t *inspTIFF, seen map[uint32]bool) uint32 {
+	b := t.b
+	for o := 8; o+2 <= len(b) && o < 1<<20; o += 2 {
+		n := int(t.bo.Uint16(b[o:]))
+		if n < 2 || n > 32 || o+2+12*n > len(b) || seen[uint32(o)] {
+			continue
+		}
+		ok, pos := true, false
+		prev := -1
+		for i := 0; i < n && ok; i++ {
+			e := b[o+2+12*i:]
+			tag, typ := int(t.bo.Uint16(e)), int(t.bo.Uint16(e[2:]))
+			ok = tag > prev && tag <= 0x1F && typ >= 1 && typ <= 12
+			pos = pos || tag == 2 || tag == 4
+			prev = tag
+		}
+		if ok && pos {
+			return uint32(o)
+		}
+	}
+	return 0
+}
+
+// inspEnums names the values of common enumerated EXIF tags.
+var inspEnums = map[uint16]map[uint64]string{
+	0x8822: {0: "not defined", 1: "manual", 2: "program AE", 3: "aperture priority", 4: "shutter priority", 5: "creative", 6: "action", 7: "portrait", 8: "landscape"},
+	0x9207: {0: "unknown", 1: "average", 2: "center-weighted average", 3: "spot", 4: "multi-spot", 5: "multi-segment", 6: "partial", 255: "other"},
+	0x9208: {0: "unknown", 1: "daylight", 2: "fluorescent", 3: "tungsten", 4: "flash", 9: "fine weather", 10: "cloudy", 11: "shade", 17: "standard light A", 255: "other"},
+	0xA217: {1: "not defined", 2: "one-chip colour area", 3: "two-chip colour area", 4: "three-chip colour area", 5: "colour sequential area", 7: "trilinear", 8: "colour sequential linear"},
+	0xA300: {1: "film scanner", 2: "reflection print scanner", 3: "digital camera"},
+	0xA301: {1: "directly photographed"},
+	0xA401: {0: "normal", 1: "custom", 2: "HDR", 3: "HDR", 4: "normal", 6: "panorama", 7: "portrait HDR", 8: "portrait"},
+	0xA402: {0: "auto", 1: "manual", 2: "auto bracket"},
+	0xA403: {0: "auto", 1: "manual"},
+	0xA406: {0: "standard", 1: "landscape", 2: "portrait", 3: "night"},
+	0xA407: {0: "none", 1: "low gain up", 2: "high gain up", 3: "low gain down", 4: "high gain down"},
+	0xA408: {0: "normal", 1: "low", 2: "high"},
+	0xA409: {0: "normal", 1: "low", 2: "high"},
+	0xA40A: {0: "normal", 1: "soft", 2: "hard"},
+	0xA40C: {0: "unknown", 1: "macro", 2: "close", 3: "distant"},
+	0xA210: {1: "none", 2: "inches", 3: "cm", 4: "mm", 5: "µm"},
+	0xA460: {0: "unknown", 1: "not a composite", 2: "general composite", 3: "composite captured while shooting"},
+}
+
+// inspExifDisplay renders well-known EXIF values the way cameras describe
+// them (f/2.8, 1/250 s, 4.2 mm, "program AE"); other values pass through.
+func inspExifDisplay(t *inspTIFF, e inspEntry, v string) string {
+	if m, ok := inspEnums[e.tag]; ok {
+		if u := t.uints(e, 1); len(u) == 1 {
+			if name, ok := m[u[0]]; ok {
+				return name
+			}
+		}
+		return v
+	}
+	switch e.tag {
+	case 0x829A: // ExposureTime
+		return v + " s"
+	case 0x829D: // FNumber
+		if f := t.floats(e, 1); len(f) == 1 && f[0] > 0 && f[0] < 1000 {
+			return "f/" + strconv.FormatFloat(f[0], 'f', -1, 64)
+		}
+	case 0x920A: // FocalLength
+		if f := t.floats(e, 1); len(f) == 1 {
+			return strconv.FormatFloat(f[0], 'f', -1, 64) + " mm"
+		}
+	case 0xA405: // FocalLengthIn35mmFormat
+		return v + " mm"
+	case 0x9209: // Flash
+		if u := t.uints(e, 1); len(u) == 1 {
+			if u[0]&1 == 1 {
+				return "fired"
+			}
+			return "did not fire"
+		}
+	case 0x9000, 0xA000:
+		return inspASCII(e.val)
+	}
+	return v
 }

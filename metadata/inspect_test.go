@@ -440,12 +440,20 @@ func TestInspectWebPGIFTIFF(t *testing.T) {
 func TestInspectBadInput(t *testing.T) {
 	base := iJPEG(t, 8, 8)
 	badExif := iExifSeg([]byte("MM\x00\x2a\x00\x00\x00\x08\x00\x30\x01")) // 48 entries claimed, none there
+	// A GPS directory that no pointer reaches any more (bad GPS offset).
+	orphan := iTIFF(&iIFD{entries: []iEntry{iASCII(0x013B, "Jane Roe")}, sub: map[uint16]*iIFD{0x8825: gpsIFD()}})
+	if i := bytes.Index(orphan, []byte{0x88, 0x25, 0, 4, 0, 0, 0, 1}); i < 0 {
+		t.Fatal("GPS pointer not found")
+	} else {
+		copy(orphan[i+8:], []byte{0x7F, 0xFF, 0xFF, 0xF0})
+	}
 	tests := []struct {
 		name    string
 		file    []byte
 		err     string
 		finding want
 	}{
+		{"orphan gps", iWithSegs(base, nil, iExifSeg(orphan)), "", want{Location, High, "EXIF GPS (not linked", "GPS position", "51.500700, -0.124600"}},
 		{"empty", nil, "empty", want{}},
 		{"text", []byte("hello, world"), "not a supported image", want{}},
 		{"truncated header", base[:40], "truncated JPEG", want{}},
