@@ -1,0 +1,339 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Limits every command must keep on a hostile file.
+const (
+	hostileCPU  = 5 * time.Second
+	hostileRSS  = 400 << 20
+	hostileWall = 20 * time.Second // a hang is killed here; CPU is the measure on a shared machine
+)
+
+// hostileCase is one booby-trapped file.
+type hostileCase struct {
+	name string
+	file string // file name, whose extension a user would trust
+	data []byte
+	// valid files are hostile but well-formed images (a looping EXIF IFD,
+	// a decompression bomb in a text chunk): a command may succeed on them,
+	// but never beyond the limits. All others must fail with one line.
+	valid bool
+	// special files (FIFOs, device links) are made by setup instead of data.
+	setup func(path string) error
+}
+
+func hostileCases() []hostileCase {
+	good := photoJPEG(64, 48, 7)
+	var cs []hostileCase
+	add := func(name, file string, data []byte) {
+		cs = append(cs, hostileCase{name: name, file: file, data: data})
+	}
+	add("empty", "empty.jpg", nil)
+	add("text renamed .jpg", "notes.jpg", []byte("Meeting notes: do not share.\nThis is not a photo.\n"))
+	add("text renamed .png", "notes.png", []byte("\x89PNG but not really"))
+	// JPEG truncated at many points: inside the signature, the EXIF block,
+	// the comment, the tables, the frame header, the scan, and just before EOI.
+	eoi := bytes.LastIndex(good, []byte{0xFF, 0xD9})
+	for _, n := range []int{1, 2, 3, 5, 12, 40, 90, 140, 180, 260, 330, 400, 500, 600, eoi / 2, eoi * 3 / 4, eoi - 5, eoi - 1, eoi, eoi + 1} {
+		if n < eoi+2 {
+			add(fmt.Sprintf("jpeg truncated at %d of %d", n, eoi+2), fmt.Sprintf("cut%d.jpg", n), good[:n])
+		}
+	}
+	// A segment length pointing far past the end of the file.
+	add("jpeg segment past end", "seglen.jpg", append([]byte{0xFF, 0xD8, 0xFF, 0xE1, 0xFF, 0xFF}, "Exif\x00\x00II*\x00"...))
+	add("jpeg SOF past end", "sof.jpg", []byte{0xFF, 0xD8, 0xFF, 0xC0, 0x40, 0x00, 8, 0, 16, 0, 16, 3})
+	add("jpeg only SOI and fill", "fill.jpg", append([]byte{0xFF, 0xD8}, bytes.Repeat([]byte{0xFF}, 1<<20)...))
+	add("jpeg 65500x65500 frame", "huge.jpg", withSOFSize(good, 65500, 65500))
+	add("jpeg 0x0 frame", "zero.jpg", withSOFSize(good, 0, 0))
+	many := []byte{0xFF, 0xD8}
+	for range 50000 {
+		many = append(many, 0xFF, 0xFE, 0, 2)
+	}
+	add("jpeg 50000 empty segments", "segments.jpg", append(many, 0xFF, 0xD9))
+	add("only a trailer", "trailer.jpg", append([]byte{0xFF, 0xD9}, "PK\x03\x04 hidden archive after no image"...))
+	add("only EOI", "eoi.jpg", []byte{0xFF, 0xD9})
+
+	sig := []byte("\x89PNG\r\n\x1a\n")
+	add("png 100000x100000", "giant.png", cat(sig, ihdr(100000, 100000, 8, 6), pngChunk("IDAT", zlibZeros(1000)), pngChunk("IEND", nil)))
+	add("png IDAT bomb", "bomb.png", cat(sig, ihdr(64, 64, 8, 0), pngChunk("IDAT", zlibZeros(256<<20)), pngChunk("IEND", nil)))
+	add("png truncated", "cut.png", smallPNG(64, 64)[:200])
+	badCRC := smallPNG(64, 64)
+	badCRC[29] ^= 0xFF
+	add("png bad IHDR CRC", "crc.png", badCRC)
+	add("png no IDAT", "noidat.png", cat(sig, ihdr(64, 64, 8, 0), pngChunk("IEND", nil)))
+	cs = append(cs,
+		hostileCase{name: "png zTXt bomb", file: "ztxt.png", valid: true,
+			data: smallPNG(32, 32, pngChunk("zTXt", cat([]byte("Comment\x00\x00"), zlibZeros(512<<20))))},
+		hostileCase{name: "png iCCP bomb", file: "iccp.png", valid: true,
+			data: smallPNG(32, 32, pngChunk("iCCP", cat([]byte("icc\x00\x00"), zlibZeros(512<<20))))},
+		hostileCase{name: "png 100000 text chunks", file: "chunks.png", valid: true,
+			data: smallPNG(32, 32, bytes.Repeat(pngChunk("tEXt", []byte("k\x00v")), 100000))},
+		hostileCase{name: "jpeg EXIF IFD loop", file: "exifloop.jpg", valid: true,
+			data: cat(good[:2], exifAPP1(1, true), good[2:])},
+	)
+
+	// TIFF: an IFD whose next pointer is itself, a chain of 100000 IFDs, and
+	// an Exif pointer back at IFD0.
+	add("tiff IFD loop", "loop.tif", le("II*\x00").u32(8).u16(1).entry(0x0100, 3, 1, 16).u32(8))
+	chain := le("II*\x00").u32(8)
+	for i := range 100000 {
+		chain = chain.u16(0).u32(uint32(8 + 6*(i+1)))
+	}
+	add("tiff 100000 chained IFDs", "chain.tif", chain.u16(0).u32(0))
+	add("tiff Exif IFD self pointer", "exifself.tif", exifTIFF(1, true))
+	add("tiff 4 billion entries", "entries.tif", le("II*\x00").u32(8).u16(0xFFFF).entry(0x0100, 4, 0xFFFFFFFF, 0x7FFFFFF0))
+
+	// HEIF: boxes nested 20000 deep, a box claiming 2 GB, an item size claim.
+	add("heic 20000 nested boxes", "nested.heic", cat(ftypHEIC(), nestedBoxes(20000)))
+	add("heic box past end", "boxsize.heic", cat(ftypHEIC(), []byte{0x7F, 0xFF, 0xFF, 0xFF}, []byte("meta\x00\x00\x00\x00")))
+	add("heic 64-bit box size", "largesize.heic", cat(ftypHEIC(), []byte{0, 0, 0, 1}, []byte("mdat"), []byte{0x7F, 0, 0, 0, 0, 0, 0, 0}))
+	add("heic zero-size box loop", "zerobox.heic", cat(ftypHEIC(), box("meta", []byte{0, 0, 0, 0}, []byte{0, 0, 0, 0, 'h', 'd', 'l', 'r'})))
+	add("heic ftyp only", "ftyp.heic", ftypHEIC())
+
+	// WebP and GIF headers that lie.
+	add("webp chunk past end", "chunk.webp", cat([]byte("RIFF\xff\xff\xff\x7fWEBPVP8 \xff\xff\xff\x7f"), make([]byte, 32)))
+	vp8x := cat([]byte("RIFF\x00\x00\x00\x00WEBPVP8X\x0a\x00\x00\x00\x00\x00\x00\x00"), []byte{0xFF, 0x3F, 0, 0xFF, 0x3F, 0})
+	binary.LittleEndian.PutUint32(vp8x[4:], uint32(len(vp8x)-8))
+	add("webp 16384x16384 canvas", "canvas.webp", vp8x)
+	add("gif 65535x65535", "giant.gif", cat([]byte("GIF89a\xff\xff\xff\xff\x00\x00\x00"), []byte(",\x00\x00\x00\x00\xff\xff\xff\xff\x00\x02\x02\x44\x01\x00;")))
+	add("gif truncated", "cut.gif", []byte("GIF89a\x10\x00\x10\x00\x80\x00\x00"))
+
+	cs = append(cs,
+		hostileCase{name: "named pipe", file: "pipe.jpg", setup: func(p string) error { return syscall.Mkfifo(p, 0o644) }},
+		hostileCase{name: "link to /dev/zero", file: "zero-dev.jpg", setup: func(p string) error { return os.Symlink("/dev/zero", p) }},
+		hostileCase{name: "dangling link", file: "gone.jpg", setup: func(p string) error { return os.Symlink("/nonexistent/photo.jpg", p) }},
+	)
+	return cs
+}
+
+func cat(parts ...[]byte) []byte {
+	var out []byte
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// withSOFSize returns a copy of a JPEG whose frame header claims w×h.
+func withSOFSize(j []byte, w, h int) []byte {
+	j = bytes.Clone(j)
+	i := bytes.Index(j, []byte{0xFF, 0xC0})
+	binary.BigEndian.PutUint16(j[i+5:], uint16(h))
+	binary.BigEndian.PutUint16(j[i+7:], uint16(w))
+	return j
+}
+
+// worst tracks the costliest run.
+type worst struct {
+	mu           sync.Mutex
+	cpu, wall    time.Duration
+	rss          int64
+	cpuAt, rssAt string
+	runs, fails  int
+}
+
+func (w *worst) add(what string, r result) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.runs++
+	if r.cpu > w.cpu {
+		w.cpu, w.cpuAt = r.cpu, what
+	}
+	w.wall = max(w.wall, r.wall)
+	if r.maxRSS > w.rss {
+		w.rss, w.rssAt = r.maxRSS, what
+	}
+}
+
+// TestHostileFiles runs every command on every hostile file and checks the
+// promises: one line naming the file, exit status 1, no output, no panic
+// text, bounded CPU time and memory, and the file itself untouched.
+func TestHostileFiles(t *testing.T) {
+	if testing.Short() && raceEnabled {
+		t.Skip("hostile files are checked in the full run; the race run covers concurrency")
+	}
+	cmds := requireCommands(t)
+	cases := hostileCases()
+	var w worst
+	sem := make(chan struct{}, 2)
+	t.Run("cases", func(t *testing.T) {
+		for _, hc := range cases {
+			for _, command := range cmds {
+				t.Run(hc.name+"/"+command, func(t *testing.T) {
+					t.Parallel()
+					sem <- struct{}{}
+					defer func() { <-sem }()
+					checkHostile(t, hc, command, &w)
+				})
+			}
+		}
+	})
+	t.Logf("hostile files: %d cases x %d commands = %d runs; worst CPU %v (%s), worst wall %v, worst max RSS %.1f MB (%s)",
+		len(cases), len(cmds), w.runs, w.cpu.Round(time.Millisecond), w.cpuAt, w.wall.Round(time.Millisecond),
+		float64(w.rss)/(1<<20), w.rssAt)
+}
+
+// knownGaps are (case/command) pairs that break a promise today, each with
+// its owner and cause. They are reported, not failed; a gap that starts
+// passing fails the test so that it is removed from this list.
+var knownGaps = map[string]string{
+	"png no IDAT/clean":            "metadata.Clean (A): the lossless PNG rewrite copies an image with no pixel data and calls it clean; clean should refuse inputs that do not decode",
+	"png IDAT bomb/clean":          "metadata.Clean (A): the lossless PNG rewrite copies an IDAT that inflates far past the image's size; clean should refuse inputs that do not decode",
+	"jpeg 65500x65500 frame/clean": "metadata.Clean (A): the lossless JPEG rewrite copies a frame header beyond Veil's size limits; clean should refuse inputs that do not decode",
+}
+
+// inspectGaps are the hostile files that "veil inspect" (B) reports as
+// ordinary images ("0x0", "no identifying data found") instead of saying it
+// could not read them.
+var inspectGaps = []string{
+	"gif 65535x65535", "webp 16384x16384 canvas", "heic ftyp only", "heic zero-size box loop",
+	"heic 20000 nested boxes", "tiff Exif IFD self pointer", "tiff 100000 chained IFDs", "tiff IFD loop",
+	"png no IDAT", "png bad IHDR CRC", "png IDAT bomb", "png 100000x100000", "jpeg 50000 empty segments",
+	"jpeg 0x0 frame", "jpeg 65500x65500 frame",
+}
+
+func init() {
+	for _, name := range inspectGaps {
+		knownGaps[name+"/inspect"] = "inspect (B): reports a file it cannot read as an image without saying so; it should fail with one line, or flag the file as damaged"
+	}
+}
+
+func checkHostile(t *testing.T, hc hostileCase, command string, w *worst) {
+	home := t.TempDir()
+	inDir := filepath.Join(home, "photos")
+	outDir := filepath.Join(home, "out")
+	tmp := filepath.Join(home, "tmp")
+	for _, d := range []string{inDir, outDir, tmp} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(inDir, hc.file)
+	if hc.setup != nil {
+		if err := hc.setup(path); err != nil {
+			t.Skipf("cannot make %s here: %v", hc.name, err)
+		}
+	} else if err := os.WriteFile(path, hc.data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := snap(path)
+	r := runVeil(t, hostileWall, tmp, commandArgs(command, path, outDir)...)
+	w.add(hc.name+"/"+command, r)
+	problems := hostileProblems(hc, command, r)
+	if d := before.unchanged(path); d != "" {
+		problems = append(problems, "the input file: "+d)
+	}
+	if left := listDir(t, tmp); len(left) > 0 {
+		problems = append(problems, fmt.Sprintf("left files in TMPDIR: %v", left))
+	}
+	if names := listDir(t, inDir); len(names) != 1 {
+		problems = append(problems, fmt.Sprintf("the input folder now holds %v", names))
+	}
+	if !(hc.valid && r.code == 0) {
+		if out := listDir(t, outDir); len(out) > 0 {
+			problems = append(problems, fmt.Sprintf("a failed command left output: %v", out))
+		}
+	}
+	key := hc.name + "/" + command
+	if gap, ok := knownGaps[key]; ok {
+		if len(problems) == 0 {
+			t.Errorf("known gap now passes; remove %q from knownGaps", key)
+		} else {
+			t.Logf("KNOWN GAP (%s): %s", gap, strings.Join(problems, "; "))
+		}
+		return
+	}
+	for _, p := range problems {
+		t.Error(p)
+	}
+}
+
+// hostileProblems lists how one run broke the promises for a hostile file.
+func hostileProblems(hc hostileCase, command string, r result) []string {
+	var ps []string
+	if r.timedOut {
+		return []string{fmt.Sprintf("still running after %v (killed); stderr: %q", hostileWall, clip(r.stderr))}
+	}
+	if panicText(r.stdout) || panicText(r.stderr) {
+		ps = append(ps, "panic text reached the user:\n"+clip(r.stdout+r.stderr))
+	}
+	if r.cpu > hostileCPU {
+		ps = append(ps, fmt.Sprintf("took %v of CPU time, the limit is %v", r.cpu, hostileCPU))
+	}
+	if r.maxRSS > hostileRSS {
+		ps = append(ps, fmt.Sprintf("used %.0f MB of memory, the limit is %d MB", float64(r.maxRSS)/(1<<20), hostileRSS>>20))
+	}
+	if hc.valid && r.code == 0 {
+		return ps
+	}
+	switch command {
+	case "hash":
+		// hash prints a report even for a file it cannot decode: MD5 and
+		// SHA-256 of the bytes are still what a report to StopNCII or Take
+		// It Down needs. The report must say which file failed and why.
+		if r.code != 1 {
+			ps = append(ps, fmt.Sprintf("exit status %d, want 1; output %q", r.code, clip(r.stdout+r.stderr)))
+		}
+		if !strings.Contains(r.stdout+r.stderr, hc.file) || !strings.Contains(r.stdout+r.stderr, "error") {
+			ps = append(ps, fmt.Sprintf("the report does not name %s with an error: %q", hc.file, clip(r.stdout+r.stderr)))
+		}
+		return ps
+	case "inspect":
+		// An inspector may still list what a damaged file leaks (GPS in a
+		// truncated JPEG matters to its owner), but only if the report says
+		// plainly that the file is damaged; "no identifying data found" on
+		// a file it could not read would be a false reassurance.
+		if r.code == 0 && (strings.Contains(r.stdout, "amaged") || strings.Contains(r.stdout, "nreadable")) {
+			return ps
+		}
+	}
+	if r.code != 1 {
+		ps = append(ps, fmt.Sprintf("exit status %d, want 1; stdout %q stderr %q", r.code, clip(r.stdout), clip(r.stderr)))
+	}
+	lines := nonEmptyLines(r.stderr)
+	var errLine string
+	for _, l := range lines {
+		if strings.Contains(l, hc.file) {
+			errLine = l
+		}
+	}
+	switch {
+	case errLine == "":
+		ps = append(ps, fmt.Sprintf("no error line names %s: %q", hc.file, clip(r.stderr)))
+	// clean adds a one-line batch summary ("1 of 1 files could not be cleaned").
+	case len(lines) > 2 || (len(lines) == 2 && command != "clean"):
+		ps = append(ps, fmt.Sprintf("error is not one line: %q", clip(r.stderr)))
+	case len(strings.TrimSpace(strings.SplitN(errLine, hc.file, 2)[1])) < 3:
+		ps = append(ps, fmt.Sprintf("error line does not say what is wrong: %q", errLine))
+	}
+	return ps
+}
+
+func nonEmptyLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.TrimSpace(l) != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// clip shortens a command's output for a test message.
+func clip(s string) string {
+	if len(s) > 300 {
+		return s[:300] + "..."
+	}
+	return s
+}
