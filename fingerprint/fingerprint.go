@@ -21,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 
 	"codeberg.org/veil/veil/fingerprint/pdq"
@@ -183,8 +184,20 @@ func hexSum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
 // result. It never panics and never gives a PDQ hash for a picture that did
 // not decode completely.
 func HashBytes(name string, b []byte, opt Options) (r Result) {
-	m, s := md5.Sum(b), sha256.Sum256(b)
-	r = Result{File: name, Kind: KindImage, Size: int64(len(b)), MD5: hex.EncodeToString(m[:]), SHA256: hex.EncodeToString(s[:])}
+	// The digests run beside the decoder: a single photo is done sooner.
+	var m [md5.Size]byte
+	var s [sha256.Size]byte
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		m, s = md5.Sum(b), sha256.Sum256(b)
+	}()
+	defer func() {
+		wg.Wait()
+		r.MD5, r.SHA256 = hex.EncodeToString(m[:]), hex.EncodeToString(s[:])
+	}()
+	r = Result{File: name, Kind: KindImage, Size: int64(len(b))}
 	if len(b) == 0 {
 		r.Error = "empty file"
 		return r

@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/jpeg"
 	"image/png"
@@ -426,12 +427,42 @@ func BenchmarkHashJPEG12MP(b *testing.B) {
 	data := jpeg12MP(b)
 	b.ReportAllocs()
 	b.ResetTimer()
+	start := cpuTime()
 	for b.Loop() {
 		if r := HashBytes("x.jpg", data, Options{}); !r.OK() {
 			b.Fatal(r.Error)
 		}
 	}
+	b.ReportMetric(float64((cpuTime()-start).Milliseconds())/float64(b.N), "cpu-ms/op")
 }
+
+// BenchmarkHashBatch hashes 16 different 12 MP JPEG files through HashAll
+// with both cores; compare its cpu-ms/op with its ns/op to see the cores used.
+func BenchmarkHashBatch(b *testing.B) {
+	dir := b.TempDir()
+	var paths []string
+	for i := range 16 {
+		p := filepath.Join(dir, fmt.Sprintf("%02d.jpg", i))
+		if i == 0 {
+			os.WriteFile(p, jpeg12MP(b), 0o600)
+		} else {
+			// Same pixels, different bytes: enough to defeat any caching.
+			os.WriteFile(p, append(bytes.Clone(jpeg12MP(b)), byte(i)), 0o600)
+		}
+		paths = append(paths, p)
+	}
+	b.ResetTimer()
+	start := cpuTime()
+	for b.Loop() {
+		for _, r := range HashAll(context.Background(), paths, Options{}, 0, nil) {
+			if !r.OK() {
+				b.Fatal(r.Error)
+			}
+		}
+	}
+	b.ReportMetric(float64((cpuTime()-start).Milliseconds())/float64(b.N*len(paths)), "cpu-ms/file")
+}
+
 
 // BenchmarkHashJPEG12MPUpright adds the upright hash (EXIF orientation 6),
 // from the same single decoding pass.

@@ -93,9 +93,64 @@ func jarosz(buf, tmp []float32, rows, cols int) {
 		for i := 0; i < rows; i++ {
 			box(buf[i*cols:], tmp[i*cols:], cols, 1, wr)
 		}
-		for j := 0; j < cols; j++ {
-			box(tmp[j:], buf[j:], rows, cols, wc)
+		boxCols(tmp, buf, rows, cols, wc)
+	}
+}
+
+// boxCols is box along every column at once, row by row: each column sees
+// exactly the operations, in the same order, that box would apply to it
+// alone (so the float32 results are identical), but memory is read in order
+// and the columns' independent sums keep the CPU busy.
+func boxCols(in, out []float32, rows, cols, win int) {
+	half := (win + 2) / 2
+	sum := make([]float32, cols)
+	size := 0
+	ri, li, oi := 0, 0, 0
+	add := func(r int) {
+		row := in[r*cols : (r+1)*cols]
+		for j, v := range row {
+			sum[j] += v
 		}
+	}
+	sub := func(r int) {
+		row := in[r*cols : (r+1)*cols]
+		for j, v := range row {
+			sum[j] -= v
+		}
+	}
+	emit := func(o int) {
+		row := out[o*cols : (o+1)*cols]
+		n := float32(size)
+		for j := range row {
+			row[j] = sum[j] / n
+		}
+	}
+	for range half - 1 {
+		add(ri)
+		size++
+		ri++
+	}
+	for range win - half + 1 {
+		add(ri)
+		size++
+		emit(oi)
+		ri++
+		oi++
+	}
+	for range rows - win {
+		add(ri)
+		sub(li)
+		emit(oi)
+		li++
+		ri++
+		oi++
+	}
+	for range half - 1 {
+		sub(li)
+		size--
+		emit(oi)
+		li++
+		oi++
 	}
 }
 
