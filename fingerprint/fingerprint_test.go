@@ -463,7 +463,6 @@ func BenchmarkHashBatch(b *testing.B) {
 	b.ReportMetric(float64((cpuTime()-start).Milliseconds())/float64(b.N*len(paths)), "cpu-ms/file")
 }
 
-
 // BenchmarkHashJPEG12MPUpright adds the upright hash (EXIF orientation 6),
 // from the same single decoding pass.
 func BenchmarkHashJPEG12MPUpright(b *testing.B) {
