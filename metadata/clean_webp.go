@@ -26,7 +26,7 @@ func cleanWebP(b []byte, opt Options) (*Result, error) {
 	}
 	var rm removals
 	var vp8x, icc, exifSrc []byte
-	var exifSeen bool
+	var exifSeen, hasImage bool
 	var body [][]byte // image chunks in order, already serialised
 	for _, c := range chunks {
 		switch c.fourcc {
@@ -37,6 +37,7 @@ func cleanWebP(b []byte, opt Options) (*Result, error) {
 			}
 			vp8x = append([]byte{}, c.data[:10]...)
 		case "VP8 ", "VP8L", "ALPH", "ANIM":
+			hasImage = hasImage || c.fourcc == "VP8 " || c.fourcc == "VP8L"
 			body = append(body, riffBytes(c.fourcc, c.data))
 		case "ANMF":
 			sub, err := anmfFrame(b, c)
@@ -47,6 +48,7 @@ func cleanWebP(b []byte, opt Options) (*Result, error) {
 			for _, s := range sub {
 				switch s.fourcc {
 				case "ALPH", "VP8 ", "VP8L":
+					hasImage = hasImage || s.fourcc != "ALPH"
 					frame = append(frame, riffBytes(s.fourcc, s.data)...)
 				default:
 					rm.add("chunk " + printable(s.fourcc) + " in an animation frame")
@@ -74,7 +76,7 @@ func cleanWebP(b []byte, opt Options) (*Result, error) {
 			rm.add("chunk " + printable(c.fourcc))
 		}
 	}
-	if len(body) == 0 {
+	if !hasImage {
 		return nil, fmt.Errorf("corrupt WebP: %w", errNoImage)
 	}
 	if end < len(b) {

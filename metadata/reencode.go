@@ -85,9 +85,12 @@ func reencodePhrase(f photo.Format, blk Block) string {
 
 // pngExact reports whether PNG stores img's pixels exactly.
 func pngExact(img image.Image) bool {
-	switch img.(type) {
-	case *image.Gray, *image.Gray16, *image.NRGBA, *image.NRGBA64, *image.RGBA, *image.RGBA64, *image.Paletted:
+	switch m := img.(type) {
+	case *image.Gray, *image.Gray16, *image.NRGBA, *image.NRGBA64, *image.Paletted:
 		return true
+	case *image.RGBA, *image.RGBA64:
+		// PNG stores straight alpha: premultiplied translucent pixels round.
+		return m.(interface{ Opaque() bool }).Opaque()
 	}
 	return false
 }

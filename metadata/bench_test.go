@@ -1,0 +1,74 @@
+package metadata
+
+import (
+	"bytes"
+	"image"
+	"image/jpeg"
+	"sync"
+	"testing"
+)
+
+var (
+	jpeg12MPOnce sync.Once
+	jpeg12MPData []byte
+)
+
+// jpeg12MP is a 4000x3000 camera-like JPEG with EXIF (GPS, orientation 6),
+// XMP and a trailer, built once per process.
+func jpeg12MP(b *testing.B) []byte {
+	jpeg12MPOnce.Do(func() {
+		img := image.NewYCbCr(image.Rect(0, 0, 4000, 3000), image.YCbCrSubsampleRatio420)
+		for i := range img.Y {
+			img.Y[i] = uint8(i * 7 >> 3)
+		}
+		for i := range img.Cb {
+			img.Cb[i], img.Cr[i] = uint8(i>>5), uint8(i>>7)
+		}
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+			b.Fatal(err)
+		}
+		j := insertAfterSOI(buf.Bytes(), exifAPP1(personalEXIF(6)), seg(0xE1, idXMP, bytes.Repeat([]byte("<x/>"), 2000)))
+		jpeg12MPData = append(j, bytes.Repeat([]byte("trailer!"), 1<<16)...)
+	})
+	return jpeg12MPData
+}
+
+func BenchmarkCleanJPEG12MP(b *testing.B) {
+	in := jpeg12MP(b)
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Clean(in, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkVerifyJPEG12MP(b *testing.B) {
+	res, err := Clean(jpeg12MP(b), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(res.Data)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := Verify(res.Data, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkBlocksJPEG12MP(b *testing.B) {
+	in := jpeg12MP(b)
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, _, err := Blocks(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,98 @@
+package metadata
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"testing"
+
+	"codeberg.org/veil/veil/photo"
+)
+
+// maxFuzzSeed keeps corpus seeds small enough for many executions per second.
+const maxFuzzSeed = 256 << 10
+
+// corpusSeeds adds the shared corpus files of format want as seeds, when the
+// corpus is present.
+func corpusSeeds(f *testing.F, want photo.Format) {
+	if _, err := os.Stat("../../shared/fixtures/metadata"); err != nil {
+		return // sharedDir would skip the whole target; built-in seeds suffice
+	}
+	for _, p := range corpusFiles(f) {
+		b, err := os.ReadFile(p)
+		if err == nil && len(b) <= maxFuzzSeed && photo.Sniff(b) == want {
+			f.Add(b)
+		}
+	}
+}
+
+// fuzzClean checks the invariants of Blocks, Clean and Verify on any input:
+// no panic; Clean never produces what its own verifier rejects; every output
+// verifies; and a lossless output of a decodable input shows the same pixels.
+func fuzzClean(f *testing.F, want photo.Format, seeds ...[]byte) {
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	corpusSeeds(f, want)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		Blocks(b)
+		for _, m := range []Mode{All, LocationOnly} {
+			res, err := Clean(b, Options{Mode: m})
+			if errors.Is(err, ErrNotClean) {
+				t.Fatalf("mode %d: the cleaner wrote what its verifier rejects: %v", m, err)
+			}
+			if err != nil {
+				continue
+			}
+			if err := Verify(res.Data, Options{Mode: m}); err != nil {
+				t.Fatalf("mode %d: Verify(output): %v", m, err)
+			}
+			if m == LocationOnly || !res.Lossless {
+				continue
+			}
+			in := displayed(t, b)
+			if in == nil {
+				continue
+			}
+			out := displayed(t, res.Data)
+			if out == nil || out.Rect != in.Rect || !bytes.Equal(out.Pix, in.Pix) {
+				t.Fatalf("lossless output shows different pixels")
+			}
+		}
+	})
+}
+
+func FuzzJPEG(f *testing.F) {
+	j := encodeJPEG(f, 16, 8)
+	fuzzClean(f, photo.JPEG, j,
+		insertAfterSOI(j, seg(0xE0, jfif), exifAPP1(personalEXIF(6)), seg(0xE1, idXMP, []byte("<x/>")), seg(0xFE, []byte("c"))),
+		insertAfterSOI(j, seg(0xE2, []byte("ICC_PROFILE\x00\x01\x01"), iccProfile("sRGB", "Copyright Google Inc., 2016"))),
+		append(insertBeforeEOI(j, seg(0xE3, []byte("x"))), "trailer"...))
+}
+
+func FuzzPNG(f *testing.F) {
+	p := encodePNG(f, 4, 3)
+	fuzzClean(f, photo.PNG, p,
+		insertPNG(p, true, pngChunkBytes("eXIf", personalEXIF(6)), pngChunkBytes("tEXt", []byte("a\x00b"))),
+		insertPNG(p, false, pngICCChunk("x", iccProfile("sRGB", ""))))
+}
+
+func FuzzWebP(f *testing.F) {
+	fuzzClean(f, photo.WebP,
+		webpFile(riff("VP8L", vp8lPixels)),
+		webpFile(riff("VP8X", vp8x(vp8xEXIF|vp8xXMP, 3, 2)), riff("VP8 ", vp8Pixels), riff("EXIF", personalEXIF(6)), riff("XMP ", []byte("<x/>"))),
+		webpFile(riff("VP8X", vp8x(vp8xAnim, 3, 2)), riff("ANIM", make([]byte, 6)), riff("ANMF", append(make([]byte, 16), riff("VP8L", vp8lPixels)...))))
+}
+
+func FuzzGIF(f *testing.F) {
+	g := encodeGIF(f, 4, 4)
+	fuzzClean(f, photo.GIF, g, insertGIF(g, gifExt(0xFE, []byte("c")), gifExt(0xFF, []byte("XMP DataXMP"), []byte("<x/>"))))
+}
+
+func FuzzTIFF(f *testing.F) {
+	fuzzClean(f, photo.TIFF, tiffImage([]ifdEntry{asciiEntry(0x013B, "a"), shortEntry(tagOrientation, 6)}, []ifdEntry{asciiEntry(1, "N")}))
+}
+
+func FuzzHEIF(f *testing.F) {
+	fuzzClean(f, photo.HEIF, []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic\x00\x00\x00\x08mdat"))
+}
