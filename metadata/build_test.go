@@ -301,14 +301,23 @@ func pngICCChunk(name string, p []byte) []byte {
 // tiffImage builds an uncompressed 3x2 RGB big-endian TIFF with extra IFD0
 // tags and an optional GPS IFD.
 func tiffImage(extra []ifdEntry, gps []ifdEntry) []byte {
-	pix := []byte{255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 20, 30, 40, 50, 60, 70, 80, 90}
+	return tiffPixels(3, []byte{255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 20, 30, 40, 50, 60, 70, 80, 90}, extra, gps)
+}
+
+// tiffPixels builds an uncompressed 3x2 8-bit TIFF with spp samples per
+// pixel (3 RGB, 4 RGB with associated alpha).
+func tiffPixels(spp uint16, pix []byte, extra []ifdEntry, gps []ifdEntry) []byte {
 	long := func(tag uint16, v uint32) ifdEntry {
 		return ifdEntry{tag, 4, 1, binary.BigEndian.AppendUint32(nil, v)}
 	}
+	bps := bytes.Repeat([]byte{0, 8}, int(spp))
 	build := func(stripAt uint32) []byte {
-		es := []ifdEntry{long(0x0100, 3), long(0x0101, 2), {0x0102, 3, 3, []byte{0, 8, 0, 8, 0, 8}},
-			shortEntry(0x0103, 1), shortEntry(0x0106, 2), long(0x0111, stripAt), shortEntry(0x0115, 3),
+		es := []ifdEntry{long(0x0100, 3), long(0x0101, 2), {0x0102, 3, uint32(spp), bps},
+			shortEntry(0x0103, 1), shortEntry(0x0106, 2), long(0x0111, stripAt), shortEntry(0x0115, spp),
 			long(0x0116, 2), long(0x0117, uint32(len(pix)))}
+		if spp == 4 {
+			es = append(es, shortEntry(0x0152, 1)) // ExtraSamples: associated alpha
+		}
 		es = append(es, extra...)
 		sort.Slice(es, func(i, j int) bool { return es[i].tag < es[j].tag })
 		return tiffBytes(es, nil, gps)

@@ -234,6 +234,23 @@ func TestCleanTIFF(t *testing.T) {
 	}
 }
 
+// A TIFF with premultiplied translucent pixels cannot go through PNG (straight
+// alpha) unchanged, so the output must not claim to be lossless.
+func TestCleanTIFFPremultiplied(t *testing.T) {
+	pix := []byte{128, 0, 0, 128, 0, 0, 0, 0, 1, 1, 1, 3, 255, 255, 255, 255, 7, 9, 11, 13, 50, 0, 0, 200}
+	res, err := Clean(tiffPixels(4, pix, nil, nil), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Lossless {
+		t.Errorf("premultiplied translucent TIFF reported lossless")
+	}
+	res, err = Clean(tiffPixels(4, bytes.Repeat([]byte{9, 99, 199, 255}, 6), nil, nil), Options{})
+	if err != nil || !res.Lossless {
+		t.Errorf("opaque RGBA TIFF: lossless=%v err=%v, want lossless", res != nil && res.Lossless, err)
+	}
+}
+
 func TestCleanBadInput(t *testing.T) {
 	j := encodeJPEG(t, 8, 8)
 	noSOS := insertAfterSOI([]byte{0xFF, 0xD8, 0xFF, 0xD9})
