@@ -1,6 +1,9 @@
 package detect
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // conv is an ONNX Conv (NCHW, batch 1) in one of three forms: pointwise (1x1,
 // stride 1, no padding: a plain matrix multiply), depthwise (one input channel
@@ -16,7 +19,7 @@ type conv struct {
 	oh, ow         int
 	weight, bias   []float32
 	relu           bool
-	col            []float32 // im2col scratch (general form only)
+	col            [][]float32 // im2col scratch per worker (general form only)
 }
 
 func newConv(n node, x, wt *value, bias []float32, relu bool) (*conv, error) {
@@ -82,12 +85,8 @@ func newConv(n node, x, wt *value, bias []float32, relu bool) (*conv, error) {
 	}
 	c.oh = (c.h+c.pt+c.pb-ekh)/c.sh + 1
 	c.ow = (c.w+c.pl+c.pr-ekw)/c.sw + 1
-	if c.kind() == convGeneral {
-		k := c.cin * c.kh * c.kw
-		if k*c.oh*c.ow > maxPlanFloats {
-			return nil, bad("too large")
-		}
-		c.col = make([]float32, k*c.oh*c.ow)
+	if k := c.cin / c.group * c.kh * c.kw; c.kind() == convGeneral && k*c.ow > 1<<22 {
+		return nil, bad("kernel too large")
 	}
 	return c, nil
 }
@@ -115,43 +114,54 @@ func (c *conv) steps(name string, x, o []float32) []step {
 	p := c.oh * c.ow
 	switch c.kind() {
 	case convPointwise:
-		return []step{{name: name, units: p, cost: c.cout * c.cin, run: func(lo, hi int) {
+		return []step{{name: name, units: p, cost: c.cout * c.cin, run: func(_, lo, hi int) {
 			gemm(c.cout, c.cin, c.weight, x, p, o, p, c.bias, c.relu, lo, hi)
 		}}}
 	case convDepthwise:
-		return []step{{name: name, units: c.cout * c.oh, cost: c.ow * c.kh * c.kw, run: func(lo, hi int) {
+		return []step{{name: name, units: c.cout * c.oh, cost: c.ow * c.kh * c.kw, run: func(_, lo, hi int) {
 			c.depthwise(x, o, lo, hi)
 		}}}
 	}
+	// General form: output rows in bands, each band's im2col matrix in a
+	// per-worker scratch small enough to stay in cache, then one matrix
+	// multiply per group.
 	cg, og := c.cin/c.group, c.cout/c.group
 	k := cg * c.kh * c.kw
-	steps := []step{{name: name + "/im2col", units: c.cin * c.kh * c.kw, cost: p, run: func(lo, hi int) {
-		c.im2col(x, lo, hi)
+	band := max(1, (64<<10)/(k*c.ow))
+	return []step{{name: name, units: c.oh, cost: c.ow * c.cout * k, run: func(w, lo, hi int) {
+		for len(c.col) <= w {
+			c.col = append(c.col, nil)
+		}
+		if c.col[w] == nil {
+			c.col[w] = make([]float32, k*band*c.ow)
+		}
+		col := c.col[w]
+		for y0 := lo; y0 < hi; y0 += band {
+			n := min(band, hi-y0) * c.ow
+			for g := range c.group {
+				c.im2col(x, col[:k*n], g*cg, y0, n)
+				og0 := g * og
+				gemm(og, k, c.weight[og0*k:(og0+og)*k], col, n, o[og0*p+y0*c.ow:], p, c.bias[og0:], c.relu, 0, n)
+			}
+		}
 	}}}
-	for g := range c.group {
-		wg := c.weight[g*og*k : (g+1)*og*k]
-		// The im2col rows of group g's input channels are rows [g*k, (g+1)*k).
-		col := c.col[g*k*p : (g+1)*k*p]
-		og0 := g * og
-		steps = append(steps, step{name: name, units: p, cost: og * k, run: func(lo, hi int) {
-			gemm(og, k, wg, col, p, o[og0*p:], p, c.bias[og0:], c.relu, lo, hi)
-		}})
-	}
-	return steps
 }
 
-// im2col fills rows [lo, hi) of the column matrix: row r = (ci, ky, kx) holds
+// im2col fills col (k rows of n pixels, n a whole number of output rows
+// from row y0) for the input channels from ci0: row r = (ci, ky, kx) holds
 // the input pixel each output pixel sees through that tap (0 in the padding).
-func (c *conv) im2col(x []float32, lo, hi int) {
-	p := c.oh * c.ow
-	for r := lo; r < hi; r++ {
-		ci, t := r/(c.kh*c.kw), r%(c.kh*c.kw)
+func (c *conv) im2col(x, col []float32, ci0, y0, n int) {
+	rows := n / c.ow
+	k := len(col) / n
+	for r := range k {
+		ci, t := ci0+r/(c.kh*c.kw), r%(c.kh*c.kw)
 		ky, kx := t/c.kw, t%c.kw
-		dst := c.col[r*p : (r+1)*p]
+		dst := col[r*n : (r+1)*n]
 		src := x[ci*c.h*c.w : (ci+1)*c.h*c.w]
-		for oy := range c.oh {
+		for j := range rows {
+			oy := y0 + j
 			iy := oy*c.sh - c.pt + ky*c.dh
-			row := dst[oy*c.ow : (oy+1)*c.ow]
+			row := dst[j*c.ow : (j+1)*c.ow]
 			if iy < 0 || iy >= c.h {
 				clear(row)
 				continue
@@ -179,7 +189,9 @@ func (c *conv) depthwise(x, o []float32, lo, hi int) {
 		dst := o[u*c.ow : (u+1)*c.ow]
 		b := c.bias[ch]
 		if c.kh == 3 && c.kw == 3 && c.sh == 1 && c.sw == 1 && c.dh == 1 && c.dw == 1 && c.pt == 1 && c.pl == 1 && c.ow == c.w && c.ow >= 2 {
-			dw3x3Row(src, c.h, c.w, oy, wk, b, dst)
+			if dw3x3Row(src, c.h, c.w, oy, wk, b, dst, c.relu) {
+				continue // relu applied
+			}
 		} else {
 			c.dwGeneric(src, wk, b, oy, dst)
 		}
@@ -214,7 +226,9 @@ func (c *conv) dwGeneric(src, wk []float32, b float32, oy int, dst []float32) {
 // dw3x3Row computes one output row of a 3x3, stride 1, pad 1 depthwise conv
 // with a sliding window, so each input value is loaded once per row. The sum
 // order (row by row, left to right) matches the generic path.
-func dw3x3Row(src []float32, h, w, y int, k []float32, b float32, dst []float32) {
+//
+// It reports whether it applied relu itself (the vector path does).
+func dw3x3Row(src []float32, h, w, y int, k []float32, b float32, dst []float32, relu bool) bool {
 	var r0, r1, r2 []float32
 	r1 = src[y*w : (y+1)*w]
 	k0, k1, k2, k3, k4, k5, k6, k7, k8 := k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], k[8]
@@ -241,16 +255,24 @@ func dw3x3Row(src []float32, h, w, y int, k []float32, b float32, dst []float32)
 		// and the ragged right end.
 		n := (w - 2) / 8
 		kk := [9]float32{k0, k1, k2, k3, k4, k5, k6, k7, k8}
-		dw3x3AVX(n, &r0[1], &r1[1], &r2[1], &kk, b, &dst[1])
-		dst[0] = b + k1*r0[0] + k2*r0[1] + k4*r1[0] + k5*r1[1] + k7*r2[0] + k8*r2[1]
+		r := 0
+		if relu {
+			r = 1
+		}
+		dw3x3AVX(n, &r0[1], &r1[1], &r2[1], &kk, b, &dst[1], r)
+		lo := float32(math.Inf(-1))
+		if relu {
+			lo = 0
+		}
+		dst[0] = max(lo, b+k1*r0[0]+k2*r0[1]+k4*r1[0]+k5*r1[1]+k7*r2[0]+k8*r2[1])
 		for x := 1 + 8*n; x < w; x++ {
 			s := b + k0*r0[x-1] + k1*r0[x] + k3*r1[x-1] + k4*r1[x] + k6*r2[x-1] + k7*r2[x]
 			if x+1 < w {
 				s += k2*r0[x+1] + k5*r1[x+1] + k8*r2[x+1]
 			}
-			dst[x] = s
+			dst[x] = max(lo, s)
 		}
-		return
+		return true
 	}
 	// Columns x-1, x, x+1 of the three rows.
 	var a0, a1, a2 float32 // x-1 (zero padding at the left edge)
@@ -262,4 +284,5 @@ func dw3x3Row(src []float32, h, w, y int, k []float32, b float32, dst []float32)
 		b0, b1, b2 = c0, c1, c2
 	}
 	dst[w-1] = b + k0*a0 + k1*b0 + k3*a1 + k4*b1 + k6*a2 + k7*b2
+	return false
 }

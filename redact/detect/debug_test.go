@@ -21,7 +21,7 @@ func TestDebugCandidates(t *testing.T) {
 	opt := DefaultOptions()
 	for _, name := range names {
 		img, tr := loadUpright(t, filepath.Join(dir, name), truth[name])
-		jobs := planJobs(img, opt)
+		jobs := planJobs(img, opt, 2)
 		all, err := d.runJobs(context.Background(), jobs, opt)
 		if err != nil {
 			t.Fatal(err)

@@ -155,7 +155,7 @@ func (d *Detector) detect(ctx context.Context, img image.Image, opt Options) ([]
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	jobs := planJobs(img, opt)
+	jobs := planJobs(img, opt, d.threads)
 	cands, err := d.runJobs(ctx, jobs, opt)
 	if err != nil {
 		return nil, err
@@ -176,7 +176,7 @@ func (d *Detector) detect(ctx context.Context, img image.Image, opt Options) ([]
 }
 
 // planJobs scales the photo for each pass and lists the passes.
-func planJobs(img image.Image, opt Options) []job {
+func planJobs(img image.Image, opt Options, threads int) []job {
 	b := img.Bounds()
 	W, H := b.Dx(), b.Dy()
 	long := max(W, H)
@@ -184,7 +184,7 @@ func planJobs(img image.Image, opt Options) []job {
 	// the photo once; the whole-image copy is made from it.
 	hs := min(1, float64(tileMaxSide)/float64(long))
 	hw, hh := max(1, int(math.Round(float64(W)*hs))), max(1, int(math.Round(float64(H)*hs)))
-	hi := shrink(newRowReader(img), W, H, hw, hh)
+	hi := shrinkImage(img, hw, hh, threads)
 	fs := float64(fullSide) / float64(long)
 	fw, fh := max(1, int(math.Round(float64(W)*fs))), max(1, int(math.Round(float64(H)*fs)))
 	full := hi.resample(fw, fh)

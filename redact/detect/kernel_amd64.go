@@ -19,7 +19,7 @@ func gemm1x16(k int, a *float32, b *float32, ldb int, c *float32, bias float32, 
 // dw3x3AVX computes 8n outputs of a 3×3 depthwise row (see kernel_amd64.s).
 //
 //go:noescape
-func dw3x3AVX(n int, r0, r1, r2 *float32, k *[9]float32, bias float32, dst *float32)
+func dw3x3AVX(n int, r0, r1, r2 *float32, k *[9]float32, bias float32, dst *float32, relu int)
 
 // setAsm switches the assembly kernels on or off (for tests of both paths)
 // and reports whether they were on; it cannot enable them on a CPU without.

@@ -110,10 +110,10 @@ g1store:
 	VZEROUPPER
 	RET
 
-// func dw3x3AVX(n int, r0, r1, r2 *float32, k *[9]float32, bias float32, dst *float32)
-// For x in [0, 8n): dst[x] = bias + sum over dy, dx of k[3dy+dx] * r_dy[x+dx-1];
-// r_dy[-1] must be readable (callers start at column 1).
-TEXT ·dw3x3AVX(SB), NOSPLIT, $0-56
+// func dw3x3AVX(n int, r0, r1, r2 *float32, k *[9]float32, bias float32, dst *float32, relu int)
+// For x in [0, 8n): dst[x] = bias + sum over dy, dx of k[3dy+dx] * r_dy[x+dx-1],
+// then max(·, 0) if relu != 0; r_dy[-1] must be readable (callers start at column 1).
+TEXT ·dw3x3AVX(SB), NOSPLIT, $0-64
 	MOVQ n+0(FP), CX
 	MOVQ r0+8(FP), SI
 	MOVQ r1+16(FP), DI
@@ -130,8 +130,12 @@ TEXT ·dw3x3AVX(SB), NOSPLIT, $0-56
 	VBROADCASTSS 28(R11), Y7
 	VBROADCASTSS 32(R11), Y8
 	VBROADCASTSS bias+40(FP), Y9
+	MOVQ relu+56(FP), R12
+	VXORPS Y11, Y11, Y11
 	TESTQ CX, CX
 	JZ ddone
+	TESTQ R12, R12
+	JNZ rloop
 dloop:
 	VMOVAPS Y9, Y10
 	VFMADD231PS -4(SI), Y0, Y10
@@ -150,6 +154,26 @@ dloop:
 	ADDQ $32, DX
 	DECQ CX
 	JNZ dloop
+	JMP ddone
+rloop:
+	VMOVAPS Y9, Y10
+	VFMADD231PS -4(SI), Y0, Y10
+	VFMADD231PS (SI), Y1, Y10
+	VFMADD231PS 4(SI), Y2, Y10
+	VFMADD231PS -4(DI), Y3, Y10
+	VFMADD231PS (DI), Y4, Y10
+	VFMADD231PS 4(DI), Y5, Y10
+	VFMADD231PS -4(R8), Y6, Y10
+	VFMADD231PS (R8), Y7, Y10
+	VFMADD231PS 4(R8), Y8, Y10
+	VMAXPS Y11, Y10, Y10
+	VMOVUPS Y10, (DX)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, R8
+	ADDQ $32, DX
+	DECQ CX
+	JNZ rloop
 ddone:
 	VZEROUPPER
 	RET

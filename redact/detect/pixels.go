@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
+	"sync"
 )
 
 // rgb8 is an interleaved 8-bit RGB image: the working copy of a photo at the
@@ -77,6 +78,32 @@ func newRowReader(img image.Image) rowReader {
 // reading every source row once.
 func shrink(read rowReader, w, h, w2, h2 int) *rgb8 {
 	out := &rgb8{w: w2, h: h2, pix: make([]uint8, 3*w2*h2)}
+	shrinkRows(read, w, h, out, 0, h2)
+	return out
+}
+
+// shrinkImage is shrink over img with its output rows split among threads
+// goroutines, each with a reader of its own.
+func shrinkImage(img image.Image, w2, h2, threads int) *rgb8 {
+	b := img.Bounds()
+	out := &rgb8{w: w2, h: h2, pix: make([]uint8, 3*w2*h2)}
+	threads = max(1, min(threads, h2/16))
+	var wg sync.WaitGroup
+	for t := range threads {
+		lo, hi := t*h2/threads, (t+1)*h2/threads
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			shrinkRows(newRowReader(img), b.Dx(), b.Dy(), out, lo, hi)
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// shrinkRows computes output rows [lo, hi) of out from the w×h source.
+func shrinkRows(read rowReader, w, h int, out *rgb8, lo, hi int) {
+	w2, h2 := out.w, out.h
 	xmap := make([]int32, w) // output column of each source column
 	xcnt := make([]uint32, w2)
 	for x := range w {
@@ -85,8 +112,9 @@ func shrink(read rowReader, w, h, w2, h2 int) *rgb8 {
 	}
 	row := make([]uint8, 3*w)
 	acc := make([]uint32, 3*w2)
-	y := 0
-	for y2 := range h2 {
+	// The first source row of output row lo: the least y with y*h2/h >= lo.
+	y := (lo*h + h2 - 1) / h2
+	for y2 := lo; y2 < hi; y2++ {
 		clear(acc)
 		rows := uint32(0)
 		for ; y < h && y*h2/h == y2; y++ {
@@ -109,7 +137,6 @@ func shrink(read rowReader, w, h, w2, h2 int) *rgb8 {
 			}
 		}
 	}
-	return out
 }
 
 // enlarge scales src up to w2×h2 bilinearly (pixel centres aligned).

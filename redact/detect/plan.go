@@ -11,9 +11,15 @@ import (
 // into it, and every intermediate tensor has a buffer allocated once, reused
 // across layers by liveness. Running a plan allocates nothing.
 
-// maxPlanFloats bounds the buffers of one plan (about 1 GB), so that a model
-// that is valid protobuf but declares an absurd network cannot exhaust memory.
+// maxPlanFloats bounds the buffers of one plan (1 GB at most; see
+// planBudget), so that a model that is valid protobuf but declares an absurd
+// network cannot exhaust memory.
 const maxPlanFloats = 1 << 28
+
+// planBudget is the buffer budget of an h×w plan: YuNet needs about 13 floats
+// per input pixel, so 48 leaves room for similar networks while keeping a
+// hostile model's load-time check (at 64×64) to a few megabytes.
+func planBudget(h, w int) int { return min(maxPlanFloats, 48*h*w+1<<16) }
 
 // value is a tensor during planning: float data in a buffer, or a folded
 // integer constant.
@@ -39,7 +45,8 @@ type step struct {
 	units int
 	// cost estimates the multiply-adds per unit, to decide whether splitting pays.
 	cost int
-	run  func(lo, hi int)
+	// w is the worker's index (0..threads-1), for per-worker scratch.
+	run func(w, lo, hi int)
 }
 
 // plan is a runnable network for one input size.
@@ -83,6 +90,7 @@ func compile(m *model, h, w int) (*plan, error) {
 	}
 	var free []int
 	total := 0
+	budget := planBudget(h, w)
 	alloc := func(n int) (int, error) {
 		best := -1
 		for k, b := range free {
@@ -96,8 +104,8 @@ func compile(m *model, h, w int) (*plan, error) {
 			return b, nil
 		}
 		total += n
-		if total > maxPlanFloats {
-			return 0, fmt.Errorf("network needs more than %d floats of buffers", maxPlanFloats)
+		if total > budget {
+			return 0, fmt.Errorf("network needs more than %d floats of buffers at %dx%d", budget, w, h)
 		}
 		p.bufs = append(p.bufs, make([]float32, n))
 		return len(p.bufs) - 1, nil
@@ -439,14 +447,14 @@ func reshape(in []int, target []int64) ([]int, error) {
 func unaryStep(op string, x, o []float32) step {
 	s := step{name: op, units: len(x), cost: 1}
 	if op == "Relu" {
-		s.run = func(lo, hi int) {
+		s.run = func(_, lo, hi int) {
 			for k := lo; k < hi; k++ {
 				o[k] = max(x[k], 0)
 			}
 		}
 	} else {
 		s.cost = 20
-		s.run = func(lo, hi int) {
+		s.run = func(_, lo, hi int) {
 			for k := lo; k < hi; k++ {
 				o[k] = float32(1 / (1 + math.Exp(-float64(x[k]))))
 			}
@@ -456,7 +464,7 @@ func unaryStep(op string, x, o []float32) step {
 }
 
 func addStep(a, b, o []float32) step {
-	return step{name: "Add", units: len(o), cost: 1, run: func(lo, hi int) {
+	return step{name: "Add", units: len(o), cost: 1, run: func(_, lo, hi int) {
 		a, b, o := a[lo:hi], b[lo:hi], o[lo:hi]
 		for k := range o {
 			o[k] = a[k] + b[k]
@@ -478,7 +486,7 @@ func transposeStep(in []int, perm []int64, x, o []float32) step {
 		os[k] = in[perm[k]]
 		is[k] = stride[perm[k]]
 	}
-	return step{name: "Transpose", units: os[0] * os[1], cost: os[2] * os[3], run: func(lo, hi int) {
+	return step{name: "Transpose", units: os[0] * os[1], cost: os[2] * os[3], run: func(_, lo, hi int) {
 		for u := lo; u < hi; u++ {
 			a, b := u/os[1], u%os[1]
 			dst := o[u*os[2]*os[3]:]
@@ -533,7 +541,7 @@ func (mp *maxPool) outShape() []int { return []int{1, mp.c, mp.oh, mp.ow} }
 
 // step pools; a unit is one output row of one channel.
 func (mp *maxPool) step(x, o []float32) step {
-	return step{name: "MaxPool", units: mp.c * mp.oh, cost: mp.ow * mp.kh * mp.kw, run: func(lo, hi int) {
+	return step{name: "MaxPool", units: mp.c * mp.oh, cost: mp.ow * mp.kh * mp.kw, run: func(_, lo, hi int) {
 		for u := lo; u < hi; u++ {
 			c, y := u/mp.oh, u%mp.oh
 			dst := o[u*mp.ow : (u+1)*mp.ow]
@@ -588,7 +596,7 @@ func newResize(n node, x *value, scales *value) (*resize, error) {
 // step upsamples; a unit is one output row of one channel.
 func (r *resize) step(x, o []float32) step {
 	oh, ow := r.outShape[2], r.outShape[3]
-	return step{name: "Resize", units: r.c * oh, cost: ow, run: func(lo, hi int) {
+	return step{name: "Resize", units: r.c * oh, cost: ow, run: func(_, lo, hi int) {
 		for u := lo; u < hi; u++ {
 			c, y := u/oh, u%oh
 			sy := min(int(float32(y)/r.sy), r.h-1)

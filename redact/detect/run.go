@@ -13,22 +13,26 @@ func (p *plan) run(threads int) {
 	var wg sync.WaitGroup
 	for _, s := range p.steps {
 		if threads <= 1 || s.units < 2 || s.units*s.cost < minSplit {
-			s.run(0, s.units)
+			s.run(0, 0, s.units)
 			continue
 		}
 		n := min(threads, s.units)
 		// Pixel ranges of a matrix multiply should stay multiples of the strip
 		// width so that only the last chunk has a ragged edge.
 		chunk := (s.units + n - 1) / n
-		chunk = (chunk + gemmAlign - 1) / gemmAlign * gemmAlign
-		for lo := chunk; lo < s.units; lo += chunk {
-			wg.Add(1)
-			go func(lo, hi int) {
-				defer wg.Done()
-				s.run(lo, hi)
-			}(lo, min(lo+chunk, s.units))
+		if s.units >= 8*gemmAlign {
+			chunk = (chunk + gemmAlign - 1) / gemmAlign * gemmAlign
 		}
-		s.run(0, min(chunk, s.units))
+		w := 0
+		for lo := chunk; lo < s.units; lo += chunk {
+			w++
+			wg.Add(1)
+			go func(w, lo, hi int) {
+				defer wg.Done()
+				s.run(w, lo, hi)
+			}(w, lo, min(lo+chunk, s.units))
+		}
+		s.run(0, 0, min(chunk, s.units))
 		wg.Wait()
 	}
 }
@@ -36,14 +40,16 @@ func (p *plan) run(threads int) {
 // network is a loaded model with a cache of compiled plans per input size.
 // It is safe for concurrent use: each running pass takes a plan of its own.
 type network struct {
-	m     *model
-	mu    sync.Mutex
-	plans map[[2]int][]*plan
-	count int
+	m      *model
+	mu     sync.Mutex
+	plans  map[[2]int][]*plan
+	cached int // floats held by idle plans
 }
 
-// maxCachedPlans bounds the idle plans kept for reuse (each holds its buffers).
-const maxCachedPlans = 6
+// maxCachedFloats bounds the buffers of idle plans kept for reuse (64 MB):
+// (96 MB): the whole-image passes of a photo and one tile plan; a tile plan (about
+// 47 MB at 960×960) is rebuilt when needed rather than held between photos.
+const maxCachedFloats = 24 << 20
 
 func newNetwork(b []byte) (*network, error) {
 	m, err := parseModel(b)
@@ -68,7 +74,7 @@ func (n *network) get(h, w int) (*plan, error) {
 	if ps := n.plans[key]; len(ps) > 0 {
 		p := ps[len(ps)-1]
 		n.plans[key] = ps[:len(ps)-1]
-		n.count--
+		n.cached -= p.floats()
 		n.mu.Unlock()
 		return p, nil
 	}
@@ -76,21 +82,36 @@ func (n *network) get(h, w int) (*plan, error) {
 	return compile(n.m, h, w)
 }
 
-// put returns a plan for reuse, dropping the oldest sizes when the cache is full.
+// put returns a plan for reuse, dropping other idle plans when the cache
+// would exceed its budget (and the plan itself if it alone does).
 func (n *network) put(p *plan) {
+	size := p.floats()
+	if size > maxCachedFloats {
+		return
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	for n.count >= maxCachedPlans {
-		for k, ps := range n.plans {
-			if len(ps) > 0 {
-				n.plans[k] = ps[1:]
-				n.count--
-				break
-			}
+	for k, ps := range n.plans {
+		for len(ps) > 0 && n.cached+size > maxCachedFloats {
+			n.cached -= ps[0].floats()
+			ps = ps[1:]
+		}
+		if len(ps) == 0 {
 			delete(n.plans, k)
+		} else {
+			n.plans[k] = ps
 		}
 	}
 	key := [2]int{p.h, p.w}
 	n.plans[key] = append(n.plans[key], p)
-	n.count++
+	n.cached += size
+}
+
+// floats is the size of the plan's buffers.
+func (p *plan) floats() int {
+	n := 0
+	for _, b := range p.bufs {
+		n += len(b)
+	}
+	return n
 }
