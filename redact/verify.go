@@ -1,6 +1,9 @@
 package redact
 
-// verifyMetadata is the metadata engine's verdict on an output. TODO(E):
-// wire metadata.Verify(data, metadata.Options{}) when it lands; until then
-// checkStructure, which admits only pixel data, is the guard.
-func verifyMetadata(data []byte) error { return nil }
+import "codeberg.org/veil/veil/metadata"
+
+// verifyMetadata is the metadata engine's independent verdict on an output:
+// nothing identifying may remain (metadata.ErrNotClean otherwise).
+func verifyMetadata(data []byte) error {
+	return metadata.Verify(data, metadata.Options{})
+}
