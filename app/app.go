@@ -27,8 +27,11 @@ import (
 	"codeberg.org/veil/veil/metadata"
 )
 
-// AppID is the application identifier Fyne uses. Its preferences live in the
-// private folder and vanish on exit.
+// AppID is the application identifier in FyneApp.toml (for packaging). It
+// is deliberately not given to Fyne at run time: without an ID Fyne keeps its
+// preferences (the file dialog's last folder, for one) in memory only and
+// starts no file watcher that could recreate the private folder after it is
+// removed.
 const AppID = "org.veil.app"
 
 // Run starts the desktop app with the given files opened and returns the exit status.
@@ -40,8 +43,12 @@ func Run(files []string) int {
 	}
 	defer tr.Remove()
 	loadTranslations()
-	a := fyneapp.NewWithID(AppID)
-	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	icon := fyne.NewStaticResource("icon.png", assets.Icon)
+	// A name but no ID: Fyne then neither reads FyneApp.toml nor persists
+	// preferences.
+	fyneapp.SetMetadata(fyne.AppMetadata{Name: "Veil", Icon: icon})
+	a := fyneapp.New()
+	a.SetIcon(icon)
 	st := loadSettings(tr.RealConfig)
 	applyTheme(a)
 	w := a.NewWindow("Veil")

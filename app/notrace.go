@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // privatePrefix names Veil's private folders in the system temp folder. The
@@ -69,7 +70,15 @@ func (n *noTrace) Remove() {
 	}
 	n.once.Do(func() {
 		close(n.stop)
-		os.RemoveAll(n.Dir)
+		// A file watcher of a library could recreate part of the tree just
+		// after it is removed; check briefly that it stays gone.
+		for i := 0; i < 4; i++ {
+			os.RemoveAll(n.Dir)
+			time.Sleep(time.Duration(i) * 5 * time.Millisecond)
+			if _, err := os.Lstat(n.Dir); errors.Is(err, os.ErrNotExist) && i > 0 {
+				return
+			}
+		}
 	})
 }
 

@@ -1,0 +1,200 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestGUIQuickExitLeavesNoTrace starts the real desktop binary (GL, under
+// Xvfb) the way a support worker's shared computer would run it, with a bare
+// environment and empty HOME and TMPDIR, traced for sockets. It waits for the
+// window titled "Veil", presses Shift three times, and checks that the
+// process is gone within a second, that HOME and TMPDIR are still empty, and
+// that no socket other than AF_UNIX (the X server) was ever opened.
+func TestGUIQuickExitLeavesNoTrace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the GL desktop binary and runs it under Xvfb; not in -short")
+	}
+	for _, tool := range []string{"Xvfb", "xdotool", "strace"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed (./scripts/deps.sh test): %v", tool, err)
+		}
+	}
+	bin := buildGUI(t)
+	display := startXvfb(t)
+
+	work := t.TempDir()
+	home, tmp := filepath.Join(work, "home"), filepath.Join(work, "tmp")
+	for _, d := range []string{home, tmp} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	photo := filepath.Join(work, "photo.jpg")
+	writeGUIPhoto(t, photo)
+	trace := filepath.Join(work, "strace.log")
+
+	var out bytes.Buffer
+	cmd := exec.Command("strace", "-f", "-qq", "-e", "trace=socket,connect", "-o", trace,
+		"env", "-i", "PATH=/usr/bin:/bin", "DISPLAY="+display, "HOME="+home, "TMPDIR="+tmp,
+		bin, photo)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			<-exited
+		}
+	})
+
+	wid := xdo(t, display, 60*time.Second, "search", "--sync", "--name", "^Veil$")
+	wid = strings.Fields(wid)[0]
+	time.Sleep(1500 * time.Millisecond) // let the photo open and detection start
+	select {
+	case err := <-exited:
+		t.Fatalf("Veil ended before quick exit: %v\n%s", err, out.String())
+	default:
+	}
+	xdo(t, display, 10*time.Second, "windowfocus", "--sync", wid)
+	xdo(t, display, 10*time.Second, "key", "--delay", "150", "shift", "shift")
+	time.Sleep(150 * time.Millisecond)
+	xdo(t, display, 10*time.Second, "key", "shift")
+	start := time.Now()
+	select {
+	case <-exited:
+		t.Logf("quick exit: process gone %v after the third Shift", time.Since(start).Round(time.Millisecond))
+	case <-time.After(time.Second):
+		t.Fatalf("Veil still running a second after Shift x3\n%s", out.String())
+	}
+
+	for _, d := range []string{home, tmp} {
+		var left []string
+		filepath.WalkDir(d, func(p string, _ os.DirEntry, err error) error {
+			if p != d {
+				left = append(left, p)
+			}
+			return nil
+		})
+		if len(left) > 0 {
+			t.Errorf("%s is not empty after quick exit: %v", filepath.Base(d), left)
+		}
+	}
+	if bad := guiSocketCalls(t, trace); len(bad) > 0 {
+		t.Errorf("sockets other than AF_UNIX:\n%s", strings.Join(bad, "\n"))
+	}
+}
+
+// buildGUI builds the real desktop binary (cgo, GL; the Go build cache makes
+// repeat builds take seconds).
+func buildGUI(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "veil")
+	cmd := exec.Command("go", "build", "-tags", "nodynamic", "-o", bin, ".")
+	cmd.Dir = repoRoot
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building the desktop binary: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// startXvfb starts a private X server (no TCP, first free display number)
+// and returns its DISPLAY.
+func startXvfb(t *testing.T) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	x.ExtraFiles = []*os.File{w}
+	if err := x.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	t.Cleanup(func() { x.Process.Kill(); x.Wait() })
+	line := make(chan string, 1)
+	go func() {
+		s, _ := bufio.NewReader(r).ReadString('\n')
+		line <- strings.TrimSpace(s)
+		r.Close()
+	}()
+	select {
+	case n := <-line:
+		if n == "" {
+			t.Fatal("Xvfb did not report a display")
+		}
+		return ":" + n
+	case <-time.After(30 * time.Second):
+		t.Fatal("Xvfb did not start")
+	}
+	return ""
+}
+
+// xdo runs xdotool on display and returns its output.
+func xdo(t *testing.T, display string, limit time.Duration, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "xdotool", args...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("xdotool %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// writeGUIPhoto writes an 800x600 JPEG for the app to open.
+func writeGUIPhoto(t *testing.T, path string) {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 800, 600))
+	for y := 0; y < 600; y++ {
+		for x := 0; x < 800; x++ {
+			img.SetRGBA(x, y, color.RGBA{uint8(x / 4), uint8(y / 3), 140, 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// guiSocketCalls returns traced socket and connect calls of any family but AF_UNIX.
+func guiSocketCalls(t *testing.T, trace string) []string {
+	t.Helper()
+	b, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatalf("no strace output: %v", err)
+	}
+	var bad []string
+	for _, line := range strings.Split(string(b), "\n") {
+		switch {
+		case strings.Contains(line, "socket(") && !strings.Contains(line, "socket(AF_UNIX"):
+			bad = append(bad, line)
+		case strings.Contains(line, "sa_family=") && !strings.Contains(line, "sa_family=AF_UNIX"):
+			bad = append(bad, line)
+		}
+	}
+	if len(b) == 0 {
+		bad = append(bad, fmt.Sprintf("empty trace %s: strace saw no socket at all, not even the X connection", trace))
+	}
+	return bad
+}

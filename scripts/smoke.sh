@@ -1,0 +1,131 @@
+#!/bin/bash
+# smoke.sh BIN OUTDIR: start the real Veil binary under Xvfb with a photo,
+# drive it with xdotool (open, detections, add a region, before/after, hash
+# panel, about box, batch view, quick exit) and take screenshots with
+# ImageMagick's import. Checks on the way: the window appears, the process
+# survives every step, quick exit (Shift x3) ends it within a second, and
+# HOME and TMPDIR are still empty afterwards.
+#
+# The window sits at (0,0) with no window manager, at its default size; the
+# click positions below are for that layout at scale 1.
+set -euo pipefail
+
+BIN=${1:?usage: smoke.sh BIN OUTDIR}
+OUT=${2:?usage: smoke.sh BIN OUTDIR}
+BIN=$(realpath "$BIN")
+mkdir -p "$OUT"
+OUT=$(realpath "$OUT")
+
+if [ -z "${DISPLAY:-}" ] || [ -z "${VEIL_SMOKE_INNER:-}" ]; then
+	for t in xvfb-run xdotool import; do
+		command -v "$t" >/dev/null || { echo "smoke: $t is missing (make deps-smoke)" >&2; exit 1; }
+	done
+	export VEIL_SMOKE_INNER=1
+	exec xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" "$0" "$BIN" "$OUT"
+fi
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK="$OUT/work"
+rm -rf "$WORK" && mkdir -p "$WORK/home" "$WORK/tmp" "$WORK/photos"
+SHOTS="$OUT/shots"
+mkdir -p "$SHOTS"
+
+# A photo with faces and identifying metadata. The shared fixture is used
+# when present; otherwise ImageMagick draws one (no faces then).
+PHOTO="$WORK/photos/IMG_20250701_123456.jpg"
+FIX="$ROOT/../shared/fixtures/faces/faceapi_sample2.jpg"
+if [ -f "$FIX" ]; then
+	cp "$FIX" "$PHOTO"
+else
+	convert -size 1600x1000 gradient:skyblue-khaki -fill white -draw "circle 500,400 600,500" "$PHOTO"
+fi
+chmod u+w "$PHOTO"
+if command -v exiftool >/dev/null; then
+	exiftool -q -overwrite_original -GPSLatitude=51.50070 -GPSLatitudeRef=N -GPSLongitude=0.12460 \
+		-GPSLongitudeRef=W -Make=Canon -Model="EOS 80D" -SerialNumber=0123456789 \
+		-Artist="Jane Doe" -DateTimeOriginal="2025:07:01 12:34:56" "$PHOTO"
+fi
+for i in 1 2 3; do cp "$PHOTO" "$WORK/photos/copy-$i.jpg"; done
+SUM=$(sha256sum "$PHOTO" | cut -d' ' -f1)
+
+shot() { sleep "${2:-0.6}"; import -window root "$SHOTS/$1.png"; echo "smoke: $1.png"; }
+alive() { kill -0 "$PID" 2>/dev/null || { echo "smoke: Veil died during: $1" >&2; cat "$WORK/veil.log" >&2; exit 1; }; }
+click() { xdotool mousemove "$1" "$2" click 1; }
+
+env -i PATH=/usr/bin:/bin DISPLAY="$DISPLAY" ${XAUTHORITY:+XAUTHORITY="$XAUTHORITY"} HOME="$WORK/home" TMPDIR="$WORK/tmp" \
+	LANG="${SMOKE_LANG:-en_US.UTF-8}" VEIL_TIMINGS=1 "$BIN" "$PHOTO" >"$WORK/veil.log" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null || true' EXIT
+
+WID=$(timeout 30 xdotool search --sync --name '^Veil$' | head -1)
+[ -n "$WID" ] || { echo "smoke: no window titled Veil" >&2; exit 1; }
+for _ in $(seq 100); do grep -q 'detected' "$WORK/veil.log" && break; sleep 0.1; done
+grep 'veil timing' "$WORK/veil.log" || true
+shot 01-opened-faces-found 0.8
+alive "open"
+
+# Cover the phone on the sofa: drag a region in the photo.
+xdotool mousemove 30 625 mousedown 1 mousemove 80 650 mousemove 130 682 mouseup 1
+shot 02-region-added
+alive "add region"
+
+click 660 711 # "Show result"
+shot 03-show-result 1.2
+click 660 711
+alive "before/after"
+
+click 994 122 # "Hash for reporting"
+shot 04-hashes 2.5
+alive "hash panel"
+
+click 845 122 # back to "What it reveals"
+click 860 29  # About
+shot 05-about 0.8
+xdotool key Escape
+sleep 0.3
+alive "about"
+
+click 168 77 # "Many photos"
+sleep 0.3
+# Drop is not possible under Xvfb; the batch view is filled from a second start below.
+shot 06-batch-empty 0.5
+click 50 77
+alive "batch"
+
+# Quick exit: Shift three times. The process must be gone within a second.
+xdotool mousemove 400 400 windowfocus "$WID" 2>/dev/null || true
+xdotool key --delay 150 shift shift
+sleep 0.15
+xdotool key shift
+T0=$(date +%s%N)
+for _ in $(seq 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.02; done
+if kill -0 "$PID" 2>/dev/null; then echo "smoke: still running after quick exit" >&2; exit 1; fi
+T1=$(date +%s%N)
+echo "smoke: quick exit took $(( (T1 - T0) / 1000000 )) ms after the last key event was sent"
+wait "$PID" || true
+trap - EXIT
+
+# Nothing left behind.
+for d in home tmp; do
+	if [ -n "$(ls -A "$WORK/$d")" ]; then echo "smoke: $d not empty:" >&2; find "$WORK/$d" >&2; exit 1; fi
+done
+[ "$(sha256sum "$PHOTO" | cut -d' ' -f1)" = "$SUM" ] || { echo "smoke: the original changed" >&2; exit 1; }
+
+# Batch view: start with a folder.
+env -i PATH=/usr/bin:/bin DISPLAY="$DISPLAY" ${XAUTHORITY:+XAUTHORITY="$XAUTHORITY"} HOME="$WORK/home" TMPDIR="$WORK/tmp" \
+	LANG="${SMOKE_LANG:-en_US.UTF-8}" "$BIN" "$WORK/photos" >"$WORK/veil2.log" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null || true' EXIT
+timeout 30 xdotool search --sync --name '^Veil$' >/dev/null
+sleep 0.8
+click 1066 743 # "Hash all"
+shot 07-batch-hashed 3
+alive "batch hash"
+click 1180 29 # Quick exit button
+for _ in $(seq 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.02; done
+if kill -0 "$PID" 2>/dev/null; then echo "smoke: quick exit button did not end Veil" >&2; exit 1; fi
+trap - EXIT
+for d in home tmp; do
+	if [ -n "$(ls -A "$WORK/$d")" ]; then echo "smoke: $d not empty after the second run" >&2; exit 1; fi
+done
+echo "smoke: OK, screenshots in $SHOTS"
