@@ -669,6 +669,10 @@ func (in *inspector) heifBlock(blk Block, prefix string, depth int) {
 	case blk.Kind == "box":
 		switch name {
 		case "udta", "uuid":
+			if bytes.Contains(p[:min(len(p), 64)], []byte("jumb")) || bytes.Contains(p[:min(len(p), 64)], []byte("c2pa")) {
+				in.c2pa(p, at("HEIF C2PA"))
+				return
+			}
 			desc := inspBytes(len(p))
 			if s := inspStrings(p, 4, 3); s != "" {
 				desc += ": " + s

@@ -19,7 +19,7 @@ func FuzzInspect(f *testing.F) {
 	// Seed with the shared corpus when it is present (small files only, so
 	// the fuzzer's mutations stay fast).
 	for _, p := range inspCorpusFiles() {
-		if b, err := os.ReadFile(p); err == nil && len(b) < 1<<20 {
+		if b, err := os.ReadFile(p); err == nil && len(b) < 256<<10 {
 			f.Add(b)
 		}
 	}

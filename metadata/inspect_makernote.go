@@ -75,8 +75,13 @@ func (in *inspector) makerNote(t *inspTIFF, e inspEntry, where string, depth int
 			break
 		}
 	}
-	if layout == nil && inspMakeIs(t, "canon") {
-		layout, vendor = &inspMakerNotes[len(inspMakerNotes)-1], "Canon"
+	if layout == nil {
+		switch make := inspMake(t); {
+		case strings.HasPrefix(strings.ToLower(make), "canon"):
+			layout, vendor = &inspMakerNotes[len(inspMakerNotes)-1], "Canon"
+		case make != "":
+			vendor = make
+		}
 	}
 	in.add(Device, Medium, where, "MakerNote", fmt.Sprintf("%s, %s of camera-private data (may hold serial numbers, owner name, face data)", vendor, inspBytes(len(mn))))
 	if layout == nil || layout.tags == nil {
@@ -174,16 +179,16 @@ func (t *inspTIFF) ifdAt(off uint32) ([]inspEntry, uint32, error) {
 	return es, next, err
 }
 
-// inspMakeIs reports whether IFD0's Make starts with the given (lower-case) name.
-func inspMakeIs(t *inspTIFF, name string) bool {
+// inspMake returns IFD0's Make, or "".
+func inspMake(t *inspTIFF) string {
 	if len(t.b) < 8 {
-		return false
+		return ""
 	}
 	es, _, _ := t.ifd(t.bo.Uint32(t.b[4:]))
 	for _, e := range es {
-		if e.tag == 0x010F && e.typ == 2 {
-			return strings.HasPrefix(strings.ToLower(inspASCII(e.val)), name)
+		if e.tag == 0x010F && e.typ == 2 && e.val != nil {
+			return inspASCII(e.val)
 		}
 	}
-	return false
+	return ""
 }
