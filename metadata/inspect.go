@@ -109,9 +109,6 @@ type inspector struct {
 	icc map[string]*inspICC
 	// xmpExt collects extended-XMP chunks by GUID.
 	xmpExt map[string]*inspXMPExt
-	// mpfRanges are secondary images already reported through MPF, so the
-	// trailer classifier does not report them twice.
-	mpfRanges [][2]int
 	// mpfKinds names the images of the MPF index, in order.
 	mpfKinds []string
 }
@@ -121,7 +118,12 @@ func (in *inspector) add(c Category, s Severity, where, field, value string) {
 	if len(in.findings) >= inspMaxFindings {
 		return
 	}
-	in.findings = append(in.findings, Finding{Category: c, Severity: s, Where: where, Field: inspClean(field), Value: inspClean(value)})
+	v := inspClean(value)
+	if v == "" {
+		// An empty field tells nothing, but Clean removes it all the same.
+		v, s = "(empty)", Low
+	}
+	in.findings = append(in.findings, Finding{Category: c, Severity: s, Where: where, Field: inspClean(field), Value: v})
 }
 
 // finish completes multi-block structures and orders the findings by category,

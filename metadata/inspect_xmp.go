@@ -126,17 +126,20 @@ func (p *inspXMPProp) join(sep string) string {
 
 // inspXMPPrefix returns the prefix for a namespace URI.
 func inspXMPPrefix(uri string) string {
-	if p, ok := inspXMPPrefixes[uri]; ok {
-		return p
+	for _, u := range []string{uri, uri + "/", strings.TrimRight(uri, "/#")} {
+		if p, ok := inspXMPPrefixes[u]; ok {
+			return p
+		}
 	}
-	u := strings.TrimRight(uri, "/#")
-	if i := strings.LastIndexAny(u, "/:"); i >= 0 {
-		u = u[i+1:]
+	// An unknown namespace: name it after the last path component that is
+	// not a version number ("http://example.com/foo/1.0/" -> "foo").
+	parts := strings.FieldsFunc(uri, func(r rune) bool { return r == '/' || r == '#' || r == ':' })
+	for i := len(parts) - 1; i >= 0; i-- {
+		if strings.Trim(parts[i], "0123456789.") != "" {
+			return parts[i]
+		}
 	}
-	if u == "" {
-		return "ns"
-	}
-	return u
+	return "ns"
 }
 
 func inspXMPName(n xml.Name) xml.Name {
