@@ -85,8 +85,11 @@ func newConv(n node, x, wt *value, bias []float32, relu bool) (*conv, error) {
 	}
 	c.oh = (c.h+c.pt+c.pb-ekh)/c.sh + 1
 	c.ow = (c.w+c.pl+c.pr-ekw)/c.sw + 1
-	if k := c.cin / c.group * c.kh * c.kw; c.kind() == convGeneral && k*c.ow > 1<<22 {
-		return nil, bad("kernel too large")
+	if k := c.cin / c.group * c.kh * c.kw; c.kind() == convGeneral {
+		if k*c.ow > 1<<22 {
+			return nil, bad("kernel too large")
+		}
+		c.col = make([][]float32, maxWorkers)
 	}
 	return c, nil
 }
@@ -129,9 +132,8 @@ func (c *conv) steps(name string, x, o []float32) []step {
 	k := cg * c.kh * c.kw
 	band := max(1, (64<<10)/(k*c.ow))
 	return []step{{name: name, units: c.oh, cost: c.ow * c.cout * k, run: func(w, lo, hi int) {
-		for len(c.col) <= w {
-			c.col = append(c.col, nil)
-		}
+		// Each worker index is used by one goroutine at a time, and the
+		// slice itself is fixed at compile time, so this is race-free.
 		if c.col[w] == nil {
 			c.col[w] = make([]float32, k*band*c.ow)
 		}

@@ -8,6 +8,10 @@ import (
 // goroutine: starting goroutines costs more than it saves on tiny layers.
 const minSplit = 200_000
 
+// maxWorkers bounds the goroutines one layer is split across (and the
+// per-worker scratch a layer may keep).
+const maxWorkers = 64
+
 // run executes the plan, splitting each large layer across threads goroutines.
 func (p *plan) run(threads int) {
 	var wg sync.WaitGroup
@@ -16,7 +20,7 @@ func (p *plan) run(threads int) {
 			s.run(0, 0, s.units)
 			continue
 		}
-		n := min(threads, s.units)
+		n := min(threads, s.units, maxWorkers)
 		// Pixel ranges of a matrix multiply should stay multiples of the strip
 		// width so that only the last chunk has a ragged edge.
 		chunk := (s.units + n - 1) / n
