@@ -51,9 +51,9 @@ func Clean(b []byte, opt Options) (res *Result, err error) {
 	case photo.GIF:
 		res, err = cleanGIF(b)
 	case photo.TIFF:
-		res, err = reencode(b, f, photo.PNG)
+		res, err = reencode(b, f, photo.PNG, opt)
 	case photo.HEIF:
-		res, err = reencode(b, f, photo.JPEG)
+		res, err = reencode(b, f, photo.JPEG, opt)
 	default:
 		if len(b) == 0 {
 			return nil, photo.ErrEmpty
@@ -142,7 +142,7 @@ func exifPhrases(t []byte) []string {
 // mode the camera and date fields of src (the input's EXIF, nil if none).
 func outputEXIF(src []byte, o int, opt Options, rm *removals) []byte {
 	if opt.Mode == LocationOnly && src != nil {
-		t, removed, err := locationSafeEXIF(src)
+		t, removed, err := locationSafeEXIF(src, true)
 		if err == nil {
 			rm.add(removed...)
 			if t != nil || o == 1 {

@@ -50,7 +50,7 @@ func jpegPhrase(s jpegSeg) string {
 func cleanJPEG(b []byte, opt Options) (*Result, error) {
 	segs, end, err := walkJPEG(b)
 	if err != nil {
-		return reencodeDamaged(b, err)
+		return reencodeDamaged(b, err, opt)
 	}
 	var rm removals
 	var jfif, adobe, exifSrc []byte

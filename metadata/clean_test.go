@@ -211,7 +211,9 @@ func TestCleanGIF(t *testing.T) {
 }
 
 func TestCleanTIFF(t *testing.T) {
-	in := tiffImage([]ifdEntry{asciiEntry(0x013B, leaky), asciiEntry(0x011D, "JaneRoe page"), shortEntry(tagOrientation, 6)}, []ifdEntry{asciiEntry(1, "N")})
+	std := iccProfile("Adobe RGB (1998)", "Copyright 1999 Adobe Systems Incorporated")
+	in := tiffImage([]ifdEntry{asciiEntry(0x010F, "Cam"), asciiEntry(0x013B, leaky), asciiEntry(0x011D, "JaneRoe page"),
+		shortEntry(tagOrientation, 6), {tagICC, 7, uint32(len(std)), std}}, []ifdEntry{asciiEntry(1, "N")})
 	for _, m := range []Mode{All, LocationOnly} {
 		res := checkClean(t, in, m, "TIFF IFD0 Artist", "TIFF GPS IFD", "TIFF IFD0 PageName", "re-encoded as PNG")
 		if res.Format != photo.PNG || !res.Lossless {
@@ -228,8 +230,14 @@ func TestCleanTIFF(t *testing.T) {
 		if r, g, bl, _ := img.At(0, 0).RGBA(); r>>8 != 10 || g>>8 != 20 || bl>>8 != 30 {
 			t.Errorf("top-left pixel %d,%d,%d, want stored (0,1) = 10,20,30", r>>8, g>>8, bl>>8)
 		}
-		if bytes.Contains(res.Data, []byte("eXIf")) {
-			t.Errorf("re-encoded output carries an orientation tag")
+		if o := photo.Orientation(res.Data); o != 1 {
+			t.Errorf("re-encoded output carries orientation %d", o)
+		}
+		if !bytes.Contains(res.Data, []byte("iCCP"+pngICCName)) {
+			t.Errorf("stock colour profile not carried over")
+		}
+		if kept := bytes.Contains(res.Data, []byte("Cam\x00")); kept != (m == LocationOnly) {
+			t.Errorf("mode %d: camera make kept = %v", m, kept)
 		}
 	}
 }

@@ -115,9 +115,11 @@ func writeTIFF(bo binary.ByteOrder, ifd0, exif []exifTag) []byte {
 }
 
 // locationSafeEXIF rewrites the TIFF structure t keeping only the camera and
-// date tags of keepIFD0 and keepExifIFD. It returns the new structure (nil
-// when nothing is kept) and short phrases for what went.
-func locationSafeEXIF(t []byte) ([]byte, []string, error) {
+// date tags of keepIFD0 and keepExifIFD (without Orientation unless
+// orientation is true: re-encoded pixels are already upright). It returns
+// the new structure (nil when nothing is kept) and short phrases for what
+// went.
+func locationSafeEXIF(t []byte, orientation bool) ([]byte, []string, error) {
 	bo := tiffOrder(t)
 	if bo == nil {
 		return nil, nil, fmt.Errorf("EXIF has no TIFF header")
@@ -133,6 +135,7 @@ func locationSafeEXIF(t []byte) ([]byte, []string, error) {
 			}
 		case tag == tagGPSIFD:
 			removed = append(removed, "EXIF GPS position")
+		case tag == tagOrientation && !orientation:
 		case keepIFD0[tag] && val != nil && len(val) <= maxKeptValue:
 			ifd0 = append(ifd0, exifTag{tag, typ, count, val})
 		default:

@@ -63,7 +63,7 @@ type heifItem struct {
 	offset      int // of the first extent, or of the infe box when there is none
 	refs        map[string][]uint32
 	auxType     string
-	props       []string
+	props       []bmffBox // associated properties (ipco boxes)
 }
 
 // heifFile is the parsed structure of a HEIF file.
@@ -286,7 +286,7 @@ func walkHEIF(b []byte) (*heifFile, error) {
 		pr := props[a[1]-1]
 		it := item(a[0])
 		if len(it.props) < 64 {
-			it.props = append(it.props, pr.typ)
+			it.props = append(it.props, pr)
 		}
 		if pr.typ == "auxC" && len(pr.data) > 4 {
 			s := pr.data[4:]
@@ -321,6 +321,42 @@ func parseInfe(k bmffBox, item func(uint32) *heifItem) {
 		it.contentType = printable(r.cstring())
 	}
 	it.offset = k.start
+}
+
+// primaryICC returns the ICC profile of the primary item's colr property
+// ("prof" or "rICC"), or nil.
+func (f *heifFile) primaryICC() []byte {
+	for _, it := range f.items {
+		if it.id != f.primary {
+			continue
+		}
+		for _, p := range it.props {
+			if p.typ == "colr" && len(p.data) > 4 && (string(p.data[:4]) == "prof" || string(p.data[:4]) == "rICC") {
+				return p.data[4:]
+			}
+		}
+	}
+	return nil
+}
+
+// exifTIFF returns the TIFF structure of the first Exif item (its data
+// starts with a 4-byte offset to the TIFF header), or nil.
+func (f *heifFile) exifTIFF(b []byte) []byte {
+	for _, it := range f.items {
+		if it.typ != "Exif" || len(it.extents) != 1 {
+			continue
+		}
+		d := b[it.extents[0][0]:it.extents[0][1]]
+		if len(d) < 4 {
+			return nil
+		}
+		off := int64(binary.BigEndian.Uint32(d)) + 4
+		if off > int64(len(d)) {
+			return nil
+		}
+		return d[off:]
+	}
+	return nil
 }
 
 // itemName is the Block name of a HEIF item (see Blocks).

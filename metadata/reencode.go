@@ -2,6 +2,8 @@ package metadata
 
 import (
 	"bytes"
+	"compress/zlib"
+	"encoding/binary"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -16,8 +18,10 @@ import (
 const reencodeQuality = 95
 
 // reencode decodes b, turns it upright and encodes a fresh file in format to
-// (PNG or JPEG) that carries no metadata at all.
-func reencode(b []byte, from, to photo.Format) (*Result, error) {
+// (PNG or JPEG). The new file carries nothing but the pixels, the input's
+// colour profile when it is a stock one, and in LocationOnly mode the
+// camera and date fields (without Orientation: the pixels are upright now).
+func reencode(b []byte, from, to photo.Format, opt Options) (*Result, error) {
 	img, _, err := photo.Decode(b)
 	if err != nil {
 		return nil, err
@@ -28,6 +32,39 @@ func reencode(b []byte, from, to photo.Format) (*Result, error) {
 	}
 	lossless := to == photo.PNG && pngExact(img) && (o == 1 || is8Bit(img))
 	img = photo.Orient(img, o)
+
+	var rm removals
+	_, blocks, _ := Blocks(b)
+	for _, blk := range blocks {
+		if p := reencodePhrase(blk); p != "" {
+			rm.add(p)
+		}
+	}
+	var icc, exifSrc []byte
+	switch from {
+	case photo.TIFF:
+		exifSrc = b
+		forEachIFDEntry(b, firstIFD(b), func(_ binary.ByteOrder, tag, _ uint16, _ uint32, val []byte) {
+			if tag == tagICC {
+				icc = val
+			}
+		})
+	case photo.HEIF:
+		if hf, _ := walkHEIF(b); hf != nil {
+			icc, exifSrc = hf.primaryICC(), hf.exifTIFF(b)
+		}
+	}
+	if icc != nil {
+		if ok, desc := StandardICC(icc); !ok {
+			rm.add(iccPhrase(desc))
+			icc = nil
+		}
+	}
+	var exif []byte
+	if opt.Mode == LocationOnly && exifSrc != nil {
+		exif, _, _ = locationSafeEXIF(exifSrc, false)
+	}
+
 	var buf bytes.Buffer
 	switch to {
 	case photo.PNG:
@@ -40,23 +77,76 @@ func reencode(b []byte, from, to photo.Format) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode %s: %w", to, err)
 	}
-	var rm removals
-	_, blocks, _ := Blocks(b)
-	for _, blk := range blocks {
-		if p := reencodePhrase(from, blk); p != "" {
-			rm.add(p)
-		}
+	data := buf.Bytes()
+	switch to {
+	case photo.PNG:
+		data, err = pngWithMetadata(data, icc, exif)
+	case photo.JPEG:
+		data, err = jpegWithMetadata(data, icc, exif)
+	}
+	if err != nil {
+		return nil, err
 	}
 	rm.add(fmt.Sprintf("all other metadata (re-encoded as %s)", strings.ToUpper(to.String())))
-	return &Result{Data: buf.Bytes(), Format: to, Lossless: lossless, Removed: rm.list()}, nil
+	return &Result{Data: data, Format: to, Lossless: lossless, Removed: rm.list()}, nil
+}
+
+// pngWithMetadata inserts an iCCP and an eXIf chunk after the IHDR of a PNG
+// written by image/png.
+func pngWithMetadata(p, icc, exif []byte) ([]byte, error) {
+	if icc == nil && exif == nil {
+		return p, nil
+	}
+	const afterIHDR = 8 + 8 + 13 + 4
+	out := append([]byte{}, p[:afterIHDR]...)
+	if icc != nil {
+		var z bytes.Buffer
+		zw := zlib.NewWriter(&z)
+		zw.Write(icc)
+		if err := zw.Close(); err != nil {
+			return nil, err
+		}
+		out = appendPNGChunk(out, "iCCP", append([]byte(pngICCName+"\x00\x00"), z.Bytes()...))
+	}
+	if exif != nil {
+		out = appendPNGChunk(out, "eXIf", exif)
+	}
+	return append(out, p[afterIHDR:]...), nil
+}
+
+// jpegWithMetadata inserts an APP1 Exif and APP2 ICC_PROFILE segments after
+// the SOI of a JPEG written by image/jpeg.
+func jpegWithMetadata(j, icc, exif []byte) ([]byte, error) {
+	if icc == nil && exif == nil {
+		return j, nil
+	}
+	out := append([]byte{}, j[:2]...)
+	if exif != nil {
+		if len(exif)+8 > 0xFFFF {
+			return nil, fmt.Errorf("EXIF too large to keep (%d bytes)", len(exif))
+		}
+		out = appendSeg(out, mAPP1, append([]byte("Exif\x00\x00"), exif...))
+	}
+	if icc != nil {
+		const chunk = 0xFFFF - 2 - 14
+		n := (len(icc) + chunk - 1) / chunk
+		if n > 255 {
+			return nil, fmt.Errorf("colour profile too large to keep")
+		}
+		for k := 0; k < n; k++ {
+			part := icc[k*chunk : min(len(icc), (k+1)*chunk)]
+			out = appendSeg(out, mAPP2, append(append(append([]byte{}, idICC...), byte(k+1), byte(n)), part...))
+		}
+	}
+	return append(out, j[2:]...), nil
 }
 
 // reencodeDamaged cleans a JPEG whose structure cannot be walked (a damaged
 // scan, a segment running past the end) by decoding what a viewer would show
 // and encoding it afresh; when even that fails, the walker's error is the
 // clearest message.
-func reencodeDamaged(b []byte, walkErr error) (*Result, error) {
-	res, err := reencode(b, photo.JPEG, photo.JPEG)
+func reencodeDamaged(b []byte, walkErr error, opt Options) (*Result, error) {
+	res, err := reencode(b, photo.JPEG, photo.JPEG, opt)
 	if err != nil {
 		return nil, walkErr
 	}
@@ -65,8 +155,10 @@ func reencodeDamaged(b []byte, walkErr error) (*Result, error) {
 }
 
 // reencodePhrase describes a metadata block of a re-encoded TIFF or HEIF.
-func reencodePhrase(f photo.Format, blk Block) string {
+func reencodePhrase(blk Block) string {
 	switch {
+	case blk.Kind == "tag" && blk.Name == "ICC":
+		return "" // judged on its own: kept when it is a stock profile
 	case blk.Kind == "tag":
 		return "TIFF " + blk.Name
 	case blk.Kind == "item":
