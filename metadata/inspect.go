@@ -123,7 +123,11 @@ func (in *inspector) add(c Category, s Severity, where, field, value string) {
 		// An empty field tells nothing, but Clean removes it all the same.
 		v, s = "(empty)", Low
 	}
-	in.findings = append(in.findings, Finding{Category: c, Severity: s, Where: where, Field: inspClean(field), Value: v})
+	f := inspClean(field)
+	if f == "" {
+		f = "(unnamed field)"
+	}
+	in.findings = append(in.findings, Finding{Category: c, Severity: s, Where: where, Field: f, Value: v})
 }
 
 // finish completes multi-block structures and orders the findings by category,
