@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -148,5 +149,65 @@ func TestCleanCorpus(t *testing.T) {
 			}
 		}
 		t.Errorf("leakcheck.sh failed (%v) on %d outputs:\n%s", err, len(bad), strings.Join(bad, "\n"))
+	}
+}
+
+// The orientation samples are one photo stored eight ways, each with the
+// Orientation that shows it upright: after cleaning, all must look like the
+// one stored upright (orientation 1).
+func TestCleanOrientationSamplesUpright(t *testing.T) {
+	dir := sharedDir(t, "fixtures/metadata/exif-samples/jpg/orientation")
+	shown := map[string]map[int]*image.NRGBA{} // series → orientation → displayed output
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		in, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil || photo.Sniff(in) != photo.JPEG {
+			continue
+		}
+		res, err := Clean(in, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", e.Name(), err)
+		}
+		series := strings.SplitN(e.Name(), "_", 2)[0]
+		if shown[series] == nil {
+			shown[series] = map[int]*image.NRGBA{}
+		}
+		shown[series][photo.Orientation(in)] = displayed(t, res.Data)
+	}
+	meanDiff := func(a, b *image.NRGBA) float64 {
+		var sum int
+		for i := range a.Pix {
+			d := int(a.Pix[i]) - int(b.Pix[i])
+			sum += max(d, -d)
+		}
+		return float64(sum) / float64(len(a.Pix))
+	}
+	for series, byO := range shown {
+		ref := byO[1]
+		if ref == nil || len(byO) < 8 {
+			t.Errorf("%s: %d orientations found, want 8 including 1", series, len(byO))
+			continue
+		}
+		// The samples are separate encodings (the upright one differs
+		// most), so they differ a little even when upright; a wrong
+		// transform differs far more. The bar is half the difference the
+		// mildest wrong transform (a mirror or a half turn) would make.
+		wrong := math.Inf(1)
+		for _, o := range []int{2, 3, 4} {
+			wrong = min(wrong, meanDiff(ref, photo.ToNRGBA(photo.Orient(ref, o))))
+		}
+		for o, img := range byO {
+			if img == nil {
+				t.Errorf("%s orientation %d: cleaned output does not decode", series, o)
+				continue
+			}
+			if img.Rect != ref.Rect {
+				t.Errorf("%s orientation %d: shown %v, want %v", series, o, img.Rect, ref.Rect)
+				continue
+			}
+			if d := meanDiff(img, ref); d > wrong/2 {
+				t.Errorf("%s orientation %d: mean difference %.1f from the upright sample (a wrong transform: %.1f)", series, o, d, wrong)
+			}
+		}
 	}
 }
