@@ -83,7 +83,7 @@ func digests(b []byte) (string, string) {
 }
 
 func TestHashBytesImage(t *testing.T) {
-	pic := picture(900, 700, 1)
+	pic := picture(640, 520, 1)
 	jpg := jpegOf(t, pic)
 	r := HashBytes("a.jpg", jpg, Options{Dihedral: true})
 	if !r.OK() || r.Kind != KindImage || r.Size != int64(len(jpg)) {
@@ -362,8 +362,15 @@ func TestDigestsMatchCoreutils(t *testing.T) {
 		}
 		tools[tool] = sums
 	}
-	if testing.Short() && len(files) > 60 {
-		files = files[:60]
+	if testing.Short() {
+		// The race detector makes the big HEIC decodes take minutes.
+		var small []string
+		for _, f := range files {
+			if st, err := os.Stat(f); err == nil && st.Size() < 512<<10 && !strings.HasSuffix(strings.ToLower(f), ".heic") {
+				small = append(small, f)
+			}
+		}
+		files = small[:min(len(small), 40)]
 	}
 	res := HashAll(context.Background(), files, Options{}, 0, nil)
 	for i, r := range res {

@@ -20,7 +20,7 @@ func FuzzHashBytes(f *testing.F) {
 	if root := sharedRoot(); root != "" {
 		filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 			if err == nil && d.Type().IsRegular() {
-				if st, err := d.Info(); err == nil && st.Size() < 32<<10 {
+				if st, err := d.Info(); err == nil && st.Size() < 16<<10 {
 					if b, err := os.ReadFile(p); err == nil {
 						f.Add(b)
 					}

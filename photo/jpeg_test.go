@@ -263,19 +263,21 @@ func TestSampleJPEG(t *testing.T) {
 }
 
 func TestDecodePreview(t *testing.T) {
-	pic := testPicture(1600, 900, 6)
+	const W, H = 800, 450
+	pic := testPicture(W, H, 6)
 	var pngBuf bytes.Buffer
 	png.Encode(&pngBuf, pic)
+	jpg := encodeJPEG(t, pic, 85)
 	for _, tc := range []struct {
 		name    string
 		b       []byte
 		maxSide int
 		w, h    int
 	}{
-		{"jpeg 1/2", encodeJPEG(t, pic, 85), 800, 800, 450},
-		{"jpeg 1/8 then resample", encodeJPEG(t, pic, 85), 150, 150, 84},
-		{"jpeg small enough", encodeJPEG(t, pic, 85), 2000, 1600, 900},
-		{"png", pngBuf.Bytes(), 400, 400, 225},
+		{"jpeg 1/2", jpg, 400, 400, 225},
+		{"jpeg 1/8 then resample", jpg, 75, 75, 42},
+		{"jpeg small enough", jpg, 1000, 800, 450},
+		{"png", pngBuf.Bytes(), 200, 200, 112},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			img, _, err := DecodePreview(tc.b, tc.maxSide)
@@ -290,7 +292,7 @@ func TestDecodePreview(t *testing.T) {
 			ref := image.NewNRGBA(img.Bounds())
 			for y := 0; y < tc.h; y++ {
 				for x := 0; x < tc.w; x++ {
-					ref.Set(x, y, pic.At(x*1600/tc.w, y*900/tc.h))
+					ref.Set(x, y, pic.At(x*W/tc.w, y*H/tc.h))
 				}
 			}
 			if d := meanDiff(img, ref); d > 25 {
