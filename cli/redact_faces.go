@@ -4,6 +4,7 @@ import (
 	"context"
 	"image"
 
+	"codeberg.org/veil/veil/redact"
 	"codeberg.org/veil/veil/redact/detect"
 )
 
@@ -21,7 +22,7 @@ func init() {
 		origin := img.Bounds().Min
 		boxes := make([]image.Rectangle, 0, len(faces))
 		for _, f := range faces {
-			boxes = append(boxes, f.Box.Sub(origin))
+			boxes = append(boxes, redact.FaceRect(f.Box, f.Raw).Sub(origin))
 		}
 		return boxes, nil
 	}
