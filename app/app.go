@@ -54,6 +54,7 @@ func Run(files []string) int {
 	w := a.NewWindow("Veil")
 	u := newUI(a, w, defaultEngines(), tr, os.Exit)
 	u.settings = st
+	u.applySettings()
 	tr.onSignal(func() {
 		// Clean up even if the UI thread is stuck; the signal means "go now".
 		go func() { time.Sleep(500 * time.Millisecond); tr.Remove(); os.Exit(1) }()
@@ -64,7 +65,11 @@ func Run(files []string) int {
 		fmt.Fprintln(os.Stderr, "veil:", err)
 	}
 	u.timings.mark("show")
+	stop := make(chan struct{})
+	probe := u.timings.startStallProbe(fyne.DoAndWait, stop)
 	w.ShowAndRun()
+	close(stop)
+	probe.report()
 	u.shutdown()
 	return 0
 }
@@ -195,13 +200,12 @@ func (u *ui) build() fyne.CanvasObject {
 	openBtn := u.button(lang.L("Open photo…"), theme.FolderOpenIcon(), u.chooseOpen)
 	openBtn.Importance = widget.HighImportance
 	pasteBtn := u.button(lang.L("Paste"), theme.ContentPasteIcon(), u.paste)
-	quit := u.button(lang.L("Quick exit"), theme.LogoutIcon(), u.quickExit)
+	// The shortcut is part of the button's label so that every user sees it.
+	quit := u.button(lang.L("Quick exit (Shift ×3)"), theme.LogoutIcon(), u.quickExit)
 	quit.Importance = widget.DangerImportance
 	about := u.button(lang.L("About"), theme.InfoIcon(), u.showAbout)
 	settingsBtn := u.button(lang.L("Settings"), theme.SettingsIcon(), u.showSettings)
-	exitHint := widget.NewLabel(lang.L("or press Shift 3 times"))
-	exitHint.Importance = widget.LowImportance
-	top := container.NewBorder(nil, nil, container.NewHBox(openBtn, pasteBtn), container.NewHBox(settingsBtn, about, exitHint, quit))
+	top := container.NewBorder(nil, nil, container.NewHBox(openBtn, pasteBtn), container.NewHBox(settingsBtn, about, quit))
 
 	u.photoTab = container.NewTabItemWithIcon(lang.L("Photo"), theme.FileImageIcon(), u.buildPhoto())
 	u.batch = newBatchPanel(u)
@@ -229,7 +233,7 @@ func (u *ui) buildPhoto() fyne.CanvasObject {
 	u.busy = widget.NewActivity()
 	u.busy.Hide()
 	u.status = widget.NewLabel("")
-	u.status.Truncation = fyne.TextTruncateEllipsis
+	u.status.Wrapping = fyne.TextWrapWord
 
 	addBtn := u.button(lang.L("Add area"), theme.ContentAddIcon(), func() { u.editor.TypedRune('n') })
 	u.deleteBtn = u.button(lang.L("Remove area"), theme.DeleteIcon(), u.editor.DeleteSelected)
@@ -240,8 +244,9 @@ func (u *ui) buildPhoto() fyne.CanvasObject {
 	u.styleSel = u.selector([]string{lang.L("Solid (safest)"), lang.L("Pixelate"), lang.L("Blur (weakest)")}, func(string) { u.styleChanged() })
 	u.styleSel.SetSelectedIndex(0)
 	u.afterCheck = u.check(lang.L("Show result"), func(bool) { u.refreshAfter() })
-	tools := container.NewHBox(addBtn, u.deleteBtn, u.undoBtn, u.redoBtn,
-		widget.NewSeparator(), u.shapeSel, u.styleSel, widget.NewSeparator(), u.afterCheck)
+	tools := container.NewVBox(
+		container.NewHBox(addBtn, u.deleteBtn, u.undoBtn, u.redoBtn, u.afterCheck),
+		container.NewHBox(u.shapeSel, u.styleSel))
 
 	u.locOnly = u.check(lang.L("Only remove location"), nil)
 	u.saveClean = u.button(lang.L("Save clean copy…"), theme.DocumentSaveIcon(), u.saveCleanCopy)
@@ -258,7 +263,7 @@ func (u *ui) buildPhoto() fyne.CanvasObject {
 			u.hashPanel.Start()
 		}
 	}
-	saveRow := container.NewVBox(u.locOnly, container.NewGridWithColumns(2, u.saveClean, u.saveRedact))
+	saveRow := container.NewVBox(u.locOnly, u.saveClean, u.saveRedact)
 	side := container.NewBorder(nil, container.NewPadded(saveRow), nil, nil, u.sideTabs)
 
 	statusRow := container.NewBorder(nil, nil, u.busy, nil, u.status)

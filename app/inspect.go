@@ -3,9 +3,11 @@ package app
 import (
 	"fmt"
 	"image"
+	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -117,7 +119,8 @@ func (u *ui) showReport(rep *metadata.Report, err error, res *metadata.Result, c
 		box.Add(container.NewBorder(nil, nil, widget.NewIcon(severityIcon(worst)), nil, title))
 		for _, f := range fs {
 			l := wrapLabel(f.Field + ": " + shorten(f.Value, 160))
-			box.Add(container.NewPadded(l))
+			l.SizeName = theme.SizeNameText
+			box.Add(container.NewBorder(nil, nil, indent(), nil, l))
 			details.Add(wrapLabel(fmt.Sprintf("%s · %s · %s · %s", f.Where, f.Field, f.Severity, shorten(f.Value, 300))))
 		}
 	}
@@ -241,4 +244,11 @@ func (u *ui) refreshAfter() {
 			u.editor.SetResult(out)
 		})
 	})
+}
+
+// indent is a fixed gap that sets findings under their category title.
+func indent() fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(fyne.NewSize(24, 1))
+	return r
 }

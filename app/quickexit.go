@@ -46,6 +46,7 @@ func (u *ui) quickExit() {
 		u.cancelAll()
 		u.clip.ClearAll()
 		u.trace.Remove()
+		u.timings.mark("quick exit")
 		u.exit(0)
 	})
 }

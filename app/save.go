@@ -109,6 +109,7 @@ func (u *ui) saveRedacted() {
 				u.showError(fmt.Errorf("%s: %w", d.Name, err))
 				return
 			}
+			u.timings.mark("redacted and checked")
 			verify := func(b []byte) error { return u.eng.verify(b, metadata.Options{Mode: metadata.All}) }
 			u.pickSave(docFolder(d), outfile.NeutralName(photo.Sniff(out).Ext()), func(path string) {
 				u.writeVerified(d, path, out, verify, func(name string) string {
@@ -156,6 +157,7 @@ func (u *ui) writeVerified(d *document, path string, data []byte, verify func([]
 				u.showError(fmt.Errorf("%s: %w", filepath.Base(path), err))
 				return
 			}
+			u.timings.mark("saved and checked")
 			u.busyStop(fmt.Sprintf(lang.L("Saved %s."), filepath.Base(path)))
 			dialog.ShowInformation(lang.L("Saved"), message(filepath.Base(path)), u.win)
 		})

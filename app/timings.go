@@ -46,3 +46,52 @@ func (t *timings) get(step string) (time.Duration, bool) {
 	d, ok := t.marks[step]
 	return d, ok
 }
+
+// stallProbe measures how long the UI goroutine takes to run an empty
+// function, every 10 ms: the worst figure is the longest time the window
+// could not respond (a "stall"). It runs only with VEIL_TIMINGS=1.
+type stallProbe struct {
+	mu    sync.Mutex
+	worst time.Duration
+	n     int
+}
+
+func (t *timings) startStallProbe(doAndWait func(func()), stop <-chan struct{}) *stallProbe {
+	p := &stallProbe{}
+	if !t.print {
+		return p
+	}
+	go func() {
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			t0 := time.Now()
+			doAndWait(func() {})
+			d := time.Since(t0)
+			p.mu.Lock()
+			p.n++
+			if d > p.worst {
+				p.worst = d
+				if d > 100*time.Millisecond {
+					fmt.Fprintf(os.Stderr, "veil timing: UI stall %.1f ms\n", float64(d.Microseconds())/1000)
+				}
+			}
+			p.mu.Unlock()
+		}
+	}()
+	return p
+}
+
+// report prints the worst stall seen so far.
+func (p *stallProbe) report() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.n > 0 {
+		fmt.Fprintf(os.Stderr, "veil timing: worst UI response %.1f ms over %d probes\n", float64(p.worst.Microseconds())/1000, p.n)
+	}
+}

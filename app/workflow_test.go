@@ -374,7 +374,7 @@ func TestQuickExit(t *testing.T) {
 				}
 				kd(shift)
 			case "button":
-				test.Tap(findButton(t, tu.win.Content(), "Quick exit"))
+				test.Tap(findButton(t, tu.win.Content(), "Quick exit (Shift ×3)"))
 			default:
 				b := findButton(t, tu.win.Content(), "Paste")
 				tu.win.Canvas().Focus(b)
