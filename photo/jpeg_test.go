@@ -168,6 +168,30 @@ func TestDecodeJPEGDamaged(t *testing.T) {
 	}
 }
 
+// TestDecodeJPEGPadding: bytes between the scan and EOI (common in camera
+// files) leave the picture intact and are accepted; bytes inside the headers
+// are not.
+func TestDecodeJPEGPadding(t *testing.T) {
+	b := encodeJPEG(t, testPicture(64, 48, 5), 90)
+	want, _, err := Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	padded := append(bytes.Clone(b[:len(b)-2]), append(bytes.Repeat([]byte{0x13, 0x37}, 200), 0xFF, 0xD9)...)
+	got, _, err := Decode(padded)
+	if err != nil {
+		t.Fatalf("padding before EOI: %v", err)
+	}
+	if !bytes.Equal(got.(*image.NRGBA).Pix, want.(*image.NRGBA).Pix) {
+		t.Error("padding before EOI changed the pixels")
+	}
+	sos := bytes.Index(b, []byte{0xFF, 0xDA})
+	junk := append(append(bytes.Clone(b[:sos]), 0x01, 0x02), b[sos:]...)
+	if _, _, err := Decode(junk); err == nil {
+		t.Error("junk before SOS accepted")
+	}
+}
+
 // TestDecodeJPEGHugeHeader: sizes are refused from the header, before any
 // pixel buffer is allocated.
 func TestDecodeJPEGHugeHeader(t *testing.T) {

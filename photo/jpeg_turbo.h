@@ -56,6 +56,13 @@ static void veil_emit_message(j_common_ptr c, int level) {
 	case JWRN_BOGUS_ICC:  // damaged ICC profile: only read on request
 	case JWRN_ADOBE_XFORM: // unknown Adobe transform: libjpeg guesses as others do
 		return;
+	case JWRN_EXTRANEOUS_DATA:
+		// Padding after the last scan, before EOI, is common in camera files
+		// and leaves every pixel intact (a scan cut short is JWRN_HIT_MARKER).
+		if (c->err->msg_parm.i[1] == 0xD9) {
+			return;
+		}
+		break;
 	}
 	veil_err *e = (veil_err *)c->err;
 	(*c->err->format_message)(c, e->msg);
