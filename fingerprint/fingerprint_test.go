@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
+	"image/color"
 	"image/jpeg"
 	"image/png"
 	"math/rand/v2"
@@ -479,6 +480,46 @@ func BenchmarkHashJPEG12MPUpright(b *testing.B) {
 	for b.Loop() {
 		if r := HashBytes("x.jpg", data, Options{}); !r.OK() || r.PDQUpright == "" {
 			b.Fatal(r.Error)
+		}
+	}
+}
+
+// TestOneBitAndPalettePNG: a 1-bit PNG and an 8-bit palette PNG hash like
+// the greyscale and RGB pictures they store (the reference sees the same
+// pixels through ImageMagick).
+func TestOneBitAndPalettePNG(t *testing.T) {
+	const w, h = 96, 64
+	bw := image.NewPaletted(image.Rect(0, 0, w, h), color.Palette{color.Gray{0}, color.Gray{255}})
+	grey := image.NewGray(bw.Rect)
+	pal := image.NewPaletted(bw.Rect, color.Palette{color.NRGBA{200, 30, 40, 255}, color.NRGBA{10, 150, 90, 255}, color.NRGBA{250, 250, 20, 255}})
+	rgb := image.NewNRGBA(bw.Rect)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			on := (x*x+y*3)%97 < 40 || (x/8+y/8)%3 == 0
+			i := y*w + x
+			if on {
+				bw.Pix[i], grey.Pix[i] = 1, 255
+			}
+			k := uint8((x/6 + y/5) % 3)
+			pal.Pix[i] = k
+			c := pal.Palette[k].(color.NRGBA)
+			rgb.SetNRGBA(x, y, c)
+		}
+	}
+	oneBit := pngOf(t, bw)
+	if oneBit[24] != 1 { // IHDR bit depth
+		t.Fatalf("encoder wrote bit depth %d, want 1", oneBit[24])
+	}
+	for _, tc := range []struct {
+		name string
+		a, b []byte
+	}{
+		{"1-bit", oneBit, pngOf(t, grey)},
+		{"palette", pngOf(t, pal), pngOf(t, rgb)},
+	} {
+		ra, rb := HashBytes("a", tc.a, Options{}), HashBytes("b", tc.b, Options{})
+		if !ra.OK() || ra.PDQ != rb.PDQ || ra.PDQQuality != rb.PDQQuality {
+			t.Errorf("%s: %s q%d (%s), plain picture %s q%d", tc.name, ra.PDQ, ra.PDQQuality, ra.Error, rb.PDQ, rb.PDQQuality)
 		}
 	}
 }

@@ -329,11 +329,13 @@ func TestDecodePreview(t *testing.T) {
 	}
 }
 
+// meanDiff is the mean channel difference, over at most about 100k pixels.
 func meanDiff(a, b image.Image) float64 {
 	r := a.Bounds()
+	step := max(1, r.Dx()*r.Dy()/100_000)
 	var sum, n float64
 	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
+		for x := r.Min.X + y%step; x < r.Max.X; x += step {
 			p := color.NRGBAModel.Convert(a.At(x, y)).(color.NRGBA)
 			q := color.NRGBAModel.Convert(b.At(x, y)).(color.NRGBA)
 			for _, d := range []int{int(p.R) - int(q.R), int(p.G) - int(q.G), int(p.B) - int(q.B)} {
@@ -439,4 +441,39 @@ func BenchmarkDecodePreview12MP(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestCMYKJPEG: Adobe CMYK JPEGs (from ../shared) decode to the colours Go's
+// own decoder sees, through ImageMagick's conversion (the PDQ reference
+// tests check the exact bytes).
+func TestCMYKJPEG(t *testing.T) {
+	n := 0
+	for _, p := range sharedJPEGs(t) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, err := jpeg.Decode(bytes.NewReader(b))
+		if err != nil {
+			continue
+		}
+		if _, ok := ref.(*image.CMYK); !ok {
+			continue
+		}
+		n++
+		img, _, err := Decode(b)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if _, ok := img.(*image.NRGBA); !ok {
+			t.Fatalf("%s: %T", p, img)
+		}
+		if d := meanDiff(img, ref); d > 3 {
+			t.Errorf("%s: %.2f levels from image/jpeg's CMYK conversion", p, d)
+		}
+	}
+	if n == 0 {
+		t.Skip("../shared/fixtures not present: no CMYK JPEG")
+	}
+	t.Logf("%d CMYK JPEGs", n)
 }
