@@ -206,3 +206,24 @@ func TestParseRegion(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseRegion: the --region syntax never panics, and what it accepts is
+// a non-empty rectangle that prints back to the same numbers.
+func FuzzParseRegion(f *testing.F) {
+	for _, s := range []string{"1,2,3,4", " -5, 0 ,10,10", "1,2,3", "a,b,c,d", "0,0,1048576,1", "9,9,-1,2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := parseRegion(s)
+		if err != nil {
+			return
+		}
+		if r.Empty() {
+			t.Fatalf("%q gave an empty region", s)
+		}
+		back, err := parseRegion((&regionList{r}).String())
+		if err != nil || back != r {
+			t.Fatalf("%q: %v does not round-trip (%v, %v)", s, r, back, err)
+		}
+	})
+}
