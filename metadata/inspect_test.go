@@ -525,20 +525,34 @@ func TestInspectCoordinates(t *testing.T) {
 	}
 }
 
+// BenchmarkInspectJPEG inspects camera-like JPEGs (EXIF with GPS, MakerNote
+// and thumbnail, XMP, ICC): a small one, where metadata parsing dominates,
+// and a 12 MP one, where walking the scan data does.
 func BenchmarkInspectJPEG(b *testing.B) {
-	f := benchJPEG(b)
-	b.SetBytes(int64(len(f)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := Inspect(f); err != nil {
-			b.Fatal(err)
-		}
+	for _, size := range []struct {
+		name string
+		w, h int
+	}{{"256px", 256, 256}, {"12MP", 4000, 3000}} {
+		b.Run(size.name, func(b *testing.B) {
+			f := benchJPEGSized(b, size.w, size.h)
+			b.SetBytes(int64(len(f)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := Inspect(f); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
-// benchJPEG is a camera-like JPEG: EXIF with GPS, MakerNote and thumbnail, XMP, ICC.
-func benchJPEG(b testing.TB) []byte {
-	base := iJPEG(b, 256, 256)
+// benchJPEG is a small camera-like JPEG.
+func benchJPEG(b testing.TB) []byte { return benchJPEGSized(b, 256, 256) }
+
+// benchJPEGSized is a camera-like JPEG: EXIF with GPS, MakerNote and thumbnail, XMP, ICC.
+func benchJPEGSized(b testing.TB, w, h int) []byte {
+	base := iJPEG(b, w, h)
 	thumb := iJPEG(b, 160, 120)
 	exif := iTIFF(&iIFD{
 		entries: []iEntry{iASCII(0x010F, "Canon"), iASCII(0x0110, "Canon EOS 5D"), iASCII(0x0132, "2025:07:01 12:34:56")},
