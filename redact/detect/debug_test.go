@@ -49,9 +49,8 @@ func TestDebugCandidates(t *testing.T) {
 			if hits[k] {
 				tag = "TP"
 			}
-			l := c.plm
-			t.Logf("%s %-26s sup=%.2f s=%.2f rot=%d tile=%v n=%d wh=%.0fx%.0f eyes=(%.2f,%.2f)(%.2f,%.2f) nose=(%.2f,%.2f) mouth=(%.2f,%.2f)(%.2f,%.2f)",
-				tag, name, sup, c.score, c.rot, c.tile, c.passes, c.pw, c.ph, l[0][0], l[0][1], l[1][0], l[1][1], l[2][0], l[2][1], l[3][0], l[3][1], l[4][0], l[4][1])
+			t.Logf("%s %-26s sup=%.2f s=%.2f rot=%d tile=%v n=%d wh=%.0fx%.0f",
+				tag, name, sup, c.score, c.rot, c.tile, c.passes, c.pw, c.ph)
 		}
 	}
 }

@@ -4,7 +4,7 @@
 //
 // A missed face is a privacy failure, so detection runs several passes over
 // the upright image (the whole photo at about 640 px, the same turned by 90,
-// 180 and 270 degrees, and overlapping tiles at up to 2560 px for small
+// 180 and 270 degrees, and overlapping tiles at up to 2560×1920 for small
 // background faces), merges them, and pads every box to cover hair, ears
 // and chin. The results are proposals for a person to review.
 package detect
@@ -43,7 +43,7 @@ type Options struct {
 	// Rotations adds passes with the image turned by 90, 180 and 270 degrees,
 	// for faces lying sideways or upside down.
 	Rotations bool
-	// Tiles adds a pass over overlapping tiles at up to 2560 px for photos
+	// Tiles adds a pass over overlapping tiles at up to 2560×1920 for photos
 	// larger than 800 px, for small faces in the background.
 	Tiles bool
 	// Padding grows each box by this fraction of its width on the left and
@@ -93,21 +93,27 @@ const (
 	// tileMinSide is the photo size above which the tiled pass runs: below it
 	// the whole-image pass already sees faces at (nearly) native size.
 	tileMinSide = 800
-	// tileMaxSide caps the resolution of the tiled pass; faces smaller than
-	// about 10 px at this scale are out of the model's reach.
-	tileMaxSide = 2560
+	// tileMaxPixels caps the resolution of the tiled pass (2560×1920, by area
+	// so that panoramas keep their height); faces smaller than about 10 px
+	// at this scale are out of the model's reach.
+	tileMaxPixels = 2560 * 1920
 	// tileSide and tileOverlap: tiles are at most tileSide square and overlap
 	// by tileOverlap, more than the largest face the tiled pass must find
 	// (larger ones are found by the whole-image pass).
 	tileSide    = 960
 	tileOverlap = 96
-	// maxAspect is the largest width/height ratio of images processed whole;
-	// panoramas are tiled at their own scale to keep the passes bounded.
+	// nmsIoU is the overlap above which two boxes are the same face.
 	nmsIoU = 0.3
+	// minThreshold is the lowest threshold honoured: below it every cell of
+	// every pass would be a candidate, and merging them would take minutes.
+	minThreshold = 0.05
+	// maxPassCandidates bounds the candidates one pass contributes (the best
+	// by score), for the same reason.
+	maxPassCandidates = 2000
 )
 
 // job is one network pass: a region of a scaled copy of the photo, turned
-// by rot quarter turns, mapped back to the photo by scale.
+// by rot quarter turns clockwise, mapped back to the photo by sx, sy.
 type job struct {
 	src    *rgb8
 	r      image.Rectangle
@@ -121,9 +127,7 @@ type candidate struct {
 	x0, y0, x1, y1 float32
 	score          float32
 	lm             [5][2]float32
-	// plm are the landmarks and pw, ph the box size in the pass's own frame
-	// (as the network saw the face), for the geometry checks.
-	plm    [5][2]float32
+	// pw, ph are the box size in pixels of the network input.
 	pw, ph float32
 	rot    int
 	tile   bool
@@ -132,8 +136,10 @@ type candidate struct {
 }
 
 // Detect finds faces in img, which must be upright (EXIF orientation already
-// applied). It honours ctx between passes and returns ctx.Err() if cancelled.
+// applied), best first. It honours ctx between passes and returns ctx.Err()
+// if cancelled. Thresholds below 0.05 count as 0.05.
 func (d *Detector) Detect(ctx context.Context, img image.Image, opt Options) ([]Face, error) {
+	opt.Threshold = min(max(opt.Threshold, minThreshold), 1)
 	b := img.Bounds()
 	W, H := b.Dx(), b.Dy()
 	if W <= 0 || H <= 0 {
@@ -180,9 +186,9 @@ func planJobs(img image.Image, opt Options, threads int) []job {
 	b := img.Bounds()
 	W, H := b.Dx(), b.Dy()
 	long := max(W, H)
-	// The high-resolution copy (native size up to tileMaxSide) is read from
-	// the photo once; the whole-image copy is made from it.
-	hs := min(1, float64(tileMaxSide)/float64(long))
+	// The high-resolution copy (native size up to tileMaxPixels) is read
+	// from the photo once; the whole-image copy is made from it.
+	hs := min(1, math.Sqrt(float64(tileMaxPixels)/(float64(W)*float64(H))))
 	hw, hh := max(1, int(math.Round(float64(W)*hs))), max(1, int(math.Round(float64(H)*hs)))
 	hi := shrinkImage(img, hw, hh, threads)
 	fs := float64(fullSide) / float64(long)
@@ -203,7 +209,7 @@ func planJobs(img image.Image, opt Options, threads int) []job {
 	return jobs
 }
 
-// tileJobs lists the tiled pass over hi (the photo at up to tileMaxSide),
+// tileJobs lists the tiled pass over hi (the photo at up to tileMaxPixels),
 // turned by rot.
 func tileJobs(hi *rgb8, W, H, rot int) []job {
 	var jobs []job
@@ -348,12 +354,15 @@ func (d *Detector) pass(j job, floor float32, threads int) ([]candidate, error) 
 			cd.y0, cd.y1 = (min(ay, by)+float32(j.r.Min.Y))*j.sy, (max(ay, by)+float32(j.r.Min.Y))*j.sy
 			for l := range 5 {
 				u, v := (c+kps[10*k+2*l])*s, (r+kps[10*k+2*l+1])*s
-				cd.plm[l] = [2]float32{(u - cx) / w, (v - cy) / h}
 				x, y := unrotate(u, v, rw, rh, j.rot)
 				cd.lm[l] = [2]float32{(x + float32(j.r.Min.X)) * j.sx, (y + float32(j.r.Min.Y)) * j.sy}
 			}
 			out = append(out, cd)
 		}
+	}
+	if len(out) > maxPassCandidates {
+		sort.Slice(out, func(i, j int) bool { return out[i].score > out[j].score })
+		out = out[:maxPassCandidates]
 	}
 	return out, nil
 }

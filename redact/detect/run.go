@@ -14,31 +14,38 @@ const maxWorkers = 64
 
 // run executes the plan, splitting each large layer across threads goroutines.
 func (p *plan) run(threads int) {
-	var wg sync.WaitGroup
-	for _, s := range p.steps {
+	for i := range p.steps {
+		s := &p.steps[i]
 		if threads <= 1 || s.units < 2 || s.units*s.cost < minSplit {
 			s.run(0, 0, s.units)
 			continue
 		}
-		n := min(threads, s.units, maxWorkers)
-		// Pixel ranges of a matrix multiply should stay multiples of the strip
-		// width so that only the last chunk has a ragged edge.
-		chunk := (s.units + n - 1) / n
-		if s.units >= 8*gemmAlign {
-			chunk = (chunk + gemmAlign - 1) / gemmAlign * gemmAlign
-		}
-		w := 0
-		for lo := chunk; lo < s.units; lo += chunk {
-			w++
-			wg.Add(1)
-			go func(w, lo, hi int) {
-				defer wg.Done()
-				s.run(w, lo, hi)
-			}(w, lo, min(lo+chunk, s.units))
-		}
-		s.run(0, 0, min(chunk, s.units))
-		wg.Wait()
+		split(s, min(threads, s.units, maxWorkers))
 	}
+}
+
+// split runs one layer as n chunks, one per goroutine (the caller's own
+// goroutine takes the first). It is a function of its own so that the
+// closures it starts cannot make run allocate on the unsplit path.
+func split(s *step, n int) {
+	var wg sync.WaitGroup
+	chunk := (s.units + n - 1) / n
+	// Pixel ranges of a matrix multiply should stay multiples of the strip
+	// width so that only the last chunk has a ragged edge.
+	if s.units >= 8*gemmAlign {
+		chunk = (chunk + gemmAlign - 1) / gemmAlign * gemmAlign
+	}
+	w := 0
+	for lo := chunk; lo < s.units; lo += chunk {
+		w++
+		wg.Add(1)
+		go func(w, lo, hi int) {
+			defer wg.Done()
+			s.run(w, lo, hi)
+		}(w, lo, min(lo+chunk, s.units))
+	}
+	s.run(0, 0, min(chunk, s.units))
+	wg.Wait()
 }
 
 // network is a loaded model with a cache of compiled plans per input size.
