@@ -30,12 +30,13 @@ rm -rf "$WORK" && mkdir -p "$WORK/home" "$WORK/tmp" "$WORK/photos"
 SHOTS="$OUT/shots"
 mkdir -p "$SHOTS"
 
-# A photo with faces and identifying metadata. The shared fixture is used
-# when present; otherwise ImageMagick draws one (no faces then).
+# A photo with a face and identifying metadata: the public-domain NASA
+# portrait from the shared fixtures when present (so the screenshots may be
+# published), or SMOKE_PHOTO; otherwise ImageMagick draws one (no face then).
 PHOTO="$WORK/photos/IMG_20250701_123456.jpg"
-FIX="$ROOT/../shared/fixtures/faces/faceapi_sample2.jpg"
+FIX="${SMOKE_PHOTO:-$ROOT/../shared/fixtures/faces/skimage_astronaut.png}"
 if [ -f "$FIX" ]; then
-	cp "$FIX" "$PHOTO"
+	convert "$FIX" -resize 1600x1600 -quality 92 "$PHOTO"
 else
 	convert -size 1600x1000 gradient:skyblue-khaki -fill white -draw "circle 500,400 600,500" "$PHOTO"
 fi
@@ -64,22 +65,22 @@ grep 'veil timing' "$WORK/veil.log" || true
 shot 01-opened-faces-found 0.8
 alive "open"
 
-# Cover the phone on the sofa: drag a region in the photo.
-xdotool mousemove 30 625 mousedown 1 mousemove 80 650 mousemove 130 682 mouseup 1
+# Cover the name badge: drag a region on the photo.
+xdotool mousemove 388 468 mousedown 1 mousemove 420 490 mousemove 458 512 mouseup 1
 shot 02-region-added
 alive "add region"
 
-click 660 711 # "Show result"
+click 368 666 # "Show result"
 shot 03-show-result 1.2
-click 660 711
+click 368 666
 alive "before/after"
 
-click 994 122 # "Hash for reporting"
+click 968 122 # "Hash for reporting"
 shot 04-hashes 2.5
 alive "hash panel"
 
-click 845 122 # back to "What it reveals"
-click 860 29  # About
+click 819 122 # back to "What it reveals"
+click 955 29  # About
 shot 05-about 0.8
 xdotool key Escape
 sleep 0.3
@@ -118,10 +119,10 @@ PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
 timeout 30 xdotool search --sync --name '^Veil$' >/dev/null
 sleep 0.8
-click 1066 743 # "Hash all"
+click 1015 752 # "Hash all"
 shot 07-batch-hashed 3
 alive "batch hash"
-click 1180 29 # Quick exit button
+click 1097 29 # Quick exit button
 for _ in $(seq 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.02; done
 if kill -0 "$PID" 2>/dev/null; then echo "smoke: quick exit button did not end Veil" >&2; exit 1; fi
 trap - EXIT
