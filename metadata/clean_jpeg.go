@@ -100,8 +100,12 @@ func cleanJPEG(b []byte, opt Options) (*Result, error) {
 		}
 	}
 	if end < len(b) {
-		if n := len(mpfImages(b, segs)); n > 0 {
-			rm.add(fmt.Sprintf("%d MPF secondary image(s)", n))
+		switch n := len(mpfImages(b, segs)); n {
+		case 0:
+		case 1:
+			rm.add("MPF secondary image")
+		default:
+			rm.add(fmt.Sprintf("%d MPF secondary images", n))
 		}
 		t := b[end:]
 		switch {
@@ -128,12 +132,12 @@ func cleanJPEG(b []byte, opt Options) (*Result, error) {
 		out = appendSeg(out, mAPP1, append([]byte("Exif\x00\x00"), t...))
 	}
 	if len(icc) > 0 {
-		if keep, desc := jpegICC(icc); keep != nil {
+		if keep, _ := jpegICC(icc); keep != nil {
 			for _, s := range keep {
 				out = append(out, b[s.start:s.end]...)
 			}
 		} else {
-			rm.add(iccPhrase(desc))
+			rm.add(iccDropped)
 		}
 	}
 	if adobe != nil {
@@ -146,12 +150,9 @@ func cleanJPEG(b []byte, opt Options) (*Result, error) {
 	return &Result{Data: out, Format: photo.JPEG, Lossless: true, Removed: rm.list()}, nil
 }
 
-func iccPhrase(desc string) string {
-	if desc == "" {
-		return "colour profile (not a standard one)"
-	}
-	return fmt.Sprintf("colour profile %q (not a standard one)", desc)
-}
+// iccDropped describes a dropped colour profile. Its description is not
+// repeated: it may be the very name that had to go.
+const iccDropped = "colour profile (not a standard one)"
 
 func appendSeg(out []byte, marker byte, payload []byte) []byte {
 	out = append(out, 0xFF, marker)

@@ -63,11 +63,11 @@ func cleanPNG(b []byte, opt Options) (*Result, error) {
 				rm.add("colour profile (unreadable)")
 				break
 			}
-			if ok, desc := StandardICC(prof); ok {
+			if ok, _ := StandardICC(prof); ok {
 				i := bytes.IndexByte(c.data, 0)
 				out = appendPNGChunk(out, "iCCP", append([]byte(pngICCName+"\x00"), c.data[i+1:]...))
 			} else {
-				rm.add(iccPhrase(desc))
+				rm.add(iccDropped)
 			}
 		default:
 			rm.add(pngPhrase(c.typ))

@@ -48,6 +48,9 @@ func checkClean(t *testing.T, in []byte, m Mode, wantRemoved ...string) *Result 
 		t.Errorf("JaneRoe survived cleaning")
 	}
 	removed := strings.Join(res.Removed, "; ")
+	if strings.Contains(removed, leaky) || strings.Contains(removed, "JaneRoe") {
+		t.Errorf("Removed repeats the removed data: %q", removed)
+	}
 	for _, w := range wantRemoved {
 		if !strings.Contains(removed, w) {
 			t.Errorf("Removed = %q, want it to mention %q", removed, w)

@@ -56,10 +56,10 @@ func cleanWebP(b []byte, opt Options) (*Result, error) {
 			}
 			body = append(body, riffBytes("ANMF", frame))
 		case "ICCP":
-			if ok, desc := StandardICC(c.data); ok && icc == nil {
+			if ok, _ := StandardICC(c.data); ok && icc == nil {
 				icc = c.data
 			} else {
-				rm.add(iccPhrase(desc))
+				rm.add(iccDropped)
 			}
 		case "EXIF":
 			if !exifSeen {

@@ -33,13 +33,6 @@ func reencode(b []byte, from, to photo.Format, opt Options) (*Result, error) {
 	lossless := to == photo.PNG && pngExact(img) && (o == 1 || is8Bit(img))
 	img = photo.Orient(img, o)
 
-	var rm removals
-	_, blocks, _ := Blocks(b)
-	for _, blk := range blocks {
-		if p := reencodePhrase(blk); p != "" {
-			rm.add(p)
-		}
-	}
 	var icc, exifSrc []byte
 	switch from {
 	case photo.TIFF:
@@ -54,15 +47,28 @@ func reencode(b []byte, from, to photo.Format, opt Options) (*Result, error) {
 			icc, exifSrc = hf.primaryICC(), hf.exifTIFF(b)
 		}
 	}
-	if icc != nil {
-		if ok, desc := StandardICC(icc); !ok {
-			rm.add(iccPhrase(desc))
-			icc = nil
-		}
-	}
 	var exif []byte
 	if opt.Mode == LocationOnly && exifSrc != nil {
 		exif, _, _ = locationSafeEXIF(exifSrc, false)
+	}
+	var rm removals
+	_, blocks, _ := Blocks(b)
+	for _, blk := range blocks {
+		if exif != nil && keptByLocationOnly[blk.Name] {
+			continue
+		}
+		if p := reencodePhrase(blk); p != "" {
+			rm.add(p)
+		}
+	}
+	if exif != nil {
+		rm.add("EXIF fields other than camera and date")
+	}
+	if icc != nil {
+		if ok, _ := StandardICC(icc); !ok {
+			rm.add(iccDropped)
+			icc = nil
+		}
 	}
 
 	var buf bytes.Buffer
@@ -154,6 +160,10 @@ func reencodeDamaged(b []byte, walkErr error, opt Options) (*Result, error) {
 	return res, nil
 }
 
+// keptByLocationOnly are the TIFF blocks whose camera and date fields a
+// location-only re-encode carries over.
+var keptByLocationOnly = map[string]bool{"IFD0 Make": true, "IFD0 Model": true, "IFD0 DateTime": true, "ExifIFD": true}
+
 // reencodePhrase describes a metadata block of a re-encoded TIFF or HEIF.
 func reencodePhrase(blk Block) string {
 	switch {
@@ -169,6 +179,19 @@ func reencodePhrase(blk Block) string {
 			return "XMP packet"
 		case strings.HasPrefix(blk.Name, "primary item"), strings.HasPrefix(blk.Name, "tile item"), blk.Name == "grid":
 			return ""
+		case blk.Name == "thumbnail item":
+			return "thumbnail image"
+		case strings.HasPrefix(blk.Name, "auxiliary item"):
+			urn := strings.ToLower(blk.Name)
+			switch {
+			case strings.Contains(urn, "gainmap"):
+				return "auxiliary image (HDR gain map)"
+			case strings.Contains(urn, "depth") || strings.Contains(urn, "disparity"):
+				return "auxiliary image (depth map)"
+			case strings.Contains(urn, "matte"):
+				return "auxiliary image (portrait matte)"
+			}
+			return "auxiliary image"
 		}
 		return blk.Name
 	}
