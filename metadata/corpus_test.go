@@ -110,6 +110,9 @@ func TestCleanCorpus(t *testing.T) {
 					if m := planted.Find(res.Data); m != nil {
 						t.Errorf("planted marker %q survived", m)
 					}
+					if m := planted.FindString(strings.Join(res.Removed, "; ")); m != "" {
+						t.Errorf("Removed repeats planted marker %q", m)
+					}
 					out := filepath.Join(outDir, strings.NewReplacer("/", "_").Replace(rel)+res.Format.Ext())
 					if err := os.WriteFile(out, res.Data, 0o600); err != nil {
 						t.Fatal(err)

@@ -93,6 +93,7 @@ func TestStandardICC(t *testing.T) {
 	}{
 		{"sRGB", iccProfile("sRGB IEC61966-2.1", "Copyright (c) 1998 Hewlett-Packard Company"), true},
 		{"Display P3", iccProfile("Display P3", "Copyright Apple Inc., 2017"), true},
+		{"Android sRGB", iccProfile("sRGB", "Google Inc. 2016"), true},
 		{"calibrated display", iccProfile("Color LCD", "Copyright Apple Inc., 2009"), false},
 		{"named owner", iccProfile("Jane Roe's monitor", "Copyright Jane Roe"), false},
 		{"standard name, personal copyright", iccProfile("sRGB", "Copyright Jane Roe"), false},
