@@ -75,7 +75,8 @@ func detectFaces(ctx context.Context, upright image.Image) ([]image.Rectangle, e
 	}
 	boxes := make([]image.Rectangle, len(faces))
 	for i, f := range faces {
-		boxes[i] = f.Box
+		// Grown to the crown, ears and chin, as veil redact --faces does.
+		boxes[i] = redact.FaceRect(f.Box, f.Raw)
 	}
 	return boxes, nil
 }
