@@ -113,6 +113,9 @@ func (u *ui) paste() {
 // openFile reads a photo and opens it. Reading and decoding happen in the
 // background; the display copy appears first, then the panels fill in.
 func (u *ui) openFile(path string) {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
 	u.timings.reset()
 	u.timings.mark("open")
 	u.beginOpen(baseName(path))
@@ -244,7 +247,7 @@ func (u *ui) showError(err error) {
 		return
 	}
 	msg := wrapLabel(err.Error())
-	d := dialog.NewCustom(lang.L("Veil could not do that"), lang.L("OK"), container.NewGridWrap(fyne.NewSize(460, msg.MinSize().Height*2), msg), u.win)
+	d := dialog.NewCustom(lang.L("Veil could not do that"), lang.L("OK"), u.withExit(container.NewGridWrap(fyne.NewSize(460, msg.MinSize().Height*2), msg)), u.win)
 	d.Show()
 }
 

@@ -4,7 +4,12 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 // shiftWindow is how soon each Shift press must follow the previous one for
@@ -57,4 +62,12 @@ func (u *ui) keyDown(e *fyne.KeyEvent) {
 	if u.shift.Press(e.Name, u.now()) {
 		u.quickExit()
 	}
+}
+
+// withExit puts a quick-exit button above a dialog's content: Fyne's dialogs
+// are modal, so the window's own button cannot be reached while one is open.
+func (u *ui) withExit(content fyne.CanvasObject) fyne.CanvasObject {
+	b := u.button(lang.L("Quick exit (Shift ×3)"), theme.LogoutIcon(), u.quickExit)
+	b.Importance = widget.DangerImportance
+	return container.NewBorder(container.NewHBox(layout.NewSpacer(), b), nil, nil, nil, content)
 }

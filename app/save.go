@@ -159,7 +159,9 @@ func (u *ui) writeVerified(d *document, path string, data []byte, verify func([]
 			}
 			u.timings.mark("saved and checked")
 			u.busyStop(fmt.Sprintf(lang.L("Saved %s."), filepath.Base(path)))
-			dialog.ShowInformation(lang.L("Saved"), message(filepath.Base(path)), u.win)
+			done := dialog.NewCustom(lang.L("Saved"), lang.L("OK"), u.withExit(wrapLabel(message(filepath.Base(path)))), u.win)
+			done.Resize(fyne.NewSize(600, 320))
+			done.Show()
 		})
 	})
 }
@@ -197,7 +199,7 @@ func (u *ui) chooseSave(dir, suggested string, save func(path string)) {
 		widget.NewLabel(lang.L("File name")), name,
 		wrapLabel(lang.L("The original is never changed. An existing file is never replaced.")),
 	)
-	dlg := dialog.NewCustomConfirm(lang.L("Save a copy"), lang.L("Save"), lang.L("Cancel"), form, func(ok bool) {
+	dlg := dialog.NewCustomConfirm(lang.L("Save a copy"), lang.L("Save"), lang.L("Cancel"), u.withExit(form), func(ok bool) {
 		if !ok {
 			return
 		}
@@ -216,7 +218,8 @@ func (u *ui) chooseSave(dir, suggested string, save func(path string)) {
 		}
 		save(p)
 	}, u.win)
-	dlg.Resize(fyne.NewSize(560, 300))
+	name.OnSubmitted = func(string) { dlg.Confirm() }
+	dlg.Resize(fyne.NewSize(600, 340))
 	dlg.Show()
 	u.win.Canvas().Focus(name)
 }

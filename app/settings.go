@@ -99,7 +99,7 @@ func (u *ui) showSettings() {
 	remember.SetChecked(u.settings.Remember)
 	info := wrapLabel(lang.L("Off by default. When off, Veil leaves nothing behind: no settings, no list of recent photos, no thumbnails. Turn it on only on a computer that is yours alone. It remembers the redaction shape and style and the \"only remove location\" choice."))
 	body := container.NewVBox(remember, info)
-	d := dialog.NewCustomConfirm(lang.L("Settings"), lang.L("Done"), lang.L("Cancel"), body, func(ok bool) {
+	d := dialog.NewCustomConfirm(lang.L("Settings"), lang.L("Done"), lang.L("Cancel"), u.withExit(body), func(ok bool) {
 		if !ok {
 			return
 		}
@@ -137,7 +137,7 @@ func (u *ui) showAbout() {
 			wrapLabel(lang.L("The interface uses the Fyne toolkit (BSD 3-Clause licence).")),
 		))),
 	)
-	d := dialog.NewCustom(lang.L("About Veil"), lang.L("Close"), container.NewVScroll(body), u.win)
+	d := dialog.NewCustom(lang.L("About Veil"), lang.L("Close"), u.withExit(container.NewVScroll(body)), u.win)
 	d.Resize(fyne.NewSize(720, 560))
 	d.Show()
 }

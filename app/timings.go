@@ -15,6 +15,7 @@ type timings struct {
 	start time.Time
 	marks map[string]time.Duration
 	print bool
+	probe *stallProbe
 }
 
 func newTimings() *timings {
@@ -35,7 +36,11 @@ func (t *timings) mark(step string) {
 	d := time.Since(t.start)
 	t.marks[step] = d
 	if t.print {
-		fmt.Fprintf(os.Stderr, "veil timing: %s %.1f ms\n", step, float64(d.Microseconds())/1000)
+		worst := ""
+		if t.probe != nil {
+			worst = fmt.Sprintf(" (slowest UI response since the previous step: %.1f ms)", float64(t.probe.takeWorst().Microseconds())/1000)
+		}
+		fmt.Fprintf(os.Stderr, "veil timing: %s %.1f ms%s\n", step, float64(d.Microseconds())/1000, worst)
 	}
 }
 
@@ -51,9 +56,19 @@ func (t *timings) get(step string) (time.Duration, bool) {
 // function, every 10 ms: the worst figure is the longest time the window
 // could not respond (a "stall"). It runs only with VEIL_TIMINGS=1.
 type stallProbe struct {
-	mu    sync.Mutex
-	worst time.Duration
-	n     int
+	mu     sync.Mutex
+	worst  time.Duration // over the whole run
+	recent time.Duration // since the last takeWorst
+	n      int
+}
+
+// takeWorst returns the slowest response since the previous call.
+func (p *stallProbe) takeWorst() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	w := p.recent
+	p.recent = 0
+	return w
 }
 
 func (t *timings) startStallProbe(doAndWait func(func()), stop <-chan struct{}) *stallProbe {
@@ -61,6 +76,9 @@ func (t *timings) startStallProbe(doAndWait func(func()), stop <-chan struct{}) 
 	if !t.print {
 		return p
 	}
+	t.mu.Lock()
+	t.probe = p
+	t.mu.Unlock()
 	go func() {
 		tick := time.NewTicker(10 * time.Millisecond)
 		defer tick.Stop()
@@ -75,6 +93,7 @@ func (t *timings) startStallProbe(doAndWait func(func()), stop <-chan struct{}) 
 			d := time.Since(t0)
 			p.mu.Lock()
 			p.n++
+			p.recent = max(p.recent, d)
 			if d > p.worst {
 				p.worst = d
 				if d > 100*time.Millisecond {

@@ -347,7 +347,7 @@ func TestClipboardClearedAfterLifeAndOnlyIfOurs(t *testing.T) {
 }
 
 func TestQuickExit(t *testing.T) {
-	for _, how := range []string{"shift three times", "button", "shift from a focused button"} {
+	for _, how := range []string{"shift three times", "button", "shift from a focused button", "button in a dialog"} {
 		t.Run(how, func(t *testing.T) {
 			tmp := t.TempDir()
 			t.Setenv("TMPDIR", tmp)
@@ -375,6 +375,13 @@ func TestQuickExit(t *testing.T) {
 				kd(shift)
 			case "button":
 				test.Tap(findButton(t, tu.win.Content(), "Quick exit (Shift ×3)"))
+			case "button in a dialog":
+				tu.showAbout()
+				top := tu.win.Canvas().Overlays().Top()
+				if top == nil {
+					t.Fatal("About box not shown")
+				}
+				test.Tap(findButton(t, top, "Quick exit (Shift ×3)"))
 			default:
 				b := findButton(t, tu.win.Content(), "Paste")
 				tu.win.Canvas().Focus(b)
