@@ -37,6 +37,7 @@ func fuzzClean(f *testing.F, want photo.Format, seeds ...[]byte) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		Blocks(b)
 		for _, m := range []Mode{All, LocationOnly} {
+			verify(b, Options{Mode: m}) // any input: must not panic
 			res, err := Clean(b, Options{Mode: m})
 			if errors.Is(err, ErrNotClean) {
 				t.Fatalf("mode %d: the cleaner wrote what its verifier rejects: %v", m, err)

@@ -23,6 +23,11 @@ func Verify(b []byte, opt Options) (err error) {
 			err = notClean("verifier could not walk the file (%v)", r)
 		}
 	}()
+	return verify(b, opt)
+}
+
+// verify is Verify without its recover, so that fuzzing sees any panic.
+func verify(b []byte, opt Options) error {
 	switch photo.Sniff(b) {
 	case photo.JPEG:
 		return verifyJPEG(b, opt)
