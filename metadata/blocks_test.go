@@ -1,6 +1,8 @@
 package metadata
 
 import (
+	"bytes"
+	"encoding/binary"
 	"strings"
 	"testing"
 
@@ -155,5 +157,75 @@ func TestBlocksBadInput(t *testing.T) {
 		if _, _, err := Blocks(b); err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+}
+
+func box(typ string, payload ...[]byte) []byte {
+	p := bytes.Join(payload, nil)
+	return append(append(binary.BigEndian.AppendUint32(nil, uint32(8+len(p))), typ...), p...)
+}
+
+func fullBox(typ string, version byte, payload ...[]byte) []byte {
+	return box(typ, append([]byte{version, 0, 0, 0}, bytes.Join(payload, nil)...))
+}
+
+func be16(v uint16) []byte { return binary.BigEndian.AppendUint16(nil, v) }
+func be32(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }
+
+// heifFixture builds a HEIF skeleton: a primary hvc1 item (1) with an irot,
+// its thumbnail (2), a depth map (3), an Exif item (4) and an XMP item (5),
+// their data in mdat at the end.
+func heifFixture() []byte {
+	exif := append([]byte{0, 0, 0, 6}, append([]byte("Exif\x00\x00"), tiffBytes([]ifdEntry{asciiEntry(0x013B, leaky)}, nil, nil)...)...)
+	xmp := []byte("<x:xmpmeta>" + leaky + "</x:xmpmeta>")
+	infe := func(id uint16, typ string, extra ...[]byte) []byte {
+		return fullBox("infe", 2, be16(id), be16(0), []byte(typ), []byte("\x00"), bytes.Join(extra, nil))
+	}
+	iinf := fullBox("iinf", 0, be16(5), infe(1, "hvc1"), infe(2, "hvc1"), infe(3, "hvc1"), infe(4, "Exif"),
+		infe(5, "mime", []byte("application/rdf+xml\x00")))
+	iref := fullBox("iref", 0, box("thmb", be16(2), be16(1), be16(1)), box("auxl", be16(3), be16(1), be16(1)),
+		box("cdsc", be16(4), be16(1), be16(1)))
+	ipco := box("ipco", box("irot", []byte{1}), fullBox("auxC", 0, []byte("urn:com:apple:photo:2020:aux:depth\x00")))
+	ipma := fullBox("ipma", 0, be32(2), be16(1), []byte{1, 0x81}, be16(3), []byte{1, 0x82})
+	ftyp := box("ftyp", []byte("heic"), be32(0), []byte("mif1heic"))
+	build := func(mdatAt uint32) []byte {
+		iloc := fullBox("iloc", 0, []byte{0x44, 0x00}, be16(2),
+			be16(4), be16(0), be16(1), be32(mdatAt+8), be32(uint32(len(exif))),
+			be16(5), be16(0), be16(1), be32(mdatAt+8+uint32(len(exif))), be32(uint32(len(xmp))))
+		meta := fullBox("meta", 0, fullBox("hdlr", 0, be32(0), []byte("pict"), make([]byte, 13)),
+			fullBox("pitm", 0, be16(1)), iinf, iref, box("iprp", ipco, ipma), iloc)
+		return append(ftyp, meta...)
+	}
+	head := build(0)
+	head = build(uint32(len(head)))
+	return append(head, box("mdat", exif, xmp)...)
+}
+
+func TestBlocksHEIF(t *testing.T) {
+	h := heifFixture()
+	f, bl, err := Blocks(h)
+	if err != nil || f != photo.HEIF {
+		t.Fatalf("Blocks: %v %v", f, err)
+	}
+	got := map[string]Block{}
+	for _, b := range bl {
+		got[b.Name] = b
+	}
+	for _, want := range []string{"ftyp", "meta", "iinf", "infe", "iloc", "iref", "irot", "auxC", "mdat",
+		"primary item hvc1", "thumbnail item", "auxiliary item urn:com:apple:photo:2020:aux:depth", "Exif item",
+		"mime item application/rdf+xml"} {
+		if _, ok := got[want]; !ok {
+			t.Errorf("no block %q in %s", want, names(bl))
+		}
+	}
+	if d := got["mime item application/rdf+xml"].Data; !bytes.Contains(d, []byte(leaky)) {
+		t.Errorf("XMP item data %q", d)
+	}
+	if d := got["Exif item"].Data; !bytes.Contains(d, []byte("Exif\x00\x00MM")) {
+		t.Errorf("Exif item data %q", d)
+	}
+	hf, _ := walkHEIF(h)
+	if tf := hf.exifTIFF(h); tiffOrder(tf) == nil {
+		t.Errorf("exifTIFF did not find the TIFF header")
 	}
 }

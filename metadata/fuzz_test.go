@@ -100,5 +100,5 @@ func FuzzTIFF(f *testing.F) {
 }
 
 func FuzzHEIF(f *testing.F) {
-	fuzzClean(f, photo.HEIF, []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic\x00\x00\x00\x08mdat"))
+	fuzzClean(f, photo.HEIF, heifFixture(), []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic\x00\x00\x00\x08mdat"))
 }
