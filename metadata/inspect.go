@@ -38,7 +38,7 @@ func Inspect(b []byte) (r *Report, err error) {
 	if f == photo.Unknown {
 		return nil, photo.ErrUnsupported
 	}
-	in := &inspector{}
+	in := &inspector{file: b}
 	r = &Report{Format: f, Orientation: 1}
 	if f == photo.TIFF {
 		// TIFF metadata sits among the structural tags of IFD0: walk the whole
@@ -111,6 +111,11 @@ type inspector struct {
 	xmpExt map[string]*inspXMPExt
 	// mpfKinds names the images of the MPF index, in order.
 	mpfKinds []string
+	// file is the whole file, for comparing thumbnails with the main image;
+	// sig is the main image's signature once computed.
+	file    []byte
+	sig     *inspSig
+	sigDone bool
 }
 
 // add records a finding, with the value made safe to print.

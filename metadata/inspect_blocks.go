@@ -65,14 +65,14 @@ func (in *inspector) jpegBlock(b []byte, blk Block, prefix string, depth int) {
 		if len(p) > 6 {
 			switch p[5] {
 			case 0x10:
-				desc = inspImageSize(p[6:])
+				desc = inspImageSize(p[6:]) + "; " + in.thumbNoteAt(at("JFXX"), p[6:])
 			case 0x11:
 				desc = "palette image, " + inspBytes(len(p)-6)
 			case 0x13:
 				desc = "RGB image, " + inspBytes(len(p)-6)
 			}
 		}
-		in.add(HiddenImages, High, at("JFXX"), "JFXX thumbnail", desc+" (may show the original, uncropped image)")
+		in.add(HiddenImages, High, at("JFXX"), "JFXX thumbnail", desc)
 		return
 	case "APP1 Exif":
 		if len(p) < 6 {

@@ -739,7 +739,8 @@ func (in *inspector) thumbnail(t *inspTIFF, where string, off, n int64, strips, 
 	switch {
 	case off >= 0 && n > 0:
 		if off+n <= int64(len(t.b)) {
-			in.add(HiddenImages, High, where, "EXIF thumbnail", inspImageSize(t.b[off:off+n])+" (may show the original, uncropped image)")
+			th := t.b[off : off+n]
+			in.add(HiddenImages, High, where, "EXIF thumbnail", inspImageSize(th)+"; "+in.thumbNoteAt(where, th))
 		} else {
 			in.add(HiddenImages, High, where, "EXIF thumbnail", fmt.Sprintf("%s claimed, lies outside the EXIF block", inspBytes(int(min(n, math.MaxInt32)))))
 		}

@@ -244,9 +244,9 @@ func (in *inspector) irbResource(id uint16, name string, data []byte, where stri
 		desc := inspBytes(len(data))
 		if len(data) > 28 {
 			w, h := binary.BigEndian.Uint32(data[4:]), binary.BigEndian.Uint32(data[8:])
-			desc = fmt.Sprintf("JPEG %dx%d, %s", w, h, inspBytes(len(data)-28))
+			desc = fmt.Sprintf("JPEG %dx%d, %s; %s", w, h, inspBytes(len(data)-28), in.thumbNoteAt(where, data[28:]))
 		}
-		in.add(HiddenImages, High, where, "Photoshop thumbnail", desc+" (may show the original, uncropped image)")
+		in.add(HiddenImages, High, where, "Photoshop thumbnail", desc)
 	case 0x0422, 0x0423:
 		in.tiff(data, where+" EXIF", depth+1)
 	case 0x0424:

@@ -5,6 +5,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"strings"
 	"testing"
 
@@ -564,4 +567,50 @@ func benchJPEGSized(b testing.TB, w, h int) []byte {
 	})
 	return iWithSegs(base, nil, iExifSeg(exif), iXMPSeg(iXMP(`<dc:creator><rdf:Seq><rdf:li>Jane</rdf:li></rdf:Seq></dc:creator><xmp:CreatorTool>Tool</xmp:CreatorTool>`)),
 		iSeg(0xE2, append([]byte("ICC_PROFILE\x00\x01\x01"), iICC("sRGB IEC61966-2.1", "mntr")...)))
+}
+
+func TestInspectThumbnailComparison(t *testing.T) {
+	scene := func(w, h int, redact bool) []byte {
+		img := image.NewRGBA(image.Rect(0, 0, w, h))
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				// a smooth scene with a bright "face" in the middle
+				v := uint8(60 + 100*x/w)
+				if dx, dy := x-w/2, y-h/2; dx*dx+dy*dy < (w/8)*(w/8) {
+					v = 230
+					if redact {
+						v = 0
+					}
+				}
+				img.Set(x, y, color.RGBA{v, v, uint8(80 + 60*y/h), 255})
+			}
+		}
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	withThumb := func(main, thumb []byte) []byte {
+		return iWithSegs(main, nil, iExifSeg(iTIFF(&iIFD{entries: []iEntry{iASCII(0x010F, "Cam")}, next: &iIFD{thumb: thumb}})))
+	}
+	for _, tc := range []struct {
+		name  string
+		file  []byte
+		value string
+	}{
+		{"same picture", withThumb(scene(640, 480, true), scene(160, 120, true)), "resembles the main image"},
+		{"unredacted thumbnail", withThumb(scene(640, 480, true), scene(160, 120, false)), "DIFFERS from the main image"},
+		{"wider framing", withThumb(scene(640, 480, true), scene(160, 60, false)), "DIFFERENT FRAMING"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Inspect(tc.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w := (want{HiddenImages, High, "EXIF IFD1", "EXIF thumbnail", tc.value}); !hasFinding(r.Findings, w) {
+				t.Errorf("missing %v\n%s", w, dump(r.Findings))
+			}
+		})
+	}
 }
