@@ -220,17 +220,17 @@ func HashBytes(name string, b []byte, opt Options) (r Result) {
 		}
 	}()
 	o := photo.Orientation(b)
-	main, upright, err := perceptual(b, f, o, opt)
+	stored, upright, err := perceptual(b, f, o, opt)
 	if err != nil {
 		r.Error = err.Error()
 		return r
 	}
-	r.PDQ, r.PDQQuality = main.Hash.String(), main.Quality
-	for _, h := range main.Dihedral {
+	r.PDQ, r.PDQQuality = stored.Hash.String(), stored.Quality
+	for _, h := range stored.Dihedral {
 		r.PDQDihedral = append(r.PDQDihedral, h.String())
 	}
-	if main.Quality < pdq.MinQuality {
-		r.Warnings = append(r.Warnings, QualityWarning(main.Quality))
+	if stored.Quality < pdq.MinQuality {
+		r.Warnings = append(r.Warnings, QualityWarning(stored.Quality))
 	}
 	if upright != nil {
 		r.PDQUpright = upright.Hash.String()
@@ -241,7 +241,7 @@ func HashBytes(name string, b []byte, opt Options) (r Result) {
 
 // perceptual computes PDQ of the stored pixels and, when o ≠ 1, of the
 // upright picture.
-func perceptual(b []byte, f photo.Format, o int, opt Options) (main pdq.Result, upright *pdq.Result, err error) {
+func perceptual(b []byte, f photo.Format, o int, opt Options) (stored pdq.Result, upright *pdq.Result, err error) {
 	if f == photo.JPEG {
 		// The fast path: one decoding pass keeps only the pixels PDQ samples.
 		or := []int{1}
@@ -250,36 +250,36 @@ func perceptual(b []byte, f photo.Format, o int, opt Options) (main pdq.Result, 
 		}
 		samples, err := photo.SampleJPEG(b, pdq.Size, or...)
 		if err != nil {
-			return main, nil, decodeError(f, err)
+			return stored, nil, decodeError(f, err)
 		}
-		if main, err = pdq.Compute(samples[0].Image, samples[0].Grey, opt.Dihedral); err != nil {
-			return main, nil, err
+		if stored, err = pdq.Compute(samples[0].Image, samples[0].Grey, opt.Dihedral); err != nil {
+			return stored, nil, err
 		}
 		if o != 1 {
 			u, err := pdq.Compute(samples[1].Image, samples[1].Grey, false)
 			if err != nil {
-				return main, nil, err
+				return stored, nil, err
 			}
 			upright = &u
 		}
-		return main, upright, nil
+		return stored, upright, nil
 	}
 	img, _, err := photo.Decode(b)
 	if err != nil {
-		return main, nil, decodeError(f, err)
+		return stored, nil, decodeError(f, err)
 	}
-	if main, err = pdq.Compute(img, pdq.IsGrey(img), opt.Dihedral); err != nil {
-		return main, nil, err
+	if stored, err = pdq.Compute(img, pdq.IsGrey(img), opt.Dihedral); err != nil {
+		return stored, nil, err
 	}
 	if o != 1 {
 		var up image.Image = photo.Orient(img, o)
 		u, err := pdq.Compute(up, pdq.IsGrey(up), false)
 		if err != nil {
-			return main, nil, err
+			return stored, nil, err
 		}
 		upright = &u
 	}
-	return main, upright, nil
+	return stored, upright, nil
 }
 
 // decodeError says that no perceptual hash was made, and why.
