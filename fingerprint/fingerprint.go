@@ -234,7 +234,7 @@ func HashBytes(name string, b []byte, opt Options) (r Result) {
 	}
 	if upright != nil {
 		r.PDQUpright = upright.Hash.String()
-		r.Warnings = append(r.Warnings, fmt.Sprintf("The photo is stored turned or mirrored (EXIF orientation %d): pdq is of the stored pixels, as reporting services compute it from this file; pdq_upright is of the picture as it is shown, which a copy re-saved upright (as most platforms do) would give.", o))
+		r.Warnings = append(r.Warnings, fmt.Sprintf("The photo is stored turned or mirrored and shown upright (EXIF orientation %d). The PDQ hash is of the stored pixels, as reporting services compute it from this file; the upright PDQ hash is of the picture as shown, as a copy saved upright (most platforms do this on upload) would give. Report both.", o))
 	}
 	return r
 }
