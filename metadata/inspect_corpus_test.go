@@ -194,8 +194,8 @@ func corpusCovered(field string, fs []Finding) bool {
 	case group == "IFD0" || group == "ExifIFD" || group == "GPS" || group == "InteropIFD" || strings.HasPrefix(group, "SubIFD"):
 		return fieldIs(tag, "EXIF", "TIFF", "eXIf", "MPF image")
 	case group == "PrintIM":
-		// PrintIM sits in IFD0 or inside a MakerNote.
-		return fieldIs("PrintIM") || fieldIs("MakerNote")
+		// PrintIM sits in IFD0, inside a MakerNote or in an APP6 "EPPIM" segment.
+		return fieldIs("PrintIM") || fieldIs("MakerNote") || whereHas("JPEG APP6")
 	case strings.HasPrefix(group, "XMP-"):
 		n := corpusNorm(tag)
 		return any(func(f Finding) bool {
@@ -313,7 +313,7 @@ func TestInspectCorpus(t *testing.T) {
 		t.Logf("  %s: missed %s", n, strings.Join(missed[n], ", "))
 	}
 	// The floor sits just under the measured coverage, so a regression fails.
-	if rows > 0 && float64(found) < 0.99*float64(rows) {
+	if rows > 0 && float64(found) < 0.995*float64(rows) {
 		t.Errorf("only %d/%d LEAK rows reported", found, rows)
 	}
 }
