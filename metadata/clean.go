@@ -12,10 +12,14 @@ import (
 // PNG, WebP and GIF are rewritten at container level, keeping only what is
 // needed to show the image, so their pixels decode identically; a photo that
 // displays rotated keeps a minimal EXIF block holding only its Orientation
-// (in LocationOnly mode, the camera and date fields too). TIFF becomes a PNG
-// and HEIF a JPEG: decoded, turned upright, and encoded afresh with no
-// metadata at all. A JPEG whose structure is damaged but whose pixels still
-// decode is re-encoded the same way.
+// (in LocationOnly mode, the camera and date fields too). A colour profile
+// survives only when it is a stock one (see StandardICC). TIFF becomes a PNG
+// (pixel-lossless for ordinary images) and HEIF a JPEG (quality 95,
+// Lossless false): decoded, turned upright, and encoded afresh, carrying
+// only a stock colour profile and, in LocationOnly mode, the camera and date
+// fields. A JPEG whose structure is damaged but whose pixels still decode is
+// re-encoded the same way. Result.Removed names what went without repeating
+// any removed value.
 //
 // Clean re-reads its own output with Verify and fails closed: when Verify
 // has any doubt, Clean returns an error wrapping ErrNotClean and no data. It

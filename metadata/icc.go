@@ -27,7 +27,7 @@ var iccColourTags = map[string]bool{
 	"tech": true, "view": true, "vued": true, "dmnd": true, "dmdd": true, "A2B0": true, "A2B1": true, "A2B2": true,
 	"B2A0": true, "B2A1": true, "B2A2": true, "gamt": true, "pre0": true, "pre1": true, "pre2": true, "clro": true,
 	"clrt": true, "clot": true, "cicp": true, "rig0": true, "ciis": true, "aarg": true, "aagg": true, "aabg": true,
-	"bfd ": true, "crdi": true, "devs": true, "ncl2": true, "resp": true, "targ": false,
+	"bfd ": true, "crdi": true, "devs": true, "ncl2": true, "resp": true,
 }
 
 // iccTextTags are the tags whose text must be standard.

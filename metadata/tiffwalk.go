@@ -66,7 +66,7 @@ func tiffBlocks(b []byte) ([]Block, error) {
 					return
 				}
 				blk := Block{Kind: "tag", Offset: int(off), Data: val}
-				if voff := valueOffset(b, bo, val); voff >= 0 {
+				if voff := valueOffset(b, val); voff >= 0 {
 					blk.Offset = voff
 				}
 				switch {
@@ -105,7 +105,7 @@ func tiffBlocks(b []byte) ([]Block, error) {
 
 // valueOffset returns the offset of val inside b when val is a sub-slice of b
 // stored out of line, or -1.
-func valueOffset(b []byte, _ binary.ByteOrder, val []byte) int {
+func valueOffset(b, val []byte) int {
 	if len(val) == 0 || cap(val) == 0 {
 		return -1
 	}
