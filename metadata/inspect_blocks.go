@@ -406,7 +406,18 @@ func (in *inspector) pngBlock(blk Block, prefix string, depth int) {
 		if s := inspStrings(p, 4, 3); s != "" {
 			desc += ": " + s
 		}
-		in.add(Other, Medium, at("PNG "+blk.Name), "Private chunk "+blk.Name, desc)
+		field := "Private chunk " + blk.Name
+		switch blk.Name {
+		case "iDOT":
+			field = "Apple data offsets (iDOT)"
+		case "dSIG":
+			field = "Digital signature (dSIG)"
+		case "vpAg":
+			field = "Virtual page (vpAg)"
+		case "orNT":
+			field = "Orientation (orNT)"
+		}
+		in.add(Other, Medium, at("PNG "+blk.Name), field, desc)
 	}
 }
 
