@@ -16,6 +16,9 @@ const (
 	inspMaxFindings = 20000   // findings per file
 	inspMaxDepth    = 4       // nesting of embedded containers (EXIF in IRB in XMP ...)
 	inspMaxInflate  = 8 << 20 // bytes a compressed chunk may inflate to
+	// inspMaxInflateTotal bounds what all compressed chunks of a file may
+	// inflate to together.
+	inspMaxInflateTotal = 32 << 20
 )
 
 // Inspect reports every piece of identifying data it finds in the image b:
@@ -116,6 +119,9 @@ type inspector struct {
 	file    []byte
 	sig     *inspSig
 	sigDone bool
+	// inflated counts bytes decompressed so far (see inflate); extBytes the
+	// bytes reserved for extended XMP.
+	inflated, extBytes int
 }
 
 // add records a finding, with the value made safe to print.

@@ -387,7 +387,7 @@ func (in *inspector) pngBlock(blk Block, prefix string, depth int) {
 			in.add(Device, Medium, at("PNG iCCP"), "ICC profile", "damaged chunk")
 			return
 		}
-		prof, err := inspInflate(p[k+2:])
+		prof, err := in.inflate(p[k+2:])
 		if err != nil {
 			in.add(Device, Medium, at("PNG iCCP"), "ICC profile", fmt.Sprintf("%q, unreadable (%v)", p[:k], err))
 			return
@@ -421,16 +421,27 @@ func (in *inspector) pngBlock(blk Block, prefix string, depth int) {
 	}
 }
 
-// inspInflate decompresses zlib data, bounded.
-func inspInflate(b []byte) ([]byte, error) {
+// inflate decompresses zlib data within the file's budget, so that a PNG
+// made of many compression bombs cannot keep Inspect busy.
+func (in *inspector) inflate(b []byte) ([]byte, error) {
+	if in.inflated >= inspMaxInflateTotal {
+		return nil, fmt.Errorf("not decompressed: the file's compressed text already inflated to %s", inspBytes(in.inflated))
+	}
+	out, err := inspInflate(b, min(inspMaxInflate, inspMaxInflateTotal-in.inflated))
+	in.inflated += len(out)
+	return out, err
+}
+
+// inspInflate decompresses zlib data, at most limit bytes.
+func inspInflate(b []byte, limit int) ([]byte, error) {
 	r, err := zlib.NewReader(bytes.NewReader(b))
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	out, err := io.ReadAll(io.LimitReader(r, inspMaxInflate+1))
-	if len(out) > inspMaxInflate {
-		return out[:inspMaxInflate], fmt.Errorf("inflates beyond %s", inspBytes(inspMaxInflate))
+	out, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	if len(out) > limit {
+		return out[:limit], fmt.Errorf("inflates beyond %s", inspBytes(limit))
 	}
 	if err != nil && len(out) == 0 {
 		return nil, err
@@ -457,7 +468,7 @@ func (in *inspector) pngText(kind string, p []byte, prefix string, depth int) {
 		if len(rest) < 1 {
 			err = fmt.Errorf("no data")
 		} else {
-			text, err = inspInflate(rest[1:])
+			text, err = in.inflate(rest[1:])
 		}
 	case "iTXt":
 		if len(rest) < 2 {
@@ -477,7 +488,7 @@ func (in *inspector) pngText(kind string, p []byte, prefix string, depth int) {
 		}
 		if err == nil {
 			if compressed {
-				text, err = inspInflate(r)
+				text, err = in.inflate(r)
 			} else {
 				text = r
 			}

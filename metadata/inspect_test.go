@@ -614,3 +614,27 @@ func TestInspectThumbnailComparison(t *testing.T) {
 		})
 	}
 }
+
+func TestInspectInflateBudget(t *testing.T) {
+	bomb := iZlib(strings.Repeat("A", inspMaxInflate+100))
+	var chunks [][2]string
+	for i := 0; i < 6; i++ {
+		chunks = append(chunks, [2]string{"zTXt", fmt.Sprintf("Comment%d\x00\x00", i) + bomb})
+	}
+	r, err := Inspect(iPNG(t, chunks, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut, refused := 0, 0
+	for _, f := range r.Findings {
+		switch {
+		case strings.Contains(f.Value, "inflates beyond"):
+			cut++
+		case strings.Contains(f.Value, "not decompressed"):
+			refused++
+		}
+	}
+	if cut+refused != 6 || refused < 2 {
+		t.Errorf("%d cut, %d refused; want 6 bombs stopped, the last ones without inflating\n%s", cut, refused, dump(r.Findings))
+	}
+}

@@ -459,10 +459,13 @@ func (in *inspector) xmpExtended(p []byte, where string) {
 	}
 	x := in.xmpExt[guid]
 	if x == nil {
-		if total > inspXMPMaxExt || len(in.xmpExt) > 16 {
+		// Every chunk comes from the file, so a packet larger than the file
+		// (or than what is left of the budget) is a lie.
+		if total > inspXMPMaxExt || int64(total) > int64(len(in.file)) || in.extBytes+int(total) > inspXMPMaxExt || len(in.xmpExt) > 16 {
 			in.add(Other, Medium, where, "Extended XMP", fmt.Sprintf("%s claimed (too large to read)", inspBytes(int(min(total, 1<<30)))))
 			return
 		}
+		in.extBytes += int(total)
 		x = &inspXMPExt{where: where, data: make([]byte, total)}
 		in.xmpExt[guid] = x
 	}
