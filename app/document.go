@@ -15,6 +15,13 @@ import (
 // 24 MP image costs a second per resize and 300 MB more; see fyne.md §6).
 const displayMaxSide = 2048
 
+// detectMaxSide bounds the copy the face detector works on. The detector
+// never looks at more than 2560 pixels across (its tiled pass for small
+// faces stops there), so a full-resolution decode would cost a 24 MP photo
+// 96 MB and a second for nothing; the boxes are scaled back up, rounding
+// outward.
+const detectMaxSide = 2560
+
 // document is one open photo. The original bytes are never changed: hashes
 // are taken from them and every output is a new file.
 type document struct {
@@ -31,6 +38,9 @@ type document struct {
 	W, H int
 	// Display is the upright display copy shown on screen.
 	Display *image.NRGBA
+	// work is the upright copy for the detector (at most detectMaxSide),
+	// dropped once detection has run.
+	work image.Image
 }
 
 // loadPreview prepares a document and its display copy: the quick part of
@@ -45,16 +55,17 @@ func loadPreview(eng engines, path, name string, b []byte) (*document, error) {
 	if d.Orientation >= 5 {
 		d.W, d.H = d.H, d.W
 	}
-	prev, _, err := eng.preview(b, displayMaxSide)
+	prev, _, err := eng.preview(b, detectMaxSide)
 	if err != nil {
 		return nil, err
 	}
-	d.Display = photo.ToNRGBA(photo.Orient(shrink(prev, displayMaxSide), d.Orientation))
+	d.work = photo.Orient(asNRGBA(shrink(prev, detectMaxSide)), d.Orientation)
+	d.Display = asNRGBA(shrink(d.work, displayMaxSide))
 	return d, nil
 }
 
-// loadUpright decodes the full image, upright. It is kept for detection and
-// for the redacted copy, never shown directly.
+// loadUpright decodes the full image, upright, for the redacted copy. It is
+// decoded only when saving and not kept: 96 MB for a 24 MP photo.
 func loadUpright(eng engines, d *document) (image.Image, error) {
 	img, _, err := eng.decode(d.Data)
 	if err != nil {
@@ -69,15 +80,27 @@ func loadUpright(eng engines, d *document) (image.Image, error) {
 
 // shrink returns img reduced so that its longer side is at most maxSide (a
 // fast bilinear reduction, good enough for a screen copy), or img itself.
+// It writes *image.RGBA: x/image/draw's fast paths exist only for that
+// destination (an *image.NRGBA one goes pixel by pixel, 20 times slower).
 func shrink(img image.Image, maxSide int) image.Image {
 	b := img.Bounds()
 	w, h := displaySize(b.Dx(), b.Dy(), maxSide)
 	if w == b.Dx() && h == b.Dy() {
 		return img
 	}
-	dst := image.NewNRGBA(image.Rect(0, 0, w, h))
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.ApproxBiLinear.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
 	return dst
+}
+
+// asNRGBA returns img as an *image.NRGBA with origin (0, 0). An opaque
+// *image.RGBA (every photo decoded from a JPEG) has the same bytes in both
+// layouts, so it is re-labelled without copying; anything else is converted.
+func asNRGBA(img image.Image) *image.NRGBA {
+	if r, ok := img.(*image.RGBA); ok && r.Rect.Min == (image.Point{}) && r.Opaque() {
+		return &image.NRGBA{Pix: r.Pix, Stride: r.Stride, Rect: r.Rect}
+	}
+	return photo.ToNRGBA(img)
 }
 
 // baseName is the name shown for a path.

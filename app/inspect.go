@@ -155,23 +155,24 @@ func shorten(s string, n int) string {
 	return s
 }
 
-// startDetect decodes the full image and looks for faces in the background;
-// found faces become regions, added as one undoable step.
+// startDetect looks for faces in the background, on the detection copy;
+// found faces become regions (in full-resolution pixels), added as one
+// undoable step.
 func (u *ui) startDetect(gen int, d *document) {
 	ctx := u.ctx
+	work := d.work
+	d.work = nil // the detector's copy is not kept once it has run
 	u.busyStart(lang.L("Looking for faces…"))
 	u.goJob(func() {
-		up, err := loadUpright(u.eng, d)
-		var boxes []image.Rectangle
+		boxes, err := u.eng.detect(ctx, work)
 		if err == nil {
-			u.do(func() {
-				if gen == u.gen {
-					u.upright = up
-					u.updateControls()
-				}
-			})
-			boxes, err = u.eng.detect(ctx, up)
+			size := work.Bounds().Size()
+			for i, b := range boxes {
+				boxes[i] = scaleRect(b.Sub(work.Bounds().Min), size, image.Pt(d.W, d.H))
+			}
 		}
+		work = nil
+		releaseMemory()
 		u.do(func() {
 			if gen != u.gen {
 				return
@@ -179,11 +180,7 @@ func (u *ui) startDetect(gen int, d *document) {
 			u.detected = true
 			u.timings.mark("detected")
 			if err != nil {
-				if u.upright == nil {
-					u.busyStop(fmt.Sprintf(lang.L("This photo cannot be redacted: %v"), err))
-				} else {
-					u.busyStop(fmt.Sprintf(lang.L("Face finding did not run (%v). Add areas by dragging on the photo."), err))
-				}
+				u.busyStop(fmt.Sprintf(lang.L("Face finding did not run (%v). Add areas by dragging on the photo."), err))
 				return
 			}
 			rs := append([]region(nil), u.hist.Regions()...)

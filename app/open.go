@@ -153,7 +153,7 @@ func (u *ui) beginOpen(name string) {
 	u.cancel()
 	u.gen++
 	u.ctx, u.cancel = context.WithCancel(context.Background())
-	u.doc, u.upright, u.report, u.cleaned, u.cleanErr, u.detected = nil, nil, nil, nil, nil, false
+	u.doc, u.report, u.cleaned, u.cleanErr, u.detected = nil, nil, nil, nil, false
 	u.hist.Reset(nil)
 	u.editor.SetImage(nil, 0, 0)
 	u.afterCheck.SetChecked(false)

@@ -84,8 +84,8 @@ func cleanMessage(name string, res *metadata.Result) string {
 // engine encodes a fresh file without any metadata and verifies it), asks
 // where to save it, writes it and verifies what was written.
 func (u *ui) saveRedacted() {
-	d, up := u.doc, u.upright
-	if d == nil || up == nil {
+	d := u.doc
+	if d == nil {
 		return
 	}
 	rs := engineRegions(u.hist.Regions())
@@ -99,7 +99,13 @@ func (u *ui) saveRedacted() {
 	}
 	u.busyStart(lang.L("Redacting…"))
 	u.goJob(func() {
-		out, err := u.eng.redact(up, rs, redactFormat(d.Format))
+		up, err := loadUpright(u.eng, d)
+		var out []byte
+		if err == nil {
+			out, err = u.eng.redact(up, rs, redactFormat(d.Format))
+		}
+		up = nil
+		releaseMemory()
 		if err == nil {
 			err = u.eng.verify(out, metadata.Options{Mode: metadata.All})
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -12,21 +13,23 @@ import (
 // also printed to standard error (nothing is written to disk).
 type timings struct {
 	mu    sync.Mutex
-	start time.Time
-	marks map[string]time.Duration
+	start    time.Time
+	startCPU time.Duration
+	marks    map[string]time.Duration
+	cpu      map[string]time.Duration
 	print bool
 	probe *stallProbe
 }
 
 func newTimings() *timings {
-	return &timings{start: time.Now(), marks: map[string]time.Duration{}, print: os.Getenv("VEIL_TIMINGS") == "1"}
+	return &timings{start: time.Now(), startCPU: processCPU(), marks: map[string]time.Duration{}, cpu: map[string]time.Duration{}, print: os.Getenv("VEIL_TIMINGS") == "1"}
 }
 
 func (t *timings) reset() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.start = time.Now()
-	t.marks = map[string]time.Duration{}
+	t.start, t.startCPU = time.Now(), processCPU()
+	t.marks, t.cpu = map[string]time.Duration{}, map[string]time.Duration{}
 }
 
 // mark records that step happened now.
@@ -34,22 +37,33 @@ func (t *timings) mark(step string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	d := time.Since(t.start)
-	t.marks[step] = d
+	c := processCPU() - t.startCPU
+	t.marks[step], t.cpu[step] = d, c
 	if t.print {
 		worst := ""
 		if t.probe != nil {
 			worst = fmt.Sprintf(" (slowest UI response since the previous step: %.1f ms)", float64(t.probe.takeWorst().Microseconds())/1000)
 		}
-		fmt.Fprintf(os.Stderr, "veil timing: %s %.1f ms%s\n", step, float64(d.Microseconds())/1000, worst)
+		fmt.Fprintf(os.Stderr, "veil timing: %s %.1f ms (process CPU %.1f ms)%s\n", step, float64(d.Microseconds())/1000, float64(c.Microseconds())/1000, worst)
 	}
 }
 
-// get returns when step happened, if it did.
-func (t *timings) get(step string) (time.Duration, bool) {
+// get returns when step happened (wall time) and the CPU time the process
+// had used by then, both since the start, if it happened.
+func (t *timings) get(step string) (wall, cpu time.Duration, ok bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	d, ok := t.marks[step]
-	return d, ok
+	wall, ok = t.marks[step]
+	return wall, t.cpu[step], ok
+}
+
+// processCPU is the CPU time (user and system) the process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // stallProbe measures how long the UI goroutine takes to run an empty

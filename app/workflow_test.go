@@ -126,7 +126,7 @@ func TestOpenDetectEditRedactSave(t *testing.T) {
 
 	tu.openFile(src)
 	tu.wait()
-	if tu.doc == nil || tu.upright == nil {
+	if tu.doc == nil || tu.doc.work != nil {
 		t.Fatalf("photo not opened: status %q", tu.status.Text)
 	}
 	if tu.editor.img == nil || tu.editor.W != 400 || tu.editor.H != 300 {
@@ -228,10 +228,15 @@ func TestDisplayCopyIsSmall(t *testing.T) {
 	if max(b.Dx(), b.Dy()) > displayMaxSide {
 		t.Errorf("display copy is %v, larger than %d", b, displayMaxSide)
 	}
-	first, _ := tu.timings.get("first frame")
-	t.Logf("24 MP photo: first frame after %v (display copy %dx%d)", first, b.Dx(), b.Dy())
-	if first > 2*time.Second {
-		t.Errorf("first frame after %v", first)
+	wall, cpu, ok := tu.timings.get("first frame")
+	if !ok {
+		t.Fatal("no first frame")
+	}
+	t.Logf("24 MP photo: display copy %dx%d ready after %v wall, %v CPU", b.Dx(), b.Dy(), wall, cpu)
+	// CPU time, not wall time: the target is 0.5 s on an idle 2-core
+	// machine, and test machines are often shared.
+	if cpu > 500*time.Millisecond {
+		t.Errorf("opening a 24 MP photo took %v of CPU before the first frame", cpu)
 	}
 }
 
