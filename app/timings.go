@@ -12,13 +12,13 @@ import (
 // responsiveness figures. With VEIL_TIMINGS=1 in the environment each mark is
 // also printed to standard error (nothing is written to disk).
 type timings struct {
-	mu    sync.Mutex
+	mu       sync.Mutex
 	start    time.Time
 	startCPU time.Duration
 	marks    map[string]time.Duration
 	cpu      map[string]time.Duration
-	print bool
-	probe *stallProbe
+	print    bool
+	probe    *stallProbe
 }
 
 func newTimings() *timings {
