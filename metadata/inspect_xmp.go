@@ -222,8 +222,9 @@ func inspParseXMP(b []byte) (props []*inspXMPProp, toolkit string, err error) {
 			}
 			stack = append(stack, f)
 		case xml.CharData:
-			if cur != nil && len(stack) > 0 {
-				stack[len(stack)-1].text.Write(t)
+			// Only the start of a value is ever shown: keep memory bounded.
+			if cur != nil && len(stack) > 0 && stack[len(stack)-1].text.Len() < 4096 {
+				stack[len(stack)-1].text.Write(t[:min(len(t), 4096)])
 			}
 		case xml.EndElement:
 			t.Name = inspXMPName(t.Name)
