@@ -638,3 +638,16 @@ func TestInspectInflateBudget(t *testing.T) {
 		t.Errorf("%d cut, %d refused; want 6 bombs stopped, the last ones without inflating\n%s", cut, refused, dump(r.Findings))
 	}
 }
+
+func TestInspectXMPEmbeddedImageSize(t *testing.T) {
+	data := strings.Repeat("QUJD", 15000) // 60000 base64 characters, 45000 bytes
+	f := iWithSegs(iJPEG(t, 8, 8), nil, iXMPSeg(strings.Replace(iXMP(""), `rdf:about=""`,
+		`rdf:about="" xmlns:GDepth="http://ns.google.com/photos/1.0/depthmap/" GDepth:Data="`+data+`"`, 1)))
+	r, err := Inspect(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := (want{HiddenImages, High, "XMP", "Embedded image (GDepth:Data)", "about 43 KB"}); !hasFinding(r.Findings, w) {
+		t.Errorf("missing %v\n%s", w, dump(r.Findings))
+	}
+}

@@ -109,7 +109,8 @@ type inspXMPProp struct {
 
 type inspXMPLeaf struct {
 	name  string // local name of the element or attribute holding the value
-	value string
+	value string // the value, cut after 4 KB
+	size  int    // the value's full length in bytes
 }
 
 func (p *inspXMPProp) key() string { return p.prefix + ":" + p.name }
@@ -162,6 +163,7 @@ func inspParseXMP(b []byte) (props []*inspXMPProp, toolkit string, err error) {
 		name   xml.Name
 		isDesc bool
 		text   strings.Builder
+		size   int
 	}
 	var stack []*frame
 	var cur *inspXMPProp
@@ -208,23 +210,27 @@ func inspParseXMP(b []byte) (props []*inspXMPProp, toolkit string, err error) {
 				}
 				if a.Name.Space == inspRDF {
 					if a.Name.Local == "resource" && cur != nil {
-						cur.leaves = append(cur.leaves, inspXMPLeaf{t.Name.Local, a.Value})
+						cur.leaves = append(cur.leaves, inspXMPLeaf{t.Name.Local, a.Value[:min(len(a.Value), 4096)], len(a.Value)})
 					}
 					continue
 				}
 				switch {
 				case cur != nil:
-					cur.leaves = append(cur.leaves, inspXMPLeaf{a.Name.Local, a.Value})
+					cur.leaves = append(cur.leaves, inspXMPLeaf{a.Name.Local, a.Value[:min(len(a.Value), 4096)], len(a.Value)})
 				case f.isDesc:
 					// Short form: a property as an attribute of rdf:Description.
-					props = append(props, &inspXMPProp{prefix: inspXMPPrefix(a.Name.Space), name: a.Name.Local, leaves: []inspXMPLeaf{{a.Name.Local, a.Value}}})
+					props = append(props, &inspXMPProp{prefix: inspXMPPrefix(a.Name.Space), name: a.Name.Local, leaves: []inspXMPLeaf{{a.Name.Local, a.Value[:min(len(a.Value), 4096)], len(a.Value)}}})
 				}
 			}
 			stack = append(stack, f)
 		case xml.CharData:
 			// Only the start of a value is ever shown: keep memory bounded.
-			if cur != nil && len(stack) > 0 && stack[len(stack)-1].text.Len() < 4096 {
-				stack[len(stack)-1].text.Write(t[:min(len(t), 4096)])
+			if cur != nil && len(stack) > 0 {
+				f := stack[len(stack)-1]
+				f.size += len(t)
+				if f.text.Len() < 4096 {
+					f.text.Write(t[:min(len(t), 4096)])
+				}
 			}
 		case xml.EndElement:
 			t.Name = inspXMPName(t.Name)
@@ -240,7 +246,7 @@ func inspParseXMP(b []byte) (props []*inspXMPProp, toolkit string, err error) {
 						// rdf:li takes the name of the property it belongs to.
 						name = stack[len(stack)-2].name.Local
 					}
-					cur.leaves = append(cur.leaves, inspXMPLeaf{name, s})
+					cur.leaves = append(cur.leaves, inspXMPLeaf{name, s, f.size})
 				}
 				if len(stack) == curDepth {
 					props = append(props, cur)
@@ -253,7 +259,7 @@ func inspParseXMP(b []byte) (props []*inspXMPProp, toolkit string, err error) {
 		// A damaged packet: keep the text read so far.
 		for _, f := range stack[curDepth:] {
 			if s := strings.TrimSpace(f.text.String()); s != "" {
-				cur.leaves = append(cur.leaves, inspXMPLeaf{f.name.Local, s})
+				cur.leaves = append(cur.leaves, inspXMPLeaf{f.name.Local, s, f.size})
 			}
 		}
 		props = append(props, cur)
@@ -358,7 +364,11 @@ func (in *inspector) xmpProp(p *inspXMPProp, where string, depth int) {
 			val = strconv.FormatFloat(d, 'f', 6, 64)
 		}
 	case p.prefix == "GDepth" && p.name == "Data", p.prefix == "GImage" && p.name == "Data", p.prefix == "xmpGImg" && p.name == "image", key == "xmp:Thumbnails":
-		in.add(HiddenImages, High, where, "Embedded image ("+key+")", fmt.Sprintf("about %s base64-encoded", inspBytes(len(val)*3/4)))
+		size := 0
+		for _, l := range p.leaves {
+			size += l.size
+		}
+		in.add(HiddenImages, High, where, "Embedded image ("+key+")", fmt.Sprintf("about %s, base64-encoded", inspBytes(size*3/4)))
 		return
 	case key == "xmpNote:HasExtendedXMP":
 		in.add(Other, Low, where, key, val+" (the packet continues in extended XMP)")
