@@ -2,6 +2,10 @@
 
 package outfile
 
-func writeAtomic(dir, path string, data []byte, replace bool) error {
-	return writePortable(dir, path, data, replace)
+import "os"
+
+func writeAtomic(dir, path string, data []byte, replace bool, perm os.FileMode) error {
+	return writePortable(dir, path, data, replace, perm)
 }
+
+func umask() os.FileMode { return 0o022 }

@@ -30,6 +30,16 @@ type Options struct {
 	Replace bool
 	// Input is the original file's path, which must never be written.
 	Input string
+	// Mode is the new file's permission bits before the umask; 0 means 0644.
+	// Hash reports use 0600: a list of someone's hashes is sensitive too.
+	Mode os.FileMode
+}
+
+func (o Options) perm() os.FileMode {
+	if o.Mode == 0 {
+		return 0o644 &^ umask()
+	}
+	return o.Mode.Perm() &^ umask()
 }
 
 // Write stores data as path: into a temporary file in the same folder, synced,
@@ -48,14 +58,14 @@ func Write(path string, data []byte, opt Options) error {
 			return fmt.Errorf("%w: %s", ErrExists, path)
 		}
 	}
-	if err := writeAtomic(dir, path, data, opt.Replace); err != nil {
+	if err := writeAtomic(dir, path, data, opt.Replace, opt.perm()); err != nil {
 		return err
 	}
 	return syncDir(dir)
 }
 
 // writePortable is the temp-name + rename path used where O_TMPFILE is not available.
-func writePortable(dir, path string, data []byte, replace bool) error {
+func writePortable(dir, path string, data []byte, replace bool, perm os.FileMode) error {
 	tmp, err := os.CreateTemp(dir, tempPrefix+"*")
 	if err != nil {
 		return err
@@ -69,6 +79,9 @@ func writePortable(dir, path string, data []byte, replace bool) error {
 		}
 	}()
 	if _, err := tmp.Write(data); err != nil {
+		return err
+	}
+	if err := tmp.Chmod(perm); err != nil {
 		return err
 	}
 	if err := tmp.Sync(); err != nil {

@@ -48,7 +48,7 @@ func TestWriteNeverClobbers(t *testing.T) {
 func TestPortableFallbackAndSweep(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "b.png")
-	if err := writePortable(dir, p, []byte("x"), false); err != nil {
+	if err := writePortable(dir, p, []byte("x"), false, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, tempPrefix+"123"), []byte("partial"), 0o600)
@@ -73,5 +73,26 @@ func TestNames(t *testing.T) {
 	os.WriteFile(p, nil, 0o644)
 	if got := Available(p); got != filepath.Join(dir, "x (2).jpg") {
 		t.Fatalf("Available = %q", got)
+	}
+}
+
+func TestModes(t *testing.T) {
+	dir := t.TempDir()
+	for name, tt := range map[string]struct {
+		opt  Options
+		want os.FileMode
+	}{
+		"default": {Options{}, 0o644 &^ umask()},
+		"private": {Options{Mode: 0o600}, 0o600},
+		"replace": {Options{Mode: 0o600, Replace: true}, 0o600},
+	} {
+		p := filepath.Join(dir, name)
+		if err := Write(p, []byte("x"), tt.opt); err != nil {
+			t.Fatal(err)
+		}
+		st, _ := os.Stat(p)
+		if st.Mode().Perm() != tt.want {
+			t.Errorf("%s: mode %v, want %v", name, st.Mode().Perm(), tt.want)
+		}
 	}
 }
