@@ -163,6 +163,7 @@ func TestRedactCommandErrors(t *testing.T) {
 		"not an image":   {[]string{"--region", "1,1,5,5", "-o", out, text}, 1, "not a supported image"},
 		"truncated":      {[]string{"--region", "1,1,5,5", "-o", out, trunc}, 1, "cut.jpg"},
 		"two files":      {[]string{"--region", "1,1,5,5", "-o", out, in, in}, 2, "Usage"},
+		"no faces":       {[]string{"--faces", "-o", out, in}, 1, "no faces found"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
