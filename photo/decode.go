@@ -130,7 +130,7 @@ func Decode(b []byte) (img image.Image, f Format, err error) {
 	case PNG:
 		img, err = png.Decode(bytes.NewReader(b))
 	case GIF:
-		img, err = gif.Decode(bytes.NewReader(b))
+		img, err = decodeGIF(b)
 	case WebP:
 		img, err = webp.Decode(bytes.NewReader(b))
 	case TIFF:
