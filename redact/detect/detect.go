@@ -433,7 +433,24 @@ func (g *cluster) evidence(r int) float32 {
 // rotation r: a camera held sideways or a scan shows every face the same way.
 // fullScale is the whole-image pass's pixels per photo pixel.
 func merge(cands []candidate, threshold float32, fullScale float32) (kept []candidate, turn int) {
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	// Passes finish in any order; break score ties by position and pass so
+	// that the result does not depend on scheduling.
+	sort.Slice(cands, func(i, j int) bool {
+		a, b := cands[i], cands[j]
+		switch {
+		case a.score != b.score:
+			return a.score > b.score
+		case a.y0 != b.y0:
+			return a.y0 < b.y0
+		case a.x0 != b.x0:
+			return a.x0 < b.x0
+		case a.rot != b.rot:
+			return a.rot < b.rot
+		case a.tile != b.tile:
+			return !a.tile
+		}
+		return a.x1*a.y1 < b.x1*b.y1
+	})
 	var cl []cluster
 	for _, c := range cands {
 		if c.area() <= 0 || c.pw < minFace || c.ph < minFace {

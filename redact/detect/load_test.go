@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -418,8 +419,8 @@ func TestDetectConcurrent(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			if len(got) != len(want) {
-				t.Errorf("concurrent run found %d faces, lone run %d", len(got), len(want))
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("concurrent run found %v, lone run %v", got, want)
 			}
 		}()
 	}
