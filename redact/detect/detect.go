@@ -35,7 +35,8 @@ type Face struct {
 	Landmarks [5]image.Point
 }
 
-// Options tune a detection.
+// Options tune a detection. The zero value runs the whole-image pass only,
+// at the lowest threshold (0.05), without padding; use DefaultOptions.
 type Options struct {
 	// Threshold is the lowest score reported (0..1). Lower finds more faces
 	// and more false ones.

@@ -515,3 +515,25 @@ func TestDetectSmallAndOdd(t *testing.T) {
 		}
 	}
 }
+
+func TestFacePadding(t *testing.T) {
+	c := candidate{x0: 100, y0: 50, x1: 140, y1: 100, score: 0.9}
+	for _, tc := range []struct {
+		pad  float64
+		w, h int
+		box  image.Rectangle
+	}{
+		{0, 1000, 1000, image.Rect(100, 50, 140, 100)},
+		{0.25, 1000, 1000, image.Rect(90, 37, 150, 113)}, // 10 px each side across, 12.5 px up and down
+		{0.25, 145, 110, image.Rect(90, 37, 145, 110)},   // clamped to the image
+	} {
+		f := c.face(tc.w, tc.h, image.Point{}, tc.pad)
+		if f.Box != tc.box || f.Raw != image.Rect(100, 50, 140, 100).Intersect(image.Rect(0, 0, tc.w, tc.h)) {
+			t.Errorf("pad %.2f in %dx%d: box %v raw %v, want box %v", tc.pad, tc.w, tc.h, f.Box, f.Raw, tc.box)
+		}
+	}
+	// An image whose origin is not (0, 0) gets boxes in its own coordinates.
+	if f := c.face(1000, 1000, image.Pt(-5, 7), 0); f.Raw != image.Rect(95, 57, 135, 107) {
+		t.Errorf("offset origin: raw %v", f.Raw)
+	}
+}
