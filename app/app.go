@@ -63,9 +63,14 @@ func Run(files []string) int {
 		fyne.Do(u.quickExit)
 	})
 	w.Resize(fyne.NewSize(1200, 780))
-	if err := u.openPaths(files); err != nil {
-		fmt.Fprintln(os.Stderr, "veil:", err)
-	}
+	// Files from the command line open once the window is up, so that it
+	// appears at once and the photo's work does not compete with its first paint.
+	a.Lifecycle().SetOnStarted(func() {
+		u.timings.mark("window shown")
+		if err := u.openPaths(files); err != nil {
+			u.showError(err)
+		}
+	})
 	u.timings.mark("show")
 	stop := make(chan struct{})
 	probe := u.timings.startStallProbe(fyne.DoAndWait, stop)
@@ -236,6 +241,8 @@ func (u *ui) buildPhoto() fyne.CanvasObject {
 	u.editor.onKey = u.keyDown
 	u.editor.onChange = u.regionsChanged
 	u.editor.newRegion = u.newRegion
+	u.editor.background = u.goJob
+	u.editor.do = func(f func()) { u.do(f) }
 
 	hint := wrapLabel(lang.L("Open a photo to begin. You can also drag one onto this window, or paste it."))
 	hint.Alignment = fyne.TextAlignCenter

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	xdraw "golang.org/x/image/draw"
 )
 
 // grabTolerance is how close (in view units) to an outline the pointer must be
@@ -27,10 +28,14 @@ type regionEditor struct {
 	onKey    func(*fyne.KeyEvent)
 	// newRegion returns the shape and style for a region the user draws.
 	newRegion func(image.Rectangle) region
+	// background runs f off the UI goroutine and do brings its result back
+	// (goJob and u.do); the photo is scaled to the view there.
+	background func(f func())
+	do         func(f func())
 
-	img      *image.NRGBA // display copy (nil: nothing open)
-	result   *image.NRGBA // the redacted display copy, when showing "after"
-	W, H     int          // full-resolution upright size
+	img      image.Image // display copy (nil: nothing open)
+	result   image.Image // the redacted display copy, when showing "after"
+	W, H     int         // full-resolution upright size
 	selected int
 	focused  bool
 	hovered  bool
@@ -56,14 +61,20 @@ func newRegionEditor(h *history) *regionEditor {
 // SetImage shows a new photo (display copy) of full size w×h and clears the
 // selection.
 func (e *regionEditor) SetImage(img *image.NRGBA, w, h int) {
-	e.img, e.result, e.W, e.H, e.selected = img, nil, w, h, -1
+	e.img, e.result, e.W, e.H, e.selected = nil, nil, w, h, -1
+	if img != nil { // a typed nil would look like a photo
+		e.img = img
+	}
 	e.Refresh()
 }
 
 // SetResult shows img (the redacted display copy) instead of the photo, or
 // the photo again when img is nil.
 func (e *regionEditor) SetResult(img *image.NRGBA) {
-	e.result = img
+	e.result = nil
+	if img != nil {
+		e.result = img
+	}
 	e.Refresh()
 }
 
@@ -368,7 +379,12 @@ func (e *regionEditor) Redo() {
 func (e *regionEditor) CreateRenderer() fyne.WidgetRenderer {
 	r := &editorRenderer{e: e, photo: canvas.NewImageFromImage(nil)}
 	r.photo.FillMode = canvas.ImageFillStretch
-	r.photo.ScaleMode = canvas.ImageScaleSmooth
+	// Fastest: Fyne does no scaling of its own (its smooth mode runs a
+	// CatmullRom resample of the whole display copy on the UI goroutine, a
+	// 300 ms stall for 2048 px); the renderer hands it a copy already at the
+	// view's pixel size, made in the background, and the GPU only scales
+	// while that copy is being made.
+	r.photo.ScaleMode = canvas.ImageScaleFastest
 	r.focus = canvas.NewRectangle(color.Transparent)
 	r.focus.StrokeWidth = 2
 	r.bg = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
@@ -379,7 +395,9 @@ type editorRenderer struct {
 	e      *regionEditor
 	bg     *canvas.Rectangle
 	photo  *canvas.Image
-	shown  *image.NRGBA
+	shown  image.Image // the source being shown (photo or result)
+	fitFor image.Point // pixel size the current fitted copy was made for
+	fitGen int
 	focus  *canvas.Rectangle
 	boxes  []fyne.CanvasObject
 	layout []fyne.CanvasObject
@@ -393,6 +411,40 @@ func (r *editorRenderer) Layout(size fyne.Size) {
 	r.photo.Move(pos)
 	r.photo.Resize(sz)
 	r.layoutBoxes(m)
+	r.fit(sz)
+}
+
+// fit makes, in the background, a copy of the shown image at the pixel size
+// it is drawn at, and shows it when ready (unless something newer was asked
+// for meanwhile).
+func (r *editorRenderer) fit(sz fyne.Size) {
+	src := r.shown
+	if src == nil || r.e.background == nil {
+		return
+	}
+	scale := float32(1)
+	if c := fyne.CurrentApp().Driver().CanvasForObject(r.e); c != nil {
+		scale = c.Scale()
+	}
+	px := image.Pt(int(sz.Width*scale+0.5), int(sz.Height*scale+0.5))
+	b := src.Bounds()
+	if px.X <= 0 || px.Y <= 0 || px == r.fitFor || px.X >= b.Dx() || px.Y >= b.Dy() {
+		return // nothing to gain: the GPU enlarges or shows 1:1
+	}
+	r.fitFor = px
+	r.fitGen++
+	gen := r.fitGen
+	r.e.background(func() {
+		dst := image.NewRGBA(image.Rectangle{Max: px})
+		xdraw.BiLinear.Scale(dst, dst.Bounds(), src, b, xdraw.Src, nil)
+		r.e.do(func() {
+			if gen != r.fitGen || src != r.shown {
+				return
+			}
+			r.photo.Image = dst
+			r.photo.Refresh()
+		})
+	})
 }
 
 func (r *editorRenderer) MinSize() fyne.Size { return fyne.NewSize(320, 240) }
@@ -406,9 +458,11 @@ func (r *editorRenderer) Refresh() {
 	}
 	if want != r.shown {
 		r.shown = want
-		r.photo.Image = want
+		r.fitFor = image.Point{}
 		if want == nil {
 			r.photo.Image = nil
+		} else {
+			r.photo.Image = want
 		}
 		r.photo.Refresh()
 	}
