@@ -124,6 +124,18 @@ func zlibZeros(n int) []byte {
 	return buf.Bytes()
 }
 
+// zlibRows returns the compressed pixel data of a w×h 8-bit grey PNG of zeros.
+func zlibRows(w, h int) []byte {
+	var buf bytes.Buffer
+	z, _ := zlib.NewWriterLevel(&buf, zlib.BestCompression)
+	row := make([]byte, w+1)
+	for range h {
+		z.Write(row)
+	}
+	z.Close()
+	return buf.Bytes()
+}
+
 // smallPNG returns a valid w×h grey PNG with extra chunks before IDAT.
 func smallPNG(w, h int, extra ...[]byte) []byte {
 	out := []byte("\x89PNG\r\n\x1a\n")

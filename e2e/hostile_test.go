@@ -79,6 +79,9 @@ func hostileCases() []hostileCase {
 			data: smallPNG(32, 32, pngChunk("iCCP", cat([]byte("icc\x00\x00"), zlibZeros(512<<20))))},
 		hostileCase{name: "png 100000 text chunks", file: "chunks.png", valid: true,
 			data: smallPNG(32, 32, bytes.Repeat(pngChunk("tEXt", []byte("k\x00v")), 100000))},
+		// 97 KB that inflates to a 100-megapixel image, inside Veil's 110 MP limit.
+		hostileCase{name: "png 10000x10000 zeros", file: "flat.png", valid: true,
+			data: cat(sig, ihdr(10000, 10000, 8, 0), pngChunk("IDAT", zlibRows(10000, 10000)), pngChunk("IEND", nil))},
 		hostileCase{name: "jpeg EXIF IFD loop", file: "exifloop.jpg", valid: true,
 			data: cat(good[:2], exifAPP1(1, true), good[2:])},
 	)
@@ -188,8 +191,10 @@ func TestHostileFiles(t *testing.T) {
 // its owner and cause. They are reported, not failed; a gap that starts
 // passing fails the test so that it is removed from this list.
 var knownGaps = map[string]string{
-	"png no IDAT/clean":            "metadata.Clean (A): the lossless PNG rewrite copies an image with no pixel data and calls it clean; clean should refuse inputs that do not decode",
-	"png IDAT bomb/clean":          "metadata.Clean (A): the lossless PNG rewrite copies an IDAT that inflates far past the image's size; clean should refuse inputs that do not decode",
+	"png no IDAT/clean":   "metadata.Clean (A): the lossless PNG rewrite copies an image with no pixel data and calls it clean; clean should refuse inputs that do not decode",
+	"png IDAT bomb/clean": "metadata.Clean (A): the lossless PNG rewrite copies an IDAT that inflates far past the image's size; clean should refuse inputs that do not decode",
+	"png 10000x10000 zeros/redact": "redact (E) and photo limits (lead): a 100 MP image needs 400 MB as NRGBA and again when the output is decoded for verification; " +
+		"redact peaks at about 520 MB. The 110 MP decode limit and the 400 MB budget cannot both hold; lower the limit for redaction or refuse implausible compression ratios in photo.Decode",
 	"jpeg 65500x65500 frame/clean": "metadata.Clean (A): the lossless JPEG rewrite copies a frame header beyond Veil's size limits; clean should refuse inputs that do not decode",
 }
 
