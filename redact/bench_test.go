@@ -42,7 +42,7 @@ func BenchmarkApply12MP(b *testing.B) {
 // encode, verify.
 func BenchmarkRedact12MP(b *testing.B) {
 	img, regions := faces12MP()
-	for _, f := range []photo.Format{photo.JPEG, photo.PNG} {
+	for _, f := range []photo.Format{photo.JPEG, photo.PNG, photo.WebP} {
 		b.Run(f.String(), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
