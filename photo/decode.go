@@ -11,7 +11,6 @@ import (
 	"os"
 	"syscall"
 
-	"github.com/gen2brain/heic"
 	"golang.org/x/image/tiff"
 	"golang.org/x/image/webp"
 )
@@ -136,19 +135,10 @@ func Decode(b []byte) (img image.Image, f Format, err error) {
 	case TIFF:
 		img, err = tiff.Decode(bytes.NewReader(b))
 	case HEIF:
-		img, err = heic.Decode(bytes.NewReader(b))
+		img, err = decodeHEIF(b)
 	}
 	if err != nil {
 		return nil, f, fmt.Errorf("corrupt %s data: %w", f, err)
 	}
 	return img, f, nil
-}
-
-func heifConfig(b []byte) (cfg image.Config, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("decoder failed: %v", r)
-		}
-	}()
-	return heic.DecodeConfig(bytes.NewReader(b))
 }
