@@ -87,14 +87,14 @@ func runInspect(args []string, stdout, stderr io.Writer) int {
 			writeInspectJSON(stdout, in.path, r, err)
 			continue
 		}
-		if err != nil {
+		if r == nil {
 			continue
 		}
 		if !first {
 			fmt.Fprintln(stdout)
 		}
 		first = false
-		writeInspectText(stdout, in.path, r)
+		writeInspectText(stdout, in.path, r, err)
 	}
 	return status
 }
@@ -118,7 +118,25 @@ func inspectFile(in input) (r *metadata.Report, err error) {
 	if err == nil && r == nil {
 		err = errors.New("unreadable image")
 	}
+	if err == nil {
+		// The metadata may be readable while the picture is not; say so rather
+		// than let a list of findings read as "this is a normal photo".
+		if derr := pictureReadable(b, r.Format); derr != nil {
+			err = fmt.Errorf("damaged image: its metadata could be listed but the picture cannot be read: %w", derr)
+		}
+	}
 	return r, err
+}
+
+// pictureReadable checks that the image data decodes within Veil's limits.
+// HEIF is only checked up to its header: a full decode costs seconds.
+func pictureReadable(b []byte, f photo.Format) error {
+	if f == photo.HEIF {
+		_, _, err := photo.Config(b)
+		return err
+	}
+	_, _, err := photo.Decode(b)
+	return err
 }
 
 func writeInspectJSON(w io.Writer, path string, r *metadata.Report, err error) {
@@ -187,12 +205,15 @@ var inspectCategoryTitles = map[metadata.Category]string{
 	metadata.Other:        "Other",
 }
 
-func writeInspectText(w io.Writer, path string, r *metadata.Report) {
+func writeInspectText(w io.Writer, path string, r *metadata.Report, damaged error) {
 	head := fmt.Sprintf("%s: %s %dx%d", inspectSafeName(path), strings.ToUpper(r.Format.String()), r.Width, r.Height)
 	if r.Orientation > 1 {
 		head += fmt.Sprintf(", orientation %d", r.Orientation)
 	}
 	fmt.Fprintln(w, head)
+	if damaged != nil {
+		fmt.Fprintln(w, "  Damaged: the picture itself cannot be read, so this list may be incomplete.")
+	}
 	fmt.Fprintln(w, "  "+inspectSummary(r))
 	for _, c := range metadata.Categories {
 		var fs []metadata.Finding
