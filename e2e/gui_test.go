@@ -62,7 +62,7 @@ func TestGUIQuickExitLeavesNoTrace(t *testing.T) {
 		}
 	})
 
-	wid := xdo(t, display, 60*time.Second, "search", "--sync", "--name", "^Veil$")
+	wid := xdo(t, display, 60*time.Second, "search", "--sync", "--onlyvisible", "--name", "^Veil$")
 	wid = strings.Fields(wid)[0]
 	time.Sleep(1500 * time.Millisecond) // let the photo open and detection start
 	select {
@@ -70,7 +70,8 @@ func TestGUIQuickExitLeavesNoTrace(t *testing.T) {
 		t.Fatalf("Veil ended before quick exit: %v\n%s", err, out.String())
 	default:
 	}
-	xdo(t, display, 10*time.Second, "windowfocus", "--sync", wid)
+	// With no window manager, focus follows the pointer; put it in the window.
+	xdo(t, display, 10*time.Second, "mousemove", "--window", wid, "300", "300")
 	xdo(t, display, 10*time.Second, "key", "--delay", "150", "shift", "shift")
 	time.Sleep(150 * time.Millisecond)
 	xdo(t, display, 10*time.Second, "key", "shift")

@@ -58,7 +58,7 @@ env -i PATH=/usr/bin:/bin DISPLAY="$DISPLAY" ${XAUTHORITY:+XAUTHORITY="$XAUTHORI
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
 
-WID=$(timeout 30 xdotool search --sync --name '^Veil$' | head -1)
+WID=$(timeout 30 xdotool search --sync --onlyvisible --name '^Veil$' | head -1)
 [ -n "$WID" ] || { echo "smoke: no window titled Veil" >&2; exit 1; }
 for _ in $(seq 100); do grep -q 'detected' "$WORK/veil.log" && break; sleep 0.1; done
 grep 'veil timing' "$WORK/veil.log" || true
@@ -117,7 +117,7 @@ env -i PATH=/usr/bin:/bin DISPLAY="$DISPLAY" ${XAUTHORITY:+XAUTHORITY="$XAUTHORI
 	LANG="${SMOKE_LANG:-en_US.UTF-8}" "$BIN" "$WORK/photos" >"$WORK/veil2.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
-timeout 30 xdotool search --sync --name '^Veil$' >/dev/null
+timeout 30 xdotool search --sync --onlyvisible --name '^Veil$' >/dev/null
 sleep 0.8
 click 1015 752 # "Hash all"
 shot 07-batch-hashed 3
