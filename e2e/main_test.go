@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -28,6 +29,9 @@ var (
 // TestMain builds veil once, with the ci tag (Fyne's headless driver, so no
 // GL is needed; the commands behave the same) and nodynamic.
 func TestMain(m *testing.M) {
+	if path := os.Getenv(wrapEnv); path != "" {
+		os.Exit(rusageWrapper(path, os.Args[1:]))
+	}
 	flag.Parse()
 	if f := flag.Lookup("test.list"); f != nil && f.Value.String() != "" {
 		// Listing tests (scripts/fuzz.sh looks for fuzz targets) needs no binary.
@@ -45,6 +49,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	veilBin = filepath.Join(tmp, "veil")
+	usageDir = tmp
 	args := []string{"build", "-tags", "ci,nodynamic"}
 	if raceEnabled {
 		// Under -race the commands' own goroutines (batch workers, detection
@@ -102,17 +107,79 @@ type result struct {
 
 // runVeil runs veil with args, a bare environment whose HOME and TMPDIR are
 // the given folder, and a wall-clock limit after which it is killed.
+//
+// veil is started through a copy of this test binary acting as a small
+// wrapper (see rusageWrapper), so its memory figure is its own: Go starts
+// processes with vfork, and a vforked child's peak RSS includes its parent's.
 func runVeil(t *testing.T, limit time.Duration, home string, args ...string) result {
 	t.Helper()
-	return runCmd(t, limit, home, veilBin, args...)
+	usage, err := os.CreateTemp(usageDir, "rusage-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	usage.Close()
+	defer os.Remove(usage.Name())
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runCmdEnv(t, limit, home, []string{wrapEnv + "=" + usage.Name()}, self, append([]string{veilBin}, args...)...)
+	if b, err := os.ReadFile(usage.Name()); err == nil && len(b) > 0 {
+		var maxrss, cpu int64
+		if _, err := fmt.Sscanf(string(b), "%d %d", &maxrss, &cpu); err == nil {
+			r.maxRSS, r.cpu = maxrss, time.Duration(cpu)
+		}
+	}
+	return r
+}
+
+// wrapEnv names the file where the wrapper reports veil's resource usage.
+const wrapEnv = "VEIL_E2E_RUSAGE_TO"
+
+// usageDir holds the wrappers' reports (made by TestMain).
+var usageDir string
+
+// rusageWrapper runs args as a child, passing its output and exit status
+// through, and writes the child's own peak RSS (bytes) and CPU time (ns) to
+// path. This process is freshly exec'd and small, so the child's figures no
+// longer include the test process's memory. If the wrapper is killed (a
+// timeout), the child is killed with it.
+func rusageWrapper(path string, args []string) int {
+	runtime.LockOSThread() // Pdeathsig follows the thread that started the child
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, wrapEnv+"=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	err := cmd.Run()
+	if cmd.ProcessState == nil {
+		fmt.Fprintln(os.Stderr, "e2e wrapper:", err)
+		return 127
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		os.WriteFile(path, fmt.Appendf(nil, "%d %d", ru.Maxrss*1024, int64(cpu)), 0o600)
+	}
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return cmd.ProcessState.ExitCode()
 }
 
 func runCmd(t *testing.T, limit time.Duration, home, name string, args ...string) result {
 	t.Helper()
+	return runCmdEnv(t, limit, home, nil, name, args...)
+}
+
+func runCmdEnv(t *testing.T, limit time.Duration, home string, extraEnv []string, name string, args ...string) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Env = bareEnv(home)
+	cmd.Env = append(bareEnv(home), extraEnv...)
 	cmd.Dir = home
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
