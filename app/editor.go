@@ -33,13 +33,18 @@ type regionEditor struct {
 	background func(f func())
 	do         func(f func())
 
-	img      image.Image // display copy (nil: nothing open)
-	result   image.Image // the redacted display copy, when showing "after"
-	W, H     int         // full-resolution upright size
-	selected int
-	focused  bool
-	hovered  bool
-	shiftOn  bool
+	img image.Image // display copy (nil: nothing open)
+	// preFit is img already scaled to the view's pixel size (preFitFor),
+	// made in the background with the display copy, so that the first
+	// paint uploads a view-sized texture instead of the 2048 px copy.
+	preFit    image.Image
+	preFitFor image.Point
+	result    image.Image // the redacted display copy, when showing "after"
+	W, H      int         // full-resolution upright size
+	selected  int
+	focused   bool
+	hovered   bool
+	shiftOn   bool
 
 	// drag state
 	pressed  bool
@@ -61,11 +66,7 @@ func newRegionEditor(h *history) *regionEditor {
 // SetImage shows a new photo (display copy) of full size w×h and clears the
 // selection.
 func (e *regionEditor) SetImage(img *image.NRGBA, w, h int) {
-	e.img, e.result, e.W, e.H, e.selected = nil, nil, w, h, -1
-	if img != nil { // a typed nil would look like a photo
-		e.img = img
-	}
-	e.Refresh()
+	e.SetImageFitted(img, nil, image.Point{}, w, h)
 }
 
 // SetResult shows img (the redacted display copy) instead of the photo, or
@@ -459,10 +460,13 @@ func (r *editorRenderer) Refresh() {
 	if want != r.shown {
 		r.shown = want
 		r.fitFor = image.Point{}
-		if want == nil {
+		switch {
+		case want == nil:
 			r.photo.Image = nil
-		} else {
-			r.photo.Image = want
+		case want == e.img && e.preFit != nil:
+			r.photo.Image, r.fitFor = e.preFit, e.preFitFor
+		default:
+			r.photo.Image = asRGBA(want)
 		}
 		r.photo.Refresh()
 	}
@@ -556,3 +560,26 @@ func (r *editorRenderer) Objects() []fyne.CanvasObject {
 }
 
 func (r *editorRenderer) Destroy() {}
+
+// asRGBA gives Fyne's GL painter the one layout it uploads without
+// converting (anything else is redrawn into an *image.RGBA on the UI
+// goroutine). An opaque *image.NRGBA has the same bytes, so it is
+// re-labelled, not copied.
+func asRGBA(img image.Image) image.Image {
+	if n, ok := img.(*image.NRGBA); ok && n.Opaque() {
+		return &image.RGBA{Pix: n.Pix, Stride: n.Stride, Rect: n.Rect}
+	}
+	return img
+}
+
+// SetImageFitted is SetImage with a copy of img already scaled to the
+// view's pixel size px, shown first so that the first paint uploads a
+// view-sized texture.
+func (e *regionEditor) SetImageFitted(img *image.NRGBA, fitted image.Image, px image.Point, w, h int) {
+	e.preFit, e.preFitFor = fitted, px
+	e.img, e.result, e.W, e.H, e.selected = nil, nil, w, h, -1
+	if img != nil { // a typed nil would look like a photo
+		e.img = img
+	}
+	e.Refresh()
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"io"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
+	xdraw "golang.org/x/image/draw"
 
 	"codeberg.org/veil/veil/photo"
 )
@@ -120,13 +122,14 @@ func (u *ui) openFile(path string) {
 	u.timings.mark("open")
 	u.beginOpen(baseName(path))
 	gen := u.gen
+	view := u.editorView()
 	u.goJob(func() {
 		b, err := photo.ReadFile(path)
 		if err != nil {
 			u.do(func() { u.openFailed(gen, path, err) })
 			return
 		}
-		u.loadBytes(gen, path, baseName(path), b)
+		u.loadBytes(gen, path, baseName(path), b, view)
 	})
 }
 
@@ -135,6 +138,7 @@ func (u *ui) openFile(path string) {
 func (u *ui) openReader(name string, r io.Reader) {
 	u.beginOpen(name)
 	gen := u.gen
+	view := u.editorView()
 	u.goJob(func() {
 		b, err := io.ReadAll(io.LimitReader(r, photo.MaxFileSize+1))
 		if err == nil && len(b) > photo.MaxFileSize {
@@ -144,7 +148,7 @@ func (u *ui) openReader(name string, r io.Reader) {
 			u.do(func() { u.openFailed(gen, name, err) })
 			return
 		}
-		u.loadBytes(gen, "", name, b)
+		u.loadBytes(gen, "", name, b, view)
 	})
 }
 
@@ -177,18 +181,19 @@ func (u *ui) openFailed(gen int, name string, err error) {
 // loadBytes runs on a background goroutine: display copy first, then in
 // parallel the inspection and the clean preview, and the full decode
 // followed by face detection.
-func (u *ui) loadBytes(gen int, path, name string, b []byte) {
+func (u *ui) loadBytes(gen int, path, name string, b []byte, view viewSize) {
 	d, err := loadPreview(u.eng, path, name, b)
 	if err != nil {
 		u.do(func() { u.openFailed(gen, name, err) })
 		return
 	}
+	fitted, px := fitToView(d.Display, d.W, d.H, view)
 	u.do(func() {
 		if gen != u.gen {
 			return
 		}
 		u.doc = d
-		u.editor.SetImage(d.Display, d.W, d.H)
+		u.editor.SetImageFitted(d.Display, fitted, px, d.W, d.H)
 		u.timings.mark("first frame")
 		u.busyStop("")
 		u.updateControls()
@@ -253,3 +258,33 @@ func (u *ui) showError(err error) {
 
 // ctxDone reports whether ctx was cancelled.
 func ctxDone(ctx context.Context) bool { return ctx.Err() != nil }
+
+// viewSize is the editor's size and the canvas scale, read on the UI
+// goroutine when a photo starts opening.
+type viewSize struct {
+	Size  fyne.Size
+	Scale float32
+}
+
+func (u *ui) editorView() viewSize {
+	v := viewSize{Size: u.editor.Size(), Scale: 1}
+	if c := fyne.CurrentApp().Driver().CanvasForObject(u.editor); c != nil {
+		v.Scale = c.Scale()
+	}
+	return v
+}
+
+// fitToView scales the display copy to the pixel size it will be drawn at,
+// or returns nil when that would not be smaller.
+func fitToView(disp *image.NRGBA, w, h int, v viewSize) (image.Image, image.Point) {
+	m := fitImage(w, h, v.Size)
+	_, sz := m.ToView(m.Bounds())
+	px := image.Pt(int(sz.Width*v.Scale+0.5), int(sz.Height*v.Scale+0.5))
+	b := disp.Bounds()
+	if px.X <= 0 || px.Y <= 0 || px.X >= b.Dx() || px.Y >= b.Dy() {
+		return nil, image.Point{}
+	}
+	dst := image.NewRGBA(image.Rectangle{Max: px})
+	xdraw.BiLinear.Scale(dst, dst.Bounds(), disp, b, xdraw.Src, nil)
+	return dst, px
+}

@@ -108,11 +108,12 @@ func (t *timings) startStallProbe(doAndWait func(func()), stop <-chan struct{}) 
 			p.mu.Lock()
 			p.n++
 			p.recent = max(p.recent, d)
-			if d > p.worst {
-				p.worst = d
-				if d > 100*time.Millisecond {
-					fmt.Fprintf(os.Stderr, "veil timing: UI stall %.1f ms\n", float64(d.Microseconds())/1000)
-				}
+			p.worst = max(p.worst, d)
+			if d > 100*time.Millisecond {
+				t.mu.Lock()
+				at := time.Since(t.start)
+				t.mu.Unlock()
+				fmt.Fprintf(os.Stderr, "veil timing: UI stall %.1f ms, ended %.1f ms after the last open\n", float64(d.Microseconds())/1000, float64(at.Microseconds())/1000)
 			}
 			p.mu.Unlock()
 		}
