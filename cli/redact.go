@@ -183,6 +183,13 @@ func (j *redactJob) run() (msg string, err error) {
 	if err != nil {
 		return "", openError(err)
 	}
+	cfg, _, err := photo.Config(data)
+	if err != nil {
+		return "", err
+	}
+	if err := redact.CheckSize(cfg.Width, cfg.Height); err != nil {
+		return "", err // before decoding: the decode alone could exceed the memory budget
+	}
 	img, _, err := photo.Decode(data)
 	if err != nil {
 		return "", err

@@ -57,6 +57,9 @@ func Apply(img image.Image, regions []Region) (*image.NRGBA, error) {
 	if img == nil {
 		return nil, errors.New("redact: no image")
 	}
+	if err := checkImage(img); err != nil {
+		return nil, err
+	}
 	ordered, err := prepare(img.Bounds().Size(), regions)
 	if err != nil {
 		return nil, err
