@@ -66,6 +66,7 @@ func (u *ui) startInspect(gen int, d *document) {
 			}
 			u.report, u.cleaned, u.cleanErr = rep, res, cerr
 			u.showReport(rep, err, res, cerr)
+			u.timings.mark("report shown")
 		})
 	})
 }
