@@ -5,7 +5,7 @@
 # Idempotent; works as root or through sudo; waits for another apt to finish.
 set -euo pipefail
 
-pkgs_build="gcc libc6-dev pkg-config ca-certificates libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev"
+pkgs_build="gcc libc6-dev pkg-config ca-certificates libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev libjpeg62-turbo-dev fonts-wqy-microhei"
 pkgs_test="gcc libc6-dev pkg-config libturbojpeg0-dev libimage-exiftool-perl perl strace xvfb xauth"
 pkgs_smoke="xvfb xauth xdotool imagemagick x11-utils"
 
