@@ -22,6 +22,7 @@ import (
 	"testing"
 
 	"codeberg.org/veil/veil/fingerprint/pdq"
+	"codeberg.org/veil/veil/internal/testenv"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -308,21 +309,8 @@ func TestHashAll(t *testing.T) {
 
 // sharedRoot returns ../shared next to the repository root, or "".
 func sharedRoot() string {
-	dir, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			return ""
-		}
-		dir = filepath.Dir(dir)
-	}
-	p := filepath.Join(dir, "..", "shared", "fixtures")
-	if _, err := os.Stat(p); err != nil {
+	p, ok := testenv.SharedPath("fixtures")
+	if !ok {
 		return ""
 	}
 	return p

@@ -8,30 +8,14 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"codeberg.org/veil/veil/internal/testenv"
 )
 
 // inspSharedDir returns <repo>/../shared/<rel>, skipping the test when it is absent.
 func inspSharedDir(t testing.TB, rel string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("../shared/" + rel + " not present: no go.mod above the test")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("../shared/%s not present: %v", rel, err)
-	}
-	return p
+	return testenv.Shared(t, rel)
 }
 
 // inspCorpusFiles lists the corpus files, or none when it is absent.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"codeberg.org/veil/veil/internal/testenv"
 )
 
 func bmffBox(typ string, payload ...[]byte) []byte {
@@ -90,11 +92,7 @@ func TestDecodeHostileHEIFIsQuick(t *testing.T) {
 
 // TestCheckHEIFAcceptsRealFiles: the walk must not refuse real phone photos.
 func TestCheckHEIFAcceptsRealFiles(t *testing.T) {
-	root, _ := filepath.Abs("..")
-	shared := filepath.Join(root, "..", "shared", "fixtures")
-	if _, err := os.Stat(shared); err != nil {
-		t.Skip("../shared/fixtures not present: real HEIC files not checked")
-	}
+	shared := testenv.Shared(t, "fixtures")
 	n := 0
 	filepath.WalkDir(shared, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

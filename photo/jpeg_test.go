@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"codeberg.org/veil/veil/internal/testenv"
 )
 
 // testPicture is a smooth, photo-like RGB picture with some noise: colour
@@ -349,21 +351,12 @@ func meanDiff(a, b image.Image) float64 {
 
 // sharedJPEGs returns the JPEG fixtures in ../shared, or nil when absent.
 func sharedJPEGs(t testing.TB) []string {
-	dir, err := os.Getwd()
-	if err != nil {
+	root, ok := testenv.SharedPath("fixtures")
+	if !ok {
 		return nil
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			return nil
-		}
-		dir = filepath.Dir(dir)
-	}
 	var out []string
-	filepath.WalkDir(filepath.Join(dir, "..", "shared", "fixtures"), func(p string, d os.DirEntry, err error) error {
+	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && (strings.HasSuffix(strings.ToLower(p), ".jpg") || strings.HasSuffix(strings.ToLower(p), ".jpeg")) {
 			out = append(out, p)
 		}

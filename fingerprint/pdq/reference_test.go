@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"codeberg.org/veil/veil/internal/testenv"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -15,25 +16,7 @@ import (
 // skips the test when it is absent.
 func fixtureDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("../shared/fixtures/pdq not present: no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "fixtures", "pdq")
-	if _, err := os.Stat(filepath.Join(p, "expected.tsv")); err != nil {
-		t.Skipf("../shared/fixtures/pdq not present: %v", err)
-	}
-	return p
+	return testenv.Shared(t, "fixtures/pdq")
 }
 
 // readTSV reads a tab-separated file into rows of fields.

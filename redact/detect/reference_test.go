@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"codeberg.org/veil/veil/assets"
+	"codeberg.org/veil/veil/internal/testenv"
 )
 
 // The interpreter is checked against ONNX Runtime on two inputs: a synthetic
@@ -65,25 +66,7 @@ func synthInput(seed uint32, h, w int) []float32 {
 // repoShared returns <repo root>/../shared/<rel>, or skips the test.
 func repoShared(t testing.TB, rel string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skipf("../shared/%s not present: no go.mod above the test", rel)
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("../shared/%s not present: %v", rel, err)
-	}
-	return p
+	return testenv.Shared(t, rel)
 }
 
 // fixtureInput is the BGR input tensor of a PNG fixture, zero-padded to a

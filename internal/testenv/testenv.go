@@ -1,0 +1,51 @@
+// Package testenv finds the shared test material that lives beside the
+// repository (../shared: fixtures, models, tools), for tests only. Tests that
+// need it skip with a clear message when it is absent, so a clone without it
+// still runs every core test.
+package testenv
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// RepoRoot returns the directory holding the module's go.mod, found by walking
+// up from the current directory (a test's working directory is its package).
+func RepoRoot() (string, bool) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", false
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, true
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", false
+		}
+		dir = parent
+	}
+}
+
+// SharedPath returns <repo root>/../shared/<rel> and whether it exists.
+func SharedPath(rel string) (string, bool) {
+	root, ok := RepoRoot()
+	if !ok {
+		return "", false
+	}
+	p := filepath.Join(root, "..", "shared", rel)
+	_, err := os.Stat(p)
+	return p, err == nil
+}
+
+// Shared returns <repo root>/../shared/<rel>, or skips the test saying what is missing.
+func Shared(t testing.TB, rel string) string {
+	t.Helper()
+	p, ok := SharedPath(rel)
+	if !ok {
+		t.Skipf("../shared/%s not present beside the repository: test skipped", rel)
+	}
+	return p
+}
