@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"codeberg.org/veil/veil/internal/testenv"
 )
 
 var (
@@ -70,30 +72,17 @@ func TestMain(m *testing.M) {
 }
 
 func findRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
+	root, ok := testenv.RepoRoot()
+	if !ok {
+		return "", errors.New("no go.mod above the test's folder")
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the test's folder")
-		}
-		dir = parent
-	}
+	return root, nil
 }
 
 // sharedDir returns ../shared/<sub> beside the repository, or skips the test.
 func sharedDir(t *testing.T, sub string) string {
 	t.Helper()
-	p := filepath.Join(repoRoot, "..", "shared", sub)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("../shared/%s not present: %v", sub, err)
-	}
-	return p
+	return testenv.Shared(t, sub)
 }
 
 // result is what one run of veil did.
