@@ -65,6 +65,12 @@ func Apply(img image.Image, regions []Region) (*image.NRGBA, error) {
 		return nil, err
 	}
 	dst := copyNRGBA(img)
+	paint(dst, ordered)
+	return dst, nil
+}
+
+// paint redacts dst (origin (0, 0)) in place with ordered, from prepare.
+func paint(dst *image.NRGBA, ordered []Region) {
 	rng := newRand()
 	for _, r := range ordered {
 		switch r.Style {
@@ -76,7 +82,18 @@ func Apply(img image.Image, regions []Region) (*image.NRGBA, error) {
 			blur(dst, r, rng)
 		}
 	}
-	return dst, nil
+}
+
+// rebase returns a view of img with its origin at (0, 0), sharing its pixels.
+func rebase(img *image.NRGBA) *image.NRGBA {
+	if img.Rect.Min == (image.Point{}) {
+		return img
+	}
+	r := img.Rect
+	if r.Empty() {
+		return &image.NRGBA{Stride: img.Stride}
+	}
+	return &image.NRGBA{Pix: img.Pix[img.PixOffset(r.Min.X, r.Min.Y):], Stride: img.Stride, Rect: image.Rectangle{Max: r.Size()}}
 }
 
 // prepare validates regions against an image of size sz and returns them

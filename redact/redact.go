@@ -39,6 +39,42 @@ func Redact(upright image.Image, regions []Region, f photo.Format) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
+	return finish(out, ordered, f)
+}
+
+// RedactOwned is Redact for a caller that hands over its only use of img:
+// the regions are painted into img itself rather than into a copy, which
+// saves a full-size buffer (96 MB for a 24 MP photo) while saving. img's
+// pixels are redacted when it returns, whether or not it succeeds, and the
+// caller should drop its references to img before the call returns so that
+// img can be freed before the output is decoded again for verification.
+// Coordinates are relative to img's top-left corner. The checks and the
+// result are exactly those of Redact.
+func RedactOwned(img *image.NRGBA, regions []Region, f photo.Format) ([]byte, error) {
+	if f != photo.JPEG && f != photo.PNG && f != photo.WebP {
+		return nil, fmt.Errorf("%w, not %s", ErrOutputFormat, f)
+	}
+	if img == nil {
+		return nil, errors.New("redact: no image")
+	}
+	if err := checkImage(img); err != nil {
+		return nil, err
+	}
+	out := rebase(img)
+	img = nil
+	ordered, err := prepare(out.Rect.Size(), regions)
+	if err != nil {
+		return nil, err
+	}
+	paint(out, ordered)
+	return finish(out, ordered, f)
+}
+
+// finish checks the painted image out, encodes it as f and verifies the
+// encoded file. It lets go of out before decoding the output again, so at
+// most one full-size image is alive at a time (out may be the caller's last
+// reference).
+func finish(out *image.NRGBA, ordered []Region, f photo.Format) ([]byte, error) {
 	if err := check(out, ordered); err != nil {
 		return nil, err
 	}

@@ -473,3 +473,76 @@ func TestOutputFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactOwned checks that RedactOwned paints the caller's image in place
+// (also a sub-image, whose origin is not (0, 0)), writes exactly those
+// pixels, leaves everything outside the regions as it was, and refuses what
+// Redact refuses.
+func TestRedactOwned(t *testing.T) {
+	regions := []Region{
+		{Rect: image.Rect(10, 10, 50, 60), Style: Solid},
+		{Rect: image.Rect(40, 5, 90, 40), Shape: Ellipse, Style: Pixelate},
+		{Rect: image.Rect(20, 50, 97, 83), Style: Blur},
+	}
+	full := pattern(120, 100)
+	sub := pattern(120, 100).SubImage(image.Rect(7, 9, 104, 92)).(*image.NRGBA)
+	for name, img := range map[string]*image.NRGBA{"whole": pattern(97, 83), "sub-image": sub, "larger": full} {
+		t.Run(name, func(t *testing.T) {
+			orig := copyNRGBA(img)
+			data, err := RedactOwned(img, regions, photo.PNG)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dec, _, err := photo.Decode(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := copyNRGBA(dec)
+			painted := copyNRGBA(img)
+			if !bytes.Equal(got.Pix, painted.Pix) {
+				t.Fatal("the written PNG differs from the image painted in place")
+			}
+			ordered, _ := prepare(orig.Rect.Size(), regions)
+			if err := check(painted, ordered); err != nil {
+				t.Fatal(err)
+			}
+			b := orig.Rect
+			changed := 0
+			for y := 0; y < b.Dy(); y++ {
+				for x := 0; x < b.Dx(); x++ {
+					in := false
+					for _, r := range regions {
+						in = in || inMask(r, x, y, b)
+					}
+					o, g := orig.NRGBAAt(x, y), got.NRGBAAt(x, y)
+					if !in && o != g {
+						t.Fatalf("pixel (%d,%d) outside the regions changed", x, y)
+					}
+					if in && o != g {
+						changed++
+					}
+				}
+			}
+			if changed == 0 {
+				t.Fatal("nothing was painted")
+			}
+		})
+	}
+	for _, f := range []photo.Format{photo.JPEG, photo.WebP} {
+		if _, err := RedactOwned(pattern(97, 83), regions, f); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	if _, err := RedactOwned(pattern(97, 83), regions, photo.TIFF); !errors.Is(err, ErrOutputFormat) {
+		t.Errorf("TIFF output: err = %v", err)
+	}
+	if _, err := RedactOwned(pattern(97, 83), nil, photo.PNG); !errors.Is(err, ErrNoRegions) {
+		t.Errorf("no regions: err = %v", err)
+	}
+	if _, err := RedactOwned(pattern(20, 20), []Region{{Rect: image.Rect(30, 30, 40, 40)}}, photo.PNG); !errors.Is(err, ErrOutside) {
+		t.Errorf("region outside: err = %v", err)
+	}
+	if _, err := RedactOwned(nil, regions, photo.PNG); err == nil {
+		t.Error("nil image accepted")
+	}
+}
