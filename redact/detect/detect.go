@@ -87,6 +87,13 @@ func New() (*Detector, error) {
 	return &Detector{net: shared, threads: runtime.GOMAXPROCS(0)}, nil
 }
 
+// WithThreads returns a detector that splits one Detect call across at most
+// n goroutines (at least one) instead of GOMAXPROCS: an interactive program
+// leaves a core to its window. Results do not depend on the thread count.
+func (d *Detector) WithThreads(n int) *Detector {
+	return &Detector{net: d.net, threads: max(1, n)}
+}
+
 // Pass geometry.
 const (
 	// fullSide is the long side of the whole-image pass.
