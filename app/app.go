@@ -137,7 +137,7 @@ type ui struct {
 	editor      *regionEditor
 	placeholder fyne.CanvasObject
 	status      *widget.Label
-	busy        *widget.Activity
+	busy        *pulse
 	title       *widget.Label
 	shapeSel    *keySelect
 	styleSel    *keySelect
@@ -149,12 +149,14 @@ type ui struct {
 	saveClean   *keyButton
 	saveRedact  *keyButton
 	inspectBox  *fyne.Container
-	hashPanel   *hashPanel
-	batch       *batchPanel
-	tabs        *container.AppTabs
-	sideTabs    *container.AppTabs
-	photoTab    *container.TabItem
-	batchTab    *container.TabItem
+	// reportGen counts reports shown, so a stale report stops filling the panel.
+	reportGen int
+	hashPanel *hashPanel
+	batch     *batchPanel
+	tabs      *container.AppTabs
+	sideTabs  *container.AppTabs
+	photoTab  *container.TabItem
+	batchTab  *container.TabItem
 }
 
 // newUI builds Veil's interface into w. trace may be nil (tests); exit ends
@@ -254,7 +256,7 @@ func (u *ui) buildPhoto() fyne.CanvasObject {
 	u.title = widget.NewLabel("")
 	u.title.TextStyle.Bold = true
 	u.title.Truncation = fyne.TextTruncateEllipsis
-	u.busy = widget.NewActivity()
+	u.busy = newPulse(func(f func()) { u.do(f) })
 	u.busy.Hide()
 	u.status = widget.NewLabel("")
 	u.status.Wrapping = fyne.TextWrapWord
@@ -361,12 +363,13 @@ func setEnabled(w fyne.Disableable, on bool) {
 	}
 }
 
-// goJob runs f in the background, counted so tests can wait for it.
+// goJob runs f in the background at a lower CPU priority (so that the
+// window keeps its share of the CPU), counted so tests can wait for it.
 func (u *ui) goJob(f func()) {
 	u.jobs.Add(1)
 	go func() {
 		defer u.jobs.Done()
-		f()
+		lowPriority(f)
 	}()
 }
 

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"image"
+	"runtime"
 	"sync"
 
 	"codeberg.org/veil/veil/metadata"
@@ -25,8 +26,9 @@ type engines struct {
 	// detect finds faces in an upright image and returns their padded boxes.
 	detect func(ctx context.Context, upright image.Image) ([]image.Rectangle, error)
 	apply  func(img image.Image, rs []redact.Region) (*image.NRGBA, error)
-	// redact burns regions into the upright image and encodes a verified file.
-	redact func(upright image.Image, rs []redact.Region, f photo.Format) ([]byte, error)
+	// redact burns regions into the upright image in place (the caller hands
+	// it over) and encodes a verified file.
+	redact func(owned *image.NRGBA, rs []redact.Region, f photo.Format) ([]byte, error)
 }
 
 // defaultEngines wires the real engines.
@@ -39,7 +41,7 @@ func defaultEngines() engines {
 		verify:  metadata.Verify,
 		detect:  detectFaces,
 		apply:   redact.Apply,
-		redact:  redact.Redact,
+		redact:  redact.RedactOwned,
 	}
 }
 
@@ -65,7 +67,15 @@ var (
 // detectFaces runs the face detector with its redaction settings (every
 // pass, padded boxes) and returns the boxes to cover.
 func detectFaces(ctx context.Context, upright image.Image) ([]image.Rectangle, error) {
-	detectorOnce.Do(func() { detector, detectorErr = detect.New() })
+	detectorOnce.Do(func() {
+		detector, detectorErr = detect.New()
+		if detectorErr == nil {
+			// One core stays free for the window: with every core busy, the
+			// UI goroutine, the software GL renderer and the X server wait
+			// behind the detector and the window stalls for 100-250 ms.
+			detector = detector.WithThreads(runtime.GOMAXPROCS(0) - 1)
+		}
+	})
 	if detectorErr != nil {
 		return nil, detectorErr
 	}

@@ -158,6 +158,7 @@ func (u *ui) beginOpen(name string) {
 	u.gen++
 	u.ctx, u.cancel = context.WithCancel(context.Background())
 	u.doc, u.report, u.cleaned, u.cleanErr, u.detected = nil, nil, nil, nil, false
+	u.reportGen++ // a previous photo's report stops filling the panel
 	u.hist.Reset(nil)
 	u.editor.SetImage(nil, 0, 0)
 	u.afterCheck.SetChecked(false)

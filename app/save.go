@@ -18,6 +18,7 @@ import (
 	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/outfile"
 	"codeberg.org/veil/veil/photo"
+	"codeberg.org/veil/veil/redact"
 )
 
 // cleanOptions is what "Save clean copy" removes.
@@ -99,12 +100,10 @@ func (u *ui) saveRedacted() {
 	}
 	u.busyStart(lang.L("Redacting…"))
 	u.goJob(func() {
-		up, err := loadUpright(u.eng, d)
-		var out []byte
-		if err == nil {
-			out, err = u.eng.redact(up, rs, redactFormat(d.Format))
-		}
-		up = nil
+		// The full image is decoded here for this save alone, so the engine
+		// may paint it in place; no variable keeps it, so it can be freed
+		// as soon as the engine has encoded it (peak: one full-size image).
+		out, err := redactFresh(u.eng, d, rs)
 		releaseMemory()
 		if err == nil {
 			err = u.eng.verify(out, metadata.Options{Mode: metadata.All})
@@ -130,6 +129,16 @@ func (u *ui) saveRedacted() {
 			})
 		})
 	})
+}
+
+// redactFresh decodes d's full image and hands it to the redaction engine,
+// which paints it in place.
+func redactFresh(eng engines, d *document, rs []redact.Region) ([]byte, error) {
+	up, err := loadUpright(eng, d)
+	if err != nil {
+		return nil, err
+	}
+	return eng.redact(photo.ToNRGBA(up), rs, redactFormat(d.Format))
 }
 
 // writeVerified writes data atomically (never over an existing file or the

@@ -3,6 +3,8 @@ package app
 import (
 	"fmt"
 	"os"
+	"runtime"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -93,6 +95,7 @@ func (t *timings) startStallProbe(doAndWait func(func()), stop <-chan struct{}) 
 	t.mu.Lock()
 	t.probe = p
 	t.mu.Unlock()
+	stacks := os.Getenv("VEIL_STALL_STACKS") == "1"
 	go func() {
 		tick := time.NewTicker(10 * time.Millisecond)
 		defer tick.Stop()
@@ -103,7 +106,14 @@ func (t *timings) startStallProbe(doAndWait func(func()), stop <-chan struct{}) 
 			case <-tick.C:
 			}
 			t0 := time.Now()
-			doAndWait(func() {})
+			if stacks {
+				done := make(chan struct{})
+				go sampleStall(done)
+				doAndWait(func() {})
+				close(done)
+			} else {
+				doAndWait(func() {})
+			}
 			d := time.Since(t0)
 			p.mu.Lock()
 			p.n++
@@ -127,5 +137,35 @@ func (p *stallProbe) report() {
 	defer p.mu.Unlock()
 	if p.n > 0 {
 		fmt.Fprintf(os.Stderr, "veil timing: worst UI response %.1f ms over %d probes\n", float64(p.worst.Microseconds())/1000, p.n)
+	}
+}
+
+// sampleStall prints the UI goroutine's stack every 40 ms while it has not
+// answered a probe for 60 ms, until done is closed: what the window was busy
+// with during a stall. It runs only with VEIL_TIMINGS=1 and
+// VEIL_STALL_STACKS=1 (each sample stops the world for a moment).
+func sampleStall(done <-chan struct{}) {
+	select {
+	case <-done:
+		return
+	case <-time.After(60 * time.Millisecond):
+	}
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		// Fyne's event loop and every fyne.Do function run on goroutine 1.
+		g := string(buf[:n])
+		if i := strings.Index(g, "goroutine 1 ["); i >= 0 {
+			g = g[i:]
+			if j := strings.Index(g, "\n\n"); j >= 0 {
+				g = g[:j]
+			}
+			fmt.Fprintf(os.Stderr, "veil timing: UI goroutine during a stall:\n%s\n", g)
+		}
+		select {
+		case <-done:
+			return
+		case <-time.After(40 * time.Millisecond):
+		}
 	}
 }
