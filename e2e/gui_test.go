@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -50,15 +51,26 @@ func TestGUIQuickExitLeavesNoTrace(t *testing.T) {
 		"env", "-i", "PATH=/usr/bin:/bin", "DISPLAY="+display, "HOME="+home, "TMPDIR="+tmp,
 		bin, photo)
 	cmd.Stdout, cmd.Stderr = &out, &out
+	// strace, env and Veil share a process group of their own, so a failed
+	// run can kill all of them: killing strace alone leaves Veil running,
+	// holding the output pipe open, and Wait would never return.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Wait returns at most this long after strace ends even if a leftover
+	// child still holds the output pipe.
+	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	// exited is closed when strace has ended; waitErr is then its status.
+	var waitErr error
+	exited := make(chan struct{})
+	go func() { waitErr = cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			<-exited
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		select {
+		case <-exited:
+		case <-time.After(15 * time.Second):
+			t.Errorf("strace and Veil (process group %d) did not end within 15 s of SIGKILL", cmd.Process.Pid)
 		}
 	})
 
@@ -66,8 +78,8 @@ func TestGUIQuickExitLeavesNoTrace(t *testing.T) {
 	wid = strings.Fields(wid)[0]
 	time.Sleep(1500 * time.Millisecond) // let the photo open and detection start
 	select {
-	case err := <-exited:
-		t.Fatalf("Veil ended before quick exit: %v\n%s", err, out.String())
+	case <-exited:
+		t.Fatalf("Veil ended before quick exit: %v\n%s", waitErr, out.String())
 	default:
 	}
 	// With no window manager, focus follows the pointer; put it in the window.
@@ -105,8 +117,13 @@ func TestGUIQuickExitLeavesNoTrace(t *testing.T) {
 func buildGUI(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "veil")
-	cmd := exec.Command("go", "build", "-tags", "nodynamic", "-o", bin, ".")
+	// A cold cgo GL build takes minutes on a loaded two-core machine; it
+	// still gets a deadline of its own, so the test can never hang the suite.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "nodynamic", "-o", bin, ".")
 	cmd.Dir = repoRoot
+	cmd.WaitDelay = 10 * time.Second
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building the desktop binary: %v\n%s", err, out)
 	}
@@ -127,7 +144,16 @@ func startXvfb(t *testing.T) string {
 		t.Fatal(err)
 	}
 	w.Close()
-	t.Cleanup(func() { x.Process.Kill(); x.Wait() })
+	exited := make(chan struct{})
+	go func() { x.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		x.Process.Kill()
+		select {
+		case <-exited:
+		case <-time.After(15 * time.Second):
+			t.Errorf("Xvfb (pid %d) did not end within 15 s of SIGKILL", x.Process.Pid)
+		}
+	})
 	line := make(chan string, 1)
 	go func() {
 		s, _ := bufio.NewReader(r).ReadString('\n')
@@ -153,6 +179,7 @@ func xdo(t *testing.T, display string, limit time.Duration, args ...string) stri
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "xdotool", args...)
 	cmd.Env = append(os.Environ(), "DISPLAY="+display)
+	cmd.WaitDelay = 2 * time.Second
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("xdotool %s: %v\n%s", strings.Join(args, " "), err, out)
