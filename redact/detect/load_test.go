@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -535,5 +536,39 @@ func TestFacePadding(t *testing.T) {
 	// An image whose origin is not (0, 0) gets boxes in its own coordinates.
 	if f := c.face(1000, 1000, image.Pt(-5, 7), 0); f.Raw != image.Rect(95, 57, 135, 107) {
 		t.Errorf("offset origin: raw %v", f.Raw)
+	}
+}
+
+// TestWithThreads checks that a detector limited to fewer threads finds
+// exactly what the default one finds, and that the limit is at least one.
+func TestWithThreads(t *testing.T) {
+	d, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := repoShared(t, "fixtures/faces")
+	_, truth := loadTruth(t, dir)
+	const name = "2008_002079.jpg"
+	img, _ := loadUpright(t, filepath.Join(dir, name), truth[name])
+	opt := DefaultOptions()
+	want, err := d.Detect(context.Background(), img, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) == 0 {
+		t.Fatalf("%s: no faces found, nothing to compare", name)
+	}
+	for _, n := range []int{-1, 0, 1, 3} {
+		one := d.WithThreads(n)
+		if one.threads != max(1, n) {
+			t.Errorf("WithThreads(%d) uses %d threads", n, one.threads)
+		}
+		got, err := one.Detect(context.Background(), img, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("WithThreads(%d) found %v, the default detector %v", n, got, want)
+		}
 	}
 }
