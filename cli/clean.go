@@ -111,6 +111,7 @@ func runClean(args []string, stdout, stderr io.Writer) int {
 		}
 	})
 	progress.done()
+	outfile.SyncDirs()
 	if failed > 0 {
 		if !*asJSON {
 			fmt.Fprintf(stderr, "veil clean: %d of %d files could not be cleaned\n", failed, len(jobs))
@@ -120,9 +121,14 @@ func runClean(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// cleanWorkers is how many files are cleaned at once: both cores, since the
-// lossless path is I/O and parsing, and decoding formats use a core each.
-func cleanWorkers() int { return max(1, min(runtime.NumCPU(), 4)) }
+// cleanWorkers is how many files are cleaned at once. The lossless path is
+// mostly waiting for each output's fsync, so several files are in flight per
+// core; formats that are decoded and re-encoded take a decode slot each.
+func cleanWorkers() int { return 4 * max(1, runtime.NumCPU()) }
+
+// decodeSlots bounds how many files are decoded and re-encoded at once (HEIF,
+// TIFF): each can take hundreds of megabytes and a whole core.
+var decodeSlots = make(chan struct{}, max(1, runtime.NumCPU()))
 
 func cleanOne(j cleanJob) (rec cleanRecord) {
 	rec = cleanRecord{Input: j.in.path, Status: "error", Removed: []string{}}
@@ -141,7 +147,12 @@ func cleanOne(j cleanJob) (rec cleanRecord) {
 		rec.Error = describeOpenError(err)
 		return rec
 	}
-	rec.Format = photo.Sniff(data).String()
+	f := photo.Sniff(data)
+	rec.Format = f.String()
+	if f == photo.HEIF || f == photo.TIFF {
+		decodeSlots <- struct{}{}
+		defer func() { <-decodeSlots }()
+	}
 	res, err := metadata.Clean(data, j.opt)
 	if err != nil {
 		rec.Error = err.Error()
@@ -151,7 +162,7 @@ func cleanOne(j cleanJob) (rec cleanRecord) {
 	rec.Lossless = res.Lossless
 	out := j.reserved.reserve(outputPath(j, res.Format))
 	defer j.reserved.release(out)
-	if err := outfile.Write(out, res.Data, outfile.Options{Input: j.in.path}); err != nil {
+	if err := outfile.Write(out, res.Data, outfile.Options{Input: j.in.path, DeferDirSync: true}); err != nil {
 		rec.Error = "writing the cleaned copy: " + err.Error()
 		return rec
 	}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // ErrExists is returned when the output name is taken and Options.Replace is false.
@@ -30,6 +31,11 @@ type Options struct {
 	Replace bool
 	// Input is the original file's path, which must never be written.
 	Input string
+	// DeferDirSync leaves syncing the folder (which makes the new name itself
+	// survive a power cut) to a later SyncDirs call, so a batch syncs each
+	// folder once instead of once a file. The file's data is synced either way:
+	// a name never points at incomplete data.
+	DeferDirSync bool
 	// Mode is the new file's permission bits before the umask; 0 means 0644.
 	// Hash reports use 0600: a list of someone's hashes is sensitive too.
 	Mode os.FileMode
@@ -61,7 +67,32 @@ func Write(path string, data []byte, opt Options) error {
 	if err := writeAtomic(dir, path, data, opt.Replace, opt.perm()); err != nil {
 		return err
 	}
+	if opt.DeferDirSync {
+		pending.Lock()
+		if pending.dirs == nil {
+			pending.dirs = map[string]bool{}
+		}
+		pending.dirs[dir] = true
+		pending.Unlock()
+		return nil
+	}
 	return syncDir(dir)
+}
+
+var pending struct {
+	sync.Mutex
+	dirs map[string]bool
+}
+
+// SyncDirs syncs every folder that received a file written with DeferDirSync.
+func SyncDirs() {
+	pending.Lock()
+	dirs := pending.dirs
+	pending.dirs = nil
+	pending.Unlock()
+	for d := range dirs {
+		syncDir(d)
+	}
 }
 
 // writePortable is the temp-name + rename path used where O_TMPFILE is not available.

@@ -96,3 +96,22 @@ func TestModes(t *testing.T) {
 		}
 	}
 }
+
+func TestDeferDirSync(t *testing.T) {
+	dir := t.TempDir()
+	for i, name := range []string{"a.jpg", "b.jpg"} {
+		if err := Write(filepath.Join(dir, name), []byte{byte(i)}, Options{DeferDirSync: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pending.Lock()
+	n := len(pending.dirs)
+	pending.Unlock()
+	if n != 1 {
+		t.Fatalf("%d folders pending, want 1", n)
+	}
+	SyncDirs()
+	if len(pending.dirs) != 0 {
+		t.Fatal("SyncDirs left folders pending")
+	}
+}
