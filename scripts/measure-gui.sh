@@ -1,0 +1,71 @@
+#!/bin/bash
+# measure-gui.sh BIN [PHOTO] [RUNS]: the desktop app's responsiveness and
+# memory figures (issue 5, acceptance 4). Each run starts the real binary
+# under Xvfb with a bare environment and VEIL_TIMINGS=1, waits for face
+# finding, clicks "Save redacted copy…", confirms the save dialog, closes the
+# "Saved" message and quits with Shift x3. One line per run: time to the
+# first frame, peak RSS (VmHWM), and the slowest UI-goroutine response during
+# detection, during the redaction, and from the save dialog to the written,
+# re-checked file. Without PHOTO, a 6000x4000 JPEG with camera metadata is
+# made from the shared astronaut portrait (ImageMagick, exiftool).
+# VEIL_STALL_STACKS=1 also logs the UI goroutine's stack during stalls
+# (logs are kept in $OUT, default out/measure).
+set -euo pipefail
+
+BIN=${1:?usage: measure-gui.sh BIN [PHOTO] [RUNS]}
+BIN=$(realpath "$BIN")
+RUNS=${3:-5}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT=$(realpath -m "${OUT:-$ROOT/out/measure}")
+mkdir -p "$OUT"
+
+if [ -z "${DISPLAY:-}" ] || [ -z "${VEIL_MEASURE_INNER:-}" ]; then
+	for t in xvfb-run xdotool convert; do
+		command -v "$t" >/dev/null || { echo "measure: $t is missing (make deps-smoke)" >&2; exit 1; }
+	done
+	export VEIL_MEASURE_INNER=1 OUT
+	exec xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" "$0" "$BIN" "${2:-}" "$RUNS"
+fi
+
+PHOTO=${2:-}
+if [ -z "$PHOTO" ]; then
+	PHOTO="$OUT/24mp.jpg"
+	if [ ! -f "$PHOTO" ]; then
+		convert "$ROOT/../shared/fixtures/faces/skimage_astronaut.png" -resize 6000x4000! -quality 92 "$PHOTO"
+		if command -v exiftool >/dev/null; then
+			exiftool -q -overwrite_original -GPSLatitude=51.5007 -GPSLatitudeRef=N -GPSLongitude=0.1246 \
+				-GPSLongitudeRef=W -Make=Canon -Model="EOS 80D" -SerialNumber=0123456789 \
+				-Artist="Jane Doe" -DateTimeOriginal="2025:07:01 12:34:56" "$PHOTO"
+		fi
+	fi
+fi
+
+worst() { grep "timing: $1" "$2" | grep -o 'previous step: [0-9.]*' | cut -d' ' -f3 | head -1; }
+
+for run in $(seq "$RUNS"); do
+	W="$OUT/run$run"
+	rm -rf "$W" && mkdir -p "$W/home" "$W/tmp" "$W/out"
+	cp "$PHOTO" "$W/out/photo.jpg"
+	env -i PATH=/usr/bin:/bin DISPLAY="$DISPLAY" ${XAUTHORITY:+XAUTHORITY="$XAUTHORITY"} HOME="$W/home" TMPDIR="$W/tmp" \
+		LANG=en_US.UTF-8 VEIL_TIMINGS=1 VEIL_STALL_STACKS="${VEIL_STALL_STACKS:-}" "$BIN" "$W/out/photo.jpg" 2>"$W/log" &
+	PID=$!
+	timeout 30 xdotool search --sync --onlyvisible --name '^Veil$' >/dev/null
+	for _ in $(seq 300); do grep -q 'timing: detected' "$W/log" && break; sleep 0.1; done
+	sleep 1
+	xdotool mousemove 974 752 click 1 # "Save redacted copy…"
+	for _ in $(seq 600); do grep -q 'redacted and checked' "$W/log" && break; sleep 0.1; done
+	sleep 0.7
+	xdotool key Return # the save dialog's suggested name
+	for _ in $(seq 300); do grep -q 'saved and checked' "$W/log" && break; sleep 0.1; done
+	sleep 0.5
+	HWM=$(awk '/VmHWM/{print $2}' "/proc/$PID/status")
+	xdotool key Return
+	sleep 0.3
+	xdotool mousemove 300 300 key --delay 150 shift shift shift
+	for _ in $(seq 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+	kill "$PID" 2>/dev/null || true
+	wait "$PID" 2>/dev/null || true
+	FF=$(grep -o 'timing: first frame [0-9.]*' "$W/log" | cut -d' ' -f4)
+	echo "run $run: first frame ${FF} ms, peak RSS $((HWM / 1024)) MB, slowest UI response: detection $(worst detected "$W/log") ms, redaction $(worst 'redacted and checked' "$W/log") ms, save dialog to checked file $(worst 'saved and checked' "$W/log") ms"
+done
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
