@@ -219,7 +219,10 @@ func (j *redactJob) run() (msg string, err error) {
 			return "", errors.New("no faces found; nothing was written (use --region x,y,w,h to redact areas by hand)")
 		}
 	}
-	outData, err := redact.Redact(upright, regions, j.format)
+	// This decode is ours alone: paint it in place rather than copy it.
+	owned := photo.ToNRGBA(upright)
+	img, upright = nil, nil
+	outData, err := redact.RedactOwned(owned, regions, j.format)
 	if err != nil {
 		return "", err
 	}
