@@ -48,11 +48,17 @@ func jpegPhrase(s jpegSeg) string {
 // APP14 Adobe (CMYK and YCCK need its colour transform), a standard ICC
 // profile, and the minimal EXIF outputEXIF allows. Segments keep their order.
 func cleanJPEG(b []byte, opt Options) (*Result, error) {
+	var rm removals
+	b, skipped := dropUndecodable(b)
+	if skipped > 0 {
+		rm.add(fmt.Sprintf("%s of damaged image data that no viewer shows", byteCount(skipped)))
+	}
 	segs, end, err := walkJPEG(b)
 	if err != nil {
+		// Truncated or damaged outside the scans: refused (or, if it still
+		// decodes, re-encoded), never passed off as a clean copy.
 		return reencodeDamaged(b, err, opt)
 	}
-	var rm removals
 	var jfif, adobe, exifSrc []byte
 	var exifSeen bool
 	var icc, body []jpegSeg
@@ -184,4 +190,95 @@ func jpegICC(segs []jpegSeg) ([]jpegSeg, string) {
 		return nil, desc
 	}
 	return sorted, desc
+}
+
+// byteCount renders a size for people: "812 bytes", "1.7 MB".
+func byteCount(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// maxRepairs bounds how many damaged places dropUndecodable removes.
+const maxRepairs = 4096
+
+// dropUndecodable removes, inside entropy-coded data, each undefined marker
+// (0xFF followed by 0x01..0xBF, which never occurs in a sound scan) together
+// with the bytes after it up to the next real marker. Decoders stop decoding
+// at such a marker and skip those bytes while resynchronising at the next
+// restart marker, so nothing they show changes; what goes could only ever
+// have been hidden data. It returns b itself (and 0) when there is nothing
+// to drop or the damage is of another kind, which the walker then reports.
+func dropUndecodable(b []byte) ([]byte, int) {
+	var out []byte
+	dropped, from, repairs := 0, 0, 0
+	i := 2
+	for i+1 < len(b) {
+		if b[i] != 0xFF {
+			break // stray bytes between segments: the walker's business
+		}
+		m := b[i+1]
+		switch {
+		case m == 0xFF:
+			i++
+			continue
+		case m == mEOI || m < 0xC0 && m != mTEM:
+			return pieces(b, out, from), dropped
+		case m == mSOI || m == mTEM || (m >= mRST0 && m <= mRST7):
+			i += 2
+			continue
+		}
+		if i+4 > len(b) {
+			break
+		}
+		n := int(binary.BigEndian.Uint16(b[i+2:]))
+		if n < 2 || i+2+n > len(b) {
+			break
+		}
+		i += 2 + n
+		if m != mSOS {
+			continue
+		}
+		for { // the entropy-coded data of this scan
+			e, ok := scanEnd(b, i)
+			if !ok {
+				return pieces(b, out, from), dropped
+			}
+			if b[e+1] >= 0xC0 || b[e+1] == mTEM {
+				i = e // a real marker ends the scan
+				break
+			}
+			if repairs++; repairs > maxRepairs {
+				return b, 0
+			}
+			j := e + 2
+			for j+1 < len(b) && !(b[j] == 0xFF && b[j+1] >= 0xC0 && b[j+1] != 0xFF) {
+				j++
+			}
+			if j+1 >= len(b) {
+				j = len(b)
+			}
+			if out == nil {
+				out = make([]byte, 0, len(b))
+			}
+			out = append(out, b[from:e]...)
+			dropped += j - e
+			from, i = j, j
+			if j == len(b) {
+				return pieces(b, out, from), dropped
+			}
+		}
+	}
+	return pieces(b, out, from), dropped
+}
+
+func pieces(b, out []byte, from int) []byte {
+	if out == nil {
+		return b
+	}
+	return append(out, b[from:]...)
 }

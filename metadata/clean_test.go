@@ -272,6 +272,7 @@ func TestCleanBadInput(t *testing.T) {
 		"empty":            nil,
 		"not an image":     []byte("hello, world"),
 		"jpeg truncated":   j[:len(j)-40],
+		"jpeg cut in head": j[:scanStart(t, j)-4],
 		"jpeg no scan":     noSOS,
 		"jpeg bad segment": append([]byte{0xFF, 0xD8, 0xFF, 0xE1, 0x7F, 0xFF}, j[2:]...),
 		"png truncated":    encodePNG(t, 4, 4)[:50],
