@@ -190,11 +190,7 @@ func TestHostileFiles(t *testing.T) {
 // knownGaps are (case/command) pairs that break a promise today, each with
 // its owner and cause. They are reported, not failed; a gap that starts
 // passing fails the test so that it is removed from this list.
-var knownGaps = map[string]string{
-	"png no IDAT/clean":            "metadata.Clean (A): the lossless PNG rewrite copies an image with no pixel data and calls it clean; clean should refuse inputs that do not decode",
-	"png IDAT bomb/clean":          "metadata.Clean (A): the lossless PNG rewrite copies an IDAT that inflates far past the image's size; clean should refuse inputs that do not decode",
-	"jpeg 65500x65500 frame/clean": "metadata.Clean (A): the lossless JPEG rewrite copies a frame header beyond Veil's size limits; clean should refuse inputs that do not decode",
-}
+var knownGaps = map[string]string{}
 
 func checkHostile(t *testing.T, hc hostileCase, command string, w *worst) {
 	home := t.TempDir()

@@ -101,8 +101,13 @@ func cleanJPEG(b []byte, opt Options) (*Result, error) {
 		return nil, fmt.Errorf("corrupt JPEG: %d frame headers and %d scans", sof, sos)
 	}
 	for _, s := range body {
-		if isSOF(s.marker) && (len(s.payload) < 6 || binary.BigEndian.Uint16(s.payload[3:]) == 0) {
-			return nil, fmt.Errorf("corrupt JPEG: frame header gives no image width")
+		if isSOF(s.marker) {
+			if len(s.payload) < 6 || binary.BigEndian.Uint16(s.payload[3:]) == 0 {
+				return nil, fmt.Errorf("corrupt JPEG: frame header gives no image width")
+			}
+			if err := checkJPEGFrame(s.payload); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if end < len(b) {

@@ -32,6 +32,15 @@ func cleanPNG(b []byte, opt Options) (*Result, error) {
 	if len(chunks) == 0 || chunks[0].typ != "IHDR" {
 		return nil, fmt.Errorf("corrupt PNG: IHDR is not the first chunk")
 	}
+	var idat [][]byte
+	for _, c := range chunks {
+		if c.typ == "IDAT" {
+			idat = append(idat, c.data)
+		}
+	}
+	if err := checkPNGData(chunks[0].data, idat); err != nil {
+		return nil, err
+	}
 	var rm removals
 	var exifSrc []byte
 	exifAt := -1
