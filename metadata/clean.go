@@ -13,9 +13,12 @@ import (
 // needed to show the image, so their pixels decode identically; a photo that
 // displays rotated keeps a minimal EXIF block holding only its Orientation
 // (in LocationOnly mode, the camera and date fields too). A colour profile
-// survives only when it is a stock one (see StandardICC). TIFF becomes a PNG
-// (pixel-lossless for ordinary images) and HEIF a JPEG (quality 95,
-// Lossless false): decoded, turned upright, and encoded afresh, carrying
+// survives only when it is a stock one (see StandardICC). HEIF and AVIF are
+// rebuilt at box level from their image items and structural properties
+// (orientation stays an irot/imir property; Lossless true). TIFF becomes a
+// PNG (pixel-lossless for ordinary images), and a HEIF the rebuild cannot
+// carry (or any HEIF in LocationOnly mode) a JPEG (quality 95, Lossless
+// false): decoded, turned upright, and encoded afresh, carrying
 // only a stock colour profile and, in LocationOnly mode, the camera and date
 // fields. A JPEG whose structure is damaged but whose pixels still decode is
 // re-encoded the same way. Result.Removed names what went without repeating
@@ -36,9 +39,9 @@ func Clean(b []byte, opt Options) (res *Result, err error) {
 		return nil, fmt.Errorf("unknown clean mode %d", opt.Mode)
 	}
 	f := photo.Sniff(b)
-	if f != photo.JPEG {
+	if f != photo.JPEG && f != photo.HEIF {
 		// Header sanity and size limits before anything is decoded. A JPEG
-		// is rewritten without decoding, so its walker checks it instead,
+		// or HEIF is rewritten without decoding, so its walker checks it instead,
 		// and bytes a strict decoder warns about (stray bytes between
 		// segments) are simply dropped.
 		if _, _, err := photo.Config(b); err != nil {
@@ -57,7 +60,7 @@ func Clean(b []byte, opt Options) (res *Result, err error) {
 	case photo.TIFF:
 		res, err = reencode(b, f, photo.PNG, opt)
 	case photo.HEIF:
-		res, err = reencode(b, f, photo.JPEG, opt)
+		res, err = cleanHEIF(b, opt)
 	default:
 		if len(b) == 0 {
 			return nil, photo.ErrEmpty

@@ -15,8 +15,8 @@ import (
 // image, any byte after the end of the image, a colour profile that is not a
 // stock one, EXIF holding more than the Orientation tag (All mode) or more
 // than camera and date fields (LocationOnly), stray or unaccounted bytes, or
-// a structure it cannot fully walk. Only JPEG, PNG, WebP and GIF pass: Clean
-// writes nothing else.
+// a structure it cannot fully walk. Only JPEG, PNG, WebP, GIF and HEIF in
+// the rebuilt shape (see verifyHEIF) pass: Clean writes nothing else.
 func Verify(b []byte, opt Options) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -37,8 +37,10 @@ func verify(b []byte, opt Options) error {
 		return verifyWebP(b, opt)
 	case photo.GIF:
 		return verifyGIF(b)
+	case photo.HEIF:
+		return verifyHEIF(b)
 	}
-	return notClean("not a JPEG, PNG, WebP or GIF file")
+	return notClean("not a JPEG, PNG, WebP, GIF or HEIF file")
 }
 
 func notClean(format string, args ...any) error {

@@ -1,0 +1,264 @@
+package metadata
+
+import (
+	"bytes"
+	"encoding/binary"
+	"sort"
+)
+
+// Verify's own allow-lists for HEIF/AVIF outputs, deliberately separate from
+// the rewrite's.
+var (
+	verifyHEIFItemTypes = map[string]bool{"hvc1": true, "av01": true, "grid": true, "iden": true, "iovl": true}
+	verifyHEIFProps     = map[string]bool{
+		"hvcC": true, "av1C": true, "ispe": true, "pixi": true, "colr": true, "irot": true, "imir": true,
+		"clap": true, "pasp": true, "lsel": true, "a1op": true, "a1lx": true, "rloc": true, "auxC": true,
+	}
+	verifyHEIFAlpha = map[string]bool{
+		"urn:mpeg:mpegB:cicp:systems:auxiliary:alpha": true,
+		"urn:mpeg:hevc:2015:auxid:1":                  true,
+	}
+)
+
+// verifyHEIF accepts only the shape the lossless rewrite writes: ftyp, meta
+// (hdlr pict without a name, pitm, iinf with unnamed image items, iref dimg
+// and auxl, iprp with structural properties, iloc, idat), one mdat, nothing
+// after; every byte of mdat and idat belongs to exactly one item extent, and
+// every extent lies inside them.
+func verifyHEIF(b []byte) error {
+	top, err := walkBoxes(b, 0, len(b))
+	if err != nil {
+		return notClean("HEIF boxes do not walk: %v", err)
+	}
+	if len(top) < 2 || len(top) > 3 || top[0].typ != "ftyp" || top[1].typ != "meta" || (len(top) == 3 && top[2].typ != "mdat") {
+		return notClean("HEIF top level is not ftyp, meta, mdat")
+	}
+	if f := top[0].data; len(f) < 8 || len(f)%4 != 0 || len(f) > 256 || !printableBytes(f[:4]) {
+		return notClean("HEIF ftyp box is malformed")
+	}
+	var mdat []byte
+	mdatAt := len(b)
+	if len(top) == 3 {
+		mdat, mdatAt = top[2].data, top[2].end-len(top[2].data)
+	}
+	meta := top[1]
+	if len(meta.data) < 4 || binary.BigEndian.Uint32(meta.data) != 0 {
+		return notClean("HEIF meta box version")
+	}
+	kids, err := walkBoxes(b, meta.end-len(meta.data)+4, meta.end)
+	if err != nil {
+		return notClean("HEIF meta box does not walk: %v", err)
+	}
+	items := map[uint32]string{}
+	var props []bmffBox
+	var idat []byte
+	aux := map[uint32]bool{}
+	auxProp := map[int]bool{}
+	var primary uint32
+	type ext struct{ method, s, e int }
+	var exts []ext
+	seen := map[string]bool{}
+	var ipmaData []byte
+	for _, k := range kids {
+		if seen[k.typ] {
+			return notClean("HEIF meta holds two %s boxes", printable(k.typ))
+		}
+		seen[k.typ] = true
+		r := reader{b: k.data}
+		switch k.typ {
+		case "hdlr":
+			if len(k.data) != 4+4+4+12+1 || string(k.data[8:12]) != "pict" || !zeroBytes(k.data[:8]) || !zeroBytes(k.data[12:]) {
+				return notClean("HEIF handler box carries more than the pict handler")
+			}
+		case "pitm":
+			if r.u32() != 0 {
+				return notClean("HEIF pitm version")
+			}
+			primary = uint32(r.u16())
+			if r.err != nil || r.i != len(k.data) {
+				return notClean("HEIF pitm malformed")
+			}
+		case "iinf":
+			if r.u32() != 0 {
+				return notClean("HEIF iinf version")
+			}
+			n := int(r.u16())
+			es, err := walkBoxes(b, k.end-len(k.data)+6, k.end)
+			if err != nil || len(es) != n {
+				return notClean("HEIF iinf entries")
+			}
+			for _, e := range es {
+				d := e.data
+				if e.typ != "infe" || len(d) != 4+2+2+4+1 || d[0] != 2 || d[1] != 0 || d[2] != 0 || d[3]&^1 != 0 || d[6] != 0 || d[7] != 0 || d[12] != 0 {
+					return notClean("HEIF item entry is not a bare image item")
+				}
+				id, typ := uint32(binary.BigEndian.Uint16(d[4:])), string(d[8:12])
+				if !verifyHEIFItemTypes[typ] {
+					return notClean("HEIF keeps an item of type %q", printable(typ))
+				}
+				if _, dup := items[id]; dup {
+					return notClean("HEIF item %d listed twice", id)
+				}
+				items[id] = typ
+			}
+		case "iref":
+			if r.u32() != 0 {
+				return notClean("HEIF iref version")
+			}
+			rs, err := walkBoxes(b, k.end-len(k.data)+4, k.end)
+			if err != nil {
+				return notClean("HEIF iref does not walk")
+			}
+			for _, x := range rs {
+				if x.typ != "dimg" && x.typ != "auxl" {
+					return notClean("HEIF keeps a %q reference", printable(x.typ))
+				}
+				xr := reader{b: x.data}
+				from := uint32(xr.u16())
+				n := int(xr.u16())
+				xr.skip(2 * n)
+				if xr.err != nil || xr.i != len(x.data) || n == 0 {
+					return notClean("HEIF reference malformed")
+				}
+				if x.typ == "auxl" {
+					aux[from] = true
+				}
+			}
+		case "iprp":
+			ps, err := walkBoxes(b, k.end-len(k.data), k.end)
+			if err != nil || len(ps) != 2 || ps[0].typ != "ipco" || ps[1].typ != "ipma" {
+				return notClean("HEIF iprp is not ipco then ipma")
+			}
+			if props, err = walkBoxes(b, ps[0].end-len(ps[0].data), ps[0].end); err != nil {
+				return notClean("HEIF ipco does not walk")
+			}
+			for i, p := range props {
+				if !verifyHEIFProps[p.typ] {
+					return notClean("HEIF keeps property %q", printable(p.typ))
+				}
+				switch p.typ {
+				case "colr":
+					if len(p.data) < 4 {
+						return notClean("HEIF colr malformed")
+					}
+					switch string(p.data[:4]) {
+					case "nclx":
+						if len(p.data) != 11 {
+							return notClean("HEIF nclx colour malformed")
+						}
+					case "prof", "rICC":
+						if ok, desc := StandardICC(p.data[4:]); !ok {
+							return notClean("HEIF keeps a colour profile that is not a stock one (%q)", desc)
+						}
+					default:
+						return notClean("HEIF colour type %q", printable(string(p.data[:4])))
+					}
+				case "auxC":
+					d := p.data
+					if len(d) < 5 || d[len(d)-1] != 0 || !verifyHEIFAlpha[string(d[4:len(d)-1])] || !zeroBytes(d[:4]) {
+						return notClean("HEIF keeps an auxiliary image that is not an alpha plane")
+					}
+					auxProp[i+1] = true
+				}
+			}
+			ipmaData = ps[1].data
+		case "iloc":
+			if r.u8() != 1 || r.u8() != 0 || r.u16() != 0 || r.u8() != 0x44 || r.u8() != 0 {
+				return notClean("HEIF iloc layout is not the rewrite's")
+			}
+			n := int(r.u16())
+			for j := 0; j < n; j++ {
+				id := uint32(r.u16())
+				method := int(r.u16())
+				dri := r.u16()
+				ne := r.u16()
+				off, l := int(r.u32()), int(r.u32())
+				if r.err != nil {
+					return notClean("HEIF iloc is short")
+				}
+				if _, ok := items[id]; !ok || method > 1 || dri != 0 || ne != 1 || l == 0 {
+					return notClean("HEIF iloc entry for item %d is not allowed", id)
+				}
+				exts = append(exts, ext{method, off, off + l})
+			}
+			if r.i != len(k.data) {
+				return notClean("HEIF iloc has extra bytes")
+			}
+		case "idat":
+			idat = k.data
+		default:
+			return notClean("HEIF meta holds a %q box", printable(k.typ))
+		}
+	}
+	if !seen["hdlr"] || !seen["pitm"] || !seen["iinf"] || !seen["iprp"] || !seen["iloc"] {
+		return notClean("HEIF meta lacks a required box")
+	}
+	if _, ok := items[primary]; !ok {
+		return notClean("HEIF primary item is not listed")
+	}
+	// ipma: after iinf (box order is free), so checked last.
+	r := reader{b: ipmaData}
+	v := r.u8()
+	r.skip(2)
+	flags := r.u8()
+	if v != 0 || flags > 1 {
+		return notClean("HEIF ipma version")
+	}
+	n := int(r.u32())
+	for j := 0; j < n; j++ {
+		id := uint32(r.u16())
+		cnt := int(r.u8())
+		if _, ok := items[id]; !ok && r.err == nil {
+			return notClean("HEIF properties for an unlisted item")
+		}
+		for c := 0; c < cnt; c++ {
+			var idx int
+			if flags&1 != 0 {
+				idx = int(r.u16() & 0x7FFF)
+			} else {
+				idx = int(r.u8() & 0x7F)
+			}
+			if r.err == nil && (idx < 1 || idx > len(props)) {
+				return notClean("HEIF property index out of range")
+			}
+			if r.err == nil && auxProp[idx] && !aux[id] {
+				return notClean("HEIF auxiliary property on a non-auxiliary item")
+			}
+		}
+	}
+	if r.err != nil || r.i != len(ipmaData) {
+		return notClean("HEIF ipma malformed")
+	}
+	// Every byte of mdat and idat belongs to exactly one extent.
+	for _, m := range []int{0, 1} {
+		var spans [][2]int
+		lo, hi := mdatAt, mdatAt+len(mdat)
+		if m == 1 {
+			lo, hi = 0, len(idat)
+		}
+		for _, e := range exts {
+			if e.method == m {
+				if e.s < lo || e.e > hi {
+					return notClean("HEIF item data outside its container")
+				}
+				spans = append(spans, [2]int{e.s, e.e})
+			}
+		}
+		sort.Slice(spans, func(i, j int) bool { return spans[i][0] < spans[j][0] })
+		at := lo
+		for _, s := range spans {
+			if s[0] != at {
+				return notClean("HEIF holds %d bytes that belong to no item", max(s[0]-at, at-s[0]))
+			}
+			at = s[1]
+		}
+		if at != hi {
+			return notClean("HEIF holds %d bytes that belong to no item", hi-at)
+		}
+	}
+	return nil
+}
+
+func printableBytes(b []byte) bool {
+	return bytes.Equal([]byte(printable(string(b))), b)
+}
