@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"image"
 	"image/jpeg"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 )
@@ -69,6 +71,23 @@ func BenchmarkBlocksJPEG12MP(b *testing.B) {
 	for b.Loop() {
 		if _, _, err := Blocks(in); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCleanHEIC cleans the corpus's iPhone HEIC (grid of tiles, gain
+// map, thumbnail, Exif and XMP): the lossless rebuild plus verification.
+func BenchmarkCleanHEIC(b *testing.B) {
+	in, err := os.ReadFile(filepath.Join(sharedDir(b, "fixtures/metadata"), "exif-samples/heic/mobile/iphone_13_pro_max.HEIC"))
+	if err != nil {
+		b.Skipf("corpus HEIC not readable: %v", err)
+	}
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := Clean(in, Options{})
+		if err != nil || !res.Lossless {
+			b.Fatalf("Clean: %v", err)
 		}
 	}
 }

@@ -3,8 +3,11 @@
 // It works on an allow-list: a cleaned file keeps only what is needed to show
 // the image (and a standard colour profile where harmless); everything else,
 // known or unknown, is removed. JPEG, PNG, WebP and GIF are rewritten at
-// container level so that pixels stay bit-identical; TIFF and HEIF are decoded
-// and re-encoded. Every output is re-read by Verify, an independent allow-list
+// container level so that pixels stay bit-identical; HEIF and AVIF are
+// rebuilt box by box from their image items and structural properties, the
+// coded image data copied untouched; TIFF is decoded and re-encoded, and so
+// is a HEIF whose structure the rebuild cannot carry (or in location-only
+// mode, which keeps camera and date fields). Every output is re-read by Verify, an independent allow-list
 // walker, before anyone calls it clean; when Verify has any doubt it fails closed
 // with ErrNotClean.
 //
