@@ -545,7 +545,7 @@ func rewriteHEIF(b []byte) (*Result, error) {
 			return nil, unsupported("item ids above 65535")
 		}
 	}
-	ftyp := b[top[0].start:top[0].end]
+	ftyp := cleanFtyp(top[0].data, &rm)
 	metaBox, mdat, _ := build(0)
 	if len(ftyp)+len(metaBox)+8+len(mdat) > 0xFFFFFFFF {
 		return nil, unsupported("file over 4 GB")
@@ -697,4 +697,33 @@ func cleanHEIF(b []byte, opt Options) (*Result, error) {
 		return nil, err
 	}
 	return reencode(b, photo.HEIF, photo.JPEG, opt)
+}
+
+// heifBrands are the standard ftyp brands a rebuilt file may name; vendor
+// brands (Apple's MiHB, MiHE, MiPr, ...) say which device made the file and
+// go.
+var heifBrands = map[string]bool{
+	"mif1": true, "mif2": true, "msf1": true, "miaf": true, "heic": true, "heix": true, "heim": true, "heis": true,
+	"hevc": true, "hevx": true, "avif": true, "avis": true, "avio": true, "MA1A": true, "MA1B": true,
+}
+
+// cleanFtyp rebuilds the ftyp payload d with its standard brands only.
+func cleanFtyp(d []byte, rm *removals) []byte {
+	major := string(d[:4])
+	if !heifBrands[major] {
+		major = "mif1"
+	}
+	p := append([]byte(major), 0, 0, 0, 0)
+	dropped := false
+	for i := 8; i+4 <= len(d); i += 4 {
+		if heifBrands[string(d[i:i+4])] {
+			p = append(p, d[i:i+4]...)
+		} else {
+			dropped = true
+		}
+	}
+	if dropped || major != string(d[:4]) {
+		rm.add("vendor file-type brands")
+	}
+	return boxBytes("ftyp", p)
 }

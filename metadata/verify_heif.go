@@ -1,7 +1,6 @@
 package metadata
 
 import (
-	"bytes"
 	"encoding/binary"
 	"sort"
 )
@@ -13,6 +12,10 @@ var (
 	verifyHEIFProps     = map[string]bool{
 		"hvcC": true, "av1C": true, "ispe": true, "pixi": true, "colr": true, "irot": true, "imir": true,
 		"clap": true, "pasp": true, "lsel": true, "a1op": true, "a1lx": true, "rloc": true, "auxC": true,
+	}
+	verifyHEIFBrands = map[string]bool{
+		"mif1": true, "mif2": true, "msf1": true, "miaf": true, "heic": true, "heix": true, "heim": true, "heis": true,
+		"hevc": true, "hevx": true, "avif": true, "avis": true, "avio": true, "MA1A": true, "MA1B": true,
 	}
 	verifyHEIFAlpha = map[string]bool{
 		"urn:mpeg:mpegB:cicp:systems:auxiliary:alpha": true,
@@ -33,8 +36,14 @@ func verifyHEIF(b []byte) error {
 	if len(top) < 2 || len(top) > 3 || top[0].typ != "ftyp" || top[1].typ != "meta" || (len(top) == 3 && top[2].typ != "mdat") {
 		return notClean("HEIF top level is not ftyp, meta, mdat")
 	}
-	if f := top[0].data; len(f) < 8 || len(f)%4 != 0 || len(f) > 256 || !printableBytes(f[:4]) {
+	f := top[0].data
+	if len(f) < 8 || len(f)%4 != 0 || len(f) > 256 || !zeroBytes(f[4:8]) {
 		return notClean("HEIF ftyp box is malformed")
+	}
+	for i := 0; i < len(f); i += 4 {
+		if i != 4 && !verifyHEIFBrands[string(f[i:i+4])] {
+			return notClean("HEIF names brand %q", printable(string(f[i:i+4])))
+		}
 	}
 	var mdat []byte
 	mdatAt := len(b)
@@ -257,8 +266,4 @@ func verifyHEIF(b []byte) error {
 		}
 	}
 	return nil
-}
-
-func printableBytes(b []byte) bool {
-	return bytes.Equal([]byte(printable(string(b))), b)
 }
