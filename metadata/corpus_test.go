@@ -90,6 +90,14 @@ func TestCleanCorpus(t *testing.T) {
 				if !bytes.Equal(in, orig) {
 					t.Fatal("Clean modified its input")
 				}
+				if err != nil && mode == All {
+					// Every corpus file cleans in All mode: damaged JPEGs
+					// are salvaged, HEIF stubs rebuilt at box level.
+					t.Fatalf("Clean: %v", err)
+				}
+				if err == nil && mode == All && photo.Sniff(in) == photo.HEIF && !res.Lossless {
+					t.Errorf("HEIF was re-encoded instead of rebuilt: %q", res.Removed)
+				}
 				if err != nil {
 					// Refusing is right only for a file no decoder can show
 					// (damaged scan data, a stub without image data), and
