@@ -245,6 +245,22 @@ func rewriteHEIF(b []byte) (*Result, error) {
 		return nil, unsupported("primary item %d not resolvable", primary)
 	}
 
+	// The picture's size must be sane before anyone is handed a file that
+	// claims it (photo.Config then names the problem on the fallback path).
+	size := false
+	for _, a := range pr.props {
+		if a.index >= 1 && a.index <= len(props) && props[a.index-1].typ == "ispe" && len(props[a.index-1].data) == 12 {
+			d := props[a.index-1].data
+			if err := checkFrameSize(int(binary.BigEndian.Uint32(d[4:])), int(binary.BigEndian.Uint32(d[8:]))); err != nil {
+				return nil, unsupported("%v", err)
+			}
+			size = true
+		}
+	}
+	if !size {
+		return nil, unsupported("primary item has no image size")
+	}
+
 	// The items to keep: the primary, what derived items are built from,
 	// and alpha planes of kept items.
 	keep := map[uint32]bool{}

@@ -240,3 +240,15 @@ func TestRewriteHEIFUnsupported(t *testing.T) {
 		}
 	}
 }
+
+// TestRewriteHEIFAbsurdSize: a primary image claiming 100000x100000 pixels is
+// not rebuilt, and Clean reports it in one line.
+func TestRewriteHEIFAbsurdSize(t *testing.T) {
+	h := bytes.Replace(heifWithImage(), fullBox("ispe", 0, be32(64), be32(48)), fullBox("ispe", 0, be32(100000), be32(100000)), 1)
+	if _, err := rewriteHEIF(h); !errors.Is(err, errHEIFUnsupported) {
+		t.Fatalf("rewriteHEIF: %v", err)
+	}
+	if _, err := Clean(h, Options{}); err == nil || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("Clean: %v", err)
+	}
+}
