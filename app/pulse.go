@@ -1,6 +1,7 @@
 package app
 
 import (
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -21,6 +22,10 @@ type pulse struct {
 	widget.BaseWidget
 	do   func(func()) // runs on the UI goroutine
 	dots [3]*canvas.Circle
+	// mu guards lit, stop and the dots' colours: Start and Stop are called on
+	// the UI goroutine in the app, but the ticker's updates arrive through do,
+	// and tests drive the UI from their own goroutine.
+	mu   sync.Mutex
 	lit  int
 	stop chan struct{}
 }
@@ -36,12 +41,14 @@ func newPulse(do func(func())) *pulse {
 
 // Start sets the dots moving; it does nothing if they already are.
 func (p *pulse) Start() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.stop != nil {
 		return
 	}
 	stop := make(chan struct{})
 	p.stop = stop
-	p.paint()
+	p.paintLocked()
 	go func() {
 		t := time.NewTicker(pulseStep)
 		defer t.Stop()
@@ -52,9 +59,11 @@ func (p *pulse) Start() {
 			case <-t.C:
 			}
 			p.do(func() {
+				p.mu.Lock()
+				defer p.mu.Unlock()
 				if p.stop == stop {
 					p.lit = (p.lit + 1) % len(p.dots)
-					p.paint()
+					p.paintLocked()
 				}
 			})
 		}
@@ -63,6 +72,8 @@ func (p *pulse) Start() {
 
 // Stop halts the dots.
 func (p *pulse) Stop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.stop != nil {
 		close(p.stop)
 		p.stop = nil
@@ -70,9 +81,19 @@ func (p *pulse) Stop() {
 }
 
 // running reports whether the dots are moving.
-func (p *pulse) running() bool { return p.stop != nil }
+func (p *pulse) running() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stop != nil
+}
 
 func (p *pulse) paint() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.paintLocked()
+}
+
+func (p *pulse) paintLocked() {
 	for i, d := range p.dots {
 		c := theme.Color(theme.ColorNameDisabled)
 		if i == p.lit {
