@@ -150,7 +150,7 @@ func cleanOne(j cleanJob) (rec cleanRecord) {
 	}
 	f := photo.Sniff(data)
 	rec.Format = f.String()
-	if f == photo.HEIF || f == photo.TIFF {
+	if f == photo.TIFF || (f == photo.HEIF && j.opt.Mode == metadata.LocationOnly) { // decoded and re-encoded
 		decodeSlots <- struct{}{}
 		defer func() { <-decodeSlots }()
 	}
@@ -215,7 +215,8 @@ func outputPath(j cleanJob, f photo.Format) string {
 func keepExtCase(name, ext string) string {
 	old := filepath.Ext(name)
 	l := strings.ToLower(old)
-	same := l == ext || (ext == ".jpg" && (l == ".jpeg" || l == ".jpe")) || (ext == ".tiff" && l == ".tif")
+	same := l == ext || (ext == ".jpg" && (l == ".jpeg" || l == ".jpe")) || (ext == ".tiff" && l == ".tif") ||
+		(ext == ".heic" && (l == ".heif" || l == ".hif" || l == ".avif"))
 	if same {
 		return old
 	}

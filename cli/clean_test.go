@@ -189,3 +189,14 @@ func TestForEachOrderedKeepsOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestKeepExtCase(t *testing.T) {
+	for _, tt := range []struct{ name, ext, want string }{
+		{"a.JPG", ".jpg", ".JPG"}, {"a.jpeg", ".jpg", ".jpeg"}, {"a.heic", ".jpg", ".jpg"},
+		{"a.HEIF", ".heic", ".HEIF"}, {"a.avif", ".heic", ".avif"}, {"a.tif", ".png", ".png"},
+	} {
+		if got := keepExtCase(tt.name, tt.ext); got != tt.want {
+			t.Errorf("keepExtCase(%q, %q) = %q, want %q", tt.name, tt.ext, got, tt.want)
+		}
+	}
+}
