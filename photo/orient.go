@@ -149,27 +149,33 @@ func Orient(img image.Image, o int) image.Image {
 	for y := 0; y < h; y++ {
 		row := src.Pix[y*src.Stride : y*src.Stride+4*w]
 		for x := 0; x < w; x++ {
-			var dx, dy int
-			switch o {
-			case 2: // mirror horizontal
-				dx, dy = w-1-x, y
-			case 3: // rotate 180
-				dx, dy = w-1-x, h-1-y
-			case 4: // mirror vertical
-				dx, dy = x, h-1-y
-			case 5: // transpose
-				dx, dy = y, x
-			case 6: // rotate 90 clockwise
-				dx, dy = h-1-y, x
-			case 7: // transverse
-				dx, dy = h-1-y, w-1-x
-			case 8: // rotate 90 counter-clockwise
-				dx, dy = y, w-1-x
-			}
+			dx, dy := DisplayPoint(x, y, w, h, o)
 			copy(dst.Pix[dy*dst.Stride+4*dx:dy*dst.Stride+4*dx+4], row[4*x:4*x+4])
 		}
 	}
 	return dst
+}
+
+// DisplayPoint maps a pixel of an image stored w×h to where it shows once
+// orientation o is applied; OrientPoint is its inverse.
+func DisplayPoint(x, y, w, h, o int) (int, int) {
+	switch o {
+	case 2: // mirror horizontal
+		return w - 1 - x, y
+	case 3: // rotate 180
+		return w - 1 - x, h - 1 - y
+	case 4: // mirror vertical
+		return x, h - 1 - y
+	case 5: // transpose
+		return y, x
+	case 6: // rotate 90 clockwise
+		return h - 1 - y, x
+	case 7: // transverse
+		return h - 1 - y, w - 1 - x
+	case 8: // rotate 90 counter-clockwise
+		return y, w - 1 - x
+	}
+	return x, y
 }
 
 // OrientPoint maps a point of the displayed (oriented) image back to stored

@@ -93,3 +93,16 @@ func TestSniff(t *testing.T) {
 		})
 	}
 }
+
+func TestDisplayPointInvertsOrientPoint(t *testing.T) {
+	for o := 1; o <= 8; o++ {
+		for y := 0; y < 2; y++ {
+			for x := 0; x < 3; x++ {
+				dx, dy := DisplayPoint(x, y, 3, 2, o)
+				if sx, sy := OrientPoint(dx, dy, 3, 2, o); sx != x || sy != y {
+					t.Errorf("o=%d: (%d,%d) -> (%d,%d) -> (%d,%d)", o, x, y, dx, dy, sx, sy)
+				}
+			}
+		}
+	}
+}

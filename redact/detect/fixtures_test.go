@@ -70,25 +70,7 @@ func loadUpright(t testing.TB, path string, truth []image.Rectangle) (image.Imag
 // orientBoxes moves boxes on a w×h stored image to where photo.Orient(img, o)
 // shows them.
 func orientBoxes(boxes []image.Rectangle, w, h, o int) []image.Rectangle {
-	pt := func(x, y int) (int, int) {
-		switch o {
-		case 2:
-			return w - 1 - x, y
-		case 3:
-			return w - 1 - x, h - 1 - y
-		case 4:
-			return x, h - 1 - y
-		case 5:
-			return y, x
-		case 6:
-			return h - 1 - y, x
-		case 7:
-			return h - 1 - y, w - 1 - x
-		case 8:
-			return y, w - 1 - x
-		}
-		return x, y
-	}
+	pt := func(x, y int) (int, int) { return photo.DisplayPoint(x, y, w, h, o) }
 	var moved []image.Rectangle
 	for _, r := range boxes {
 		x0, y0 := pt(r.Min.X, r.Min.Y)
