@@ -5,16 +5,15 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
-	"flag"
 	"image"
 	"image/jpeg"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var updateInspect = flag.Bool("update", false, "rewrite the golden files in testdata/")
+	"codeberg.org/veil/veil/internal/testenv"
+)
 
 // inspectSample builds a JPEG with EXIF (GPS, artist, serial), XMP, a comment
 // and a trailer: everything the text and JSON outputs must show.
@@ -78,22 +77,7 @@ func inspectSample(t *testing.T) []byte {
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	p := filepath.Join("testdata", name)
-	if *updateInspect {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run go test ./cli -run Inspect -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	testenv.Golden(t, name, got)
 }
 
 // inspectDir writes the sample and a broken file into a temporary folder

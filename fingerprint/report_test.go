@@ -4,15 +4,13 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"flag"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden report files in testdata")
+	"codeberg.org/veil/veil/internal/testenv"
+)
 
 // sampleResults covers every kind of row a report shows.
 func sampleResults() []Result {
@@ -37,22 +35,7 @@ var created = time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC)
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	p := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run go test -run Golden -update ./fingerprint to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file:\n%s", name, got)
-	}
+	testenv.Golden(t, name, got)
 }
 
 func TestReportGolden(t *testing.T) {

@@ -5,6 +5,8 @@
 package testenv
 
 import (
+	"bytes"
+	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -48,4 +50,30 @@ func Shared(t testing.TB, rel string) string {
 		t.Skipf("../shared/%s not present beside the repository: test skipped", rel)
 	}
 	return p
+}
+
+// update is the -update flag of every test binary that compares golden files
+// through Golden.
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/ instead of comparing with them")
+
+// Golden compares got with testdata/<name>, or rewrites that file when the
+// test runs with -update.
+func Golden(t testing.TB, name string, got []byte) {
+	t.Helper()
+	p := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatalf("%v (run the test with -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
 }
