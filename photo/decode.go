@@ -54,12 +54,13 @@ func ReadFile(path string) ([]byte, error) {
 	if st.Size() > MaxFileSize {
 		return nil, fmt.Errorf("%w: file is %d MiB, the limit is %d MiB", ErrTooLarge, st.Size()>>20, MaxFileSize>>20)
 	}
-	// One read of the size the file says it has (and one more to catch growth).
-	b := make([]byte, 0, st.Size()+1)
-	b, err = readAllInto(b, io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
+	// Sized once from the file's length (plus room to notice it growing).
+	var buf bytes.Buffer
+	buf.Grow(int(st.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(f, MaxFileSize+1)); err != nil {
 		return nil, err
 	}
+	b := buf.Bytes()
 	if len(b) > MaxFileSize {
 		return nil, ErrTooLarge
 	}
@@ -143,21 +144,4 @@ func Decode(b []byte) (img image.Image, f Format, err error) {
 		return nil, f, fmt.Errorf("corrupt %s data: %w", f, err)
 	}
 	return img, f, nil
-}
-
-// readAllInto is io.ReadAll into a buffer whose capacity is already right.
-func readAllInto(b []byte, r io.Reader) ([]byte, error) {
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
-	}
 }
