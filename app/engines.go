@@ -73,7 +73,7 @@ func detectFaces(ctx context.Context, upright image.Image) ([]image.Rectangle, e
 			// One core stays free for the window: with every core busy, the
 			// UI goroutine, the software GL renderer and the X server wait
 			// behind the detector and the window stalls for 100-250 ms.
-			detector = detector.WithThreads(runtime.GOMAXPROCS(0) - 1)
+			detector = detector.WithThreads(runtime.NumCPU() - 1)
 		}
 	})
 	if detectorErr != nil {

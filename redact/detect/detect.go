@@ -18,6 +18,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"codeberg.org/veil/veil/assets"
 )
@@ -261,7 +262,9 @@ func tiles(w, h int) []image.Rectangle {
 }
 
 // runJobs runs the passes on a pool of goroutines, one network thread each,
-// or a single pass with all threads.
+// or a single pass with all threads. The caller's goroutine is one of the
+// workers: with one thread every pass runs on it, so a caller that pinned
+// itself to a thread of lower priority (the app does) keeps the work there.
 func (d *Detector) runJobs(ctx context.Context, jobs []job, opt Options) ([]candidate, error) {
 	workers := min(d.threads, len(jobs))
 	inner := 1
@@ -272,45 +275,45 @@ func (d *Detector) runJobs(ctx context.Context, jobs []job, opt Options) ([]cand
 		mu    sync.Mutex
 		cands []candidate
 		first error
+		next  atomic.Int64
 		wg    sync.WaitGroup
-		next  = make(chan job)
 	)
 	// The lowest score worth keeping before merging: a candidate below the
 	// threshold can still suppress nothing and is never reported.
 	floor := min(opt.Threshold, candidateFloor)
-	for range workers {
+	work := func() {
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= len(jobs) {
+				return
+			}
+			mu.Lock()
+			if first == nil {
+				first = ctx.Err()
+			}
+			failed := first != nil
+			mu.Unlock()
+			if failed {
+				return
+			}
+			c, err := d.pass(jobs[i], floor, inner)
+			mu.Lock()
+			if err != nil && first == nil {
+				first = err
+			}
+			cands = append(cands, c...)
+			mu.Unlock()
+		}
+	}
+	for range workers - 1 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := range next {
-				c, err := d.pass(j, floor, inner)
-				mu.Lock()
-				if err != nil && first == nil {
-					first = err
-				}
-				cands = append(cands, c...)
-				mu.Unlock()
-			}
+			work()
 		}()
 	}
-	var err error
-	for _, j := range jobs {
-		if err = ctx.Err(); err != nil {
-			break
-		}
-		mu.Lock()
-		failed := first != nil
-		mu.Unlock()
-		if failed {
-			break
-		}
-		next <- j
-	}
-	close(next)
+	work()
 	wg.Wait()
-	if err != nil {
-		return nil, err
-	}
 	if first != nil {
 		return nil, first
 	}

@@ -89,7 +89,8 @@ func shrinkImage(img image.Image, w2, h2, threads int) *rgb8 {
 	out := &rgb8{w: w2, h: h2, pix: make([]uint8, 3*w2*h2)}
 	threads = max(1, min(threads, h2/16))
 	var wg sync.WaitGroup
-	for t := range threads {
+	// The caller's goroutine takes the first share (see runJobs).
+	for t := 1; t < threads; t++ {
 		lo, hi := t*h2/threads, (t+1)*h2/threads
 		wg.Add(1)
 		go func() {
@@ -97,6 +98,7 @@ func shrinkImage(img image.Image, w2, h2, threads int) *rgb8 {
 			shrinkRows(newRowReader(img), b.Dx(), b.Dy(), out, lo, hi)
 		}()
 	}
+	shrinkRows(newRowReader(img), b.Dx(), b.Dy(), out, 0, h2/threads)
 	wg.Wait()
 	return out
 }
