@@ -3,8 +3,13 @@
 SHELL := /bin/bash
 GO ?= go
 # nodynamic: never dlopen a system libheif; HEIC is decoded by the embedded pure-Go decoder.
-TAGS := nodynamic
-TEST_TAGS := ci,$(TAGS)
+# no_animations: Fyne's blinking text cursor and button ripples repaint the
+# whole window many times a second; under software GL (virtual machines,
+# remote desktops) each repaint costs 20-60 ms of CPU and the window stalled
+# behind them. A calm, still interface is also easier on the eyes.
+TAGS := nodynamic,no_animations
+# Fyne's test driver never animates, so the headless tests keep the base tags.
+TEST_TAGS := ci,nodynamic
 FUZZTIME ?= 3
 BIN := bin/veil
 

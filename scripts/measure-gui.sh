@@ -9,7 +9,8 @@
 # re-checked file. Without PHOTO, a 6000x4000 JPEG with camera metadata is
 # made from the shared astronaut portrait (ImageMagick, exiftool).
 # VEIL_STALL_STACKS=1 also logs the UI goroutine's stack during stalls
-# (logs are kept in $OUT, default out/measure).
+# (logs are kept in $OUT, default out/measure). VEIL_MEASURE_ENV adds
+# variables to the bare environment (e.g. "LP_NUM_THREADS=1").
 set -euo pipefail
 
 BIN=${1:?usage: measure-gui.sh BIN [PHOTO] [RUNS]}
@@ -47,7 +48,7 @@ for run in $(seq "$RUNS"); do
 	rm -rf "$W" && mkdir -p "$W/home" "$W/tmp" "$W/out"
 	cp "$PHOTO" "$W/out/photo.jpg"
 	env -i PATH=/usr/bin:/bin DISPLAY="$DISPLAY" ${XAUTHORITY:+XAUTHORITY="$XAUTHORITY"} HOME="$W/home" TMPDIR="$W/tmp" \
-		LANG=en_US.UTF-8 VEIL_TIMINGS=1 VEIL_STALL_STACKS="${VEIL_STALL_STACKS:-}" "$BIN" "$W/out/photo.jpg" 2>"$W/log" &
+		LANG=en_US.UTF-8 VEIL_TIMINGS=1 VEIL_STALL_STACKS="${VEIL_STALL_STACKS:-}" ${VEIL_MEASURE_ENV:-} "$BIN" "$W/out/photo.jpg" 2>"$W/log" &
 	PID=$!
 	timeout 30 xdotool search --sync --onlyvisible --name '^Veil$' >/dev/null
 	for _ in $(seq 300); do grep -q 'timing: detected' "$W/log" && break; sleep 0.1; done
