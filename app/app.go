@@ -53,7 +53,11 @@ func Run(files []string) int {
 	a.SetIcon(icon)
 	st := loadSettings(tr.RealConfig)
 	applyTheme(a)
-	w := a.NewWindow("Veil")
+	w, err := openWindow(a, "Veil")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "veil:", err)
+		return 1
+	}
 	u := newUI(a, w, defaultEngines(), tr, os.Exit)
 	u.settings = st
 	u.applySettings()

@@ -112,6 +112,50 @@ func TestGUIQuickExitLeavesNoTrace(t *testing.T) {
 	}
 }
 
+// TestGUIWithoutDisplay starts the desktop binary where no window can open
+// (no DISPLAY, as over SSH, and a DISPLAY nobody answers): one line naming
+// the problem, exit status 1, and the private folder gone.
+func TestGUIWithoutDisplay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the GL desktop binary; not in -short")
+	}
+	bin := buildGUI(t)
+	for _, display := range []string{"", ":97"} {
+		t.Run("DISPLAY="+display, func(t *testing.T) {
+			work := t.TempDir()
+			home, tmp := filepath.Join(work, "home"), filepath.Join(work, "tmp")
+			for _, d := range []string{home, tmp} {
+				if err := os.Mkdir(d, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			env := []string{"PATH=/usr/bin:/bin", "HOME=" + home, "TMPDIR=" + tmp}
+			if display != "" {
+				env = append(env, "DISPLAY="+display)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, bin, filepath.Join(work, "photo.jpg"))
+			cmd.Env = env
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			if code := cmd.ProcessState.ExitCode(); code != 1 {
+				t.Errorf("exit status %d (%v), want 1", code, err)
+			}
+			lines := strings.Split(strings.TrimRight(stderr.String(), "\n"), "\n")
+			if len(lines) != 1 || !strings.HasPrefix(lines[0], "veil: no screen") {
+				t.Errorf("stderr is not one line saying there is no screen:\n%s", stderr.String())
+			}
+			for _, d := range []string{home, tmp} {
+				if entries, _ := os.ReadDir(d); len(entries) > 0 {
+					t.Errorf("%s is not empty: %v", d, entries)
+				}
+			}
+		})
+	}
+}
+
 // buildGUI builds the real desktop binary (cgo, GL; the Go build cache makes
 // repeat builds take seconds).
 func buildGUI(t *testing.T) string {
