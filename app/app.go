@@ -119,6 +119,11 @@ type ui struct {
 	// (chooseSave and chooseFolder; tests answer directly).
 	pickSave   func(dir, suggested string, save func(path string))
 	pickFolder func(start string, chosen func(dir string))
+	// clipImage reads a picture from the system clipboard (readClipImage;
+	// tests put their own there). It blocks, so it runs in the background.
+	clipImage func() ([]byte, error)
+	// keys holds the window's shortcuts for widgets that pass theirs on.
+	keys fyne.ShortcutHandler
 
 	jobs sync.WaitGroup // background work, so tests can wait for it
 	// do runs f on the UI goroutine: fyne.Do. (Fyne's test driver runs f
@@ -171,6 +176,7 @@ func newUI(a fyne.App, w fyne.Window, eng engines, tr *noTrace, exit func(int)) 
 	u.clip = newGuardedClipboard(a.Clipboard())
 	u.clip.do = func(f func()) { u.do(f) }
 	u.pickSave, u.pickFolder = u.chooseSave, u.chooseFolder
+	u.clipImage = readClipImage
 	w.SetTitle("Veil")
 	w.SetContent(u.build())
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.dropped(uris) })
@@ -195,12 +201,20 @@ func newUI(a fyne.App, w fyne.Window, eng engines, tr *noTrace, exit func(int)) 
 	ctrl := func(k fyne.KeyName) *desktop.CustomShortcut {
 		return &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
 	}
-	c.AddShortcut(&fyne.ShortcutUndo{}, func(fyne.Shortcut) { u.editor.Undo() })
-	c.AddShortcut(&fyne.ShortcutRedo{}, func(fyne.Shortcut) { u.editor.Redo() })
-	c.AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { u.paste() })
-	c.AddShortcut(ctrl(fyne.KeyO), func(fyne.Shortcut) { u.chooseOpen() })
-	c.AddShortcut(ctrl(fyne.KeyS), func(fyne.Shortcut) { u.saveRedacted() })
-	c.AddShortcut(ctrl(fyne.KeyQ), func(fyne.Shortcut) { u.shutdown(); a.Quit() })
+	// Each shortcut is registered with the window and with u.keys: Fyne
+	// gives a shortcut only to the focused widget when that widget takes
+	// shortcuts, so the photo editor passes on the ones it does not use.
+	shortcut := func(s fyne.Shortcut, f func()) {
+		c.AddShortcut(s, func(fyne.Shortcut) { f() })
+		u.keys.AddShortcut(s, func(fyne.Shortcut) { f() })
+	}
+	shortcut(&fyne.ShortcutUndo{}, u.editor.Undo)
+	shortcut(&fyne.ShortcutRedo{}, u.editor.Redo)
+	shortcut(&fyne.ShortcutPaste{}, u.paste)
+	shortcut(ctrl(fyne.KeyO), u.chooseOpen)
+	shortcut(ctrl(fyne.KeyS), u.saveRedacted)
+	shortcut(ctrl(fyne.KeyQ), func() { u.shutdown(); a.Quit() })
+	u.editor.otherShortcut = u.keys.TypedShortcut
 	return u
 }
 

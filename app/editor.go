@@ -26,6 +26,8 @@ type regionEditor struct {
 	hist     *history
 	onChange func() // after every committed edit (and undo/redo)
 	onKey    func(*fyne.KeyEvent)
+	// otherShortcut handles the shortcuts the editor does not use itself.
+	otherShortcut func(fyne.Shortcut)
 	// newRegion returns the shape and style for a region the user draws.
 	newRegion func(image.Rectangle) region
 	// background runs f off the UI goroutine and do brings its result back
@@ -346,13 +348,18 @@ func (e *regionEditor) cycle(dir int) {
 	e.Select(((e.Selected()+dir)%n + n) % n)
 }
 
-// TypedShortcut handles undo and redo while the editor has focus.
+// TypedShortcut handles undo and redo while the editor has focus and passes
+// every other shortcut (paste, open, save, quit) on to the window's.
 func (e *regionEditor) TypedShortcut(s fyne.Shortcut) {
 	switch s.(type) {
 	case *fyne.ShortcutUndo:
 		e.Undo()
 	case *fyne.ShortcutRedo:
 		e.Redo()
+	default:
+		if e.otherShortcut != nil {
+			e.otherShortcut(s)
+		}
 	}
 }
 

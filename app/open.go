@@ -1,11 +1,13 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"image"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,34 +84,55 @@ func (u *ui) dropped(uris []fyne.URI) {
 	}
 }
 
-// paste opens the file whose path or file:// address is on the clipboard
-// (what file managers put there when a file is copied). Fyne 2.7 reads
-// only text from the clipboard, so pasted pixel data cannot be opened.
+// paste opens what the clipboard holds: files copied in a file manager
+// (their paths or file:// addresses, as text) or else a picture copied from a
+// browser, an image viewer or a screenshot tool. Files come first: opened
+// from its file, a photo keeps what it reveals, so it can be inspected and
+// cleaned; a copied picture is a new image without the original's metadata.
 func (u *ui) paste() {
-	text := strings.TrimSpace(u.app.Clipboard().Content())
-	if text == "" {
-		u.showError(errors.New(lang.L("The clipboard holds no photo. Copy a photo file in your file manager, then paste.")))
+	if paths := clipboardPaths(u.app.Clipboard().Content()); len(paths) > 0 {
+		if err := u.openPaths(paths); err != nil {
+			u.showError(err)
+		}
 		return
 	}
-	var paths []string
-	for _, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(line)
-		if strings.HasPrefix(line, "file://") {
-			if x, err := storage.ParseURI(line); err == nil {
-				line = x.Path()
+	read := u.clipImage
+	u.goJob(func() {
+		b, err := read()
+		u.do(func() {
+			if err != nil {
+				u.showError(err)
+				return
 			}
+			u.openReader(lang.L("Pasted picture"), bytes.NewReader(b))
+		})
+	})
+}
+
+// clipboardPaths picks the absolute paths and file:// addresses out of
+// clipboard text, one per line.
+func clipboardPaths(text string) []string {
+	var paths []string
+	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
+		line = strings.TrimSpace(line)
+		if rest, ok := strings.CutPrefix(line, "file://"); ok {
+			// File managers percent-encode the path ("My%20photo.jpg").
+			p, err := url.PathUnescape(strings.TrimPrefix(rest, "localhost"))
+			if err != nil {
+				continue
+			}
+			line = p
 		}
 		if line != "" && filepath.IsAbs(line) {
 			paths = append(paths, line)
 		}
 	}
-	if len(paths) == 0 {
-		u.showError(errors.New(lang.L("The clipboard holds no photo. Copy a photo file in your file manager, then paste.")))
-		return
-	}
-	if err := u.openPaths(paths); err != nil {
-		u.showError(err)
-	}
+	return paths
+}
+
+// errNoClipboardPhoto is what paste says when there is nothing to open.
+func errNoClipboardPhoto() error {
+	return errors.New(lang.L("The clipboard holds no photo. Copy a photo or a photo file, then paste."))
 }
 
 // openFile reads a photo and opens it. Reading and decoding happen in the
