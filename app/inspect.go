@@ -163,10 +163,10 @@ func reportRows(rep *metadata.Report, err error, res *metadata.Result, cerr erro
 		title.TextStyle.Bold = true
 		rows = append(rows, container.NewBorder(nil, nil, widget.NewIcon(severityIcon(worst)), nil, title))
 		for _, f := range fs {
-			l := wrapLabel(f.Field + ": " + shorten(f.Value, 160))
+			l := wrapLabel(fieldName(f.Field) + ": " + shorten(f.Value, 160))
 			l.SizeName = theme.SizeNameText
 			rows = append(rows, container.NewBorder(nil, nil, indent(), nil, l))
-			details.Add(wrapLabel(fmt.Sprintf("%s · %s · %s · %s", f.Where, f.Field, f.Severity, shorten(f.Value, 300))))
+			details.Add(wrapLabel(fmt.Sprintf("%s · %s · %s · %s", f.Where, f.Field, severityName(f.Severity), shorten(f.Value, 300))))
 		}
 	}
 	rows = append(rows, widget.NewSeparator())
@@ -178,7 +178,7 @@ func reportRows(rep *metadata.Report, err error, res *metadata.Result, cerr erro
 		t.TextStyle.Bold = true
 		rows = append(rows, t)
 		for _, r := range res.Removed {
-			rows = append(rows, wrapLabel("• "+r))
+			rows = append(rows, wrapLabel("• "+removedPhrase(r)))
 		}
 		if res.Lossless {
 			rows = append(rows, wrapLabel(lang.L("The picture itself is kept exactly as it is.")))

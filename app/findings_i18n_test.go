@@ -1,0 +1,403 @@
+package app
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"hash/crc32"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/lang"
+
+	"codeberg.org/veil/veil/internal/testenv"
+	"codeberg.org/veil/veil/metadata"
+)
+
+// findingsFile reads one language's findings translations as key → text.
+func findingsFile(t *testing.T, name string) map[string]string {
+	t.Helper()
+	b, err := translations.ReadFile("translations/findings." + name + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatalf("findings.%s.json: %v", name, err)
+	}
+	m := map[string]string{}
+	for k, v := range raw {
+		var s string
+		if json.Unmarshal(v, &s) != nil {
+			// A key the translation library reserves is written as {"other": ...}.
+			var o struct{ Other string }
+			if err := json.Unmarshal(v, &o); err != nil || o.Other == "" {
+				t.Fatalf("findings.%s.json: %q is neither a text nor {\"other\": text}", name, k)
+			}
+			s = o.Other
+		}
+		m[k] = s
+	}
+	return m
+}
+
+// TestFindingsFilesMatch checks that the Chinese and Spanish findings files
+// say everything the English catalogue lists, with the same format verbs,
+// and nothing it does not.
+func TestFindingsFilesMatch(t *testing.T) {
+	en := findingsFile(t, "en")
+	if len(en) < 300 {
+		t.Fatalf("the catalogue lists only %d labels", len(en))
+	}
+	for _, name := range []string{"zh_Hans", "es"} {
+		tr := findingsFile(t, name)
+		for k := range en {
+			v, ok := tr[k]
+			switch {
+			case !ok:
+				t.Errorf("findings.%s.json has no translation for %q", name, k)
+			case strings.Join(verb.FindAllString(k, -1), " ") != strings.Join(verb.FindAllString(v, -1), " "):
+				t.Errorf("findings.%s.json: %q has verbs %v, its translation %v", name, k, verb.FindAllString(k, -1), verb.FindAllString(v, -1))
+			case v == k && name == "zh_Hans":
+				t.Errorf("findings.%s.json: %q is not translated", name, k)
+			}
+		}
+		for k := range tr {
+			if _, ok := en[k]; !ok {
+				t.Errorf("findings.%s.json: %q is not in findings.en.json", name, k)
+			}
+		}
+	}
+}
+
+// TestFindingsShownInChinese loads the translations as the app does and
+// reads the panel's words back under a Chinese and a Spanish locale: the
+// files must load (the library rejects a whole file for one bad key) and
+// their prefix must not hide them.
+func TestFindingsShownInChinese(t *testing.T) {
+	reset := func() {
+		// Pick the language again from the restored environment.
+		if err := lang.AddTranslationsFS(translations, "translations"); err != nil {
+			t.Error(err)
+		}
+	}
+	t.Cleanup(reset) // registered first, so it runs after the environment is restored
+	tests := []struct {
+		locale          string
+		field, removed  string
+		wantF, wantR    string
+		severity, wantS string
+	}{
+		{"zh_CN.UTF-8", "GPS position", "EXIF serial number (2)", "拍摄地点（GPS 坐标）", "EXIF 中的序列号 (2)", "high", "高"},
+		{"es_ES.UTF-8", "Description", "3913 bytes after end of image", "Descripción", "3913 bytes de datos tras el final de la imagen", "medium", "medio"},
+		{"es_ES.UTF-8", "User comment", "comment", "Comentario del usuario", "Comentario", "low", "bajo"},
+		{"es_ES.UTF-8", "dc:weird", "vendor segment APP9", "dc:weird", "Segmento del fabricante APP9", "low", "bajo"},
+		{"en_GB.UTF-8", "dc:creator", "EXIF serial number", "Author", "EXIF serial number", "high", "high"},
+	}
+	for _, tt := range tests {
+		for _, k := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"} {
+			t.Setenv(k, "")
+		}
+		t.Setenv("LANG", tt.locale)
+		if err := lang.AddTranslationsFS(translations, "translations"); err != nil {
+			t.Fatal(err)
+		}
+		sev := map[string]metadata.Severity{"high": metadata.High, "medium": metadata.Medium, "low": metadata.Low}[tt.severity]
+		if got := fieldName(tt.field); got != tt.wantF {
+			t.Errorf("%s: fieldName(%q) = %q, want %q", tt.locale, tt.field, got, tt.wantF)
+		}
+		if got := removedPhrase(tt.removed); got != tt.wantR {
+			t.Errorf("%s: removedPhrase(%q) = %q, want %q", tt.locale, tt.removed, got, tt.wantR)
+		}
+		if got := severityName(sev); got != tt.wantS {
+			t.Errorf("%s: severityName(%v) = %q, want %q", tt.locale, sev, got, tt.wantS)
+		}
+	}
+}
+
+// Source patterns for the labels the engine writes: tag tables, literal
+// fields, removal phrases.
+var (
+	srcTag     = regexp.MustCompile(`\{"([^"]+)", (?:Location|People|Device|Time|Software|HiddenImages|Trailers|Other), (?:Low|Medium|High)\}`)
+	srcField   = regexp.MustCompile(`\.add\(\w+, [\w.]+, (?:\w+\([^()]*\)|[^,"()]+), "([^"]*)"( ?\+ ?[\w.()]+(?: ?\+ ?"([^"]*)")?)?`)
+	srcRemoved = regexp.MustCompile(`(?:rm\.add\(|append\(removed, |return |iccDropped = )"([^"]*)"( ?\+ ?[\w.()]+(?: ?\+ ?"([^"]*)")?)?`)
+)
+
+// engineLabels gathers, from the metadata package's source, every field
+// name and removal phrase written as a literal. A literal joined with a
+// variable part ("duplicate " + name + " segment") gets a sample in its place.
+func engineLabels(t *testing.T) (fields, removed []string) {
+	srcs, _ := filepath.Glob("../metadata/*.go")
+	for _, f := range srcs {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(b)
+		for _, m := range srcTag.FindAllStringSubmatch(s, -1) {
+			fields = append(fields, m[1])
+		}
+		for _, m := range srcField.FindAllStringSubmatch(s, -1) {
+			fields = append(fields, completeLabel(m))
+		}
+		// Only the cleaners' returns are removal phrases; the walkers return block names.
+		base := filepath.Base(f)
+		if !strings.HasPrefix(base, "clean") && base != "exifwrite.go" && base != "reencode.go" && base != "heif_rewrite.go" {
+			continue
+		}
+		for _, m := range srcRemoved.FindAllStringSubmatch(s, -1) {
+			if m[1] == "" {
+				continue // reencodePhrase's "not a removal"
+			}
+			removed = append(removed, completeLabel(m))
+		}
+	}
+	if len(fields) < 250 || len(removed) < 40 {
+		t.Fatalf("found only %d fields and %d removal phrases in ../metadata; the scan is broken", len(fields), len(removed))
+	}
+	return fields, removed
+}
+
+func completeLabel(m []string) string {
+	if m[2] == "" {
+		return m[1]
+	}
+	return m[1] + "APP9" + m[3]
+}
+
+// TestFindingLabelsTranslated fails when the engine can write a field name
+// or removal phrase that the findings files do not say in Chinese and
+// Spanish: the labels in the metadata source, and those Inspect and Clean
+// write for photos built here and for the shared fixtures.
+func TestFindingLabelsTranslated(t *testing.T) {
+	known := func(s string) bool {
+		_, ok := labels().translate(s, 2)
+		return ok
+	}
+	knownRemoved := func(s string) bool {
+		if m := countSuffix.FindStringSubmatch(s); m != nil && !known(s) {
+			s = m[1]
+		}
+		return known(s)
+	}
+	fields, removed := engineLabels(t)
+	for _, f := range fields {
+		if !known(f) {
+			t.Errorf("field %q (metadata source) has no translation", f)
+		}
+	}
+	for _, r := range removed {
+		if !knownRemoved(r) {
+			t.Errorf("removal %q (metadata source) has no translation", r)
+		}
+	}
+	for _, s := range []string{"high", "medium", "low"} {
+		if !known(s) {
+			t.Errorf("severity %q has no translation", s)
+		}
+	}
+
+	check := func(t *testing.T, name string, b []byte) {
+		rep, err := metadata.Inspect(b)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			return
+		}
+		for _, f := range rep.Findings {
+			if !known(f.Field) && !chosenByFile(f) {
+				t.Errorf("%s: field %q (at %s) has no translation", name, f.Field, f.Where)
+			}
+		}
+		res, err := metadata.Clean(b, metadata.Options{Mode: metadata.All})
+		if err != nil {
+			return // the panel shows the error, not a list
+		}
+		for _, r := range res.Removed {
+			if !knownRemoved(r) {
+				t.Errorf("%s: removal %q has no translation", name, r)
+			}
+		}
+	}
+	t.Run("built", func(t *testing.T) {
+		for name, b := range map[string][]byte{"camera.jpg": cameraJPEG(t), "text.png": textPNG(t)} {
+			rep, err := metadata.Inspect(b)
+			if err != nil || len(rep.Findings) < 6 {
+				t.Fatalf("%s: the built photo reveals too little (%v)", name, err)
+			}
+			check(t, name, b)
+		}
+	})
+	t.Run("fixtures", func(t *testing.T) {
+		dir := testenv.Shared(t, "fixtures/metadata")
+		n := 0
+		err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || strings.HasSuffix(p, ".md") || strings.HasSuffix(p, ".tsv") {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			n++
+			check(t, strings.TrimPrefix(p, dir+"/"), b)
+			return nil
+		})
+		if err != nil || n == 0 {
+			t.Fatalf("read %d fixtures: %v", n, err)
+		}
+	})
+}
+
+// xmpKey is an XMP property or an ImageMagick "exif:"/"date:" keyword.
+var xmpKey = regexp.MustCompile(`^[\w.-]+:[\w.:-]+$`)
+
+// chosenByFile reports whether a finding's name came from the file rather
+// than from the engine: an XMP property, a PNG keyword, a C2PA JSON key, a
+// Samsung trailer record. Those stay as written (unless common enough to be
+// in the catalogue).
+func chosenByFile(f metadata.Finding) bool {
+	return xmpKey.MatchString(f.Field) ||
+		strings.Contains(f.Where, "PNG tEXt") || strings.Contains(f.Where, "PNG zTXt") || strings.Contains(f.Where, "PNG iTXt") ||
+		strings.Contains(f.Where, "C2PA") || strings.HasSuffix(f.Where, "(Samsung)")
+}
+
+// cameraJPEG is a small JPEG carrying what a phone photo does: EXIF camera,
+// owner, serial and GPS fields, XMP with a creator, a place and face names,
+// a comment and bytes after the end of the image.
+func cameraJPEG(t *testing.T) []byte {
+	var img bytes.Buffer
+	if err := jpeg.Encode(&img, image.NewGray(image.Rect(0, 0, 16, 16)), nil); err != nil {
+		t.Fatal(err)
+	}
+	exif := buildTIFF(
+		[]tiffEntry{
+			tiffASCII(0x010F, "PhoneMaker"), tiffASCII(0x0110, "Phone 12"), tiffASCII(0x0131, "Editor 2.1"),
+			tiffASCII(0x0132, "2024:05:01 10:11:12"), tiffASCII(0x013B, "Jane Doe"), tiffASCII(0x8298, "(c) Jane Doe"),
+		},
+		[]tiffEntry{
+			tiffASCII(0x9003, "2024:05:01 10:11:12"), tiffASCII(0x9011, "+02:00"), tiffASCII(0xA430, "Jane Doe"),
+			tiffASCII(0xA431, "SN-123456"), tiffASCII(0xA434, "Wide 4mm"), tiffASCII(0xA435, "LS-99"),
+		},
+		[]tiffEntry{
+			tiffASCII(0x0001, "N"), tiffRational(0x0002, 51, 1, 30, 1, 0, 1), tiffASCII(0x0003, "W"), tiffRational(0x0004, 0, 1, 7, 1, 0, 1),
+			{0x0005, 1, 1, []byte{0}}, tiffRational(0x0006, 35, 1), tiffRational(0x0011, 90, 1),
+		})
+	xmp := `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">` +
+		`<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" ` +
+		`xmlns:exif="http://ns.adobe.com/exif/1.0/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:mwg-rs="http://www.metadataworkinggroup.com/schemas/regions/" ` +
+		`photoshop:City="Leeds" exif:GPSLatitude="51,30.0N" xmp:CreatorTool="Editor 2.1">` +
+		`<dc:creator><rdf:Seq><rdf:li>Jane Doe</rdf:li></rdf:Seq></dc:creator>` +
+		`<mwg-rs:Regions rdf:parseType="Resource"><mwg-rs:RegionList><rdf:Bag><rdf:li rdf:parseType="Resource"><mwg-rs:Name>Sam</mwg-rs:Name><mwg-rs:Type>Face</mwg-rs:Type></rdf:li></rdf:Bag></mwg-rs:RegionList></mwg-rs:Regions>` +
+		`</rdf:Description></rdf:RDF></x:xmpmeta>`
+	var out bytes.Buffer
+	out.Write(img.Bytes()[:2])
+	segment(&out, 0xE1, append([]byte("Exif\x00\x00"), exif...))
+	segment(&out, 0xE1, append([]byte("http://ns.adobe.com/xap/1.0/\x00"), xmp...))
+	segment(&out, 0xFE, []byte("for Sam"))
+	out.Write(img.Bytes()[2:])
+	out.WriteString("trailing notes")
+	return out.Bytes()
+}
+
+func segment(w *bytes.Buffer, marker byte, p []byte) {
+	w.Write([]byte{0xFF, marker})
+	binary.Write(w, binary.BigEndian, uint16(len(p)+2))
+	w.Write(p)
+}
+
+// textPNG is a small PNG with the text chunks image editors and AI tools
+// write, a modification time and bytes after its end.
+func textPNG(t *testing.T) []byte {
+	var img bytes.Buffer
+	if err := png.Encode(&img, image.NewGray(image.Rect(0, 0, 16, 16))); err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bytes()
+	iend := len(b) - 12
+	var out bytes.Buffer
+	out.Write(b[:iend])
+	for _, kv := range [][2]string{{"Author", "Jane Doe"}, {"Comment", "for Sam"}, {"Software", "Editor 2.1"}, {"parameters", "a prompt"}} {
+		pngChunk(&out, "tEXt", []byte(kv[0]+"\x00"+kv[1]))
+	}
+	pngChunk(&out, "tIME", []byte{0x07, 0xE8, 5, 1, 10, 11, 12})
+	out.Write(b[iend:])
+	out.WriteString("trailing notes")
+	return out.Bytes()
+}
+
+func pngChunk(w *bytes.Buffer, typ string, data []byte) {
+	binary.Write(w, binary.BigEndian, uint32(len(data)))
+	c := append([]byte(typ), data...)
+	w.Write(c)
+	binary.Write(w, binary.BigEndian, crc32.ChecksumIEEE(c))
+}
+
+// tiffEntry is one little-endian TIFF directory entry.
+type tiffEntry struct {
+	tag, typ uint16
+	count    uint32
+	data     []byte
+}
+
+func tiffASCII(tag uint16, s string) tiffEntry {
+	return tiffEntry{tag, 2, uint32(len(s) + 1), append([]byte(s), 0)}
+}
+
+func tiffRational(tag uint16, v ...uint32) tiffEntry {
+	e := tiffEntry{tag: tag, typ: 5, count: uint32(len(v) / 2)}
+	for _, x := range v {
+		e.data = binary.LittleEndian.AppendUint32(e.data, x)
+	}
+	return e
+}
+
+// buildTIFF lays out an EXIF structure: the Exif and GPS directories
+// first, then IFD0 pointing at them, so every offset is known when written.
+func buildTIFF(ifd0, exif, gps []tiffEntry) []byte {
+	b := []byte("II*\x00\x00\x00\x00\x00")
+	b, exifAt := appendIFD(b, exif)
+	b, gpsAt := appendIFD(b, gps)
+	ptr := func(tag uint16, at int) tiffEntry {
+		return tiffEntry{tag, 4, 1, binary.LittleEndian.AppendUint32(nil, uint32(at))}
+	}
+	b, at := appendIFD(b, append(ifd0, ptr(0x8769, exifAt), ptr(0x8825, gpsAt)))
+	binary.LittleEndian.PutUint32(b[4:], uint32(at))
+	return b
+}
+
+// appendIFD writes a directory (entries sorted by tag) and its values at the
+// end of b, returning its offset.
+func appendIFD(b []byte, es []tiffEntry) ([]byte, int) {
+	sort.Slice(es, func(i, j int) bool { return es[i].tag < es[j].tag })
+	at := len(b)
+	valAt := at + 2 + 12*len(es) + 4
+	var vals []byte
+	le := binary.LittleEndian
+	b = le.AppendUint16(b, uint16(len(es)))
+	for _, e := range es {
+		b = le.AppendUint16(b, e.tag)
+		b = le.AppendUint16(b, e.typ)
+		b = le.AppendUint32(b, e.count)
+		if len(e.data) <= 4 {
+			b = append(b, append(e.data, make([]byte, 4-len(e.data))...)...)
+			continue
+		}
+		b = le.AppendUint32(b, uint32(valAt+len(vals)))
+		vals = append(vals, e.data...)
+		if len(vals)%2 == 1 {
+			vals = append(vals, 0)
+		}
+	}
+	b = le.AppendUint32(b, 0)
+	return append(b, vals...), at
+}
