@@ -178,7 +178,7 @@ func newUI(a fyne.App, w fyne.Window, eng engines, tr *noTrace, exit func(int)) 
 	u.pickSave, u.pickFolder = u.chooseSave, u.chooseFolder
 	u.clipImage = readClipImage
 	w.SetTitle("Veil")
-	w.SetContent(u.build())
+	w.SetContent(withWarmUp(u.build()))
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.dropped(uris) })
 	w.SetCloseIntercept(func() {
 		u.shutdown()

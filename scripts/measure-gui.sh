@@ -8,6 +8,7 @@
 # detection, during the redaction, and from the save dialog to the written,
 # re-checked file. Without PHOTO, a 6000x4000 JPEG with camera metadata is
 # made from the shared astronaut portrait (ImageMagick, exiftool).
+# VEIL_NOWARM=1 in VEIL_MEASURE_ENV turns off the shader warm-up (app/warmup.go).
 # VEIL_STALL_STACKS=1 also logs the UI goroutine's stack during stalls
 # (logs are kept in $OUT, default out/measure). VEIL_MEASURE_ENV adds
 # variables to the bare environment (e.g. "LP_NUM_THREADS=1").
