@@ -20,13 +20,18 @@ import (
 // line and JSON output are read by tools and by people who search those
 // words. The "What it reveals" panel shows them in the user's language from
 // translations/findings.*.json, kept apart from the interface text so the
-// two lists do not collide. The English file is the catalogue: a label it
-// does not list is shown as the engine wrote it, which is what happens to
-// names a file chose itself (an XMP property, a PNG keyword).
-
-// findingsCatalogue is the file whose keys are every label Veil knows how to
-// say in other languages.
-const findingsCatalogue = "translations/findings.en.json"
+// two lists do not collide. The English files are the catalogues: a label
+// they do not list is shown as the engine wrote it, which is what happens
+// to names a file chose itself (an XMP property, a PNG keyword).
+//
+// One catalogue holds field names and removal phrases, the other the
+// engine's own wording inside values ("12.5 m above sea level"): values are
+// looked up apart so that a file's data ("Software" as the text of a
+// keyword) is never mistaken for a label.
+const (
+	findingsCatalogue = "translations/findings.en.json"
+	valuesCatalogue   = "translations/findings.values.en.json"
+)
 
 // countSuffix is the " (3)" the engine appends to a removal it made three times.
 var countSuffix = regexp.MustCompile(`^(.+) \((\d+)\)$`)
@@ -47,8 +52,15 @@ type findingTemplate struct {
 	fixed int
 }
 
-var labels = sync.OnceValue(func() findingLabels {
-	b, err := translations.ReadFile(findingsCatalogue)
+var (
+	labels      = sync.OnceValue(func() findingLabels { return loadFindingLabels(findingsCatalogue) })
+	valueLabels = sync.OnceValue(func() findingLabels { return loadFindingLabels(valuesCatalogue) })
+)
+
+// loadFindingLabels reads a catalogue; without one, everything is shown in
+// English.
+func loadFindingLabels(name string) findingLabels {
+	b, err := translations.ReadFile(name)
 	if err == nil {
 		var l findingLabels
 		if l, err = parseFindingLabels(b); err == nil {
@@ -57,7 +69,7 @@ var labels = sync.OnceValue(func() findingLabels {
 	}
 	fyne.LogError("findings translations", err)
 	return findingLabels{}
-})
+}
 
 // parseFindingLabels reads a findings file's keys. A value is a string or,
 // for a key the translation library reserves (such as "Description"), an
@@ -115,6 +127,13 @@ func (l findingLabels) translate(s string, depth int) (string, bool) {
 // becomes 拍摄地点 in Chinese); a name the file chose itself stays as it is.
 func fieldName(s string) string {
 	t, _ := labels().translate(s, 2)
+	return t
+}
+
+// valueText is a finding's value with the engine's own wording in the
+// user's language; the data inside it (a size, a name, a date) stays as is.
+func valueText(s string) string {
+	t, _ := valueLabels().translate(s, 2)
 	return t
 }
 

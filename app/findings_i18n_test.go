@@ -21,16 +21,16 @@ import (
 	"codeberg.org/veil/veil/metadata"
 )
 
-// findingsFile reads one language's findings translations as key → text.
+// findingsFile reads one findings file (e.g. "findings.zh_Hans") as key → text.
 func findingsFile(t *testing.T, name string) map[string]string {
 	t.Helper()
-	b, err := translations.ReadFile("translations/findings." + name + ".json")
+	b, err := translations.ReadFile("translations/" + name + ".json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
-		t.Fatalf("findings.%s.json: %v", name, err)
+		t.Fatalf("%s.json: %v", name, err)
 	}
 	m := map[string]string{}
 	for k, v := range raw {
@@ -39,7 +39,7 @@ func findingsFile(t *testing.T, name string) map[string]string {
 			// A key the translation library reserves is written as {"other": ...}.
 			var o struct{ Other string }
 			if err := json.Unmarshal(v, &o); err != nil || o.Other == "" {
-				t.Fatalf("findings.%s.json: %q is neither a text nor {\"other\": text}", name, k)
+				t.Fatalf("%s.json: %q is neither a text nor {\"other\": text}", name, k)
 			}
 			s = o.Other
 		}
@@ -49,29 +49,47 @@ func findingsFile(t *testing.T, name string) map[string]string {
 }
 
 // TestFindingsFilesMatch checks that the Chinese and Spanish findings files
-// say everything the English catalogue lists, with the same format verbs,
-// and nothing it does not.
+// say everything the English catalogues list, with the same format verbs,
+// and nothing they do not; and that a key in both catalogues reads the same
+// in both (Fyne keeps one translation per key, so the second would win).
 func TestFindingsFilesMatch(t *testing.T) {
-	en := findingsFile(t, "en")
-	if len(en) < 300 {
-		t.Fatalf("the catalogue lists only %d labels", len(en))
-	}
-	for _, name := range []string{"zh_Hans", "es"} {
-		tr := findingsFile(t, name)
-		for k := range en {
-			v, ok := tr[k]
-			switch {
-			case !ok:
-				t.Errorf("findings.%s.json has no translation for %q", name, k)
-			case strings.Join(verb.FindAllString(k, -1), " ") != strings.Join(verb.FindAllString(v, -1), " "):
-				t.Errorf("findings.%s.json: %q has verbs %v, its translation %v", name, k, verb.FindAllString(k, -1), verb.FindAllString(v, -1))
-			case v == k && name == "zh_Hans":
-				t.Errorf("findings.%s.json: %q is not translated", name, k)
-			}
+	seen := map[string]map[string]string{} // file suffix → key → text
+	for _, c := range []struct {
+		prefix string
+		least  int
+	}{{"findings", 300}, {"findings.values", 50}} {
+		en := findingsFile(t, c.prefix+".en")
+		if len(en) < c.least {
+			t.Fatalf("%s.en.json lists only %d labels", c.prefix, len(en))
 		}
-		for k := range tr {
-			if _, ok := en[k]; !ok {
-				t.Errorf("findings.%s.json: %q is not in findings.en.json", name, k)
+		for _, name := range []string{"en", "zh_Hans", "es"} {
+			file := c.prefix + "." + name
+			tr := findingsFile(t, file)
+			if seen[name] == nil {
+				seen[name] = map[string]string{}
+			}
+			for k, v := range tr {
+				if w, ok := seen[name][k]; ok && w != v {
+					t.Errorf("%s.json: %q is %q here and %q in the other catalogue", file, k, v, w)
+				}
+				seen[name][k] = v
+				if _, ok := en[k]; !ok {
+					t.Errorf("%s.json: %q is not in %s.en.json", file, k, c.prefix)
+				}
+			}
+			if name == "en" {
+				continue
+			}
+			for k := range en {
+				v, ok := tr[k]
+				switch {
+				case !ok:
+					t.Errorf("%s.json has no translation for %q", file, k)
+				case strings.Join(verb.FindAllString(k, -1), " ") != strings.Join(verb.FindAllString(v, -1), " "):
+					t.Errorf("%s.json: %q has verbs %v, its translation %v", file, k, verb.FindAllString(k, -1), verb.FindAllString(v, -1))
+				case v == k && name == "zh_Hans":
+					t.Errorf("%s.json: %q is not translated", file, k)
+				}
 			}
 		}
 	}
@@ -94,12 +112,15 @@ func TestFindingsShownInChinese(t *testing.T) {
 		field, removed  string
 		wantF, wantR    string
 		severity, wantS string
+		value, wantV    string
 	}{
-		{"zh_CN.UTF-8", "GPS position", "EXIF serial number (2)", "拍摄地点（GPS 坐标）", "EXIF 中的序列号 (2)", "high", "高"},
-		{"es_ES.UTF-8", "Description", "3913 bytes after end of image", "Descripción", "3913 bytes de datos tras el final de la imagen", "medium", "medio"},
-		{"es_ES.UTF-8", "User comment", "comment", "Comentario del usuario", "Comentario", "low", "bajo"},
-		{"es_ES.UTF-8", "dc:weird", "vendor segment APP9", "dc:weird", "Segmento del fabricante APP9", "low", "bajo"},
-		{"en_GB.UTF-8", "dc:creator", "EXIF serial number", "Author", "EXIF serial number", "high", "high"},
+		{"zh_CN.UTF-8", "GPS position", "EXIF serial number (2)", "拍摄地点（GPS 坐标）", "EXIF 中的序列号 (2)", "high", "高", "12.5 m above sea level", "海拔 12.5 米"},
+		{"es_ES.UTF-8", "Description", "3913 bytes after end of image", "Descripción", "3913 bytes de datos tras el final de la imagen", "medium", "medio", "(empty)", "(vacío)"},
+		{"es_ES.UTF-8", "User comment", "comment", "Comentario del usuario", "Comentario", "low", "bajo", "Software", "Software"},
+		{"zh_CN.UTF-8", "MakerNote", "comment", "相机厂商的私有数据", "备注", "medium", "中", "Nikon, 3298 bytes of camera-private data (may hold serial numbers, owner name, face data)", "Nikon，3298 字节的相机私有数据（可能包含序列号、所有者姓名、人脸数据）"},
+		{"es_ES.UTF-8", "Flash", "comment", "Flash", "Comentario", "low", "bajo", "did not fire", "no se disparó"},
+		{"es_ES.UTF-8", "dc:weird", "vendor segment APP9", "dc:weird", "Segmento del fabricante APP9", "low", "bajo", "2 regions, no names", "2 zonas, sin nombres"},
+		{"en_GB.UTF-8", "dc:creator", "EXIF serial number", "Author", "EXIF serial number", "high", "high", "(empty)", "(empty)"},
 	}
 	for _, tt := range tests {
 		for _, k := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"} {
@@ -118,6 +139,9 @@ func TestFindingsShownInChinese(t *testing.T) {
 		}
 		if got := severityName(sev); got != tt.wantS {
 			t.Errorf("%s: severityName(%v) = %q, want %q", tt.locale, sev, got, tt.wantS)
+		}
+		if got := valueText(tt.value); got != tt.wantV {
+			t.Errorf("%s: valueText(%q) = %q, want %q", tt.locale, tt.value, got, tt.wantV)
 		}
 	}
 }
@@ -217,6 +241,9 @@ func TestFindingLabelsTranslated(t *testing.T) {
 			if !known(f.Field) && !chosenByFile(f) {
 				t.Errorf("%s: field %q (at %s) has no translation", name, f.Field, f.Where)
 			}
+			if _, ok := valueLabels().translate(f.Value, 1); !ok && wordedValue[f.Field] {
+				t.Errorf("%s: %s value %q has no translation", name, f.Field, f.Value)
+			}
 		}
 		res, err := metadata.Clean(b, metadata.Options{Mode: metadata.All})
 		if err != nil {
@@ -256,6 +283,14 @@ func TestFindingLabelsTranslated(t *testing.T) {
 			t.Fatalf("read %d fixtures: %v", n, err)
 		}
 	})
+}
+
+// wordedValue are the fields whose value the engine always writes in its
+// own words around the data, so a value that no longer matches its
+// template means the engine's wording changed.
+var wordedValue = map[string]bool{
+	"GPS altitude": true, "EXIF thumbnail": true, "Thumbnail": true, "MakerNote": true,
+	"Secondary image": true, "Animation frames": true, "EXIF thumbnail directory": true, "Auxiliary image": true,
 }
 
 // xmpKey is an XMP property or an ImageMagick "exif:"/"date:" keyword.

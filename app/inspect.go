@@ -163,7 +163,7 @@ func reportRows(rep *metadata.Report, err error, res *metadata.Result, cerr erro
 		title.TextStyle.Bold = true
 		rows = append(rows, container.NewBorder(nil, nil, widget.NewIcon(severityIcon(worst)), nil, title))
 		for _, f := range fs {
-			l := wrapLabel(fieldName(f.Field) + ": " + shorten(f.Value, 160))
+			l := wrapLabel(fieldName(f.Field) + ": " + shorten(valueText(f.Value), 160))
 			l.SizeName = theme.SizeNameText
 			rows = append(rows, container.NewBorder(nil, nil, indent(), nil, l))
 			details.Add(wrapLabel(fmt.Sprintf("%s · %s · %s · %s", f.Where, f.Field, severityName(f.Severity), shorten(f.Value, 300))))
