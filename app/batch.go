@@ -9,9 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -176,21 +174,9 @@ func (b *batchPanel) Clear() {
 	b.update()
 }
 
+// chooseFile shows Veil's file browser for one or more photos.
 func (b *batchPanel) chooseFile() {
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			b.u.showError(err)
-			return
-		}
-		if rc != nil {
-			p := rc.URI().Path()
-			rc.Close()
-			b.Add([]string{p})
-		}
-	}, b.u.win)
-	d.SetFilter(storage.NewExtensionFileFilter(imageExts))
-	d.Resize(fyne.NewSize(900, 620))
-	d.Show()
+	b.u.browse(browseAdd, "", b.Add)
 }
 
 // Cancel stops a running batch after the files in progress; files not

@@ -16,7 +16,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	xdraw "golang.org/x/image/draw"
 
 	"codeberg.org/veil/veil/photo"
@@ -46,29 +45,9 @@ func (u *ui) openPaths(paths []string) error {
 	return errors.Join(errs...)
 }
 
-// chooseOpen shows the file picker. Its last-folder memory goes to Fyne's
-// preferences, which live in the private folder and vanish on exit.
+// chooseOpen shows Veil's file browser (browse.go) for one photo.
 func (u *ui) chooseOpen() {
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			u.showError(err)
-			return
-		}
-		if rc == nil {
-			return
-		}
-		path := rc.URI().Path()
-		rc.Close()
-		u.openFile(path)
-	}, u.win)
-	d.SetFilter(storage.NewExtensionFileFilter(imageExts))
-	if u.doc != nil && u.doc.Path != "" {
-		if l, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(u.doc.Path))); err == nil {
-			d.SetLocation(l)
-		}
-	}
-	d.Resize(fyne.NewSize(900, 620))
-	d.Show()
+	u.browse(browseOpen, "", func(paths []string) { u.openFile(paths[0]) })
 }
 
 // dropped opens files dropped onto the window.

@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"codeberg.org/veil/veil/metadata"
@@ -239,23 +238,7 @@ func (u *ui) chooseSave(dir, suggested string, save func(path string)) {
 	u.win.Canvas().Focus(name)
 }
 
-// chooseFolder shows Fyne's folder picker (its memory of the last folder
-// lives in the private folder).
+// chooseFolder shows Veil's file browser for a folder.
 func (u *ui) chooseFolder(start string, chosen func(dir string)) {
-	fd := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
-		if err != nil {
-			u.showError(err)
-			return
-		}
-		if l != nil {
-			chosen(l.Path())
-		}
-	}, u.win)
-	if start != "" {
-		if l, err := storage.ListerForURI(storage.NewFileURI(start)); err == nil {
-			fd.SetLocation(l)
-		}
-	}
-	fd.Resize(fyne.NewSize(900, 620))
-	fd.Show()
+	u.browse(browseFolder, start, func(paths []string) { chosen(paths[0]) })
 }
