@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -558,7 +559,8 @@ func (e *pathEntry) TypedKey(ev *fyne.KeyEvent) {
 }
 
 // fileRow is one row of the list: icon, name, size and date. It takes
-// clicks itself, so that a double-click can open a folder.
+// clicks itself, so that a double-click can open a folder. A click selects
+// on the press: as a Tappable it would wait out the double-click delay first.
 type fileRow struct {
 	widget.BaseWidget
 	b    *browser
@@ -611,8 +613,15 @@ func (b *browser) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 // CreateRenderer draws the row's box.
 func (r *fileRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
 
-// Tapped selects the row (and ticks a photo when ticking).
-func (r *fileRow) Tapped(*fyne.PointEvent) { r.b.tap(r.id) }
+// MouseDown selects the row (and ticks a photo when ticking).
+func (r *fileRow) MouseDown(e *desktop.MouseEvent) {
+	if e.Button == desktop.MouseButtonPrimary {
+		r.b.tap(r.id)
+	}
+}
+
+// MouseUp is required by desktop.Mouseable.
+func (r *fileRow) MouseUp(*desktop.MouseEvent) {}
 
 // DoubleTapped opens a folder or chooses a photo.
 func (r *fileRow) DoubleTapped(*fyne.PointEvent) { r.b.activate(r.id) }

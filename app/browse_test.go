@@ -186,6 +186,12 @@ func (b *browser) row(t *testing.T, name string) *fileRow {
 	return r
 }
 
+// click presses the main mouse button on o.
+func click(o desktop.Mouseable) {
+	o.MouseDown(&desktop.MouseEvent{Button: desktop.MouseButtonPrimary})
+	o.MouseUp(&desktop.MouseEvent{Button: desktop.MouseButtonPrimary})
+}
+
 func TestBrowserOpensPhoto(t *testing.T) {
 	tu := newTestUI(t)
 	dir := t.TempDir()
@@ -225,6 +231,11 @@ func TestBrowserOpensPhoto(t *testing.T) {
 	if lastFolder != filepath.Dir(photo) {
 		t.Errorf("remembered %q for the next browser", lastFolder)
 	}
+	lastFolder = dir
+	tu.chooseOpen()
+	if b := shownBrowser(t, tu); b.dir != filepath.Dir(photo) {
+		t.Errorf("with a photo open the browser starts in %s, not beside the photo", b.dir)
+	}
 }
 
 func TestBrowserAddsSeveralToBatch(t *testing.T) {
@@ -236,10 +247,10 @@ func TestBrowserAddsSeveralToBatch(t *testing.T) {
 
 	tu.batch.chooseFile()
 	b := shownBrowser(t, tu)
-	test.Tap(b.row(t, "a.jpg"))
-	test.Tap(b.row(t, "c.jpg"))
-	test.Tap(b.row(t, "b.jpg"))
-	test.Tap(b.row(t, "b.jpg")) // ticked, then unticked
+	click(b.row(t, "a.jpg"))
+	click(b.row(t, "c.jpg"))
+	click(b.row(t, "b.jpg"))
+	click(b.row(t, "b.jpg")) // ticked, then unticked
 	if b.ok.Text != "Add (2)" {
 		t.Errorf("button says %q with two photos ticked", b.ok.Text)
 	}
