@@ -71,7 +71,7 @@ func cleanMessage(name string, res *metadata.Result) string {
 				fmt.Fprintf(&b, "\n• "+lang.L("and %d more"), len(res.Removed)-i)
 				break
 			}
-			b.WriteString("\n• " + r)
+			b.WriteString("\n• " + removedPhrase(r))
 		}
 	}
 	if res.Lossless {
