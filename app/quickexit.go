@@ -58,9 +58,17 @@ func (u *ui) quickExit() {
 
 // keyDown is the window-wide key hook: focused widgets forward their key
 // presses here too (see keyForward), so the gesture works wherever focus is.
+// Escape closes the topmost dialog or menu, as users expect; Fyne's dialogs
+// close on it only when one of their own entries has the focus.
 func (u *ui) keyDown(e *fyne.KeyEvent) {
 	if u.shift.Press(e.Name, u.now()) {
 		u.quickExit()
+		return
+	}
+	if e.Name == fyne.KeyEscape {
+		if top := u.win.Canvas().Overlays().Top(); top != nil {
+			top.Hide()
+		}
 	}
 }
 

@@ -7,7 +7,7 @@ set -euo pipefail
 
 pkgs_build="gcc libc6-dev pkg-config ca-certificates libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev libjpeg62-turbo-dev fonts-wqy-microhei"
 pkgs_test="gcc libc6-dev pkg-config libturbojpeg0-dev libimage-exiftool-perl perl strace xvfb xauth libjpeg-turbo-progs xclip"
-pkgs_smoke="xvfb xauth xdotool imagemagick x11-utils"
+pkgs_smoke="xvfb xauth xdotool imagemagick x11-utils xclip"
 
 want=()
 for group in "$@"; do

@@ -17,7 +17,7 @@ mkdir -p "$OUT"
 OUT=$(realpath "$OUT")
 
 if [ -z "${DISPLAY:-}" ] || [ -z "${VEIL_SMOKE_INNER:-}" ]; then
-	for t in xvfb-run xdotool import; do
+	for t in xvfb-run xdotool import xclip; do
 		command -v "$t" >/dev/null || { echo "smoke: $t is missing (make deps-smoke)" >&2; exit 1; }
 	done
 	export VEIL_SMOKE_INNER=1
@@ -93,6 +93,23 @@ shot 06-batch-empty 0.5
 click 50 77
 alive "batch"
 
+# Open photo… (Ctrl+O) shows Veil's own file browser, quick exit inside it.
+xdotool key ctrl+o
+shot 07-file-browser 1
+click 550 670 # Cancel
+alive "file browser"
+
+# Paste a picture copied elsewhere (xclip serves it as a browser would).
+convert "$PHOTO" -resize 1200x1200 "$WORK/copied.png"
+xclip -quiet -selection clipboard -t image/png -i "$WORK/copied.png" >/dev/null 2>&1 &
+XCLIP=$!
+sleep 0.5
+click 200 28 # Paste
+for _ in $(seq 100); do [ "$(grep -c 'timing: detected' "$WORK/veil.log")" -ge 2 ] && break; sleep 0.1; done
+shot 08-pasted-picture 0.8
+kill $XCLIP 2>/dev/null || true
+alive "paste"
+
 # Quick exit: Shift three times. The process must be gone within a second.
 xdotool mousemove 400 400 windowfocus "$WID" 2>/dev/null || true
 xdotool key --delay 150 shift shift
@@ -120,7 +137,7 @@ trap 'kill $PID 2>/dev/null || true' EXIT
 timeout 30 xdotool search --sync --onlyvisible --name '^Veil$' >/dev/null
 sleep 0.8
 click 1015 752 # "Hash all"
-shot 07-batch-hashed 3
+shot 09-batch-hashed 3
 alive "batch hash"
 click 1097 29 # Quick exit button
 for _ in $(seq 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.02; done
