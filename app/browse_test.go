@@ -200,7 +200,7 @@ func TestBrowserOpensPhoto(t *testing.T) {
 	lastFolder = dir
 	t.Cleanup(func() { lastFolder = "" })
 
-	tu.chooseOpen()
+	tu.onUI(func() { tu.chooseOpen() })
 	b := shownBrowser(t, tu)
 	if b.dir != dir || !slices.Equal(entryNames(b.entries), []string{"trip/"}) {
 		t.Fatalf("started in %s with %q, want %s with only trip/", b.dir, entryNames(b.entries), dir)
@@ -208,19 +208,19 @@ func TestBrowserOpensPhoto(t *testing.T) {
 	if tu.win.Canvas().Focused() != b.list {
 		t.Error("the list does not have the keyboard")
 	}
-	b.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter on the selected folder
+	tu.onUI(func() { b.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) }) // Enter on the selected folder
 	tu.wait()
 	if b.dir != filepath.Join(dir, "trip") {
 		t.Fatalf("Enter on trip/ went to %s", b.dir)
 	}
-	test.Tap(b.up)
+	tu.onUI(func() { test.Tap(b.up) })
 	tu.wait()
 	if b.dir != dir || b.cursor != 0 {
 		t.Fatalf("Up went to %s, row %d", b.dir, b.cursor)
 	}
-	test.DoubleTap(b.row(t, "trip"))
+	tu.onUI(func() { test.DoubleTap(b.row(t, "trip")) })
 	tu.wait()
-	test.DoubleTap(b.row(t, filepath.Base(photo)))
+	tu.onUI(func() { test.DoubleTap(b.row(t, filepath.Base(photo))) })
 	tu.wait()
 	if tu.doc == nil || tu.doc.Path != photo {
 		t.Fatalf("double-clicking the photo did not open it (doc %v)", tu.doc)
@@ -232,7 +232,7 @@ func TestBrowserOpensPhoto(t *testing.T) {
 		t.Errorf("remembered %q for the next browser", lastFolder)
 	}
 	lastFolder = dir
-	tu.chooseOpen()
+	tu.onUI(func() { tu.chooseOpen() })
 	if b := shownBrowser(t, tu); b.dir != filepath.Dir(photo) {
 		t.Errorf("with a photo open the browser starts in %s, not beside the photo", b.dir)
 	}
@@ -245,7 +245,7 @@ func TestBrowserAddsSeveralToBatch(t *testing.T) {
 	lastFolder = dir
 	t.Cleanup(func() { lastFolder = "" })
 
-	tu.batch.chooseFile()
+	tu.onUI(func() { tu.batch.chooseFile() })
 	b := shownBrowser(t, tu)
 	click(b.row(t, "a.jpg"))
 	click(b.row(t, "c.jpg"))
@@ -254,7 +254,7 @@ func TestBrowserAddsSeveralToBatch(t *testing.T) {
 	if b.ok.Text != "Add (2)" {
 		t.Errorf("button says %q with two photos ticked", b.ok.Text)
 	}
-	test.Tap(b.ok)
+	tu.onUI(func() { test.Tap(b.ok) })
 	var got []string
 	for _, it := range tu.batch.items {
 		got = append(got, filepath.Base(it.Path))
@@ -269,12 +269,12 @@ func TestBrowserChoosesFolder(t *testing.T) {
 	dir := t.TempDir()
 	touch(t, dir, "out/", "out/old.jpg", "photo.jpg")
 	var chosen []string
-	tu.pickFolder(dir, func(p string) { chosen = append(chosen, p) })
+	tu.onUI(func() { tu.pickFolder(dir, func(p string) { chosen = append(chosen, p) }) })
 	b := shownBrowser(t, tu)
 	if got := entryNames(b.entries); !slices.Equal(got, []string{"out/", "photo.jpg"}) {
 		t.Fatalf("listed %q", got)
 	}
-	test.DoubleTap(b.row(t, "photo.jpg")) // a photo cannot be the folder
+	tu.onUI(func() { test.DoubleTap(b.row(t, "photo.jpg")) }) // a photo cannot be the folder
 	if len(chosen) != 0 || tu.win.Canvas().Overlays().Top() == nil {
 		t.Fatal("double-clicking a photo ended the folder browser")
 	}
@@ -283,7 +283,7 @@ func TestBrowserChoosesFolder(t *testing.T) {
 	if b.ok.Text != "Use “out”" || b.cursor != -1 {
 		t.Errorf("in out/: button %q, row %d selected; want the button to name the folder and no row to look chosen", b.ok.Text, b.cursor)
 	}
-	test.Tap(b.ok)
+	tu.onUI(func() { test.Tap(b.ok) })
 	if !slices.Equal(chosen, []string{filepath.Join(dir, "out")}) {
 		t.Errorf("chose %q", chosen)
 	}
@@ -293,7 +293,8 @@ func TestBrowserKeys(t *testing.T) {
 	tu := newTestUI(t)
 	dir := t.TempDir()
 	touch(t, dir, "apple/", "banana/", "cherry.jpg", "avocado.jpg", "beet.jpg")
-	b := tu.browse(browseOpen, dir, func([]string) {})
+	var b *browser
+	tu.onUI(func() { b = tu.browse(browseOpen, dir, func([]string) {}) })
 	tu.wait() // rows: apple/ banana/ avocado beet cherry
 	for _, tc := range []struct {
 		key  fyne.KeyName
@@ -321,7 +322,7 @@ func TestBrowserKeys(t *testing.T) {
 			t.Fatalf("after %q%c on the way: row %d, want %d", tc.key, tc.rune, b.cursor, tc.want)
 		}
 	}
-	b.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
+	tu.onUI(func() { b.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace}) })
 	tu.wait()
 	if b.dir != filepath.Dir(dir) || b.entries[b.cursor].Name != filepath.Base(dir) {
 		t.Errorf("Backspace went to %s with %q selected", b.dir, b.entries[b.cursor].Name)
@@ -337,7 +338,8 @@ func TestBrowserUnreadableFolder(t *testing.T) {
 	dir := t.TempDir()
 	touch(t, dir, "locked/", "locked/a.jpg")
 	gone := filepath.Join(dir, "gone")
-	b := tu.browse(browseOpen, dir, func([]string) { t.Error("chose something") })
+	var b *browser
+	tu.onUI(func() { b = tu.browse(browseOpen, dir, func([]string) { t.Error("chose something") }) })
 	tu.wait()
 	cases := map[string]string{gone: "This folder no longer exists."}
 	if os.Geteuid() != 0 { // root reads any folder
@@ -370,7 +372,8 @@ func TestBrowserLargeFolderListsInBackground(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	b := tu.browse(browseOpen, t.TempDir(), func([]string) {})
+	var b *browser
+	tu.onUI(func() { b = tu.browse(browseOpen, t.TempDir(), func([]string) {}) })
 	tu.wait()
 	// Hold the UI goroutine as the real driver would be busy drawing: the
 	// listing must not be waited for there.
@@ -398,7 +401,9 @@ func TestBrowserHasQuickExit(t *testing.T) {
 	for _, how := range []string{"button", "Shift ×3 in the list"} {
 		t.Run(how, func(t *testing.T) {
 			tu := newTestUI(t)
-			b := tu.browse(browseFolder, t.TempDir(), func([]string) { t.Error("chose a folder") })
+			var b *browser
+			tu.onUI(func() { b = tu.browse(browseFolder, t.TempDir(), func([]string) { t.Error("chose a folder") }) })
+			tu.wait() // the (empty) listing, so it does not race the tap's redraw
 			if how == "button" {
 				test.Tap(findButton(t, tu.win.Canvas().Overlays().Top(), "Quick exit (Shift ×3)"))
 			} else {
@@ -413,4 +418,13 @@ func TestBrowserHasQuickExit(t *testing.T) {
 			}
 		})
 	}
+}
+
+// onUI runs f as the UI goroutine would: holding the lock that serialises
+// the UI updates background jobs post, so a job that finishes meanwhile
+// cannot change the widgets f is working on.
+func (tu *testUI) onUI(f func()) {
+	tu.uiMu.Lock()
+	defer tu.uiMu.Unlock()
+	f()
 }

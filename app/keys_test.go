@@ -14,7 +14,7 @@ func TestEscapeClosesTopDialog(t *testing.T) {
 	tu.keyDown(esc) // no dialog: nothing to close, nothing breaks
 	tu.showAbout()
 	about := tu.win.Canvas().Overlays().Top()
-	tu.chooseOpen()
+	tu.onUI(tu.chooseOpen)
 	tu.wait()
 	browser := tu.win.Canvas().Overlays().Top()
 	if about == nil || browser == nil || browser == about {
