@@ -428,3 +428,12 @@ func (tu *testUI) onUI(f func()) {
 	defer tu.uiMu.Unlock()
 	f()
 }
+
+func TestNaturalCompare(t *testing.T) {
+	names := []string{"img_10.jpg", "img_2.jpg", "img_002.jpg", "img_1.jpg", "a", "img_2a.jpg", "img_", "b1", "b01x", "照片2.jpg", "照片10.jpg"}
+	slices.SortFunc(names, naturalCompare)
+	want := []string{"a", "b1", "b01x", "img_", "img_1.jpg", "img_002.jpg", "img_2.jpg", "img_2a.jpg", "img_10.jpg", "照片2.jpg", "照片10.jpg"}
+	if !slices.Equal(names, want) {
+		t.Errorf("natural order:\n got %q\nwant %q", names, want)
+	}
+}
