@@ -22,7 +22,8 @@ import (
 // environment and empty HOME and TMPDIR, traced for sockets. It waits for the
 // window titled "Veil", presses Shift three times, and checks that the
 // process is gone within a second, that HOME and TMPDIR are still empty, and
-// that no socket other than AF_UNIX (the X server) was ever opened.
+// that no socket other than AF_UNIX (the X server) was ever opened. It does
+// so from the main window and with Veil's file browser open over it.
 func TestGUIQuickExitLeavesNoTrace(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the GL desktop binary and runs it under Xvfb; not in -short")
@@ -34,6 +35,15 @@ func TestGUIQuickExitLeavesNoTrace(t *testing.T) {
 	}
 	bin := buildGUI(t)
 	display := startXvfb(t)
+	for _, where := range []string{"main window", "file browser"} {
+		t.Run(where, func(t *testing.T) { quickExitRun(t, bin, display, where == "file browser") })
+	}
+}
+
+// quickExitRun starts Veil on a photo, optionally opens the file browser,
+// presses Shift three times and checks what TestGUIQuickExitLeavesNoTrace
+// promises.
+func quickExitRun(t *testing.T, bin, display string, inBrowser bool) {
 
 	work := t.TempDir()
 	home, tmp := filepath.Join(work, "home"), filepath.Join(work, "tmp")
@@ -84,6 +94,12 @@ func TestGUIQuickExitLeavesNoTrace(t *testing.T) {
 	}
 	// With no window manager, focus follows the pointer; put it in the window.
 	xdo(t, display, 10*time.Second, "mousemove", "--window", wid, "300", "300")
+	if inBrowser {
+		// Ctrl+O opens Veil's file browser, a modal dialog over the window:
+		// the gesture must work there too.
+		xdo(t, display, 10*time.Second, "key", "ctrl+o")
+		time.Sleep(800 * time.Millisecond)
+	}
 	xdo(t, display, 10*time.Second, "key", "--delay", "150", "shift", "shift")
 	time.Sleep(150 * time.Millisecond)
 	xdo(t, display, 10*time.Second, "key", "shift")
