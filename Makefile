@@ -61,7 +61,11 @@ smoke: build deps-smoke
 
 package: deps model
 	$(GO) install fyne.io/fyne/v2/cmd/fyne@v2.7.1
-	PATH="$$($(GO) env GOPATH)/bin:$$PATH" fyne package -os linux -tags $(TAGS),no_emoji,migrated_fynedo -release
+	@# fyne package bumps the build number in FyneApp.toml and leaves the
+	@# bundle in the working tree: keep the file as committed, the bundle in dist/.
+	mkdir -p dist && cp FyneApp.toml dist/.FyneApp.toml
+	PATH="$$($(GO) env GOPATH)/bin:$$PATH" fyne package -os linux -tags $(TAGS),no_emoji,migrated_fynedo -release; \
+		status=$$?; mv -f dist/.FyneApp.toml FyneApp.toml; [ ! -f Veil.tar.xz ] || mv -f Veil.tar.xz dist/; exit $$status
 
 clean:
 	rm -rf bin dist out
