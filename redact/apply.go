@@ -24,6 +24,9 @@ var Fill = color.NRGBA{0, 0, 0, 255}
 const (
 	// maxBlocks is the most pixelation blocks across a region's shorter side.
 	maxBlocks = 8
+	// minBlock is the smallest pixelation block: a small, distant face
+	// pixelated in blocks of one or two pixels would stay nearly as it was.
+	minBlock = 4
 	// pixelNoise is the largest random offset added to each channel of a
 	// pixelation block's mean.
 	pixelNoise = 32
@@ -36,9 +39,9 @@ const (
 
 // blockSize returns the side of a pixelation block for a region whose shorter
 // side is short pixels: as small as possible while giving at most maxBlocks
-// blocks across that side.
+// blocks across that side, and never under minBlock pixels.
 func blockSize(short int) int {
-	return max(1, (short+maxBlocks-1)/maxBlocks)
+	return max(minBlock, (short+maxBlocks-1)/maxBlocks)
 }
 
 // blurRadius returns the box-blur radius for a region whose shorter side is

@@ -156,7 +156,10 @@ func TestBlockSizeBound(t *testing.T) {
 		if n := (short + bs - 1) / bs; n > maxBlocks {
 			t.Fatalf("short side %d: %d blocks of %d", short, n, bs)
 		}
-		if bs > 1 && (short+bs-2)/(bs-1) <= maxBlocks {
+		if bs < minBlock {
+			t.Fatalf("short side %d: block %d is under the %d px minimum", short, bs, minBlock)
+		}
+		if bs > minBlock && (short+bs-2)/(bs-1) <= maxBlocks {
 			t.Fatalf("short side %d: block %d is larger than needed", short, bs)
 		}
 	}
@@ -165,7 +168,7 @@ func TestBlockSizeBound(t *testing.T) {
 // TestPixelateBlocks counts the distinct colours along the shorter side of a
 // pixelated region of a pattern whose every pixel differs.
 func TestPixelateBlocks(t *testing.T) {
-	for _, size := range []image.Point{{100, 60}, {61, 200}, {9, 9}, {17, 300}, {400, 400}} {
+	for _, size := range []image.Point{{100, 60}, {61, 200}, {9, 9}, {6, 6}, {3, 40}, {17, 300}, {400, 400}} {
 		in := pattern(size.X+10, size.Y+10)
 		r := Region{Rect: image.Rectangle{Min: image.Pt(5, 5), Max: image.Pt(5, 5).Add(size)}, Style: Pixelate}
 		out, err := Apply(in, []Region{r})
@@ -193,7 +196,11 @@ func TestPixelateBlocks(t *testing.T) {
 		if across > maxBlocks {
 			t.Errorf("%v: %d blocks across the shorter side", size, across)
 		}
-		if short >= maxBlocks && across < maxBlocks/2 {
+		// A small region gets few blocks: never one per pixel or two.
+		if most := (short + minBlock - 1) / minBlock; across > most {
+			t.Errorf("%v: %d blocks across, want at most %d of %d px", size, across, most, minBlock)
+		}
+		if want := min(maxBlocks/2, (short+minBlock-1)/minBlock); across < want {
 			t.Errorf("%v: only %d blocks across; noise or means lost", size, across)
 		}
 	}
