@@ -27,7 +27,7 @@ const cleanUsage = `Usage: veil clean [--json] [--only location] [--rename] -o D
 Writes a cleaned copy of each photo into DIR; the originals are never changed.
 Folders are walked recursively and their layout is kept under DIR.
 JPEG, PNG, WebP, GIF and HEIC/AVIF keep their exact pixels; TIFF becomes a PNG
-(and a HEIC too unusual to rebuild, or any HEIC with --only location, a JPEG),
+(and a HEIC too unusual to rebuild, a JPEG),
 with the orientation applied. Every copy is re-read and verified before it
 is reported clean; a copy that fails the check is deleted.
 

@@ -76,18 +76,26 @@ func BenchmarkBlocksJPEG12MP(b *testing.B) {
 }
 
 // BenchmarkCleanHEIC cleans the corpus's iPhone HEIC (grid of tiles, gain
-// map, thumbnail, Exif and XMP): the lossless rebuild plus verification.
+// map, thumbnail, Exif and XMP): the lossless rebuild plus verification, in
+// both modes (LocationOnly also rewrites and checks the kept Exif item).
 func BenchmarkCleanHEIC(b *testing.B) {
 	in, err := os.ReadFile(filepath.Join(sharedDir(b, "fixtures/metadata"), "exif-samples/heic/mobile/iphone_13_pro_max.HEIC"))
 	if err != nil {
 		b.Skipf("corpus HEIC not readable: %v", err)
 	}
-	b.SetBytes(int64(len(in)))
-	b.ReportAllocs()
-	for b.Loop() {
-		res, err := Clean(in, Options{})
-		if err != nil || !res.Lossless {
-			b.Fatalf("Clean: %v", err)
-		}
+	for _, bm := range []struct {
+		name string
+		mode Mode
+	}{{"All", All}, {"LocationOnly", LocationOnly}} {
+		b.Run(bm.name, func(b *testing.B) {
+			b.SetBytes(int64(len(in)))
+			b.ReportAllocs()
+			for b.Loop() {
+				res, err := Clean(in, Options{Mode: bm.mode})
+				if err != nil || !res.Lossless {
+					b.Fatalf("Clean: %v", err)
+				}
+			}
+		})
 	}
 }

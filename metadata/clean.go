@@ -15,9 +15,10 @@ import (
 // (in LocationOnly mode, the camera and date fields too). A colour profile
 // survives only when it is a stock one (see StandardICC). HEIF and AVIF are
 // rebuilt at box level from their image items and structural properties
-// (orientation stays an irot/imir property; Lossless true). TIFF becomes a
+// (orientation stays an irot/imir property; in LocationOnly mode one Exif
+// item keeps the camera and date fields; Lossless true). TIFF becomes a
 // PNG (pixel-lossless for ordinary images), and a HEIF the rebuild cannot
-// carry (or any HEIF in LocationOnly mode) a JPEG (quality 95, Lossless
+// carry a JPEG (quality 95, Lossless
 // false): decoded, turned upright, and encoded afresh, carrying
 // only a stock colour profile and, in LocationOnly mode, the camera and date
 // fields. A JPEG whose structure is damaged but whose pixels still decode is

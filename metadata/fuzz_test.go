@@ -104,20 +104,24 @@ func FuzzHEIF(f *testing.F) {
 }
 
 // FuzzHEIFRewrite checks the lossless HEIF rebuild against its verifier
-// directly (Clean would quietly fall back to re-encoding): whatever the
-// rebuild produces must verify, and the verifier must not panic.
+// directly (Clean would quietly fall back to re-encoding), in both modes:
+// whatever the rebuild produces must verify, and the verifier must not panic.
 func FuzzHEIFRewrite(f *testing.F) {
 	f.Add(heifWithImage())
+	f.Add(heifWithEXIF(personalEXIF(6)))
 	f.Add(heifFixture())
 	corpusSeeds(f, photo.HEIF)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		verifyHEIF(b)
-		res, err := rewriteHEIF(b)
-		if err != nil {
-			return
-		}
-		if err := verifyHEIF(res.Data); err != nil {
-			t.Fatalf("the rebuild wrote what the verifier rejects: %v", err)
+		for _, m := range []Mode{All, LocationOnly} {
+			opt := Options{Mode: m}
+			verifyHEIF(b, opt)
+			res, err := rewriteHEIF(b, opt)
+			if err != nil {
+				continue
+			}
+			if err := verifyHEIF(res.Data, opt); err != nil {
+				t.Fatalf("mode %d: the rebuild wrote what the verifier rejects: %v", m, err)
+			}
 		}
 	})
 }

@@ -75,7 +75,12 @@ type rwRef struct {
 // Everything else goes: Exif and XMP items, thumbnails, depth maps, mattes,
 // gain maps, image sequences, udta, uuid and unknown boxes. Anything unusual
 // returns an error wrapping errHEIFUnsupported.
-func rewriteHEIF(b []byte) (*Result, error) {
+//
+// In LocationOnly mode the output also carries one Exif item (hidden, linked
+// to the primary by cdsc, as cameras write it) holding only the camera and
+// date fields of the source's EXIF (see locationSafeEXIF); a source without
+// readable EXIF gives the All-mode output.
+func rewriteHEIF(b []byte, opt Options) (*Result, error) {
 	top, err := walkBoxes(b, 0, len(b))
 	if err != nil {
 		return nil, unsupported("%v", err)
@@ -430,9 +435,24 @@ func rewriteHEIF(b []byte) (*Result, error) {
 		rm.add(iccDropped)
 	}
 
+	// The camera and date fields LocationOnly keeps, from the first Exif
+	// item (the one exifTIFF reads): what went from it is named field by
+	// field, as for the other formats, instead of as a whole block.
+	hf, _ := walkHEIF(b)
+	var exif []byte
+	skipSrc := false
+	if opt.Mode == LocationOnly && hf != nil {
+		if src := hf.exifTIFF(b); src != nil {
+			exif, skipSrc = outputEXIF(src, 1, opt, &rm), true
+		}
+	}
 	// Removed phrases for the dropped items, as the inspector names them.
-	if hf, _ := walkHEIF(b); hf != nil {
+	if hf != nil {
 		for _, it := range hf.items {
+			if skipSrc && it.typ == "Exif" && len(it.extents) == 1 {
+				skipSrc = false
+				continue
+			}
 			if keep[it.id] || items[it.id] == nil {
 				continue
 			}
@@ -457,6 +477,16 @@ func rewriteHEIF(b []byte) (*Result, error) {
 		}
 	}
 	kept = append(kept, alphaRefs...)
+	// The kept Exif item takes the next free id and goes last, its data
+	// after the image data in mdat.
+	var exifID uint32
+	if exif != nil {
+		for _, id := range ids {
+			exifID = max(exifID, id)
+		}
+		exifID++
+		kept = append(kept, rwRef{typ: "cdsc", from: exifID, to: []uint32{primary}})
+	}
 	build := func(mdatStart int) ([]byte, []byte, []byte) {
 		var mdat, newIdat []byte
 		type loc struct {
@@ -484,6 +514,11 @@ func rewriteHEIF(b []byte) (*Result, error) {
 			}
 			locs = append(locs, loc{id, 0, mdatStart + o, len(mdat) - o})
 		}
+		if exif != nil {
+			o := len(mdat)
+			mdat = append(append(mdat, 0, 0, 0, 0), exif...) // exif_tiff_header_offset 0: the TIFF follows at once
+			locs = append(locs, loc{exifID, 0, mdatStart + o, len(mdat) - o})
+		}
 		wide := false
 		for _, id := range ids {
 			wide = wide || id > 0xFFFF
@@ -500,11 +535,17 @@ func rewriteHEIF(b []byte) (*Result, error) {
 			p = append(p, 0) // no item name
 			infes = append(infes, fullBoxBytes("infe", 2+btoi(wide), it.flags&1, p)...)
 		}
-		cnt := binary.BigEndian.AppendUint32(nil, uint32(len(ids)))
-		if len(ids) <= 0xFFFF {
+		n := len(ids)
+		if exif != nil {
+			n++
+			p := append(idBytes(exifID, wide), 0, 0)
+			infes = append(infes, fullBoxBytes("infe", 2+btoi(wide), 1, append(append(p, "Exif"...), 0))...)
+		}
+		cnt := binary.BigEndian.AppendUint32(nil, uint32(n))
+		if n <= 0xFFFF {
 			cnt = cnt[2:]
 		}
-		inner = append(inner, fullBoxBytes("iinf", btoi(len(ids) > 0xFFFF), 0, append(cnt, infes...))...)
+		inner = append(inner, fullBoxBytes("iinf", btoi(n > 0xFFFF), 0, append(cnt, infes...))...)
 		if len(kept) > 0 {
 			var rs []byte
 			for _, r := range kept {
@@ -556,7 +597,7 @@ func rewriteHEIF(b []byte) (*Result, error) {
 		}
 		return fullBoxBytes("meta", 0, 0, inner), mdat, newIdat
 	}
-	for _, id := range ids {
+	for _, id := range append(ids, exifID) {
 		if id > 0xFFFF {
 			return nil, unsupported("item ids above 65535")
 		}
@@ -700,14 +741,11 @@ func btoi(v bool) int {
 }
 
 // cleanHEIF rewrites a HEIF/AVIF losslessly when its structure allows, and
-// otherwise (or in LocationOnly mode, which keeps camera and date fields the
-// rewrite does not carry) decodes and re-encodes it as a JPEG.
+// otherwise decodes and re-encodes it as a JPEG.
 func cleanHEIF(b []byte, opt Options) (*Result, error) {
-	if opt.Mode == All {
-		res, err := rewriteHEIF(b)
-		if err == nil && verifyHEIF(res.Data) == nil {
-			return res, nil
-		}
+	res, err := rewriteHEIF(b, opt)
+	if err == nil && verifyHEIF(res.Data, opt) == nil {
+		return res, nil
 	}
 	if _, _, err := photo.Config(b); err != nil {
 		return nil, err

@@ -2,7 +2,9 @@ package metadata
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
+	"image"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,52 +25,103 @@ func corpusHEIFs(t *testing.T) []string {
 	return out
 }
 
-// TestRewriteHEIFCorpus: every corpus HEIF is rebuilt losslessly; the output
-// verifies, keeps the primary image's data byte for byte, drops Exif and
-// XMP, and (without -short) decodes to the same pixels as the original.
+// TestRewriteHEIFCorpus: every corpus HEIF is rebuilt losslessly in both
+// modes; the output verifies, drops XMP and thumbnails, keeps an Exif item
+// only in LocationOnly mode and then with the camera and date fields but no
+// location, and (without -short) decodes to the same pixels as the original.
 func TestRewriteHEIFCorpus(t *testing.T) {
 	for _, p := range corpusHEIFs(t) {
 		t.Run(filepath.Base(p), func(t *testing.T) {
 			in, _ := os.ReadFile(p)
-			res, err := Clean(in, Options{})
+			before, err := Inspect(in)
 			if err != nil {
-				t.Fatalf("Clean: %v", err)
+				t.Fatalf("Inspect(original): %v", err)
 			}
-			if res.Format != photo.HEIF || !res.Lossless {
-				t.Fatalf("not rebuilt losslessly: %s lossless=%v removed %q", res.Format, res.Lossless, res.Removed)
-			}
-			if err := Verify(res.Data, Options{}); err != nil {
-				t.Fatalf("Verify: %v", err)
-			}
-			_, blocks, _ := Blocks(res.Data)
-			for _, b := range blocks {
-				if b.Kind == "item" && (b.Name == "Exif item" || strings.HasPrefix(b.Name, "mime item") || b.Name == "thumbnail item") {
-					t.Errorf("output keeps %s", b.Name)
+			var want image.Image
+			if !testing.Short() {
+				if want, _, err = photo.Decode(in); err != nil {
+					t.Logf("original does not decode (%v): pixels not compared", err)
 				}
 			}
-			t.Logf("%d -> %d bytes; removed %q", len(in), len(res.Data), res.Removed)
-			if testing.Short() {
-				return
-			}
-			want, _, werr := photo.Decode(in)
-			if werr != nil {
-				t.Logf("original does not decode (%v): pixels not compared", werr)
-				return
-			}
-			got, _, err := photo.Decode(res.Data)
-			if err != nil {
-				t.Fatalf("output does not decode: %v", err)
-			}
-			a, b := photo.ToNRGBA(want), photo.ToNRGBA(got)
-			if a.Rect != b.Rect || !bytes.Equal(a.Pix, b.Pix) {
-				t.Errorf("pixels differ: %v vs %v", a.Rect, b.Rect)
+			for _, m := range []Mode{All, LocationOnly} {
+				opt := Options{Mode: m}
+				res, err := Clean(in, opt)
+				if err != nil {
+					t.Fatalf("mode %d: Clean: %v", m, err)
+				}
+				if res.Format != photo.HEIF || !res.Lossless {
+					t.Fatalf("mode %d: not rebuilt losslessly: %s lossless=%v removed %q", m, res.Format, res.Lossless, res.Removed)
+				}
+				if err := Verify(res.Data, opt); err != nil {
+					t.Fatalf("mode %d: Verify: %v", m, err)
+				}
+				_, blocks, _ := Blocks(res.Data)
+				for _, b := range blocks {
+					if b.Kind == "item" && ((b.Name == "Exif item" && m == All) || strings.HasPrefix(b.Name, "mime item") || b.Name == "thumbnail item") {
+						t.Errorf("mode %d: output keeps %s", m, b.Name)
+					}
+				}
+				after, err := Inspect(res.Data)
+				if err != nil {
+					t.Fatalf("mode %d: Inspect(output): %v", m, err)
+				}
+				checkLocationOnlyKept(t, m, before.Findings, after.Findings)
+				t.Logf("mode %d: %d -> %d bytes; removed %q", m, len(in), len(res.Data), res.Removed)
+				if want == nil {
+					continue
+				}
+				got, _, err := photo.Decode(res.Data)
+				if err != nil {
+					t.Fatalf("mode %d: output does not decode: %v", m, err)
+				}
+				a, b := photo.ToNRGBA(want), photo.ToNRGBA(got)
+				if a.Rect != b.Rect || !bytes.Equal(a.Pix, b.Pix) {
+					t.Errorf("mode %d: pixels differ: %v vs %v", m, a.Rect, b.Rect)
+				}
 			}
 		})
 	}
 }
 
+// checkLocationOnlyKept checks an output's findings against the original's:
+// no location ever; in LocationOnly mode the camera make and model and the
+// original date (without its time zone) survive, in All mode none does.
+func checkLocationOnlyKept(t *testing.T, m Mode, before, after []Finding) {
+	t.Helper()
+	fields := func(fs []Finding) map[string]string {
+		out := map[string]string{}
+		for _, f := range fs {
+			if f.Category == Location {
+				out["location"] = f.Where + " " + f.Field
+			}
+			if f.Field == "Make" || f.Field == "Model" || f.Field == "Date/time original" {
+				out[f.Field] = f.Value
+				if f.Field == "Date/time original" {
+					out[f.Field] = f.Value[:min(len(f.Value), len("2006-01-02 15:04:05"))] // the time zone goes
+				}
+			}
+		}
+		return out
+	}
+	was, is := fields(before), fields(after)
+	if l, ok := is["location"]; ok {
+		t.Errorf("mode %d: output still shows a location (%s)", m, l)
+	}
+	for _, f := range []string{"Make", "Model", "Date/time original"} {
+		want := ""
+		if m == LocationOnly {
+			want = was[f]
+		}
+		if is[f] != want {
+			t.Errorf("mode %d: %s is %q after cleaning, want %q", m, f, is[f], want)
+		}
+	}
+}
+
 // TestRewriteHEIFExiftool: exiftool reads each output as a valid HEIF of the
-// same image size and finds no identifying tag groups.
+// same image size and finds no identifying tag groups; in LocationOnly mode
+// it reads the kept Exif item (camera make and model as in the original) and
+// still no GPS.
 func TestRewriteHEIFExiftool(t *testing.T) {
 	if testing.Short() {
 		t.Skip("exiftool runs are slow")
@@ -76,26 +129,38 @@ func TestRewriteHEIFExiftool(t *testing.T) {
 	if _, err := exec.LookPath("exiftool"); err != nil {
 		t.Skip("exiftool not installed")
 	}
+	tests := []struct {
+		mode Mode
+		bad  []string // tag groups the output must not show
+		same []string // tags the output must show as the original does
+	}{
+		{All, []string{"[EXIF]", "[IFD0]", "[ExifIFD]", "[GPS]", "[XMP", "[Apple]", "[IPTC]", "Warning"}, []string{"ImageSize"}},
+		{LocationOnly, []string{"[GPS]", "[XMP", "[Apple]", "[IPTC]", "[IFD1]", "Warning"}, []string{"ImageSize", "Make", "Model", "DateTimeOriginal"}},
+	}
 	for _, p := range corpusHEIFs(t) {
 		in, _ := os.ReadFile(p)
-		res, err := Clean(in, Options{})
-		if err != nil {
-			t.Fatalf("%s: %v", p, err)
-		}
-		out := filepath.Join(t.TempDir(), "out.heic")
-		os.WriteFile(out, res.Data, 0o600)
-		size := func(f string) string {
-			b, _ := exec.Command("exiftool", "-s3", "-ImageSize", f).Output()
-			return strings.TrimSpace(string(b))
-		}
-		if a, b := size(p), size(out); a != b {
-			t.Errorf("%s: exiftool ImageSize %q, output %q", filepath.Base(p), a, b)
-		}
-		all, _ := exec.Command("exiftool", "-a", "-G1", "-s", out).Output()
-		for _, l := range strings.Split(string(all), "\n") {
-			for _, bad := range []string{"[EXIF]", "[IFD0]", "[ExifIFD]", "[GPS]", "[XMP", "[Apple]", "[IPTC]", "Warning"} {
-				if strings.HasPrefix(l, bad) {
-					t.Errorf("%s: exiftool still reads %q", filepath.Base(p), l)
+		for _, tt := range tests {
+			res, err := Clean(in, Options{Mode: tt.mode})
+			if err != nil {
+				t.Fatalf("%s: %v", p, err)
+			}
+			out := filepath.Join(t.TempDir(), "out.heic")
+			os.WriteFile(out, res.Data, 0o600)
+			for _, tag := range tt.same {
+				get := func(f string) string {
+					b, _ := exec.Command("exiftool", "-s3", "-"+tag, f).Output()
+					return strings.TrimSpace(string(b))
+				}
+				if a, b := get(p), get(out); a != b {
+					t.Errorf("mode %d: %s: exiftool %s %q, output %q", tt.mode, filepath.Base(p), tag, a, b)
+				}
+			}
+			all, _ := exec.Command("exiftool", "-a", "-G1", "-s", out).Output()
+			for _, l := range strings.Split(string(all), "\n") {
+				for _, bad := range tt.bad {
+					if strings.HasPrefix(l, bad) {
+						t.Errorf("mode %d: %s: exiftool still reads %q", tt.mode, filepath.Base(p), l)
+					}
 				}
 			}
 		}
@@ -106,11 +171,11 @@ func TestRewriteHEIFExiftool(t *testing.T) {
 // depth map around one coded image) keeps only the image and its irot.
 func TestRewriteHEIFBuilt(t *testing.T) {
 	h := heifWithImage()
-	res, err := rewriteHEIF(h)
+	res, err := rewriteHEIF(h, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := verifyHEIF(res.Data); err != nil {
+	if err := verifyHEIF(res.Data, Options{}); err != nil {
 		t.Fatalf("verify: %v", err)
 	}
 	if bytes.Contains(res.Data, []byte(leaky)) {
@@ -135,7 +200,7 @@ func TestRewriteHEIFBuilt(t *testing.T) {
 
 // TestVerifyHEIFRejects: the verifier refuses what the rewrite never writes.
 func TestVerifyHEIFRejects(t *testing.T) {
-	good, err := rewriteHEIF(heifWithImage())
+	good, err := rewriteHEIF(heifWithImage(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +219,13 @@ func TestVerifyHEIFRejects(t *testing.T) {
 // and irot, around a thumbnail, a depth map, an Exif and an XMP item; iloc
 // comes before iinf (box order is free).
 func heifWithImage() []byte {
-	exif := append([]byte{0, 0, 0, 6}, append([]byte("Exif\x00\x00"), tiffBytes([]ifdEntry{asciiEntry(0x013B, leaky)}, nil, nil)...)...)
+	return heifWithEXIF(tiffBytes([]ifdEntry{asciiEntry(0x013B, leaky)}, nil, nil))
+}
+
+// heifWithEXIF is heifWithImage with tiff in its Exif item, stored as
+// iPhones store it (a 6-byte offset past "Exif\0\0" to the TIFF header).
+func heifWithEXIF(tiff []byte) []byte {
+	exif := append([]byte{0, 0, 0, 6}, append([]byte("Exif\x00\x00"), tiff...)...)
 	xmp := []byte("<x:xmpmeta>" + leaky + "</x:xmpmeta>")
 	data := [][]byte{[]byte("CODED-IMAGE"), []byte("THUMB"), []byte("DEPTH"), exif, xmp}
 	infe := func(id uint16, typ string, extra ...[]byte) []byte {
@@ -225,7 +296,7 @@ func TestRewriteHEIFUnsupported(t *testing.T) {
 		// Only the primary's data is kept, so overlap with a dropped item
 		// is harmless; what matters is that no error is a panic and every
 		// success verifies.
-		res, err := rewriteHEIF(b)
+		res, err := rewriteHEIF(b, Options{})
 		if err != nil {
 			if !errors.Is(err, errHEIFUnsupported) {
 				t.Errorf("%s: %v", name, err)
@@ -235,7 +306,7 @@ func TestRewriteHEIFUnsupported(t *testing.T) {
 		if name == "unknown primary" {
 			t.Errorf("%s: rebuilt", name)
 		}
-		if err := verifyHEIF(res.Data); err != nil {
+		if err := verifyHEIF(res.Data, Options{}); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
@@ -245,10 +316,168 @@ func TestRewriteHEIFUnsupported(t *testing.T) {
 // not rebuilt, and Clean reports it in one line.
 func TestRewriteHEIFAbsurdSize(t *testing.T) {
 	h := bytes.Replace(heifWithImage(), fullBox("ispe", 0, be32(64), be32(48)), fullBox("ispe", 0, be32(100000), be32(100000)), 1)
-	if _, err := rewriteHEIF(h); !errors.Is(err, errHEIFUnsupported) {
+	if _, err := rewriteHEIF(h, Options{}); !errors.Is(err, errHEIFUnsupported) {
 		t.Fatalf("rewriteHEIF: %v", err)
 	}
 	if _, err := Clean(h, Options{}); err == nil || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("Clean: %v", err)
+	}
+}
+
+// TestRewriteHEIFLocationOnly: in LocationOnly mode the rebuild carries one
+// hidden Exif item, linked to the primary by cdsc, with the camera and date
+// fields only; without readable EXIF the output is the All-mode output.
+func TestRewriteHEIFLocationOnly(t *testing.T) {
+	tests := []struct {
+		name      string
+		tiff      []byte // the source's EXIF
+		keepsExif bool
+		removed   []string
+	}{
+		{"camera, date, owner, time zone and GPS", personalEXIF(6), true,
+			[]string{"EXIF GPS position", "EXIF time zone", "EXIF camera owner name", "EXIF author", "XMP packet", "thumbnail image"}},
+		{"only a name and GPS", tiffBytes([]ifdEntry{asciiEntry(0x013B, leaky)}, nil, []ifdEntry{asciiEntry(1, "N")}), false,
+			[]string{"EXIF GPS position", "EXIF author", "XMP packet"}},
+		{"unreadable EXIF", []byte("MM\x00\x2a\x00\x00\xff\xff" + leaky), false,
+			[]string{"EXIF block (unreadable)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := heifWithEXIF(tt.tiff)
+			res := checkClean(t, in, LocationOnly, tt.removed...)
+			if res.Format != photo.HEIF || !res.Lossless {
+				t.Fatalf("format %s lossless %v: not rebuilt", res.Format, res.Lossless)
+			}
+			if bytes.Contains(res.Data, []byte(leaky)) || bytes.Contains(res.Data, []byte("+01:00")) {
+				t.Error("a removed value survived")
+			}
+			all, err := Clean(in, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tt.keepsExif {
+				if !bytes.Equal(res.Data, all.Data) {
+					t.Error("output differs from the All-mode output")
+				}
+				return
+			}
+			if err := Verify(res.Data, Options{}); !errors.Is(err, ErrNotClean) {
+				t.Errorf("All-mode Verify accepted the Exif item: %v", err)
+			}
+			if containsPhrase(res.Removed, "EXIF block") {
+				t.Errorf("Removed %q says the whole EXIF block went", res.Removed)
+			}
+			hf, err := walkHEIF(res.Data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var exif *heifItem
+			for _, it := range hf.items {
+				if it.typ == "Exif" {
+					if exif != nil {
+						t.Fatal("two Exif items")
+					}
+					exif = it
+				}
+			}
+			if exif == nil || len(hf.items) != 2 || len(exif.refs["cdsc"]) != 1 || exif.refs["cdsc"][0] != hf.primary {
+				t.Fatalf("Exif item %+v among %d items", exif, len(hf.items))
+			}
+			if !bytes.Contains(res.Data, fullBoxBytes("infe", 2, 1, []byte("\x00\x02\x00\x00Exif\x00"))) {
+				t.Error("Exif item entry is not a hidden, unnamed item 2")
+			}
+			d := res.Data[exif.extents[0][0]:exif.extents[0][1]]
+			kept, _, _ := locationSafeEXIF(tt.tiff, true)
+			if !bytes.Equal(d[:4], []byte{0, 0, 0, 0}) || !bytes.Equal(d[4:], kept) {
+				t.Errorf("Exif item data %q, want a zero offset and %q", d, kept)
+			}
+			r, err := Inspect(res.Data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range []want{{Device, Medium, "IFD0", "Make", "Cam"}, {Time, Medium, "", "Date/time original", "2025-07-01 12:34:56"}} {
+				if !hasFinding(r.Findings, w) {
+					t.Errorf("Inspect lacks %v:\n%s", w, dump(r.Findings))
+				}
+			}
+			if all.Data == nil || bytes.Equal(res.Data, all.Data) {
+				t.Error("LocationOnly output is the All-mode output")
+			}
+		})
+	}
+}
+
+// replaceExifItem swaps the TIFF in the Exif item of a LocationOnly rebuild
+// (its data is the last extent in mdat, the last box) for tiff, fixing the
+// mdat size and the item's iloc length, as a cleaner bug would write it.
+func replaceExifItem(t *testing.T, out, tiff []byte) []byte {
+	t.Helper()
+	hf, err := walkHEIF(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range hf.items {
+		if it.typ != "Exif" {
+			continue
+		}
+		s, e := it.extents[0][0], it.extents[0][1]
+		if e != len(out) {
+			t.Fatal("Exif item data is not at the end of the file")
+		}
+		b := append(append([]byte{}, out[:s+4]...), tiff...)
+		b = bytes.Replace(b, append(be32(uint32(s)), be32(uint32(e-s))...), append(be32(uint32(s)), be32(uint32(4+len(tiff)))...), 1)
+		top, _ := walkBoxes(out, 0, len(out))
+		m := top[len(top)-1]
+		at := m.end - len(m.data) - 8
+		binary.BigEndian.PutUint32(b[at:], uint32(len(b)-at))
+		return b
+	}
+	t.Fatal("no Exif item")
+	return nil
+}
+
+// TestVerifyHEIFLocationOnly: the verifier takes the Exif item only in
+// LocationOnly mode and only with what verifyEXIF allows for JPEG.
+func TestVerifyHEIFLocationOnly(t *testing.T) {
+	res, err := Clean(heifWithEXIF(personalEXIF(6)), Options{Mode: LocationOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := res.Data
+	gps := tiffBytes([]ifdEntry{asciiEntry(0x010F, "Cam")}, nil, []ifdEntry{asciiEntry(1, "N"), asciiEntry(3, "W")})
+	owner := tiffBytes([]ifdEntry{asciiEntry(0x010F, "Cam")}, []ifdEntry{asciiEntry(0xA430, leaky)}, nil)
+	camera := tiffBytes([]ifdEntry{asciiEntry(0x010F, "Cam")}, []ifdEntry{asciiEntry(0x9003, "2025:07:01 12:34:56")}, nil)
+	offset := bytes.Replace(good, []byte("\x00\x00\x00\x00MM\x00\x2a"), []byte("\x00\x00\x00\x01MM\x00\x2a"), 1)
+	notPrimary := bytes.Replace(good, box("cdsc", be16(2), be16(1), be16(1)), box("cdsc", be16(2), be16(1), be16(2)), 1)
+	tests := []struct {
+		name string
+		in   []byte
+		mode Mode
+		want string // "" accepts; otherwise a part of the error
+	}{
+		{"rebuilt output", good, LocationOnly, ""},
+		{"Exif item swapped for other camera fields", replaceExifItem(t, good, camera), LocationOnly, ""},
+		{"rebuilt output in All mode", good, All, `item of type "Exif"`},
+		{"GPS IFD planted in the Exif item", replaceExifItem(t, good, gps), LocationOnly, "0x8825"},
+		{"owner name planted in the Exif item", replaceExifItem(t, good, owner), LocationOnly, "0xA430"},
+		{"TIFF behind a non-zero offset", offset, LocationOnly, "offset 0"},
+		{"cdsc to another item", notPrimary, LocationOnly, "cdsc"},
+	}
+	if bytes.Equal(offset, good) || bytes.Equal(notPrimary, good) {
+		t.Fatal("a planted change did not apply")
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := Verify(tt.in, Options{Mode: tt.mode})
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("Verify: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrNotClean) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Verify = %v, want ErrNotClean mentioning %q", err, tt.want)
+			}
+		})
 	}
 }

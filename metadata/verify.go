@@ -38,7 +38,7 @@ func verify(b []byte, opt Options) error {
 	case photo.GIF:
 		return verifyGIF(b)
 	case photo.HEIF:
-		return verifyHEIF(b)
+		return verifyHEIF(b, opt)
 	}
 	return notClean("not a JPEG, PNG, WebP, GIF or HEIF file")
 }

@@ -2,6 +2,7 @@ package metadata
 
 import (
 	"encoding/binary"
+	"slices"
 	"sort"
 )
 
@@ -27,8 +28,11 @@ var (
 // (hdlr pict without a name, pitm, iinf with unnamed image items, iref dimg
 // and auxl, iprp with structural properties, iloc, idat), one mdat, nothing
 // after; every byte of mdat and idat belongs to exactly one item extent, and
-// every extent lies inside them.
-func verifyHEIF(b []byte) error {
+// every extent lies inside them. In LocationOnly mode it also accepts one
+// Exif item without properties, described by one cdsc reference to the
+// primary image and nothing else, whose data is a zero
+// exif_tiff_header_offset and a TIFF that verifyEXIF passes.
+func verifyHEIF(b []byte, opt Options) error {
 	top, err := walkBoxes(b, 0, len(b))
 	if err != nil {
 		return notClean("HEIF boxes do not walk: %v", err)
@@ -64,8 +68,18 @@ func verifyHEIF(b []byte) error {
 	aux := map[uint32]bool{}
 	auxProp := map[int]bool{}
 	var primary uint32
-	type ext struct{ method, s, e int }
+	type ext struct {
+		id           uint32
+		method, s, e int
+	}
 	var exts []ext
+	type ref struct {
+		typ  string
+		from uint32
+		to   []uint32
+	}
+	var refs []ref
+	exifID, exifs := uint32(0), 0
 	seen := map[string]bool{}
 	var ipmaData []byte
 	for _, k := range kids {
@@ -102,7 +116,9 @@ func verifyHEIF(b []byte) error {
 					return notClean("HEIF item entry is not a bare image item")
 				}
 				id, typ := uint32(binary.BigEndian.Uint16(d[4:])), string(d[8:12])
-				if !verifyHEIFItemTypes[typ] {
+				if typ == "Exif" && opt.Mode == LocationOnly {
+					exifID, exifs = id, exifs+1
+				} else if !verifyHEIFItemTypes[typ] {
 					return notClean("HEIF keeps an item of type %q", printable(typ))
 				}
 				if _, dup := items[id]; dup {
@@ -119,19 +135,22 @@ func verifyHEIF(b []byte) error {
 				return notClean("HEIF iref does not walk")
 			}
 			for _, x := range rs {
-				if x.typ != "dimg" && x.typ != "auxl" {
+				if x.typ != "dimg" && x.typ != "auxl" && (x.typ != "cdsc" || opt.Mode != LocationOnly) {
 					return notClean("HEIF keeps a %q reference", printable(x.typ))
 				}
 				xr := reader{b: x.data}
-				from := uint32(xr.u16())
+				rf := ref{typ: x.typ, from: uint32(xr.u16())}
 				n := int(xr.u16())
-				xr.skip(2 * n)
+				for j := 0; j < n && xr.err == nil; j++ {
+					rf.to = append(rf.to, uint32(xr.u16()))
+				}
 				if xr.err != nil || xr.i != len(x.data) || n == 0 {
 					return notClean("HEIF reference malformed")
 				}
 				if x.typ == "auxl" {
-					aux[from] = true
+					aux[rf.from] = true
 				}
+				refs = append(refs, rf)
 			}
 		case "iprp":
 			ps, err := walkBoxes(b, k.end-len(k.data), k.end)
@@ -188,7 +207,7 @@ func verifyHEIF(b []byte) error {
 				if _, ok := items[id]; !ok || method > 1 || dri != 0 || ne != 1 || l == 0 {
 					return notClean("HEIF iloc entry for item %d is not allowed", id)
 				}
-				exts = append(exts, ext{method, off, off + l})
+				exts = append(exts, ext{id, method, off, off + l})
 			}
 			if r.i != len(k.data) {
 				return notClean("HEIF iloc has extra bytes")
@@ -202,8 +221,27 @@ func verifyHEIF(b []byte) error {
 	if !seen["hdlr"] || !seen["pitm"] || !seen["iinf"] || !seen["iprp"] || !seen["iloc"] {
 		return notClean("HEIF meta lacks a required box")
 	}
-	if _, ok := items[primary]; !ok {
-		return notClean("HEIF primary item is not listed")
+	if !verifyHEIFItemTypes[items[primary]] {
+		return notClean("HEIF primary item is not a listed image")
+	}
+	if exifs > 1 {
+		return notClean("HEIF keeps %d Exif items", exifs)
+	}
+	// The Exif item describes the primary image and takes part in no other
+	// reference; a cdsc reference means nothing else.
+	described := 0
+	for _, rf := range refs {
+		switch {
+		case rf.typ == "cdsc" && (exifs == 0 || rf.from != exifID || len(rf.to) != 1 || rf.to[0] != primary):
+			return notClean("HEIF cdsc reference is not the Exif item describing the primary image")
+		case rf.typ == "cdsc":
+			described++
+		case exifs > 0 && (rf.from == exifID || slices.Contains(rf.to, exifID)):
+			return notClean("HEIF Exif item is used as an image")
+		}
+	}
+	if exifs != described {
+		return notClean("HEIF Exif item does not describe the primary image exactly once")
 	}
 	// ipma: after iinf (box order is free), so checked last.
 	r := reader{b: ipmaData}
@@ -217,8 +255,8 @@ func verifyHEIF(b []byte) error {
 	for j := 0; j < n; j++ {
 		id := uint32(r.u16())
 		cnt := int(r.u8())
-		if _, ok := items[id]; !ok && r.err == nil {
-			return notClean("HEIF properties for an unlisted item")
+		if typ, ok := items[id]; (!ok || typ == "Exif") && r.err == nil {
+			return notClean("HEIF properties for an unlisted or Exif item")
 		}
 		for c := 0; c < cnt; c++ {
 			var idx int
@@ -265,5 +303,26 @@ func verifyHEIF(b []byte) error {
 			return notClean("HEIF holds %d bytes that belong to no item", hi-at)
 		}
 	}
-	return nil
+	if exifs == 0 {
+		return nil
+	}
+	// The Exif item's one extent: a zero offset, then a TIFF holding only
+	// what LocationOnly keeps (verify.go's allow-list, as for JPEG).
+	var d []byte
+	located := 0
+	for _, e := range exts {
+		if e.id != exifID {
+			continue
+		}
+		located++
+		if e.method == 0 { // inside mdat or idat: checked above
+			d = mdat[e.s-mdatAt : e.e-mdatAt]
+		} else {
+			d = idat[e.s:e.e]
+		}
+	}
+	if located != 1 || len(d) < 4 || !zeroBytes(d[:4]) {
+		return notClean("HEIF Exif item data is not one TIFF structure at offset 0")
+	}
+	return verifyEXIF(d[4:], opt)
 }
