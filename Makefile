@@ -3,13 +3,17 @@
 SHELL := /bin/bash
 GO ?= go
 # nodynamic: never dlopen a system libheif; HEIC is decoded by the embedded pure-Go decoder.
+# wasm2go: that decoder (libheif compiled to WebAssembly) runs as Go code generated
+# from the WebAssembly at build time, not in the wazero runtime: no 3 s compile of the
+# module at the first HEIC of every run, and no WebAssembly runtime (with its socket
+# support) in the binary at all.
 # no_animations: Fyne's blinking text cursor and button ripples repaint the
 # whole window many times a second; under software GL (virtual machines,
 # remote desktops) each repaint costs 20-60 ms of CPU and the window stalled
 # behind them. A calm, still interface is also easier on the eyes.
-TAGS := nodynamic,no_animations
+TAGS := nodynamic,wasm2go,no_animations
 # Fyne's test driver never animates, so the headless tests keep the base tags.
-TEST_TAGS := ci,nodynamic
+TEST_TAGS := ci,nodynamic,wasm2go
 FUZZTIME ?= 3
 BIN := bin/veil
 

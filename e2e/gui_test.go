@@ -181,7 +181,7 @@ func buildGUI(t *testing.T) string {
 	// still gets a deadline of its own, so the test can never hang the suite.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "nodynamic,no_animations", "-o", bin, ".")
+	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "nodynamic,wasm2go,no_animations", "-o", bin, ".")
 	cmd.Dir = repoRoot
 	cmd.WaitDelay = 10 * time.Second
 	if out, err := cmd.CombinedOutput(); err != nil {

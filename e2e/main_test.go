@@ -29,7 +29,7 @@ var (
 )
 
 // TestMain builds veil once, with the ci tag (Fyne's headless driver, so no
-// GL is needed; the commands behave the same) and nodynamic.
+// GL is needed; the commands behave the same), nodynamic and wasm2go.
 func TestMain(m *testing.M) {
 	if path := os.Getenv(wrapEnv); path != "" {
 		os.Exit(rusageWrapper(path, os.Args[1:]))
@@ -52,7 +52,7 @@ func TestMain(m *testing.M) {
 	}
 	veilBin = filepath.Join(tmp, "veil")
 	usageDir = tmp
-	args := []string{"build", "-tags", "ci,nodynamic"}
+	args := []string{"build", "-tags", "ci,nodynamic,wasm2go"}
 	if raceEnabled {
 		// Under -race the commands' own goroutines (batch workers, detection
 		// passes) run under the race detector too.

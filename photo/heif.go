@@ -17,8 +17,9 @@ const (
 	heifMaxBoxes = 20000
 )
 
-// heifTimeout bounds one HEIF decode. The decoder runs WebAssembly we cannot
-// interrupt; a file that keeps it busy this long is reported instead of waited on.
+// heifTimeout bounds one HEIF decode. The decoder (libheif compiled to
+// WebAssembly, then to Go by wasm2go) cannot be interrupted; a file that keeps
+// it busy this long is reported instead of waited on.
 var heifTimeout = 60 * time.Second
 
 // heifContainers are the boxes whose payload is a list of child boxes, and how

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-5}
-tags=${GOTAGS:-ci,nodynamic}
+tags=${GOTAGS:-ci,nodynamic,wasm2go}
 total=0
 for pkg in $(go list -tags "$tags" ./...); do
   for target in $(go test -tags "$tags" -list '^Fuzz' "$pkg" 2>/dev/null | grep '^Fuzz' || true); do
