@@ -34,8 +34,18 @@ type engines struct {
 // defaultEngines wires the real engines.
 func defaultEngines() engines {
 	return engines{
-		preview: photo.DecodePreview,
-		decode:  photo.Decode,
+		preview: func(b []byte, maxSide int) (image.Image, photo.Format, error) {
+			if photo.Sniff(b) == photo.HEIF {
+				defer withHeadroom()()
+			}
+			return photo.DecodePreview(b, maxSide)
+		},
+		decode: func(b []byte) (image.Image, photo.Format, error) {
+			if photo.Sniff(b) == photo.HEIF {
+				defer withHeadroom()()
+			}
+			return photo.Decode(b)
+		},
 		inspect: metadata.Inspect,
 		clean:   metadata.Clean,
 		verify:  metadata.Verify,
