@@ -15,6 +15,7 @@ import (
 
 	"codeberg.org/veil/veil/fingerprint"
 	"codeberg.org/veil/veil/fingerprint/pdq"
+	"codeberg.org/veil/veil/outfile"
 )
 
 // reportFormats are the export choices: a printable report first.
@@ -174,7 +175,8 @@ func (u *ui) exportReport(results []fingerprint.Result, format int, withNames bo
 	data := buf.Bytes()
 	name := "hashes-" + now.Format("2006-01-02") + f.ext
 	u.pickSave(dir, name, func(path string) {
-		u.writeVerified(nil, path, data, nil, func(n string) string {
+		// A list of someone's hashes is as private as the photos: 0600, as veil hash --report.
+		u.writeVerified(nil, path, data, outfile.Options{Mode: 0o600}, nil, func(n string) string {
 			msg := fmt.Sprintf(lang.L("Saved the hash report as %s."), n)
 			if !withNames {
 				msg += "\n" + lang.L("It holds no file names and no pictures, only hashes. Keep it as private as the photos.")

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -29,7 +28,7 @@ Folders are walked recursively and their layout is kept under DIR.
 JPEG, PNG, WebP, GIF and HEIC/AVIF keep their exact pixels; TIFF becomes a PNG
 (and a HEIC too unusual to rebuild, a JPEG),
 with the orientation applied. Every copy is re-read and verified before it
-is reported clean; a copy that fails the check is deleted.
+is reported clean; a copy that fails the check is never saved.
 
 Options:
 `
@@ -163,14 +162,11 @@ func cleanOne(j cleanJob) (rec cleanRecord) {
 	rec.Lossless = res.Lossless
 	out := j.reserved.reserve(outputPath(j, res.Format))
 	defer j.reserved.release(out)
-	if err := outfile.Write(out, res.Data, outfile.Options{Input: j.in.path, DeferDirSync: true}); err != nil {
-		rec.Error = "writing the cleaned copy: " + err.Error()
-		return rec
-	}
-	// Re-read what is really on disk and check it again; never say clean otherwise.
-	if err := verifyWritten(out, res.Data, j.opt); err != nil {
-		os.Remove(out)
-		rec.Error = "the written copy failed verification and was deleted: " + err.Error()
+	// The copy gets its name only once what is really on disk has been read
+	// back and verified again; never say clean otherwise.
+	check := func(written []byte) error { return verifyCopy(written, j.opt) }
+	if err := outfile.WriteChecked(out, res.Data, outfile.Options{Input: j.in.path, DeferDirSync: true}, check); err != nil {
+		rec.Error = writeError("cleaned", err)
 		return rec
 	}
 	rec.Output = out
@@ -179,17 +175,6 @@ func cleanOne(j cleanJob) (rec cleanRecord) {
 		rec.Removed = res.Removed
 	}
 	return rec
-}
-
-func verifyWritten(path string, want []byte, opt metadata.Options) error {
-	got, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	if !bytes.Equal(got, want) {
-		return errors.New("the file on disk differs from what was written")
-	}
-	return metadata.Verify(got, opt)
 }
 
 // outputPath picks where a cleaned copy goes: the folder layout of the input

@@ -140,7 +140,7 @@ func runHash(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, fileError(*report, err))
 			return 1
 		}
-		if err := outfile.Write(*report, buf.Bytes(), outfile.Options{Mode: 0o600}); err != nil {
+		if err := outfile.WriteChecked(*report, buf.Bytes(), outfile.Options{Mode: 0o600}, nil); err != nil {
 			fmt.Fprintln(stderr, fileError(*report, err))
 			return 1
 		}

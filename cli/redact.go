@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -13,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/outfile"
 	"codeberg.org/veil/veil/photo"
 	"codeberg.org/veil/veil/redact"
@@ -227,13 +227,11 @@ func (j *redactJob) run() (msg string, err error) {
 		return "", err
 	}
 	j.errPath = j.out
-	if err := outfile.Write(j.out, outData, outfile.Options{Input: j.in}); err != nil {
-		return "", fmt.Errorf("writing the redacted copy: %w", err)
-	}
-	// Re-read what is really on disk; never call it redacted otherwise.
-	if err := verifyRedactedFile(j.out, outData); err != nil {
-		os.Remove(j.out)
-		return "", fmt.Errorf("the written copy failed verification and was deleted: %w", err)
+	// The copy gets its name only once what is really on disk has been read
+	// back and verified; never call it redacted otherwise.
+	check := func(written []byte) error { return verifyCopy(written, metadata.Options{}) }
+	if err := outfile.WriteChecked(j.out, outData, outfile.Options{Input: j.in}, check); err != nil {
+		return "", errors.New(writeError("redacted", err))
 	}
 	var what []string
 	if j.faces {
@@ -247,17 +245,6 @@ func (j *redactJob) run() (msg string, err error) {
 		what = append(what, j.shape.String())
 	}
 	return fmt.Sprintf("redacted: %s -> %s (%s; verified: no metadata)", j.in, j.out, strings.Join(what, ", ")), nil
-}
-
-func verifyRedactedFile(path string, want []byte) error {
-	got, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	if !bytes.Equal(got, want) {
-		return errors.New("the file on disk differs from what was written")
-	}
-	return verifyWrittenMetadata(got)
 }
 
 func plural(n int, what string) string {
