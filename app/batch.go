@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -158,9 +157,9 @@ func (b *batchPanel) Add(files []string) {
 
 // AddPaths adds files and the images inside folders.
 func (b *batchPanel) AddPaths(paths []string) {
-	files, errs := collectImages(paths)
+	files, err := mediaFiles(paths)
 	b.Add(files)
-	if err := errors.Join(errs...); err != nil {
+	if err != nil {
 		b.u.showError(err)
 	}
 }

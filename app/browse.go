@@ -14,6 +14,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"codeberg.org/veil/veil/photo"
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -63,7 +64,7 @@ func readFolder(dir string) ([]browseEntry, error) {
 	out := make([]browseEntry, 0, len(des))
 	for _, de := range des {
 		name := de.Name()
-		if strings.HasPrefix(name, ".") || (de.Type().IsRegular() && !isImageName(name)) {
+		if strings.HasPrefix(name, ".") || (de.Type().IsRegular() && !photo.IsImageName(name)) {
 			continue // skipped before the per-entry stat: most of a big folder may be other files
 		}
 		var info fs.FileInfo
@@ -78,7 +79,7 @@ func readFolder(dir string) ([]browseEntry, error) {
 		switch {
 		case info.IsDir():
 			out = append(out, browseEntry{Name: name, Dir: true, Mod: info.ModTime()})
-		case info.Mode().IsRegular() && isImageName(name):
+		case info.Mode().IsRegular() && photo.IsImageName(name):
 			out = append(out, browseEntry{Name: name, Size: info.Size(), Mod: info.ModTime()})
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"codeberg.org/veil/veil/internal/inputs"
 	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/outfile"
 	"codeberg.org/veil/veil/photo"
@@ -45,7 +46,7 @@ type cleanRecord struct {
 }
 
 type cleanJob struct {
-	in       input
+	in       inputs.File
 	outDir   string
 	rename   bool
 	opt      metadata.Options
@@ -85,10 +86,10 @@ func runClean(args []string, stdout, stderr io.Writer) int {
 	}
 	outfile.SweepTemp(*outDir)
 
-	inputs := expandInputs(fs.Args(), isImageName)
-	jobs := make([]cleanJob, len(inputs))
+	files := inputs.Expand(fs.Args(), photo.IsImageName)
+	jobs := make([]cleanJob, len(files))
 	names := &nameSet{taken: map[string]bool{}}
-	for i, in := range inputs {
+	for i, in := range files {
 		jobs[i] = cleanJob{in: in, outDir: *outDir, rename: *rename, opt: opt, reserved: names}
 	}
 	progress := newProgress(stderr, "cleaning", len(jobs))
@@ -131,18 +132,18 @@ func cleanWorkers() int { return 4 * max(1, runtime.NumCPU()) }
 var decodeSlots = make(chan struct{}, max(1, runtime.NumCPU()))
 
 func cleanOne(j cleanJob) (rec cleanRecord) {
-	rec = cleanRecord{Input: j.in.path, Status: "error", Removed: []string{}}
+	rec = cleanRecord{Input: j.in.Path, Status: "error", Removed: []string{}}
 	defer func() {
 		// A bug in a parser must cost one file, never the batch.
 		if r := recover(); r != nil {
 			rec.Status, rec.Output, rec.Error = "error", "", fmt.Sprintf("internal error while cleaning (%v); nothing was written", r)
 		}
 	}()
-	if j.in.err != nil {
-		rec.Error = describeOpenError(j.in.err)
+	if j.in.Err != nil {
+		rec.Error = describeOpenError(j.in.Err)
 		return rec
 	}
-	data, err := photo.ReadFile(j.in.path)
+	data, err := photo.ReadFile(j.in.Path)
 	if err != nil {
 		rec.Error = describeOpenError(err)
 		return rec
@@ -165,7 +166,7 @@ func cleanOne(j cleanJob) (rec cleanRecord) {
 	// The copy gets its name only once what is really on disk has been read
 	// back and verified again; never say clean otherwise.
 	check := func(written []byte) error { return verifyCopy(written, j.opt) }
-	if err := outfile.WriteChecked(out, res.Data, outfile.Options{Input: j.in.path, DeferDirSync: true}, check); err != nil {
+	if err := outfile.WriteChecked(out, res.Data, outfile.Options{Input: j.in.Path, DeferDirSync: true}, check); err != nil {
 		rec.Error = writeError("cleaned", err)
 		return rec
 	}
@@ -185,27 +186,23 @@ func outputPath(j cleanJob, f photo.Format) string {
 	var rel string
 	switch {
 	case j.rename:
-		rel = filepath.Join(filepath.Dir(j.in.rel), outfile.NeutralName(ext))
-	case j.in.rel != "":
-		rel = strings.TrimSuffix(j.in.rel, filepath.Ext(j.in.rel)) + keepExtCase(j.in.rel, ext)
+		rel = filepath.Join(filepath.Dir(j.in.Rel), outfile.NeutralName(ext))
+	case j.in.Rel != "":
+		rel = strings.TrimSuffix(j.in.Rel, filepath.Ext(j.in.Rel)) + keepExtCase(j.in.Rel, f)
 	default:
-		base := filepath.Base(j.in.path)
-		rel = strings.TrimSuffix(base, filepath.Ext(base)) + keepExtCase(base, ext)
+		base := filepath.Base(j.in.Path)
+		rel = strings.TrimSuffix(base, filepath.Ext(base)) + keepExtCase(base, f)
 	}
 	return filepath.Join(j.outDir, rel)
 }
 
 // keepExtCase keeps the original extension when it already names the output
-// format (".JPG" stays ".JPG", ".jpeg" stays ".jpeg"), otherwise uses ext.
-func keepExtCase(name, ext string) string {
-	old := filepath.Ext(name)
-	l := strings.ToLower(old)
-	same := l == ext || (ext == ".jpg" && (l == ".jpeg" || l == ".jpe")) || (ext == ".tiff" && l == ".tif") ||
-		(ext == ".heic" && (l == ".heif" || l == ".hif" || l == ".avif"))
-	if same {
-		return old
+// format (".JPG" stays ".JPG", ".jpeg" stays ".jpeg"), otherwise uses f's.
+func keepExtCase(name string, f photo.Format) string {
+	if photo.FormatForName(name) == f {
+		return filepath.Ext(name)
 	}
-	return ext
+	return f.Ext()
 }
 
 // nameSet hands out output names so that two files of a batch cleaned at the

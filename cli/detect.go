@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"codeberg.org/veil/veil/internal/inputs"
 	"codeberg.org/veil/veil/photo"
 	"codeberg.org/veil/veil/redact/detect"
 )
@@ -100,13 +101,13 @@ func runDetect(args []string, stdout, stderr io.Writer) int {
 	}
 	status := 0
 	enc := json.NewEncoder(stdout)
-	for _, in := range expandInputs(files, isImageName) {
+	for _, in := range inputs.Expand(files, photo.IsImageName) {
 		rec, err := detectFile(d, in, opt)
 		if err != nil {
 			status = 1
-			fmt.Fprintln(stderr, fileError(in.path, err))
+			fmt.Fprintln(stderr, fileError(in.Path, err))
 			if asJSON {
-				enc.Encode(detectRecord{File: in.path, Faces: []detectFace{}, Error: err.Error()})
+				enc.Encode(detectRecord{File: in.Path, Faces: []detectFace{}, Error: err.Error()})
 			}
 			continue
 		}
@@ -127,11 +128,11 @@ func runDetect(args []string, stdout, stderr io.Writer) int {
 }
 
 // detectFile decodes one photo, turns it upright and finds its faces.
-func detectFile(d *detect.Detector, in input, opt detect.Options) (detectRecord, error) {
-	if in.err != nil {
-		return detectRecord{}, in.err
+func detectFile(d *detect.Detector, in inputs.File, opt detect.Options) (detectRecord, error) {
+	if in.Err != nil {
+		return detectRecord{}, in.Err
 	}
-	b, err := photo.ReadFile(in.path)
+	b, err := photo.ReadFile(in.Path)
 	if err != nil {
 		return detectRecord{}, err
 	}
@@ -145,7 +146,7 @@ func detectFile(d *detect.Detector, in input, opt detect.Options) (detectRecord,
 		return detectRecord{}, err
 	}
 	bounds := img.Bounds()
-	rec := detectRecord{File: in.path, Width: bounds.Dx(), Height: bounds.Dy(), Faces: []detectFace{}}
+	rec := detectRecord{File: in.Path, Width: bounds.Dx(), Height: bounds.Dy(), Faces: []detectFace{}}
 	for _, f := range faces {
 		r := f.Box.Sub(bounds.Min)
 		rec.Faces = append(rec.Faces, detectFace{

@@ -16,7 +16,9 @@ import (
 
 	"codeberg.org/veil/veil/fingerprint"
 	"codeberg.org/veil/veil/fingerprint/pdq"
+	"codeberg.org/veil/veil/internal/inputs"
 	"codeberg.org/veil/veil/outfile"
+	"codeberg.org/veil/veil/photo"
 )
 
 func init() {
@@ -82,19 +84,19 @@ func runHash(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	inputs := expandInputs(fs.Args(), func(name string) bool { return isImageName(name) || fingerprint.IsVideoName(name) })
-	results := make([]fingerprint.Result, len(inputs))
+	files := inputs.Expand(fs.Args(), func(name string) bool { return photo.IsImageName(name) || fingerprint.IsVideoName(name) })
+	results := make([]fingerprint.Result, len(files))
 	var paths []string
 	var at []int // index in results of each path
-	for i, in := range inputs {
-		if in.err != nil {
-			results[i] = fingerprint.Result{File: in.path, Kind: fingerprint.KindImage, Error: hashDescribe(in.err)}
+	for i, in := range files {
+		if in.Err != nil {
+			results[i] = fingerprint.Result{File: in.Path, Kind: fingerprint.KindImage, Error: hashDescribe(in.Err)}
 			continue
 		}
-		paths = append(paths, in.path)
+		paths = append(paths, in.Path)
 		at = append(at, i)
 	}
-	if len(inputs) == 0 {
+	if len(files) == 0 {
 		fmt.Fprintln(stderr, "veil hash: no images or videos found")
 		return 1
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"codeberg.org/veil/veil/internal/inputs"
 	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/photo"
 )
@@ -77,14 +78,14 @@ func runInspect(args []string, stdout, stderr io.Writer) int {
 	}
 	status := 0
 	first := true
-	for _, in := range expandInputs(files, isImageName) {
+	for _, in := range inputs.Expand(files, photo.IsImageName) {
 		r, err := inspectFile(in)
 		if err != nil {
 			status = 1
-			fmt.Fprintln(stderr, "veil inspect: "+fileError(in.path, err))
+			fmt.Fprintln(stderr, "veil inspect: "+fileError(in.Path, err))
 		}
 		if asJSON {
-			writeInspectJSON(stdout, in.path, r, err)
+			writeInspectJSON(stdout, in.Path, r, err)
 			continue
 		}
 		if r == nil {
@@ -94,23 +95,23 @@ func runInspect(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stdout)
 		}
 		first = false
-		writeInspectText(stdout, in.path, r, err)
+		writeInspectText(stdout, in.Path, r, err)
 	}
 	return status
 }
 
 // inspectFile reads and inspects one file; a panic anywhere in parsing becomes
 // an error for that file only.
-func inspectFile(in input) (r *metadata.Report, err error) {
-	if in.err != nil {
-		return nil, in.err
+func inspectFile(in inputs.File) (r *metadata.Report, err error) {
+	if in.Err != nil {
+		return nil, in.Err
 	}
 	defer func() {
 		if p := recover(); p != nil {
 			r, err = nil, fmt.Errorf("unreadable image (inspector failed: %v)", p)
 		}
 	}()
-	b, err := photo.ReadFile(in.path)
+	b, err := photo.ReadFile(in.Path)
 	if err != nil {
 		return nil, err
 	}
