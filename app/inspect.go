@@ -213,7 +213,7 @@ func (u *ui) startDetect(gen int, d *document) {
 		if err == nil {
 			size := work.Bounds().Size()
 			for i, b := range boxes {
-				boxes[i] = scaleRect(b.Sub(work.Bounds().Min), size, image.Pt(d.W, d.H))
+				boxes[i] = scaleRect(b, size, image.Pt(d.W, d.H))
 			}
 		}
 		work = nil

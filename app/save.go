@@ -132,7 +132,7 @@ func redactFresh(eng engines, d *document, rs []redact.Region) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return eng.redact(photo.ToNRGBA(up), rs, redactFormat(d.Format))
+	return eng.redact(photo.ToNRGBA(up), rs, redact.OutputFor(d.Format))
 }
 
 // writeVerified writes data through outfile.WriteChecked: never over an

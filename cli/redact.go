@@ -38,10 +38,6 @@ weakest (someone who knows the person may still recognise them).
 Options:
 `
 
-// detectFaces finds faces in an upright image and returns their (padded)
-// boxes in its pixels. It is nil in builds without the detector.
-var detectFaces func(ctx context.Context, img image.Image) ([]image.Rectangle, error)
-
 // regionList collects repeated --region x,y,w,h flags.
 type regionList []image.Rectangle
 
@@ -143,9 +139,6 @@ func runRedact(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("%s: %v", *out, err)
 	}
-	if *faces && detectFaces == nil {
-		return fail("--faces: face detection is not available in this build")
-	}
 	job := redactJob{in: files[0], out: *out, faces: *faces, regions: regions, shape: shape, style: style, format: format}
 	msg, err := job.run()
 	if err != nil {
@@ -207,7 +200,7 @@ func (j *redactJob) run() (msg string, err error) {
 	}
 	nFaces := 0
 	if j.faces {
-		boxes, err := detectFaces(context.Background(), upright)
+		boxes, err := redact.FindFaces(context.Background(), upright, 0)
 		if err != nil {
 			return "", fmt.Errorf("face detection: %w", err)
 		}
