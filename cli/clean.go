@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"codeberg.org/veil/veil/internal/fserr"
 	"codeberg.org/veil/veil/internal/inputs"
 	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/outfile"
@@ -53,49 +53,57 @@ type cleanJob struct {
 	reserved *nameSet
 }
 
+// cleanOptions are the flags of "veil clean".
+type cleanOptions struct {
+	JSON   bool
+	Only   string
+	Rename bool
+	OutDir string
+}
+
 func runClean(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("clean", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	asJSON := fs.Bool("json", false, "print one JSON object per input (JSON Lines)")
-	only := fs.String("only", "", `remove only this kind of data: "location" (keeps camera and date fields)`)
-	rename := fs.Bool("rename", false, "give outputs neutral names (photo-1a2b3c4d.jpg) instead of the originals' names")
-	outDir := fs.String("o", "", "output folder (required; created if missing)")
-	fs.Usage = func() { fmt.Fprint(stderr, cleanUsage); fs.PrintDefaults() }
-	if err := fs.Parse(reorderFlags(args, map[string]bool{"only": true, "o": true})); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
+	var o cleanOptions
+	f := newFlags("clean", cleanUsage, true)
+	f.BoolVar(&o.JSON, "json", false, "print one JSON object per input (JSON Lines)")
+	f.StringVar(&o.Only, "only", "", `remove only this kind of data: "location" (keeps camera and date fields)`)
+	f.BoolVar(&o.Rename, "rename", false, "give outputs neutral names (photo-1a2b3c4d.jpg) instead of the originals' names")
+	f.StringVar(&o.OutDir, "o", "", "output folder (required; created if missing)")
+	files, status, ok := f.parse(args, stdout, stderr)
+	if !ok {
+		return status
+	}
+	if o.Only != "" && o.Only != "location" {
+		fmt.Fprintf(stderr, "veil clean: --only takes \"location\", not %q\n", o.Only)
 		return 2
 	}
+	if o.OutDir == "" {
+		return f.usageError(stderr)
+	}
+	return o.run(files, stdout, stderr)
+}
+
+// run cleans files (and the images in folders among them) into o.OutDir.
+func (o cleanOptions) run(args []string, stdout, stderr io.Writer) int {
 	var opt metadata.Options
-	switch *only {
-	case "":
-	case "location":
+	if o.Only == "location" {
 		opt.Mode = metadata.LocationOnly
-	default:
-		fmt.Fprintf(stderr, "veil clean: --only takes \"location\", not %q\n", *only)
-		return 2
 	}
-	if *outDir == "" || fs.NArg() == 0 {
-		fs.Usage()
-		return 2
-	}
-	if err := os.MkdirAll(*outDir, 0o755); err != nil {
-		fmt.Fprintf(stderr, "veil clean: output folder %s: %v\n", *outDir, err)
+	if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
+		fmt.Fprintf(stderr, "veil clean: output folder %s: %v\n", o.OutDir, err)
 		return 1
 	}
-	outfile.SweepTemp(*outDir)
+	outfile.SweepTemp(o.OutDir)
 
-	files := inputs.Expand(fs.Args(), photo.IsImageName)
+	files := inputs.Expand(args, photo.IsImageName)
 	jobs := make([]cleanJob, len(files))
 	names := &nameSet{taken: map[string]bool{}}
 	for i, in := range files {
-		jobs[i] = cleanJob{in: in, outDir: *outDir, rename: *rename, opt: opt, reserved: names}
+		jobs[i] = cleanJob{in: in, outDir: o.OutDir, rename: o.Rename, opt: opt, reserved: names}
 	}
 	progress := newProgress(stderr, "cleaning", len(jobs))
 	failed := 0
 	forEachOrdered(len(jobs), cleanWorkers(), func(i int) cleanRecord {
-		return cleanOne(jobs[i])
+		return cleanFile(jobs[i])
 	}, func(i int, r cleanRecord) {
 		progress.step()
 		if r.Status != "clean" {
@@ -103,7 +111,7 @@ func runClean(args []string, stdout, stderr io.Writer) int {
 			progress.clear()
 			fmt.Fprintf(stderr, "veil clean: %s\n", fileError(r.Input, errors.New(r.Error)))
 		}
-		if *asJSON {
+		if o.JSON {
 			line, _ := json.Marshal(r)
 			stdout.Write(append(line, '\n'))
 		} else if r.Status == "clean" {
@@ -114,7 +122,7 @@ func runClean(args []string, stdout, stderr io.Writer) int {
 	progress.done()
 	outfile.SyncDirs()
 	if failed > 0 {
-		if !*asJSON {
+		if !o.JSON {
 			fmt.Fprintf(stderr, "veil clean: %d of %d files could not be cleaned\n", failed, len(jobs))
 		}
 		return 1
@@ -131,7 +139,8 @@ func cleanWorkers() int { return 4 * max(1, runtime.NumCPU()) }
 // TIFF): each can take hundreds of megabytes and a whole core.
 var decodeSlots = make(chan struct{}, max(1, runtime.NumCPU()))
 
-func cleanOne(j cleanJob) (rec cleanRecord) {
+// cleanFile cleans one file of a "veil clean" run into its output.
+func cleanFile(j cleanJob) (rec cleanRecord) {
 	rec = cleanRecord{Input: j.in.Path, Status: "error", Removed: []string{}}
 	defer func() {
 		// A bug in a parser must cost one file, never the batch.
@@ -140,12 +149,12 @@ func cleanOne(j cleanJob) (rec cleanRecord) {
 		}
 	}()
 	if j.in.Err != nil {
-		rec.Error = describeOpenError(j.in.Err)
+		rec.Error = fserr.Reason(j.in.Err)
 		return rec
 	}
 	data, err := photo.ReadFile(j.in.Path)
 	if err != nil {
-		rec.Error = describeOpenError(err)
+		rec.Error = fserr.Reason(err)
 		return rec
 	}
 	f := photo.Sniff(data)
@@ -245,19 +254,4 @@ func cleanSummary(r cleanRecord) string {
 		removed = "removed " + strings.Join(r.Removed, ", ")
 	}
 	return fmt.Sprintf("clean: %s -> %s (%s; %s; verified)", r.Input, r.Output, how, removed)
-}
-
-// describeOpenError turns file-system errors into the short words a user reads.
-func describeOpenError(err error) string {
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return "no such file"
-	case errors.Is(err, os.ErrPermission):
-		return "permission denied"
-	}
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }

@@ -165,14 +165,6 @@ func TestCleanUsageErrors(t *testing.T) {
 	}
 }
 
-func TestReorderFlags(t *testing.T) {
-	got := reorderFlags([]string{"a.jpg", "-o", "out", "--json", "b.jpg"}, map[string]bool{"o": true})
-	want := []string{"-o", "out", "--json", "--", "a.jpg", "b.jpg"}
-	if strings.Join(got, " ") != strings.Join(want, " ") {
-		t.Errorf("got %q, want %q", got, want)
-	}
-}
-
 func TestForEachOrderedKeepsOrder(t *testing.T) {
 	var got []int
 	forEachOrdered(50, 4, func(i int) int {

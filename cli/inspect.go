@@ -51,40 +51,33 @@ type inspectJSONFinding struct {
 	Value    string `json:"value"`
 }
 
+// inspectOptions are the flags of "veil inspect".
+type inspectOptions struct {
+	JSON bool
+}
+
 func runInspect(args []string, stdout, stderr io.Writer) int {
-	asJSON := false
-	var files []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--":
-			files = append(files, args[i+1:]...)
-			i = len(args)
-		case a == "--json" || a == "-json":
-			asJSON = true
-		case a == "-h" || a == "-help" || a == "--help":
-			fmt.Fprint(stdout, inspectUsage)
-			return 0
-		case strings.HasPrefix(a, "-") && a != "-":
-			fmt.Fprintf(stderr, "veil inspect: unknown option %q\n%s", a, inspectUsage)
-			return 2
-		default:
-			files = append(files, a)
-		}
+	var o inspectOptions
+	f := newFlags("inspect", inspectUsage, false)
+	f.BoolVar(&o.JSON, "json", false, "one JSON object per file and line (JSON Lines)")
+	files, status, ok := f.parse(args, stdout, stderr)
+	if !ok {
+		return status
 	}
-	if len(files) == 0 {
-		fmt.Fprint(stderr, inspectUsage)
-		return 2
-	}
+	return o.run(files, stdout, stderr)
+}
+
+// run inspects the files (and the images in folders among them).
+func (o inspectOptions) run(args []string, stdout, stderr io.Writer) int {
 	status := 0
 	first := true
-	for _, in := range inputs.Expand(files, photo.IsImageName) {
+	for _, in := range inputs.Expand(args, photo.IsImageName) {
 		r, err := inspectFile(in)
 		if err != nil {
 			status = 1
 			fmt.Fprintln(stderr, "veil inspect: "+fileError(in.Path, err))
 		}
-		if asJSON {
+		if o.JSON {
 			writeInspectJSON(stdout, in.Path, r, err)
 			continue
 		}

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"image"
 	"io"
@@ -12,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"codeberg.org/veil/veil/internal/fserr"
 	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/outfile"
 	"codeberg.org/veil/veil/photo"
@@ -78,68 +78,35 @@ func parseRegion(v string) (image.Rectangle, error) {
 	return image.Rect(n[0], n[1], n[0]+n[2], n[1]+n[3]), nil
 }
 
-// parseInterspersed parses flags that may come before or after the file
-// names; after "--" everything is a file name.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		if len(rest) == 0 {
-			break
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
-	return pos, nil
+// redactOptions are the flags of "veil redact".
+type redactOptions struct {
+	Faces   bool
+	Regions regionList
+	Shape   string
+	Style   string
+	Out     string
 }
 
 func runRedact(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("redact", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	faces := fs.Bool("faces", false, "find faces and redact them")
-	var regions regionList
-	fs.Var(&regions, "region", "redact the area x,y,w,h (repeatable)")
-	shapeName := fs.String("shape", "rect", "outline of each area: rect or ellipse")
-	styleName := fs.String("style", "solid", "solid, pixelate or blur")
-	out := fs.String("o", "", "output file (required; .jpg, .png or .webp)")
-	fs.Usage = func() { fmt.Fprint(stderr, redactUsage); fs.PrintDefaults() }
-	files, err := parseInterspersed(fs, args)
+	var o redactOptions
+	f := newFlags("redact", redactUsage, true)
+	f.BoolVar(&o.Faces, "faces", false, "find faces and redact them")
+	f.Var(&o.Regions, "region", "redact the area x,y,w,h (repeatable)")
+	f.StringVar(&o.Shape, "shape", "rect", "outline of each area: rect or ellipse")
+	f.StringVar(&o.Style, "style", "solid", "solid, pixelate or blur")
+	f.StringVar(&o.Out, "o", "", "output file (required; .jpg, .png or .webp)")
+	files, status, ok := f.parse(args, stdout, stderr)
+	if !ok {
+		return status
+	}
+	if len(files) != 1 || o.Out == "" {
+		return f.usageError(stderr)
+	}
+	job, err := o.job(files[0])
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
+		fmt.Fprintf(stderr, "veil redact: %v\n", err)
 		return 2
 	}
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "veil redact: "+format+"\n", a...)
-		return 2
-	}
-	if len(files) != 1 || *out == "" {
-		fs.Usage()
-		return 2
-	}
-	shape, err := redact.ParseShape(*shapeName)
-	if err != nil {
-		return fail("%v", err)
-	}
-	style, err := redact.ParseStyle(*styleName)
-	if err != nil {
-		return fail("%v", err)
-	}
-	if !*faces && len(regions) == 0 {
-		return fail("nothing to redact: give --faces, --region x,y,w,h, or both")
-	}
-	format, err := redact.OutputFormat(filepath.Ext(*out))
-	if err != nil {
-		return fail("%s: %v", *out, err)
-	}
-	job := redactJob{in: files[0], out: *out, faces: *faces, regions: regions, shape: shape, style: style, format: format}
 	msg, err := job.run()
 	if err != nil {
 		fmt.Fprintf(stderr, "veil redact: %s\n", fileError(job.errPath, err))
@@ -147,6 +114,26 @@ func runRedact(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, msg)
 	return 0
+}
+
+// job checks the options and returns the redaction of the file in.
+func (o redactOptions) job(in string) (*redactJob, error) {
+	shape, err := redact.ParseShape(o.Shape)
+	if err != nil {
+		return nil, err
+	}
+	style, err := redact.ParseStyle(o.Style)
+	if err != nil {
+		return nil, err
+	}
+	if !o.Faces && len(o.Regions) == 0 {
+		return nil, errors.New("nothing to redact: give --faces, --region x,y,w,h, or both")
+	}
+	format, err := redact.OutputFormat(filepath.Ext(o.Out))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", o.Out, err)
+	}
+	return &redactJob{in: in, out: o.Out, faces: o.Faces, regions: o.Regions, shape: shape, style: style, format: format}, nil
 }
 
 type redactJob struct {
@@ -174,7 +161,7 @@ func (j *redactJob) run() (msg string, err error) {
 	}
 	data, err := photo.ReadFile(j.in)
 	if err != nil {
-		return "", openError(err)
+		return "", errors.New(fserr.Reason(err))
 	}
 	cfg, _, err := photo.Config(data)
 	if err != nil {
@@ -245,19 +232,4 @@ func plural(n int, what string) string {
 		return "1 " + what
 	}
 	return fmt.Sprintf("%d %ss", n, what)
-}
-
-// openError turns file-system errors into the short words a user reads.
-func openError(err error) error {
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return errors.New("no such file")
-	case errors.Is(err, os.ErrPermission):
-		return errors.New("permission denied")
-	}
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
