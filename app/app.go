@@ -4,7 +4,7 @@
 // adds no logic of its own to theirs. Every engine call runs in a goroutine;
 // results reach widgets through fyne.Do. Before Fyne starts, Run redirects
 // every file Fyne, its font index and the GL driver would write into a private
-// folder that is removed on every way out (see notrace.go).
+// folder that is removed on every way out (see internal/notrace).
 package app
 
 import (
@@ -25,6 +25,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"codeberg.org/veil/veil/assets"
+	"codeberg.org/veil/veil/internal/notrace"
 	"codeberg.org/veil/veil/metadata"
 )
 
@@ -37,7 +38,7 @@ const AppID = "org.veil.app"
 
 // Run starts the desktop app with the given files opened and returns the exit status.
 func Run(files []string) int {
-	tr, err := startNoTrace()
+	tr, err := notrace.Start()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "veil:", err)
 		return 1
@@ -61,7 +62,7 @@ func Run(files []string) int {
 	u := newUI(a, w, defaultEngines(), tr, os.Exit)
 	u.settings = st
 	u.applySettings()
-	tr.onSignal(func() {
+	tr.OnSignal(func() {
 		// Clean up even if the UI thread is stuck; the signal means "go now".
 		go func() { time.Sleep(500 * time.Millisecond); tr.Remove(); os.Exit(1) }()
 		fyne.Do(u.quickExit)
@@ -141,7 +142,7 @@ type ui struct {
 	app      fyne.App
 	win      fyne.Window
 	eng      engines
-	trace    *noTrace
+	trace    *notrace.Session
 	exit     func(int)
 	now      func() time.Time
 	clip     *guardedClipboard
@@ -204,7 +205,7 @@ type ui struct {
 
 // newUI builds Veil's interface into w. trace may be nil (tests); exit ends
 // the process (os.Exit in the real app).
-func newUI(a fyne.App, w fyne.Window, eng engines, tr *noTrace, exit func(int)) *ui {
+func newUI(a fyne.App, w fyne.Window, eng engines, tr *notrace.Session, exit func(int)) *ui {
 	u := &ui{app: a, win: w, eng: eng, trace: tr, exit: exit, now: time.Now, timings: newTimings(), do: fyne.Do}
 	u.ctx, u.cancel = context.WithCancel(context.Background())
 	u.clip = newGuardedClipboard(a.Clipboard())
