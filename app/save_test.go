@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"codeberg.org/veil/veil/internal/testenv"
 	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/photo"
 )
@@ -107,4 +108,25 @@ func TestCleanAllFailedCheckLeavesNoFile(t *testing.T) {
 			t.Errorf("%s is the copy that failed its check", p)
 		}
 	}
+}
+
+// BenchmarkCleanAll cleans the corpus JPEGs (../shared/fixtures/metadata)
+// with "Clean all" into a fresh folder per run: one photo cleaned at a time,
+// its verified write overlapping the next ones (cleanWriters).
+func BenchmarkCleanAll(b *testing.B) {
+	var files []string
+	filepath.WalkDir(testenv.Shared(b, "fixtures/metadata"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() && photo.FormatForName(p) == photo.JPEG {
+			files = append(files, p)
+		}
+		return nil
+	})
+	tu := newTestUI(b)
+	tu.batch.Add(files)
+	b.ResetTimer()
+	for b.Loop() {
+		tu.batch.CleanAll(b.TempDir())
+		tu.wait()
+	}
+	b.ReportMetric(float64(len(files)), "files/op")
 }

@@ -40,7 +40,7 @@ type testUI struct {
 
 var fakeFace = image.Rect(40, 30, 100, 100)
 
-func newTestUI(t *testing.T) *testUI {
+func newTestUI(t testing.TB) *testUI {
 	t.Helper()
 	a := test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
