@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"image"
 	"os"
-	"runtime/debug"
 	"sync"
 	"time"
 
@@ -85,56 +84,6 @@ func Run(files []string) int {
 	u.shutdown()
 	return 0
 }
-
-// memoryLimit is the Go heap's soft limit for the desktop app. A 24 MP photo
-// is 96 MB as pixels, and redacting it holds three such buffers for a moment;
-// without a limit the collector lets the heap reach twice the live size
-// before collecting. GOMEMLIMIT in the environment overrides it.
-const memoryLimit = 300 << 20
-
-func limitMemory() {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
-		headroom.limited = true
-	}
-}
-
-// decodeHeadroom is the soft limit while a HEIF photo is decoded. The
-// decoder's memory (libheif's, near 430 MB for a 12 MP iPhone photo) is all
-// live, so under memoryLimit the collector ran flat out for nothing and
-// parked the UI goroutine in mark assists: stalls of 115-260 ms in 4 of 10
-// openings, 1 in 10 with the headroom, and the first frame sooner.
-const decodeHeadroom = 800 << 20
-
-var headroom struct {
-	sync.Mutex
-	limited bool // limitMemory set memoryLimit (not so in tests or with GOMEMLIMIT)
-	n       int  // decodes under way
-}
-
-// withHeadroom raises the soft memory limit to decodeHeadroom until the
-// returned function is called (by the last of overlapping callers).
-func withHeadroom() (release func()) {
-	headroom.Lock()
-	defer headroom.Unlock()
-	if !headroom.limited {
-		return func() {}
-	}
-	if headroom.n++; headroom.n == 1 {
-		debug.SetMemoryLimit(decodeHeadroom)
-	}
-	return func() {
-		headroom.Lock()
-		defer headroom.Unlock()
-		if headroom.n--; headroom.n == 0 {
-			debug.SetMemoryLimit(memoryLimit)
-		}
-	}
-}
-
-// releaseMemory returns the memory of finished heavy work (a detection
-// pass, a redaction) to the system, off the UI goroutine.
-func releaseMemory() { debug.FreeOSMemory() }
 
 // ui is the state of one window. Its fields are touched only on Fyne's UI
 // goroutine; background work gets copies and reports back through fyne.Do.
