@@ -19,4 +19,16 @@ for v in "$@"; do
   runs+=(-n "$v" "$(realpath "$v") clean -o $out/veil ${jpgs[*]}")
 done
 cd "$corpus"
-hyperfine -N -i --warmup 2 --runs "${RUNS:-15}" --prepare "rm -rf $out/ex $out/veil" "${runs[@]}"
+hyperfine -N -i --warmup 2 --runs "${RUNS:-15}" --export-json "$out/times.json" \
+  --prepare "rm -rf $out/ex $out/veil" "${runs[@]}"
+# Medians resist a busy machine better than means.
+if command -v python3 >/dev/null; then
+  python3 - "$out/times.json" <<'PY'
+import json, statistics, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    t = sorted(r["times"])
+    q = statistics.quantiles(t, n=4)
+    print(f"{r['command']:<40} median {statistics.median(t)*1e3:6.0f} ms (IQR {q[0]*1e3:.0f}-{q[2]*1e3:.0f}), "
+          f"CPU user {r['user']*1e3:.0f} ms + system {r['system']*1e3:.0f} ms")
+PY
+fi
