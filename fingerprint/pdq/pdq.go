@@ -16,8 +16,14 @@ type Result struct {
 	Hash    Hash
 	Quality int // 0..100; below MinQuality services discard the hash
 	// Dihedral holds the hashes of the eight transforms (see DihedralNames),
-	// filled only when asked for; Dihedral[Orig] equals Hash.
+	// filled only when asked for, as the reference's --pdqdih prints them.
 	Dihedral []Hash
+	// DihedralQuality is the quality the reference prints with them. Both
+	// equal Hash and Quality except for a picture of exactly 64x64 pixels:
+	// the reference's plain hash takes those pixels as they are, while its
+	// dihedral hashes still run them through the box filter (window 1, but
+	// a float running sum), which can change the bits.
+	DihedralQuality int
 }
 
 // HashImage returns the PDQ hash of img and its quality, exactly as the
@@ -31,7 +37,8 @@ func HashImage(img image.Image) (Hash, int, error) {
 }
 
 // Dihedral returns the eight dihedral hashes of img (orig, rot90, rot180,
-// rot270, flipx, flipy, flipp, flipm) from one computation, and the quality.
+// rot270, flipx, flipy, flipp, flipm) from one computation, and their
+// quality, as the reference's --pdqdih prints them.
 // They are close to, but not always exactly, the hashes of the transformed
 // images.
 func Dihedral(img image.Image) ([8]Hash, int, error) {
@@ -40,7 +47,7 @@ func Dihedral(img image.Image) ([8]Hash, int, error) {
 	if err == nil {
 		copy(out[:], r.Dihedral)
 	}
-	return out, r.Quality, err
+	return out, r.DihedralQuality, err
 }
 
 // Compute runs PDQ on img, which may be a nearest-neighbour sample already
@@ -61,7 +68,9 @@ func Compute(img image.Image, grey, dihedral bool) (Result, error) {
 	luma, tmp := buf[:ow*oh], buf[ow*oh:]
 	fillLuma(luma, img, ow, oh, grey)
 	var a [64 * 64]float32
-	if ow == 64 && oh == 64 {
+	as64 := ow == 64 && oh == 64
+	if as64 {
+		// The reference's plain hash skips the filter for 64x64 input.
 		copy(a[:], luma)
 	} else {
 		jarosz(luma, tmp, oh, ow)
@@ -72,6 +81,14 @@ func Compute(img image.Image, grey, dihedral bool) (Result, error) {
 	dct(&a, &c)
 	res := Result{Hash: bitsOf(&c), Quality: q}
 	if dihedral {
+		res.DihedralQuality = q
+		if as64 {
+			// Its dihedral hashes do not skip it (pdqDihedralHash256esFromFloatLuma).
+			jarosz(luma, tmp, oh, ow)
+			decimate(luma, oh, ow, &a)
+			res.DihedralQuality = quality(&a)
+			dct(&a, &c)
+		}
 		res.Dihedral = make([]Hash, 8)
 		var t [16 * 16]float32
 		for k := range 8 {
