@@ -1,6 +1,12 @@
 package fingerprint
 
 import (
+	"bytes"
+	"encoding/binary"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -64,4 +70,44 @@ func readVectors(t *testing.T, path string) [][]string {
 		}
 	}
 	return rows
+}
+
+// TestLinearPNGAsReference: a colour PNG whose gAMA chunk says its samples
+// are linear (1.0) is hashed from the sRGB pixels ImageMagick converts it to,
+// as the reference hashes it; the same picture without gAMA is not converted.
+// Expected values from the reference for these exact files.
+func TestLinearPNGAsReference(t *testing.T) {
+	m := image.NewNRGBA(image.Rect(0, 0, 300, 200))
+	for y := 0; y < 200; y++ {
+		for x := 0; x < 300; x++ {
+			c := color.NRGBA{200, 10, 10, 255}
+			if (x+y/4)%7 < 3 {
+				c = color.NRGBA{10, 60, 200, 255}
+			}
+			m.SetNRGBA(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	plain := b.Bytes()
+	// gAMA (gamma 1.0) right after IHDR.
+	const ihdrEnd = 8 + 8 + 13 + 4
+	chunk := []byte{0, 0, 0, 4, 'g', 'A', 'M', 'A', 0, 1, 0x86, 0xa0}
+	chunk = binary.BigEndian.AppendUint32(chunk, crc32.ChecksumIEEE(chunk[4:]))
+	linear := append(append(append([]byte(nil), plain[:ihdrEnd]...), chunk...), plain[ihdrEnd:]...)
+	for _, tc := range []struct {
+		name string
+		file []byte
+		want string
+	}{
+		{"no gAMA", plain, "757120242024dfdbaa8edfdb2024dfda202cdfdb8a8e8ece20248ace8a8edfdb q22"},
+		{"gAMA 1.0", linear, "8a8edfdbdfdb202455712024dfdb2025dfd3202475717131dfdb753175712024 q77"},
+	} {
+		r := HashBytes(tc.name+".png", tc.file, Options{})
+		if got := r.PDQ + " q" + strconv.Itoa(r.PDQQuality); got != tc.want {
+			t.Errorf("%s: got %s, want %s (%s)", tc.name, got, tc.want, r.Error)
+		}
+	}
 }

@@ -46,7 +46,7 @@ func decodeFixture(t testing.TB, path string) Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, _, err := photo.Decode(b)
+	img, _, err := photo.DecodeReference(b)
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
