@@ -6,6 +6,7 @@ import (
 	"hash/crc32"
 	"image"
 	"image/color"
+	"image/gif"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -109,5 +110,35 @@ func TestLinearPNGAsReference(t *testing.T) {
 		if got := r.PDQ + " q" + strconv.Itoa(r.PDQQuality); got != tc.want {
 			t.Errorf("%s: got %s, want %s (%s)", tc.name, got, tc.want, r.Error)
 		}
+	}
+}
+
+// TestAnimatedGIFAsReference: the reference hashes the first frame of a
+// .gif stacked with the others: padded with black to the largest frame, and
+// (being grey in a GIF with colour frames) kept in red only. Expected values
+// from the reference (CImg 2.2 loading, no coalescing) for this exact file.
+func TestAnimatedGIFAsReference(t *testing.T) {
+	grey := make(color.Palette, 64)
+	for i := range grey {
+		grey[i] = color.Gray{uint8(4 * i)}
+	}
+	first := image.NewPaletted(image.Rect(0, 0, 60, 40), grey)
+	for y := 0; y < 40; y++ {
+		for x := 0; x < 60; x++ {
+			first.Pix[y*first.Stride+x] = uint8((x*x/7 + 3*y) % 64)
+		}
+	}
+	second := image.NewPaletted(image.Rect(0, 0, 120, 90), color.Palette{color.RGBA{200, 30, 30, 255}, color.RGBA{30, 30, 200, 255}})
+	for i := range second.Pix {
+		second.Pix[i] = uint8(i / 7 % 2)
+	}
+	var b bytes.Buffer
+	g := &gif.GIF{Image: []*image.Paletted{first, second}, Delay: []int{10, 10}, Config: image.Config{Width: 120, Height: 90}}
+	if err := gif.EncodeAll(&b, g); err != nil {
+		t.Fatal(err)
+	}
+	r := HashBytes("anim.gif", b.Bytes(), Options{})
+	if got, want := r.PDQ+" q"+strconv.Itoa(r.PDQQuality), "f39919991999084c007e1fff3fff7fccffc0fc00f80110114c0cfe44f911b91b q100"; got != want {
+		t.Errorf("got %s, want %s (%s)", got, want, r.Error)
 	}
 }

@@ -8,19 +8,26 @@ import (
 	"math"
 )
 
-// DecodeReference decodes b as Decode does and then makes the one colour
-// change that ImageMagick makes on reading and Decode leaves out, so that
-// the pixels are those PDQ's reference hashes (it reads every file through
-// ImageMagick 6): an 8-bit colour PNG whose gAMA chunk declares linear
-// samples (gamma above 0.75) is taken as linear RGB and converted to sRGB
-// (see pngLinearToSRGB). Pictures whose pixels all have R=G=B are left as
-// they are, as ImageMagick then writes them as grey without converting.
+// DecodeReference decodes b as Decode does and then makes the changes that
+// PDQ's reference makes on reading and Decode leaves out, so that the pixels
+// are those it hashes (it reads every file through CImg 2.2 and ImageMagick
+// 6): an 8-bit colour PNG whose gAMA chunk declares linear samples (gamma
+// above 0.75) is taken as linear RGB and converted to sRGB (see
+// pngLinearToSRGB; pictures whose pixels all have R=G=B are left alone, as
+// ImageMagick then writes them as grey unconverted), and the first frame of
+// a GIF with several frames is placed as the reference stacks it with the
+// others (see gifAsReference). Display and redaction use Decode.
 func DecodeReference(b []byte) (image.Image, Format, error) {
 	img, f, err := Decode(b)
-	if err != nil || f != PNG || !pngLinear(b) {
+	switch {
+	case err != nil:
 		return img, f, err
+	case f == PNG && pngLinear(b):
+		return pngLinearToSRGB(img), f, nil
+	case f == GIF:
+		return gifAsReference(b, img), f, nil
 	}
-	return pngLinearToSRGB(img), f, nil
+	return img, f, nil
 }
 
 // pngLinear reports whether ImageMagick 6 reads the PNG in b as linear RGB:

@@ -6,6 +6,7 @@ import (
 	"hash/crc32"
 	"image"
 	"image/color"
+	"image/gif"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -116,6 +117,10 @@ func FuzzDecodeReference(f *testing.F) {
 	f.Add(withChunk(b.Bytes(), "gAMA", gama(100000)))
 	f.Add(withChunk(b.Bytes(), "sRGB", []byte{0}))
 	f.Add(b.Bytes())
+	g := &gif.GIF{Image: []*image.Paletted{rampFrame(0, 0, 4, 3, color.Palette{color.Gray{9}, color.Gray{99}}), rampFrame(1, 1, 5, 4, color.Palette{color.RGBA{200, 0, 0, 255}, color.RGBA{0, 0, 200, 255}})}, Delay: []int{0, 0}, Config: image.Config{Width: 6, Height: 5}}
+	var a bytes.Buffer
+	gif.EncodeAll(&a, g)
+	f.Add(a.Bytes())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		img, _, err := DecodeReference(b)
 		if err == nil && img == nil {
