@@ -49,31 +49,38 @@ func webpRGB(m *image.YCbCr, alpha []byte, astride int) *image.NRGBA {
 	if w == 0 || h == 0 {
 		return out
 	}
-	yrow := func(y int) []byte { return m.Y[y*m.YStride : y*m.YStride+w] }
 	cw := (w + 1) / 2
 	crow := func(p []byte, cy int) []byte { return p[cy*m.CStride : cy*m.CStride+cw] }
-	orow := func(y int) []byte { return out.Pix[y*out.Stride : y*out.Stride+4*w] }
+	// Upsampled chroma of the rows being made, then converted row by row.
+	ut, vt, ub, vb := make([]byte, w), make([]byte, w), make([]byte, w), make([]byte, w)
+	emit := func(y int, u, v []byte) {
+		webpRow(out.Pix[y*out.Stride:y*out.Stride+4*w], m.Y[y*m.YStride:y*m.YStride+w], u, v)
+	}
 	// Row 0 pairs chroma row 0 with itself.
-	webpUpsamplePair(yrow(0), nil, crow(m.Cb, 0), crow(m.Cr, 0), crow(m.Cb, 0), crow(m.Cr, 0), orow(0), nil, w)
+	webpUpsample(crow(m.Cb, 0), crow(m.Cb, 0), ut, nil, w)
+	webpUpsample(crow(m.Cr, 0), crow(m.Cr, 0), vt, nil, w)
+	emit(0, ut, vt)
 	// Then rows 2k-1 and 2k together, between chroma rows k-1 and k.
 	y := 1
 	for ; y+1 < h; y += 2 {
 		k := (y + 1) / 2
-		webpUpsamplePair(yrow(y), yrow(y+1), crow(m.Cb, k-1), crow(m.Cr, k-1), crow(m.Cb, k), crow(m.Cr, k), orow(y), orow(y+1), w)
+		webpUpsample(crow(m.Cb, k-1), crow(m.Cb, k), ut, ub, w)
+		webpUpsample(crow(m.Cr, k-1), crow(m.Cr, k), vt, vb, w)
+		emit(y, ut, vt)
+		emit(y+1, ub, vb)
 	}
 	// With an even height the last row is left: its own chroma row only.
 	if y < h {
 		k := (h - 1) / 2
-		webpUpsamplePair(yrow(y), nil, crow(m.Cb, k), crow(m.Cr, k), crow(m.Cb, k), crow(m.Cr, k), orow(y), nil, w)
+		webpUpsample(crow(m.Cb, k), crow(m.Cb, k), ut, nil, w)
+		webpUpsample(crow(m.Cr, k), crow(m.Cr, k), vt, nil, w)
+		emit(y, ut, vt)
 	}
 	if alpha == nil {
-		for i := 3; i < len(out.Pix); i += 4 {
-			out.Pix[i] = 0xff
-		}
 		return out
 	}
 	for y := 0; y < h; y++ {
-		a, o := alpha[y*astride:y*astride+w], orow(y)
+		a, o := alpha[y*astride:y*astride+w], out.Pix[y*out.Stride:y*out.Stride+4*w]
 		for x, v := range a {
 			o[4*x+3] = v
 		}
@@ -81,51 +88,73 @@ func webpRGB(m *image.YCbCr, alpha []byte, astride int) *image.NRGBA {
 	return out
 }
 
-// webpUpsamplePair makes output rows top (from luma topY) and, when bottomY
-// is not nil, bottom (from bottomY), with the chroma rows tu/tv above and
-// cu/cv below them. The integer arithmetic, rounding included, is libwebp's
-// (its SSE2 and NEON versions are bit-exact with its C one).
-func webpUpsamplePair(topY, bottomY, tu, tv, cu, cv, top, bottom []byte, w int) {
-	tlU, tlV := int(tu[0]), int(tv[0]) // chroma above-left
-	lU, lV := int(cu[0]), int(cv[0])   // chroma below-left
-	webpPixel(top, 0, topY[0], (3*tlU+lU+2)>>2, (3*tlV+lV+2)>>2)
-	if bottomY != nil {
-		webpPixel(bottom, 0, bottomY[0], (3*lU+tlU+2)>>2, (3*lV+tlV+2)>>2)
+// webpUpsample makes one chroma plane's samples for a top output row (into
+// top) and, when bottom is not nil, the bottom row below it, from the
+// chroma rows above (a) and below (c) them. The integer arithmetic, rounding
+// included, is libwebp's UPSAMPLE_FUNC (its SSE2 and NEON versions are
+// bit-exact with its C one), done on one plane at a time: libwebp packs U
+// and V into one 32-bit word, but no carry or shifted bit crosses between
+// them into the 8 bits it keeps.
+func webpUpsample(a, c, top, bottom []byte, w int) {
+	tl, l := int(a[0]), int(c[0]) // above-left and below-left samples
+	top[0] = byte((3*tl + l + 2) >> 2)
+	if bottom != nil {
+		bottom[0] = byte((3*l + tl + 2) >> 2)
 	}
-	for x := 1; x <= (w-1)>>1; x++ {
-		tU, tV := int(tu[x]), int(tv[x])
-		uU, uV := int(cu[x]), int(cv[x])
-		avgU, avgV := tlU+tU+lU+uU+8, tlV+tV+lV+uV+8
-		d12U, d12V := (avgU+2*(tU+lU))>>3, (avgV+2*(tV+lV))>>3
-		d03U, d03V := (avgU+2*(tlU+uU))>>3, (avgV+2*(tlV+uV))>>3
-		webpPixel(top, 2*x-1, topY[2*x-1], (d12U+tlU)>>1, (d12V+tlV)>>1)
-		webpPixel(top, 2*x, topY[2*x], (d03U+tU)>>1, (d03V+tV)>>1)
-		if bottomY != nil {
-			webpPixel(bottom, 2*x-1, bottomY[2*x-1], (d03U+lU)>>1, (d03V+lV)>>1)
-			webpPixel(bottom, 2*x, bottomY[2*x], (d12U+uU)>>1, (d12V+uV)>>1)
+	last := (w - 1) >> 1
+	a, c = a[:last+1], c[:last+1]
+	top, bottom2 := top[:2*last+1], bottom
+	for x := 1; x <= last; x++ {
+		t, u := int(a[x]), int(c[x])
+		avg := tl + t + l + u + 8
+		d12 := (avg + 2*(t+l)) >> 3
+		d03 := (avg + 2*(tl+u)) >> 3
+		top[2*x-1] = byte((d12 + tl) >> 1)
+		top[2*x] = byte((d03 + t) >> 1)
+		if bottom2 != nil {
+			bottom2[2*x-1] = byte((d03 + l) >> 1)
+			bottom2[2*x] = byte((d12 + u) >> 1)
 		}
-		tlU, tlV, lU, lV = tU, tV, uU, uV
+		tl, l = t, u
 	}
 	if w&1 == 0 {
-		webpPixel(top, w-1, topY[w-1], (3*tlU+lU+2)>>2, (3*tlV+lV+2)>>2)
-		if bottomY != nil {
-			webpPixel(bottom, w-1, bottomY[w-1], (3*lU+tlU+2)>>2, (3*lV+tlV+2)>>2)
+		top = top[:w]
+		top[w-1] = byte((3*tl + l + 2) >> 2)
+		if bottom != nil {
+			bottom[w-1] = byte((3*l + tl + 2) >> 2)
 		}
 	}
 }
 
-// webpPixel writes pixel x of an RGBA row from Y, U and V with libwebp's
-// fixed-point formula (src/dsp/yuv.h): 14-bit products, 6 fraction bits.
-func webpPixel(row []byte, x int, y byte, u, v int) {
-	yy := int(y) * 19077 >> 8
-	p := row[4*x : 4*x+3 : 4*x+3]
-	p[0] = webpClip(yy + v*26149>>8 - 14234)
-	p[1] = webpClip(yy - u*6419>>8 - v*13320>>8 + 8708)
-	p[2] = webpClip(yy + u*33050>>8 - 17685)
+// libwebp's fixed-point YUV to RGB terms (src/dsp/yuv.h): 14-bit products
+// with 6 fraction bits; the offsets are folded into the U and V terms.
+var webpY, webpRV, webpGU, webpGV, webpBU = func() (y, rv, gu, gv, bu [256]int32) {
+	for i := range 256 {
+		y[i] = int32(i * 19077 >> 8)
+		rv[i] = int32(i*26149>>8) - 14234
+		gu[i] = int32(i * 6419 >> 8)
+		gv[i] = int32(i*13320>>8) - 8708
+		bu[i] = int32(i*33050>>8) - 17685
+	}
+	return
+}()
+
+// webpRow converts one row of Y, U and V samples to opaque RGBA.
+func webpRow(dst, y, u, v []byte) {
+	dst = dst[:4*len(y)]
+	u, v = u[:len(y)], v[:len(y)]
+	for x, yv := range y {
+		yy := webpY[yv]
+		p := dst[4*x : 4*x+4 : 4*x+4]
+		p[0] = webpClip(yy + webpRV[v[x]])
+		p[1] = webpClip(yy - webpGU[u[x]] - webpGV[v[x]])
+		p[2] = webpClip(yy + webpBU[u[x]])
+		p[3] = 0xff
+	}
 }
 
 // webpClip is libwebp's VP8Clip8: v has 6 fraction bits.
-func webpClip(v int) byte {
+func webpClip(v int32) byte {
 	if v&^(256<<6-1) == 0 {
 		return byte(v >> 6)
 	}
