@@ -265,7 +265,8 @@ func perceptual(b []byte, f photo.Format, o int, opt Options) (stored pdq.Result
 		}
 		return stored, upright, nil
 	}
-	img, _, err := photo.Decode(b)
+	// The pixels as the reference reads them (through ImageMagick).
+	img, _, err := photo.DecodeReference(b)
 	if err != nil {
 		return stored, nil, decodeError(f, err)
 	}
