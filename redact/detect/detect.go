@@ -489,6 +489,10 @@ const (
 	// down: photos are upright once EXIF orientation is applied, so such a
 	// face needs a score of threshold + rotatedMargin·(1 - threshold).
 	rotatedMargin = 0.6
+	// oneViewMargin is how much lower DefaultOptions' threshold is with
+	// Mirror than without (0.45 against 0.5): scores from a single view
+	// (the tiles) are lowered by as much.
+	oneViewMargin = 0.05
 )
 
 // cluster is one face: the best score each kind of pass gave the candidates
@@ -509,12 +513,16 @@ type cluster struct {
 // whole-image passes saw it too.
 func (g *cluster) evidence(r int) float32 {
 	w := g.whole[r]
+	small, large := g.smallTile[r], g.largeTile[r]
 	if g.mirror {
 		w = (w + g.mirrored[r]) / 2
+		// The default threshold is lower for the steadier two-view mean;
+		// a tile is one view and keeps the one-view bar.
+		small, large = small-oneViewMargin, large-oneViewMargin
 	}
-	e := max(w, g.smallTile[r])
+	e := max(w, small)
 	if w >= candidateFloor {
-		e = max(e, g.largeTile[r])
+		e = max(e, large)
 	}
 	return e
 }
