@@ -42,8 +42,8 @@ func (s tally) String() string {
 }
 
 // pair greedily pairs detections (by descending score) with unmatched
-// truth boxes at IoU >= 0.3, as match does, and returns for each detection
-// the index of its truth box or -1.
+// truth boxes at IoU >= 0.3 and returns for each detection the index of its
+// truth box or -1.
 func pair(faces []Face, truth []image.Rectangle) []int {
 	order := make([]int, len(faces))
 	for k := range order {
