@@ -110,8 +110,13 @@ func checkHEIF(b []byte) error {
 	return nil
 }
 
+// heifConfig checks the file's boxes and items (checkHEIF, checkHEIFItems)
+// before the decoder reads its header.
 func heifConfig(b []byte) (image.Config, error) {
 	if err := checkHEIF(b); err != nil {
+		return image.Config{}, err
+	}
+	if err := checkHEIFItems(b); err != nil {
 		return image.Config{}, err
 	}
 	var cfg image.Config
