@@ -1,14 +1,11 @@
 package photo
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
 	"time"
-
-	"github.com/gen2brain/heic"
 )
 
 // Bounds for the ISO-BMFF sanity walk.
@@ -119,24 +116,13 @@ func heifConfig(b []byte) (image.Config, error) {
 	if err := checkHEIFItems(b); err != nil {
 		return image.Config{}, err
 	}
-	var cfg image.Config
-	err := bounded(func() (err error) {
-		cfg, err = heic.DecodeConfig(bytes.NewReader(b))
-		return err
-	})
-	return cfg, err
+	return backendHEIFConfig(b)
 }
 
+// decodeHEIF decodes the primary image of b; Decode has checked it with
+// heifConfig first.
 func decodeHEIF(b []byte) (image.Image, error) {
-	if err := checkHEIF(b); err != nil {
-		return nil, err
-	}
-	var img image.Image
-	err := bounded(func() (err error) {
-		img, err = heic.Decode(bytes.NewReader(b))
-		return err
-	})
-	return img, err
+	return backendDecodeHEIF(b)
 }
 
 // bounded runs f with a time limit and turns a panic into an error.

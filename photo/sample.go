@@ -88,3 +88,48 @@ func nearestMap(w, h, o, side int) gatherMap {
 	}
 	return m
 }
+
+// gatherIndex sorts the pixels of maps by source row for a one-pass decode
+// of a w×h picture: the pixels of row y are srcX[k] for k in
+// [rowStart[y], rowStart[y+1]), each going to pixel dst[k] of one buffer
+// holding every view in turn. It refuses a map reaching outside w×h.
+func gatherIndex(w, h int, maps []gatherMap) (rowStart, srcX, dst []int32, err error) {
+	total := 0
+	for _, m := range maps {
+		total += m.w * m.h
+		for i := range m.sx {
+			if m.sx[i] < 0 || int(m.sx[i]) >= w || m.sy[i] < 0 || int(m.sy[i]) >= h {
+				return nil, nil, nil, fmt.Errorf("sample point (%d,%d) outside the %dx%d picture", m.sx[i], m.sy[i], w, h)
+			}
+		}
+	}
+	if total == 0 {
+		return nil, nil, nil, errors.New("nothing to decode")
+	}
+	rowStart = make([]int32, h+1)
+	srcX = make([]int32, total)
+	dst = make([]int32, total)
+	// Count per source row, then fill (a counting sort by row).
+	for _, m := range maps {
+		for _, sy := range m.sy {
+			rowStart[sy+1]++
+		}
+	}
+	for y := 0; y < h; y++ {
+		rowStart[y+1] += rowStart[y]
+	}
+	next := make([]int32, h)
+	copy(next, rowStart[:h])
+	base := 0
+	for _, m := range maps {
+		for i := range m.sx {
+			sy := m.sy[i]
+			k := next[sy]
+			next[sy]++
+			srcX[k] = m.sx[i]
+			dst[k] = int32(base + i)
+		}
+		base += m.w * m.h
+	}
+	return rowStart, srcX, dst, nil
+}

@@ -1,0 +1,102 @@
+package photo
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"testing"
+)
+
+// Decoding tests that hold for both HEIF decoders (libheif and the embedded
+// fallback, -tags embeddedheif).
+
+// TestSampleHEIFEqualsDecode: the gathering path keeps exactly the pixels
+// that sampling the full decode keeps.
+func TestSampleHEIFEqualsDecode(t *testing.T) {
+	files := map[string][]byte{
+		"small.heic": readTestdata(t, "small.heic"),
+		"alpha.heic": readTestdata(t, "alpha.heic"),
+		"deep.heic":  readTestdata(t, "deep.heic"),
+		"grey.heic":  readTestdata(t, "grey.heic"),
+		"grid":       tileFile(t, 2, 3, 250, 128).bytes(),
+	}
+	if HEIFDecoder == "libheif" {
+		files["small.avif"] = readTestdata(t, "small.avif")
+	}
+	for name, b := range files {
+		for _, side := range []int{16, 50, 512} {
+			t.Run(fmt.Sprintf("%s/%d", name, side), func(t *testing.T) {
+				full, _, err := Decode(b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				or := []int{1, 2, 3, 4, 5, 6, 7, 8}
+				got, err := SampleHEIF(b, side, or...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r := full.Bounds()
+				maps := make([]gatherMap, len(or))
+				for i, o := range or {
+					maps[i] = nearestMap(r.Dx(), r.Dy(), o, side)
+				}
+				want, wantGrey := gatherImage(full, maps)
+				for i := range or {
+					g, w := ToNRGBA(got[i].Image), want[i].(*image.NRGBA)
+					if g.Rect != w.Rect || !bytes.Equal(g.Pix, w.Pix) {
+						t.Errorf("orientation %d: sample differs from the full decode", or[i])
+					}
+					if got[i].Grey != wantGrey {
+						t.Errorf("orientation %d: grey %v, want %v", or[i], got[i].Grey, wantGrey)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestDecodeHEIFGrid: a grid is assembled from its tiles and cropped to its
+// canvas.
+func TestDecodeHEIFGrid(t *testing.T) {
+	tile, _, err := Decode(singleFile(t, 96, 64).bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, _, err := Decode(tileFile(t, 2, 3, 250, 128).bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img.Bounds() != image.Rect(0, 0, 250, 128) {
+		t.Fatalf("bounds %v", img.Bounds())
+	}
+	g, tl := img.(*image.NRGBA), tile.(*image.NRGBA)
+	for _, p := range []image.Point{{0, 0}, {96, 0}, {192, 64}} {
+		for y := 0; y < 64; y++ {
+			for x := 0; x < 96 && p.X+x < 250; x++ {
+				if g.NRGBAAt(p.X+x, p.Y+y) != tl.NRGBAAt(x, y) {
+					t.Fatalf("tile at %v differs at (%d,%d)", p, x, y)
+				}
+			}
+		}
+	}
+}
+
+func TestDecodeHostileHEIF(t *testing.T) {
+	selfGrid := tileFile(t, 1, 2, 192, 64)
+	selfGrid.refs[0].to[1] = 1
+	for name, b := range map[string][]byte{
+		"grid lists itself":     selfGrid.bytes(),
+		"ispe smaller than SPS": singleFile(t, 16, 16).bytes(),
+		"grid with holes":       tileFile(t, 2, 2, 200, 128).bytes(),
+	} {
+		t.Run(name, func(t *testing.T) {
+			img, _, err := Decode(b)
+			if err == nil || img != nil {
+				t.Fatalf("decoded: %v", err)
+			}
+			if _, err := SampleHEIF(b, 512, 1); err == nil {
+				t.Fatalf("sampled")
+			}
+		})
+	}
+}
