@@ -133,7 +133,7 @@ func checkHEVC(hvcC, data []byte, check func(w, h int64, what string) error) err
 		if err != nil {
 			return err
 		}
-		return check(w, h, "HEVC")
+		return check(w, h, "HEVC sequence parameter set")
 	}
 	arrays := int(hvcC[22])
 	p := hvcC[23:]
@@ -265,12 +265,12 @@ func checkAV1(av1C, data []byte, check func(w, h int64, what string) error) erro
 				if err != nil {
 					return err
 				}
-				if err := check(w, h, "AV1"); err != nil {
+				if err := check(w, h, "AV1 sequence header"); err != nil {
 					return err
 				}
 				// A frame header may give any size its bits can hold:
 				// bound that too, at twice the item's size.
-				if err := check(bw/2, bh/2, "AV1 frame size field for a"); err != nil {
+				if err := check(bw/2, bh/2, "AV1 frame size field (halved)"); err != nil {
 					return err
 				}
 				seen = true

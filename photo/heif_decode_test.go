@@ -2,8 +2,10 @@ package photo
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
+	"strings"
 	"testing"
 )
 
@@ -18,7 +20,7 @@ func TestSampleHEIFEqualsDecode(t *testing.T) {
 		"alpha.heic": readTestdata(t, "alpha.heic"),
 		"deep.heic":  readTestdata(t, "deep.heic"),
 		"grey.heic":  readTestdata(t, "grey.heic"),
-		"grid":       tileFile(t, 2, 3, 250, 128).bytes(),
+		"grid":       tileFile(t, 2, 3, 250, 128).Bytes(),
 	}
 	if HEIFDecoder == "libheif" {
 		files["small.avif"] = readTestdata(t, "small.avif")
@@ -58,11 +60,11 @@ func TestSampleHEIFEqualsDecode(t *testing.T) {
 // TestDecodeHEIFGrid: a grid is assembled from its tiles and cropped to its
 // canvas.
 func TestDecodeHEIFGrid(t *testing.T) {
-	tile, _, err := Decode(singleFile(t, 96, 64).bytes())
+	tile, _, err := Decode(singleFile(t, 96, 64).Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, _, err := Decode(tileFile(t, 2, 3, 250, 128).bytes())
+	img, _, err := Decode(tileFile(t, 2, 3, 250, 128).Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,11 +85,11 @@ func TestDecodeHEIFGrid(t *testing.T) {
 
 func TestDecodeHostileHEIF(t *testing.T) {
 	selfGrid := tileFile(t, 1, 2, 192, 64)
-	selfGrid.refs[0].to[1] = 1
+	selfGrid.Refs[0].To[1] = 1
 	for name, b := range map[string][]byte{
-		"grid lists itself":     selfGrid.bytes(),
-		"ispe smaller than SPS": singleFile(t, 16, 16).bytes(),
-		"grid with holes":       tileFile(t, 2, 2, 200, 128).bytes(),
+		"grid lists itself":     selfGrid.Bytes(),
+		"ispe smaller than SPS": singleFile(t, 16, 16).Bytes(),
+		"grid with holes":       tileFile(t, 2, 2, 200, 128).Bytes(),
 	} {
 		t.Run(name, func(t *testing.T) {
 			img, _, err := Decode(b)
@@ -98,5 +100,14 @@ func TestDecodeHostileHEIF(t *testing.T) {
 				t.Fatalf("sampled")
 			}
 		})
+	}
+}
+
+// TestHEIFTooLargeSaysSo: a HEIF claiming too many pixels is refused before
+// decoding as too large, not called corrupt.
+func TestHEIFTooLargeSaysSo(t *testing.T) {
+	_, _, err := Config(singleFile(t, 60000, 60000).Bytes())
+	if !errors.Is(err, ErrTooLarge) || strings.Contains(err.Error(), "corrupt") {
+		t.Fatalf("err = %v", err)
 	}
 }

@@ -696,7 +696,7 @@ func (f *heifFile) checkCoded(it *heifItem) error {
 	maxW, maxH := int64(it.w)+64, int64(it.h)+64
 	check := func(w, h int64, what string) error {
 		if w <= 0 || h <= 0 || w > maxW || h > maxH {
-			return fmt.Errorf("%s picture of %dx%d in image item %d of %dx%d", what, w, h, it.id, it.w, it.h)
+			return fmt.Errorf("%s declares a %dx%d picture in image item %d of %dx%d", what, w, h, it.id, it.w, it.h)
 		}
 		return nil
 	}

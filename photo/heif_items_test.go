@@ -15,34 +15,34 @@ func TestPlanHEIF(t *testing.T) {
 	hvcC, data := smallHEVC(t)
 	shortLen := bytes.Clone(hvcC)
 	shortLen[8+21] = shortLen[8+21]&^3 | 1 // two-byte NAL lengths
-	withProps := func(f tFile, props ...[]byte) tFile { f.props = props; return f }
+	withProps := func(f tFile, props ...[]byte) tFile { f.Props = props; return f }
 	grid := tileFile(t, 2, 2, 192, 128)
 	selfGrid := tileFile(t, 1, 2, 192, 64)
-	selfGrid.refs[0].to[1] = 1
+	selfGrid.Refs[0].To[1] = 1
 	gridOfGrids := tileFile(t, 1, 2, 192, 64)
-	gridOfGrids.items[2].typ = "grid"
+	gridOfGrids.Items[2].Type = "grid"
 	idenLoop := singleFile(t, 96, 64)
-	idenLoop.items = []tItem{{id: 1, typ: "iden", props: []int{2}}, {id: 2, typ: "iden", props: []int{2}}}
-	idenLoop.refs = []tRef{{"dimg", 1, []uint32{2}}, {"dimg", 2, []uint32{1}}}
+	idenLoop.Items = []tItem{{ID: 1, Type: "iden", Props: []int{2}}, {ID: 2, Type: "iden", Props: []int{2}}}
+	idenLoop.Refs = []tRef{{Type: "dimg", From: 1, To: []uint32{2}}, {Type: "dimg", From: 2, To: []uint32{1}}}
 	deep := singleFile(t, 96, 64)
-	deep.primary = 5
+	deep.Primary = 5
 	for id := uint32(5); id > 1; id-- {
-		deep.items = append(deep.items, tItem{id: id, typ: "iden", props: []int{2}})
-		deep.refs = append(deep.refs, tRef{"dimg", id, []uint32{id - 1}})
+		deep.Items = append(deep.Items, tItem{ID: id, Type: "iden", Props: []int{2}})
+		deep.Refs = append(deep.Refs, tRef{Type: "dimg", From: id, To: []uint32{id - 1}})
 	}
 	overlay := func(n int, w, h int) tFile {
 		f := singleFile(t, w, h)
-		f.props = append(f.props, ispeBox(96, 64))
-		f.primary = 2
-		f.items = append(f.items, tItem{id: 2, typ: "iovl", data: overlayData(n, 96, 64), props: []int{3}, idat: true})
-		r := tRef{typ: "dimg", from: 2}
+		f.Props = append(f.Props, ispeBox(96, 64))
+		f.Primary = 2
+		f.Items = append(f.Items, tItem{ID: 2, Type: "iovl", Data: overlayData(n, 96, 64), Props: []int{3}, IDat: true})
+		r := tRef{Type: "dimg", From: 2}
 		for range n {
-			r.to = append(r.to, 1)
+			r.To = append(r.To, 1)
 		}
-		f.refs = []tRef{r}
+		f.Refs = []tRef{r}
 		return f
 	}
-	truncated := singleFile(t, 96, 64).bytes()
+	truncated := singleFile(t, 96, 64).Bytes()
 	truncated = truncated[:len(truncated)-100]
 	truncated = fixMdatSize(truncated)
 	tests := map[string]struct {
@@ -52,29 +52,29 @@ func TestPlanHEIF(t *testing.T) {
 		"small.heic":                {readTestdata(t, "small.heic"), ""},
 		"small.avif":                {readTestdata(t, "small.avif"), ""},
 		"alpha.heic":                {readTestdata(t, "alpha.heic"), ""},
-		"single item":               {singleFile(t, 96, 64).bytes(), ""},
-		"grid 2x2":                  {grid.bytes(), ""},
-		"overlay":                   {overlay(2, 96, 64).bytes(), ""},
-		"grid lists itself":         {selfGrid.bytes(), "not a coded one"},
-		"grid of grids":             {gridOfGrids.bytes(), "not a coded one"},
-		"iden loop":                 {idenLoop.bytes(), "derived from itself"},
-		"derived too deeply":        {deep.bytes(), "derived too deeply"},
-		"grid tiles short":          {tileFile(t, 2, 2, 200, 128).bytes(), "does not fit"},
-		"grid tiles spare":          {tileFile(t, 2, 2, 96, 128).bytes(), "does not fit"},
-		"grid lists 3 of 4":         {dropRef(tileFile(t, 2, 2, 192, 128)).bytes(), "lists 3"},
-		"grid size differs":         {withGridSize(tileFile(t, 2, 2, 192, 128), 190, 128).bytes(), "its size says"},
-		"ispe smaller than picture": {singleFile(t, 16, 16).bytes(), "HEVC picture of 96x64 in image item 1 of 16x16"},
-		"no ispe":                   {withProps(singleFile(t, 96, 64), hvcC).bytes(), "no size"},
-		"huge ispe":                 {singleFile(t, 20000, 20000).bytes(), "too large"},
-		"overlay of 3x100 MP":       {overlay(3, 10000, 10000).bytes(), "too large"},
+		"single item":               {singleFile(t, 96, 64).Bytes(), ""},
+		"grid 2x2":                  {grid.Bytes(), ""},
+		"overlay":                   {overlay(2, 96, 64).Bytes(), ""},
+		"grid lists itself":         {selfGrid.Bytes(), "not a coded one"},
+		"grid of grids":             {gridOfGrids.Bytes(), "not a coded one"},
+		"iden loop":                 {idenLoop.Bytes(), "derived from itself"},
+		"derived too deeply":        {deep.Bytes(), "derived too deeply"},
+		"grid tiles short":          {tileFile(t, 2, 2, 200, 128).Bytes(), "does not fit"},
+		"grid tiles spare":          {tileFile(t, 2, 2, 96, 128).Bytes(), "does not fit"},
+		"grid lists 3 of 4":         {dropRef(tileFile(t, 2, 2, 192, 128)).Bytes(), "lists 3"},
+		"grid size differs":         {withGridSize(tileFile(t, 2, 2, 192, 128), 190, 128).Bytes(), "its size says"},
+		"ispe smaller than picture": {singleFile(t, 16, 16).Bytes(), "HEVC sequence parameter set declares a 96x64 picture in image item 1 of 16x16"},
+		"no ispe":                   {withProps(singleFile(t, 96, 64), hvcC).Bytes(), "no size"},
+		"huge ispe":                 {singleFile(t, 20000, 20000).Bytes(), "too large"},
+		"overlay of 3x100 MP":       {overlay(3, 10000, 10000).Bytes(), "too large"},
 		"truncated data":            {truncated, "truncated"},
-		"no hvcC":                   {withProps(singleFile(t, 96, 64), nil, ispeBox(96, 64)).bytes(), "missing or truncated HEVC configuration"},
-		"2-byte NAL lengths":        {withProps(singleFile(t, 96, 64), shortLen, ispeBox(96, 64)).bytes(), "not supported"},
-		"jpeg item":                 {withType(singleFile(t, 96, 64), "jpeg").bytes(), "unsupported image type"},
-		"no pitm":                   {bytes.Replace(singleFile(t, 96, 64).bytes(), []byte("pitm"), []byte("xitm"), 1), "no primary item"},
-		"missing primary":           {withPrimary(singleFile(t, 96, 64), 7).bytes(), "not described"},
-		"empty data":                {withData(singleFile(t, 96, 64), nil).bytes(), "no data"},
-		"garbage data":              {withData(singleFile(t, 96, 64), append([]byte{0, 0, 0, 200}, data[:10]...)).bytes(), "truncated"},
+		"no hvcC":                   {withProps(singleFile(t, 96, 64), nil, ispeBox(96, 64)).Bytes(), "missing or truncated HEVC configuration"},
+		"2-byte NAL lengths":        {withProps(singleFile(t, 96, 64), shortLen, ispeBox(96, 64)).Bytes(), "not supported"},
+		"jpeg item":                 {withType(singleFile(t, 96, 64), "jpeg").Bytes(), "unsupported image type"},
+		"no pitm":                   {bytes.Replace(singleFile(t, 96, 64).Bytes(), []byte("pitm"), []byte("xitm"), 1), "no primary item"},
+		"missing primary":           {withPrimary(singleFile(t, 96, 64), 7).Bytes(), "not described"},
+		"empty data":                {withData(singleFile(t, 96, 64), nil).Bytes(), "no data"},
+		"garbage data":              {withData(singleFile(t, 96, 64), append([]byte{0, 0, 0, 200}, data[:10]...)).Bytes(), "truncated"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -93,27 +93,27 @@ func TestPlanHEIF(t *testing.T) {
 }
 
 func TestPlanHEIFTooLargeIsErrTooLarge(t *testing.T) {
-	err := checkHEIFItems(singleFile(t, 20000, 20000).bytes())
+	err := checkHEIFItems(singleFile(t, 20000, 20000).Bytes())
 	if !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("err = %v, want ErrTooLarge", err)
 	}
 }
 
 func dropRef(f tFile) tFile {
-	f.refs[0].to = f.refs[0].to[:len(f.refs[0].to)-1]
+	f.Refs[0].To = f.Refs[0].To[:len(f.Refs[0].To)-1]
 	return f
 }
 
 func withGridSize(f tFile, w, h int) tFile {
-	f.items[0].data = gridData(2, 2, w, h)
+	f.Items[0].Data = gridData(2, 2, w, h)
 	return f
 }
 
-func withType(f tFile, typ string) tFile { f.items[0].typ = typ; return f }
+func withType(f tFile, typ string) tFile { f.Items[0].Type = typ; return f }
 
-func withPrimary(f tFile, id uint32) tFile { f.primary = id; return f }
+func withPrimary(f tFile, id uint32) tFile { f.Primary = id; return f }
 
-func withData(f tFile, d []byte) tFile { f.items[0].data = d; return f }
+func withData(f tFile, d []byte) tFile { f.Items[0].Data = d; return f }
 
 // fixMdatSize makes the last box (mdat) of a cut file end at the cut, so that
 // only the item locations point past the end.
@@ -209,7 +209,7 @@ func FuzzPlanHEIF(f *testing.F) {
 	for _, name := range []string{"small.heic", "alpha.heic", "small.avif"} {
 		f.Add(readTestdata(f, name))
 	}
-	f.Add(tileFile(f, 2, 2, 192, 128).bytes())
+	f.Add(tileFile(f, 2, 2, 192, 128).Bytes())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if checkHEIF(b) != nil {
 			return

@@ -156,8 +156,8 @@ func TestDecodeDamagedHEVC(t *testing.T) {
 		d := bytes.Clone(data)
 		d[i] ^= 0x55
 		f := singleFile(t, 96, 64)
-		f.items[0].data = d
-		img, _, err := Decode(f.bytes())
+		f.Items[0].Data = d
+		img, _, err := Decode(f.Bytes())
 		if err == nil {
 			t.Logf("byte %d flipped: decoded anyway", i)
 			continue
@@ -177,7 +177,7 @@ func TestDecodeDamagedHEVC(t *testing.T) {
 // TestDecodeHEIFTimeLimit: a decode that overruns the time limit is reported
 // as such, and the next decode works once libheif has returned.
 func TestDecodeHEIFTimeLimit(t *testing.T) {
-	b := tileFile(t, 4, 4, 384, 256).bytes()
+	b := tileFile(t, 4, 4, 384, 256).Bytes()
 	defer func(d time.Duration) { heifTimeout = d }(heifTimeout)
 	heifTimeout = time.Nanosecond
 	_, _, err := Decode(b)
