@@ -111,3 +111,26 @@ func TestHEIFTooLargeSaysSo(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestDecodePreviewHEIF: the preview of a HEIF has the reduced size and
+// shows the same picture as reducing the full decode.
+func TestDecodePreviewHEIF(t *testing.T) {
+	b := tileFile(t, 2, 3, 250, 128).Bytes()
+	full, _, err := Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, side := range []int{300, 250, 100, 17} {
+		prev, f, err := DecodePreview(b, side)
+		if err != nil || f != HEIF {
+			t.Fatalf("side %d: format %v, err %v", side, f, err)
+		}
+		w, h := previewSize(250, 128, side)
+		if prev.Bounds() != image.Rect(0, 0, w, h) {
+			t.Fatalf("side %d: bounds %v, want %dx%d", side, prev.Bounds(), w, h)
+		}
+		if d := meanDiff(prev, shrink(full, side)); d > 2 {
+			t.Errorf("side %d: mean difference %.2f from the reduced full decode", side, d)
+		}
+	}
+}

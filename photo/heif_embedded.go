@@ -54,3 +54,11 @@ func backendSampleHEIF(b []byte, maps []gatherMap) ([]image.Image, bool, error) 
 	imgs, grey := gatherImage(img, maps)
 	return imgs, grey, nil
 }
+
+func backendPreviewHEIF(b []byte, w, h int) (image.Image, error) {
+	img, err := backendDecodeHEIF(b)
+	if err != nil {
+		return nil, err
+	}
+	return shrink(img, max(w, h)), nil
+}

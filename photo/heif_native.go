@@ -229,3 +229,22 @@ func backendSampleHEIF(b []byte, maps []gatherMap) ([]image.Image, bool, error) 
 	})
 	return out, grey, err
 }
+
+// backendPreviewHEIF decodes b and resamples it to w×h in C, without a
+// full-size copy of the picture.
+func backendPreviewHEIF(b []byte, w, h int) (image.Image, error) {
+	var img *image.NRGBA
+	err := decodeNative(b, func(d *heifHandle) error {
+		m := image.NewNRGBA(image.Rect(0, 0, w, h))
+		if C.veil_heif_scale(d.v, (*C.uchar)(unsafe.Pointer(&m.Pix[0])), C.long(m.Stride), C.int(d.w), C.int(d.h),
+			d.calpha(), C.int(w), C.int(h)) != 0 {
+			return d.err()
+		}
+		img = m
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return img, nil
+}

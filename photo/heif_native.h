@@ -229,3 +229,64 @@ static int veil_heif_gather(veil_heif *v, unsigned char *dst, int w, int h, int 
 	veil_heif_release(v);
 	return 0;
 }
+
+// veil_heif_scale resamples the decoded w×h picture to dw×dh (RGBA, stride
+// bytes apart) by bilinear interpolation at pixel centres, as x/image/draw's
+// ApproxBiLinear does, in 8-bit fixed point, and frees libheif's copy. For
+// previews only: the pixels are approximate.
+static int veil_heif_scale(veil_heif *v, unsigned char *dst, long stride, int w, int h, int alpha, int dw, int dh) {
+	veil_planes pl;
+	if (veil_heif_planes(v, &pl, w, h, alpha) != 0) {
+		return -1;
+	}
+	int *xs = (int *)malloc(sizeof(int) * 3 * (size_t)dw);
+	if (xs == NULL) {
+		snprintf(v->msg, sizeof v->msg, "out of memory");
+		return -1;
+	}
+	int *x1s = xs + dw, *wxs = xs + 2 * dw;
+	for (int x = 0; x < dw; x++) {
+		double sx = ((double)x + 0.5) * w / dw - 0.5;
+		if (sx < 0) {
+			sx = 0;
+		}
+		int x0 = (int)sx;
+		if (x0 > w - 1) {
+			x0 = w - 1;
+		}
+		xs[x] = x0 * pl.step;
+		x1s[x] = (x0 + 1 < w ? x0 + 1 : x0) * pl.step;
+		wxs[x] = (int)((sx - x0) * 256 + 0.5);
+	}
+	int nc = pl.p[3] != NULL ? 4 : 3;
+	for (int y = 0; y < dh; y++) {
+		double sy = ((double)y + 0.5) * h / dh - 0.5;
+		if (sy < 0) {
+			sy = 0;
+		}
+		int y0 = (int)sy;
+		if (y0 > h - 1) {
+			y0 = h - 1;
+		}
+		int y1 = y0 + 1 < h ? y0 + 1 : y0;
+		int wy = (int)((sy - y0) * 256 + 0.5);
+		unsigned char *d = dst + (long)y * stride;
+		for (int c = 0; c < nc; c++) {
+			const uint8_t *r0 = pl.p[c] + (long)y0 * pl.stride[c], *r1 = pl.p[c] + (long)y1 * pl.stride[c];
+			for (int x = 0; x < dw; x++) {
+				int wx = wxs[x];
+				int top = r0[xs[x]] * (256 - wx) + r0[x1s[x]] * wx;
+				int bot = r1[xs[x]] * (256 - wx) + r1[x1s[x]] * wx;
+				d[4 * x + c] = (unsigned char)((top * (256 - wy) + bot * wy + 32768) >> 16);
+			}
+		}
+		if (nc == 3) {
+			for (int x = 0; x < dw; x++) {
+				d[4 * x + 3] = 255;
+			}
+		}
+	}
+	free(xs);
+	veil_heif_release(v);
+	return 0;
+}
