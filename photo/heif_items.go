@@ -94,6 +94,14 @@ func (r *heifReader) u32() uint32 {
 	return binary.BigEndian.Uint32(r.p[r.i-4:])
 }
 
+// id reads an item ID: 32 bits when wide, else 16.
+func (r *heifReader) id(wide bool) uint32 {
+	if wide {
+		return r.u32()
+	}
+	return r.u16()
+}
+
 // uN reads an n-byte unsigned field (n is 0, 1, 2, 4 or 8).
 func (r *heifReader) uN(n int) uint64 {
 	switch n {
@@ -193,11 +201,7 @@ func parseHEIFItems(b []byte) (*heifFile, error) {
 			r := &heifReader{p: p}
 			v := r.u8()
 			r.skip(3)
-			if v == 0 {
-				f.primary = r.u16()
-			} else {
-				f.primary = r.u32()
-			}
+			f.primary = r.id(v != 0)
 			if r.bad {
 				return errors.New("truncated pitm box")
 			}
@@ -223,12 +227,7 @@ func parseHEIFItems(b []byte) (*heifFile, error) {
 				if v < 2 {
 					return nil // no item type: not an image item
 				}
-				var id uint32
-				if v == 2 {
-					id = r.u16()
-				} else {
-					id = r.u32()
-				}
+				id := r.id(v != 2)
 				r.skip(2) // item_protection_index
 				t := r.fourcc()
 				if r.bad {
@@ -294,22 +293,12 @@ func (f *heifFile) parseIloc(p []byte, item func(uint32) (*heifItem, error)) err
 	if v == 0 {
 		idxSize = 0
 	}
-	var count uint32
-	if v < 2 {
-		count = r.u16()
-	} else {
-		count = r.u32()
-	}
+	count := r.id(v >= 2)
 	if count > heifMaxItems {
 		return errors.New("too many items in iloc")
 	}
 	for range count {
-		var id uint32
-		if v < 2 {
-			id = r.u16()
-		} else {
-			id = r.u32()
-		}
+		id := r.id(v >= 2)
 		method := 0
 		if v > 0 {
 			method = int(r.u16() & 15)
@@ -355,25 +344,19 @@ func (f *heifFile) parseIref(p []byte, item func(uint32) (*heifItem, error)) err
 		return errors.New("truncated iref box")
 	}
 	wide := p[0] != 0
-	id := func(r *heifReader) uint32 {
-		if wide {
-			return r.u32()
-		}
-		return r.u16()
-	}
 	return heifBoxes(p[4:], func(typ string, p []byte) error {
 		if typ != "dimg" && typ != "auxl" {
 			return nil
 		}
 		r := &heifReader{p: p}
-		from := id(r)
+		from := r.id(wide)
 		n := int(r.u16())
 		it, err := item(from)
 		if err != nil {
 			return err
 		}
 		for range n {
-			to := id(r)
+			to := r.id(wide)
 			if r.bad {
 				return fmt.Errorf("truncated %q reference", typ)
 			}
@@ -401,12 +384,7 @@ func (f *heifFile) applyProperties(p []byte, ipco [][2]any) error {
 		return errors.New("truncated ipma box")
 	}
 	for range n {
-		var id uint32
-		if v < 1 {
-			id = r.u16()
-		} else {
-			id = r.u32()
-		}
+		id := r.id(v >= 1)
 		k := int(r.u8())
 		it := f.items[id]
 		for range k {

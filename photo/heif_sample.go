@@ -1,10 +1,6 @@
 package photo
 
-import (
-	"errors"
-	"fmt"
-	"image"
-)
+import "image"
 
 // SampleHEIF is SampleJPEG for HEIC, HEIF and AVIF: it decodes the primary
 // image of b once and returns one Sample per orientation, each the picture
@@ -14,32 +10,7 @@ import (
 // only the sampled pixels are copied out of the decoder; the result equals
 // sampling Orient(Decode(b)) pixel for pixel.
 func SampleHEIF(b []byte, side int, orientations ...int) ([]Sample, error) {
-	if Sniff(b) != HEIF {
-		return nil, ErrUnsupported
-	}
-	if side <= 0 || len(orientations) == 0 {
-		return nil, errors.New("sample: no size or orientation")
-	}
-	cfg, _, err := Config(b)
-	if err != nil {
-		return nil, err
-	}
-	maps := make([]gatherMap, len(orientations))
-	for i, o := range orientations {
-		maps[i] = nearestMap(cfg.Width, cfg.Height, o, side)
-	}
-	imgs, grey, err := backendSampleHEIF(b, maps)
-	if err != nil {
-		if errors.Is(err, ErrTooLarge) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("corrupt heif data: %w", err)
-	}
-	out := make([]Sample, len(imgs))
-	for i, img := range imgs {
-		out[i] = Sample{Image: img, Grey: grey}
-	}
-	return out, nil
+	return sample(b, HEIF, side, orientations, backendSampleHEIF)
 }
 
 // gatherImage samples a decoded picture with maps, as the decoders' gather

@@ -24,7 +24,13 @@ type Sample struct {
 // Only the sampled pixels are kept, so a 12 MP photo needs no 48 MB buffer.
 // The result equals sampling Orient(Decode(b)) pixel for pixel.
 func SampleJPEG(b []byte, side int, orientations ...int) ([]Sample, error) {
-	if Sniff(b) != JPEG {
+	return sample(b, JPEG, side, orientations, decodeJPEGGather)
+}
+
+// sample decodes b (of format f) once with gather, keeping the pixels of
+// the nearest-neighbour reduction of each orientation.
+func sample(b []byte, f Format, side int, orientations []int, gather func([]byte, []gatherMap) ([]image.Image, bool, error)) ([]Sample, error) {
+	if Sniff(b) != f {
 		return nil, ErrUnsupported
 	}
 	if side <= 0 || len(orientations) == 0 {
@@ -38,12 +44,12 @@ func SampleJPEG(b []byte, side int, orientations ...int) ([]Sample, error) {
 	for i, o := range orientations {
 		maps[i] = nearestMap(cfg.Width, cfg.Height, o, side)
 	}
-	imgs, grey, err := decodeJPEGGather(b, maps)
+	imgs, grey, err := gather(b, maps)
 	if err != nil {
 		if errors.Is(err, ErrTooLarge) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("corrupt jpeg data: %w", err)
+		return nil, fmt.Errorf("corrupt %s data: %w", f, err)
 	}
 	out := make([]Sample, len(imgs))
 	for i, img := range imgs {
