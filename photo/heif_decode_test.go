@@ -204,3 +204,33 @@ func FuzzDecodeHEIF(f *testing.F) {
 		}
 	})
 }
+
+// TestDecodeHEIFConcurrent: decodes from many goroutines (a batch, the app's
+// preview beside the inspector's) queue for the decoder and all succeed.
+func TestDecodeHEIFConcurrent(t *testing.T) {
+	files := [][]byte{readTestdata(t, "small.heic"), tileFile(t, 2, 2, 192, 128).Bytes()}
+	want := make([]*image.NRGBA, len(files))
+	for i, b := range files {
+		img, _, err := Decode(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = ToNRGBA(img)
+	}
+	errs := make(chan error, 16)
+	for g := range 16 {
+		go func() {
+			i := g % len(files)
+			img, _, err := Decode(files[i])
+			if err == nil && !bytes.Equal(ToNRGBA(img).Pix, want[i].Pix) {
+				err = fmt.Errorf("goroutine %d: a different picture", g)
+			}
+			errs <- err
+		}()
+	}
+	for range 16 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

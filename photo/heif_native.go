@@ -36,6 +36,14 @@ var heifThreads = min(runtime.NumCPU(), 4)
 // with one decode at a time, one cancel flag (veil_hevc_cancel) serves.
 var heifSlot = make(chan struct{}, 1)
 
+// heifRun says which decode holds the slot, so that a deadline passing just
+// as its decode returns never stops the next file's decode.
+var heifRun struct {
+	sync.Mutex
+	gen     uint64
+	running bool
+}
+
 var (
 	registerOnce sync.Once
 	registerErr  error
@@ -152,10 +160,20 @@ func decodeNative(b []byte, finish func(d *heifHandle) error) error {
 	case <-deadline.C:
 		return fmt.Errorf("the HEIF decoder is still busy with an earlier file after %v", heifTimeout)
 	}
+	heifRun.Lock()
+	heifRun.gen++
+	gen := heifRun.gen
+	heifRun.running = true
 	C.veil_hevc_set_cancel(0)
+	heifRun.Unlock()
 	done := make(chan error, 1)
 	go func() {
-		defer func() { <-heifSlot }()
+		defer func() {
+			heifRun.Lock()
+			heifRun.running = false
+			heifRun.Unlock()
+			<-heifSlot
+		}()
 		done <- func() error {
 			d, err := openHEIF(b)
 			if err != nil {
@@ -177,7 +195,11 @@ func decodeNative(b []byte, finish func(d *heifHandle) error) error {
 	case <-deadline.C:
 		// The tiles not yet started are skipped; the one under way finishes
 		// in the background, holding the slot.
-		C.veil_hevc_set_cancel(1)
+		heifRun.Lock()
+		if heifRun.running && heifRun.gen == gen {
+			C.veil_hevc_set_cancel(1)
+		}
+		heifRun.Unlock()
 		return fmt.Errorf("the HEIF decoder did not finish within %v", heifTimeout)
 	}
 }
