@@ -12,6 +12,8 @@ import (
 	"image/png"
 	"sort"
 	"testing"
+
+	"codeberg.org/veil/veil/internal/ifd"
 )
 
 // Builders of tiny test files. Every test file is made here, in code, so the
@@ -105,11 +107,11 @@ func shortEntry(tag, v uint16) ifdEntry {
 // tiffBytes builds a big-endian TIFF structure with IFD0 and optional
 // ExifIFD and GPS IFD (pointer tags are added automatically).
 func tiffBytes(ifd0, exif, gps []ifdEntry) []byte {
-	type ifd struct {
+	type sub struct {
 		entries []ifdEntry
 		ptr     uint16
 	}
-	subs := []ifd{{exif, tagExifIFD}, {gps, tagGPSIFD}}
+	subs := []sub{{exif, ifd.ExifIFD}, {gps, ifd.GPSIFD}}
 	// Layout: header, IFD0, then each sub-IFD, each followed by its out-of-line values.
 	var buf bytes.Buffer
 	buf.Write([]byte{'M', 'M', 0, 42, 0, 0, 0, 8})

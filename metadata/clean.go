@@ -1,10 +1,10 @@
 package metadata
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 
+	"codeberg.org/veil/veil/internal/ifd"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -115,32 +115,34 @@ func trailerPhrase(n int) string {
 }
 
 // exifPhrases describes what an EXIF block held, for Result.Removed.
-func exifPhrases(t []byte) []string {
+func exifPhrases(b []byte) []string {
 	out := []string{"EXIF block"}
-	off := firstIFD(t)
-	if off == 0 {
+	t, err := ifd.Parse(b)
+	if err != nil {
 		return out
 	}
+	es, next, err := t.IFD(t.First())
 	var exifPtr uint32
-	next, err := forEachIFDEntry(t, off, func(bo binary.ByteOrder, tag, typ uint16, count uint32, val []byte) {
-		switch tag {
-		case tagGPSIFD:
+	for _, e := range es {
+		switch e.Tag {
+		case ifd.GPSIFD:
 			out = append(out, "EXIF GPS position")
-		case tagExifIFD:
-			if o := ifdOffsets(bo, typ, val); len(o) == 1 {
+		case ifd.ExifIFD:
+			if o := t.Pointers(e); len(o) == 1 {
 				exifPtr = o[0]
 			}
 		}
-	})
+	}
 	if err == nil && next != 0 {
 		out = append(out, "EXIF thumbnail (IFD1)")
 	}
 	if exifPtr != 0 {
-		forEachIFDEntry(t, exifPtr, func(_ binary.ByteOrder, tag, _ uint16, _ uint32, _ []byte) {
-			if tag == tagMakerNote {
+		es, _, err := t.IFD(exifPtr)
+		for _, e := range es {
+			if e.Tag == ifd.MakerNote && err == nil {
 				out = append(out, "EXIF MakerNote")
 			}
-		})
+		}
 	}
 	return out
 }

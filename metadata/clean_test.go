@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"codeberg.org/veil/veil/internal/ifd"
+
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -19,7 +21,7 @@ func exifAPP1(tiff []byte) []byte { return seg(0xE1, []byte("Exif\x00\x00"), tif
 func personalEXIF(o uint16) []byte {
 	ifd0 := []ifdEntry{asciiEntry(0x010F, "Cam"), asciiEntry(0x013B, leaky)}
 	if o > 0 {
-		ifd0 = append(ifd0, shortEntry(tagOrientation, o))
+		ifd0 = append(ifd0, shortEntry(ifd.Orientation, o))
 	}
 	return tiffBytes(ifd0, []ifdEntry{asciiEntry(0x9003, "2025:07:01 12:34:56"), asciiEntry(0xA430, leaky), asciiEntry(0x9010, "+01:00")},
 		[]ifdEntry{asciiEntry(1, "N"), asciiEntry(0x1B, leaky)})
@@ -88,7 +90,7 @@ func TestCleanJPEG(t *testing.T) {
 		{"jfif thumbnail", insertAfterSOI(base, seg(0xE0, jfifThumb, []byte(leaky))), []string{"JFIF thumbnail"}, 1, []string{"JFIF\x00"}},
 		{"jumbf", insertAfterSOI(base, seg(0xEB, []byte("JP\x00\x01\x00\x00\x00\x01jumb"+leaky))), []string{"C2PA"}, 1, nil},
 		{"vendor appn", insertAfterSOI(base, seg(0xE3, []byte("Meta\x00"+leaky)), seg(0xEF, []byte(leaky))), []string{"vendor segment APP3", "vendor segment APP15"}, 1, nil},
-		{"second exif", insertAfterSOI(base, exifAPP1(tiffBytes([]ifdEntry{shortEntry(tagOrientation, 3)}, nil, nil)), exifAPP1(personalEXIF(0))), []string{"second EXIF block", "EXIF GPS position"}, 3, nil},
+		{"second exif", insertAfterSOI(base, exifAPP1(tiffBytes([]ifdEntry{shortEntry(ifd.Orientation, 3)}, nil, nil)), exifAPP1(personalEXIF(0))), []string{"second EXIF block", "EXIF GPS position"}, 3, nil},
 		{"appn after scan", insertBeforeEOI(base, seg(0xE1, idXMP, []byte(leaky))), []string{"XMP packet"}, 1, nil},
 		{"trailer", append(append([]byte{}, base...), leaky...), []string{"8 bytes after end of image"}, 1, nil},
 		{"motion photo", append(append([]byte{}, base...), append([]byte("\x00\x00\x00\x18ftypmp42"), leaky...)...), []string{"motion photo"}, 1, nil},
@@ -216,7 +218,7 @@ func TestCleanGIF(t *testing.T) {
 func TestCleanTIFF(t *testing.T) {
 	std := iccProfile("Adobe RGB (1998)", "Copyright 1999 Adobe Systems Incorporated")
 	in := tiffImage([]ifdEntry{asciiEntry(0x010F, "Cam"), asciiEntry(0x013B, leaky), asciiEntry(0x011D, "JaneRoe page"),
-		shortEntry(tagOrientation, 6), {tagICC, 7, uint32(len(std)), std}}, []ifdEntry{asciiEntry(1, "N")})
+		shortEntry(ifd.Orientation, 6), {ifd.ICCProfile, 7, uint32(len(std)), std}}, []ifdEntry{asciiEntry(1, "N")})
 	for _, m := range []Mode{All, LocationOnly} {
 		res := checkClean(t, in, m, "TIFF IFD0 Artist", "TIFF GPS IFD", "TIFF IFD0 PageName", "re-encoded as PNG")
 		if res.Format != photo.PNG || !res.Lossless {

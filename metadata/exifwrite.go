@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sort"
+
+	"codeberg.org/veil/veil/internal/ifd"
 )
 
 // Location-only mode keeps these tags, and only these, from IFD0 and the
@@ -14,26 +16,30 @@ import (
 // down where a photo was taken.
 var (
 	keepIFD0 = map[uint16]bool{
-		0x010F: true, // Make
-		0x0110: true, // Model
-		0x0112: true, // Orientation
-		0x011A: true, // XResolution
-		0x011B: true, // YResolution
-		0x0128: true, // ResolutionUnit
-		0x0132: true, // DateTime
-		0x0213: true, // YCbCrPositioning
+		ifd.Make: true, ifd.Model: true, ifd.Orientation: true, ifd.XResolution: true, ifd.YResolution: true,
+		ifd.ResolutionUnit: true, ifd.DateTime: true, ifd.YCbCrPositioning: true,
 	}
 	keepExifIFD = map[uint16]bool{
-		0x829A: true, 0x829D: true, 0x8822: true, 0x8827: true, 0x8830: true, 0x8832: true, // exposure, ISO
-		0x9000: true, 0x9003: true, 0x9004: true, // ExifVersion, DateTimeOriginal, DateTimeDigitized
-		0x9101: true, 0x9102: true, 0x9201: true, 0x9202: true, 0x9203: true, 0x9204: true,
-		0x9205: true, 0x9206: true, 0x9207: true, 0x9208: true, 0x9209: true, 0x920A: true,
-		0x9290: true, 0x9291: true, 0x9292: true, // SubSecTime*
-		0xA000: true, 0xA001: true, 0xA002: true, 0xA003: true, // FlashpixVersion, ColorSpace, dimensions
-		0xA20E: true, 0xA20F: true, 0xA210: true, 0xA217: true, 0xA300: true, 0xA301: true,
-		0xA401: true, 0xA402: true, 0xA403: true, 0xA404: true, 0xA405: true, 0xA406: true,
-		0xA407: true, 0xA408: true, 0xA409: true, 0xA40A: true, 0xA40C: true,
-		0xA432: true, 0xA433: true, 0xA434: true, // LensSpecification, LensMake, LensModel
+		// exposure
+		ifd.ExposureTime: true, ifd.FNumber: true, ifd.ExposureProgram: true, ifd.ISOSpeedRatings: true,
+		ifd.SensitivityType: true, ifd.RecommendedExposureIndex: true, ifd.CompressedBitsPerPixel: true,
+		ifd.ShutterSpeedValue: true, ifd.ApertureValue: true, ifd.BrightnessValue: true, ifd.ExposureBiasValue: true,
+		ifd.MaxApertureValue: true, ifd.SubjectDistance: true, ifd.MeteringMode: true, ifd.LightSource: true,
+		ifd.Flash: true, ifd.FocalLength: true,
+		// date and time, without the time zone
+		ifd.DateTimeOriginal: true, ifd.DateTimeDigitized: true,
+		ifd.SubSecTime: true, ifd.SubSecTimeOriginal: true, ifd.SubSecTimeDigitized: true,
+		// format
+		ifd.ExifVersion: true, ifd.ComponentsConfiguration: true, ifd.FlashpixVersion: true, ifd.ColorSpace: true,
+		ifd.PixelXDimension: true, ifd.PixelYDimension: true, ifd.FocalPlaneXResolution: true,
+		ifd.FocalPlaneYResolution: true, ifd.FocalPlaneResolutionUnit: true, ifd.SensingMethod: true,
+		ifd.FileSource: true, ifd.SceneType: true,
+		// scene and processing
+		ifd.CustomRendered: true, ifd.ExposureMode: true, ifd.WhiteBalance: true, ifd.DigitalZoomRatio: true,
+		ifd.FocalLengthIn35mmFilm: true, ifd.SceneCaptureType: true, ifd.GainControl: true, ifd.Contrast: true,
+		ifd.Saturation: true, ifd.Sharpness: true, ifd.SubjectDistanceRange: true,
+		// lens (not its serial number)
+		ifd.LensSpecification: true, ifd.LensMake: true, ifd.LensModel: true,
 	}
 )
 
@@ -50,7 +56,7 @@ type exifTag struct {
 // orientationEXIF returns a TIFF structure holding only IFD0 with the
 // Orientation tag set to o.
 func orientationEXIF(o int) []byte {
-	return writeTIFF(binary.BigEndian, []exifTag{{tagOrientation, 3, 1, []byte{0, byte(o)}}}, nil)
+	return writeTIFF(binary.BigEndian, []exifTag{{ifd.Orientation, ifd.Short, 1, []byte{0, byte(o)}}}, nil)
 }
 
 // writeTIFF lays out a TIFF structure: header, IFD0 and its out-of-line
@@ -58,7 +64,7 @@ func orientationEXIF(o int) []byte {
 // are padded to even offsets; nothing else is written.
 func writeTIFF(bo binary.ByteOrder, ifd0, exif []exifTag) []byte {
 	if len(exif) > 0 {
-		ifd0 = append(ifd0, exifTag{tagExifIFD, 4, 1, make([]byte, 4)})
+		ifd0 = append(ifd0, exifTag{ifd.ExifIFD, ifd.Long, 1, make([]byte, 4)})
 	}
 	for _, l := range [][]exifTag{ifd0, exif} {
 		sort.Slice(l, func(i, j int) bool { return l[i].tag < l[j].tag })
@@ -90,7 +96,7 @@ func writeTIFF(bo binary.ByteOrder, ifd0, exif []exifTag) []byte {
 			out = ab.AppendUint16(out, e.typ)
 			out = ab.AppendUint32(out, e.count)
 			switch {
-			case e.tag == tagExifIFD:
+			case e.tag == ifd.ExifIFD:
 				out = ab.AppendUint32(out, uint32(exifOff))
 			case len(e.val) <= 4:
 				var v [4]byte
@@ -119,79 +125,80 @@ func writeTIFF(bo binary.ByteOrder, ifd0, exif []exifTag) []byte {
 // orientation is true: re-encoded pixels are already upright). It returns
 // the new structure (nil when nothing is kept) and short phrases for what
 // went.
-func locationSafeEXIF(t []byte, orientation bool) ([]byte, []string, error) {
-	bo := tiffOrder(t)
-	if bo == nil {
-		return nil, nil, fmt.Errorf("EXIF has no TIFF header")
+func locationSafeEXIF(b []byte, orientation bool) ([]byte, []string, error) {
+	t, err := ifd.Parse(b)
+	if err != nil {
+		return nil, nil, err
+	}
+	es, next, err := t.IFD(t.First())
+	if err != nil {
+		return nil, nil, err
 	}
 	var removed []string
 	var ifd0, exif []exifTag
 	var exifPtr uint32
-	next, err := forEachIFDEntry(t, firstIFD(t), func(bo binary.ByteOrder, tag, typ uint16, count uint32, val []byte) {
+	for _, e := range es {
 		switch {
-		case tag == tagExifIFD:
-			if o := ifdOffsets(bo, typ, val); len(o) == 1 {
+		case e.Tag == ifd.ExifIFD:
+			if o := t.Pointers(e); len(o) == 1 {
 				exifPtr = o[0]
 			}
-		case tag == tagGPSIFD:
+		case e.Tag == ifd.GPSIFD:
 			removed = append(removed, "EXIF GPS position")
-		case tag == tagOrientation && !orientation:
-		case keepIFD0[tag] && val != nil && len(val) <= maxKeptValue:
-			ifd0 = append(ifd0, exifTag{tag, typ, count, val})
+		case e.Tag == ifd.Orientation && !orientation:
+		case keepIFD0[e.Tag] && e.Value != nil && len(e.Value) <= maxKeptValue:
+			ifd0 = append(ifd0, exifTag{e.Tag, e.Type, e.Count, e.Value})
 		default:
-			removed = append(removed, "EXIF "+exifTagName(tag))
+			removed = append(removed, "EXIF "+exifTagName(e.Tag))
 		}
-	})
-	if err != nil {
-		return nil, nil, err
 	}
 	if next != 0 {
 		removed = append(removed, "EXIF thumbnail (IFD1)")
 	}
 	if exifPtr != 0 {
-		_, err := forEachIFDEntry(t, exifPtr, func(bo binary.ByteOrder, tag, typ uint16, count uint32, val []byte) {
-			switch {
-			case tag == tagGPSIFD:
-				removed = append(removed, "EXIF GPS position")
-			case keepExifIFD[tag] && val != nil && len(val) <= maxKeptValue:
-				exif = append(exif, exifTag{tag, typ, count, val})
-			default:
-				removed = append(removed, "EXIF "+exifTagName(tag))
-			}
-		})
-		if err != nil {
+		if es, _, err := t.IFD(exifPtr); err != nil {
 			removed = append(removed, "EXIF sub-IFD (unreadable)")
-			exif = nil
+		} else {
+			for _, e := range es {
+				switch {
+				case e.Tag == ifd.GPSIFD:
+					removed = append(removed, "EXIF GPS position")
+				case keepExifIFD[e.Tag] && e.Value != nil && len(e.Value) <= maxKeptValue:
+					exif = append(exif, exifTag{e.Tag, e.Type, e.Count, e.Value})
+				default:
+					removed = append(removed, "EXIF "+exifTagName(e.Tag))
+				}
+			}
 		}
 	}
 	if len(ifd0) == 0 && len(exif) == 0 {
 		return nil, removed, nil
 	}
-	return writeTIFF(bo, ifd0, exif), removed, nil
+	return writeTIFF(t.Order, ifd0, exif), removed, nil
 }
 
 // exifTagName names the tags Clean most often removes, for Result.Removed.
 func exifTagName(tag uint16) string {
 	switch tag {
-	case tagMakerNote:
+	case ifd.MakerNote:
 		return "MakerNote"
-	case tagInteropIFD:
+	case ifd.InteropIFD:
 		return "Interop IFD"
-	case 0x9010, 0x9011, 0x9012:
+	case ifd.OffsetTime, ifd.OffsetTimeOriginal, ifd.OffsetTimeDigitized:
 		return "time zone"
-	case 0xA431, 0xA435, 0xC62F:
+	case ifd.BodySerialNumber, ifd.LensSerialNumber, ifd.CameraSerialNumber:
 		return "serial number"
-	case 0xA430:
+	case ifd.CameraOwnerName:
 		return "camera owner name"
-	case 0xA420:
+	case ifd.ImageUniqueID:
 		return "image unique ID"
-	case 0x013B, 0x9C9D:
+	case ifd.Artist, ifd.XPAuthor:
 		return "author"
-	case 0x8298:
+	case ifd.Copyright:
 		return "copyright"
-	case 0x010E, 0x9286, 0x9C9C, 0x9C9B, 0x9C9F, 0x9C9E:
+	case ifd.ImageDescription, ifd.UserComment, ifd.XPComment, ifd.XPTitle, ifd.XPSubject, ifd.XPKeywords:
 		return "description or comment"
-	case 0x0131, 0x013C:
+	case ifd.Software, ifd.HostComputer:
 		return "software"
 	}
 	if n := tiffTagNames[tag]; n != "" {

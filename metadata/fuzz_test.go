@@ -6,6 +6,8 @@ import (
 	"os"
 	"testing"
 
+	"codeberg.org/veil/veil/internal/ifd"
+
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -96,7 +98,7 @@ func FuzzGIF(f *testing.F) {
 }
 
 func FuzzTIFF(f *testing.F) {
-	fuzzClean(f, photo.TIFF, tiffImage([]ifdEntry{asciiEntry(0x013B, "a"), shortEntry(tagOrientation, 6)}, []ifdEntry{asciiEntry(1, "N")}))
+	fuzzClean(f, photo.TIFF, tiffImage([]ifdEntry{asciiEntry(0x013B, "a"), shortEntry(ifd.Orientation, 6)}, []ifdEntry{asciiEntry(1, "N")}))
 }
 
 func FuzzHEIF(f *testing.F) {

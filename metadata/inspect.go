@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"codeberg.org/veil/veil/internal/ifd"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -46,7 +47,7 @@ func Inspect(b []byte) (r *Report, err error) {
 	if f == photo.TIFF {
 		// TIFF metadata sits among the structural tags of IFD0: walk the whole
 		// file as one EXIF structure rather than tag by tag.
-		if err := inspTIFFHeader(b); err != nil {
+		if _, err := ifd.Parse(b); err != nil {
 			return nil, err
 		}
 		in.tiff(b, "TIFF", 0)

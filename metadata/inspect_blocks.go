@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"codeberg.org/veil/veil/internal/ifd"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -294,19 +295,19 @@ func inspCBORText(b []byte) string {
 
 // mpf reports the MPF index: how many images the file holds and of what kind.
 func (in *inspector) mpf(p []byte, where string) {
-	t, err := inspNewTIFF(p[min(len(p), 4):])
+	t, err := ifd.Parse(p[min(len(p), 4):])
 	if err != nil {
 		in.add(HiddenImages, Medium, where, "MPF index", "unreadable: "+err.Error())
 		return
 	}
-	es, _, err := t.ifd(t.bo.Uint32(t.b[4:]))
+	es, _, err := t.IFD(t.Order.Uint32(t.B[4:]))
 	var kinds []string
 	for _, e := range es {
-		if e.tag != 0xB002 || e.val == nil {
+		if e.Tag != 0xB002 || e.Value == nil {
 			continue
 		}
-		for k := 0; k+16 <= len(e.val) && len(kinds) < 64; k += 16 {
-			attr := t.bo.Uint32(e.val[k:])
+		for k := 0; k+16 <= len(e.Value) && len(kinds) < 64; k += 16 {
+			attr := t.Order.Uint32(e.Value[k:])
 			kinds = append(kinds, inspMPFType(attr&0xFFFFFF))
 		}
 	}

@@ -3,195 +3,57 @@ package metadata
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"unicode/utf16"
+
+	"codeberg.org/veil/veil/internal/ifd"
 )
 
-// Bounds for the TIFF/EXIF walker.
-const (
-	inspMaxIFDs    = 64   // IFDs visited per TIFF structure
-	inspMaxEntries = 1024 // entries read per IFD
-)
-
-// inspTIFF is a TIFF structure (an EXIF block, a TIFF file, an MPF index) with
-// its byte order. Offsets inside it are relative to its first byte.
-type inspTIFF struct {
-	b  []byte
-	bo binary.ByteOrder
-}
-
-// inspEntry is one IFD entry with its value bytes (nil when they lie outside
-// the structure).
-type inspEntry struct {
-	tag, typ uint16
-	count    uint32
-	val      []byte
-}
-
-var inspTypeSize = [...]int{0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4, 0, 0, 8, 8, 8}
-
-func inspTIFFHeader(b []byte) error {
-	_, err := inspNewTIFF(b)
-	return err
-}
-
-func inspNewTIFF(b []byte) (*inspTIFF, error) {
-	if len(b) < 8 {
-		return nil, errors.New("truncated TIFF header")
+// inspValue renders an entry's value for people.
+func inspValue(t *ifd.TIFF, e ifd.Entry) string {
+	if e.Value == nil {
+		return fmt.Sprintf("(value outside the data, %d × type %d)", e.Count, e.Type)
 	}
-	var bo binary.ByteOrder
-	switch string(b[:2]) {
-	case "II":
-		bo = binary.LittleEndian
-	case "MM":
-		bo = binary.BigEndian
-	default:
-		return nil, errors.New("bad TIFF byte order mark")
-	}
-	if m := bo.Uint16(b[2:]); m != 42 {
-		if m == 43 {
-			return nil, errors.New("BigTIFF is not supported")
-		}
-		return nil, fmt.Errorf("bad TIFF magic number %d", m)
-	}
-	return &inspTIFF{b: b, bo: bo}, nil
-}
-
-// ifd reads the IFD at off. It returns the entries read and the offset of the
-// next IFD (0 when none).
-func (t *inspTIFF) ifd(off uint32) ([]inspEntry, uint32, error) {
-	if off < 8 || int64(off)+2 > int64(len(t.b)) {
-		return nil, 0, fmt.Errorf("directory offset %d outside the data", off)
-	}
-	n := int(t.bo.Uint16(t.b[off:]))
-	if n > inspMaxEntries {
-		return nil, 0, fmt.Errorf("directory claims %d entries", n)
-	}
-	p := int(off) + 2
-	var err error
-	if p+12*n > len(t.b) {
-		err = fmt.Errorf("directory at %d truncated (%d entries claimed)", off, n)
-		n = (len(t.b) - p) / 12
-	}
-	es := make([]inspEntry, 0, n)
-	for i := 0; i < n; i++ {
-		e := t.b[p+12*i:]
-		en := inspEntry{tag: t.bo.Uint16(e), typ: t.bo.Uint16(e[2:]), count: t.bo.Uint32(e[4:])}
-		if int(en.typ) < len(inspTypeSize) && inspTypeSize[en.typ] > 0 {
-			size := int64(inspTypeSize[en.typ]) * int64(en.count)
-			if size <= 4 {
-				en.val = e[8 : 8+size]
-			} else if vo := int64(t.bo.Uint32(e[8:])); vo+size <= int64(len(t.b)) {
-				en.val = t.b[vo : vo+size]
-			}
-		}
-		es = append(es, en)
-	}
-	var next uint32
-	if q := p + 12*n; err == nil && q+4 <= len(t.b) {
-		next = t.bo.Uint32(t.b[q:])
-	}
-	return es, next, err
-}
-
-// uints returns the entry's values as unsigned integers (at most max).
-func (t *inspTIFF) uints(e inspEntry, max int) []uint64 {
-	var out []uint64
-	sz := 0
-	if int(e.typ) < len(inspTypeSize) {
-		sz = inspTypeSize[e.typ]
-	}
-	for i := 0; sz > 0 && (i+1)*sz <= len(e.val) && len(out) < max; i++ {
-		v := e.val[i*sz:]
-		switch e.typ {
-		case 1, 6, 7:
-			out = append(out, uint64(v[0]))
-		case 3, 8:
-			out = append(out, uint64(t.bo.Uint16(v)))
-		case 4, 9, 13:
-			out = append(out, uint64(t.bo.Uint32(v)))
-		default:
-			return out
-		}
-	}
-	return out
-}
-
-// floats returns numeric values (rationals divided out) of the entry.
-func (t *inspTIFF) floats(e inspEntry, max int) []float64 {
-	var out []float64
-	switch e.typ {
-	case 5, 10:
-		for i := 0; (i+1)*8 <= len(e.val) && len(out) < max; i++ {
-			n, d := t.bo.Uint32(e.val[i*8:]), t.bo.Uint32(e.val[i*8+4:])
-			if e.typ == 10 {
-				out = append(out, float64(int32(n))/float64(int32(d)))
-			} else {
-				out = append(out, float64(n)/float64(d))
-			}
-		}
-	case 11:
-		for i := 0; (i+1)*4 <= len(e.val) && len(out) < max; i++ {
-			out = append(out, float64(math.Float32frombits(t.bo.Uint32(e.val[i*4:]))))
-		}
-	case 12:
-		for i := 0; (i+1)*8 <= len(e.val) && len(out) < max; i++ {
-			out = append(out, math.Float64frombits(t.bo.Uint64(e.val[i*8:])))
-		}
-	default:
-		for _, u := range t.uints(e, max) {
-			out = append(out, float64(u))
-		}
-	}
-	return out
-}
-
-// text renders an entry's value for people.
-func (t *inspTIFF) text(e inspEntry) string {
-	if e.val == nil {
-		return fmt.Sprintf("(value outside the data, %d × type %d)", e.count, e.typ)
-	}
-	switch e.typ {
+	switch e.Type {
 	case 2:
-		return inspASCII(e.val)
+		return inspASCII(e.Value)
 	case 1, 7:
-		if inspLooksText(e.val) {
-			return inspASCII(e.val)
+		if inspLooksText(e.Value) {
+			return inspASCII(e.Value)
 		}
-		if len(e.val) > 8 {
-			return inspBytes(len(e.val)) + " of binary data"
+		if len(e.Value) > 8 {
+			return inspBytes(len(e.Value)) + " of binary data"
 		}
 	case 5, 10:
 		var parts []string
-		for i := 0; (i+1)*8 <= len(e.val) && i < 16; i++ {
-			n, d := t.bo.Uint32(e.val[i*8:]), t.bo.Uint32(e.val[i*8+4:])
-			parts = append(parts, inspRational(int64(n), int64(d), e.typ == 10))
+		for i := 0; (i+1)*8 <= len(e.Value) && i < 16; i++ {
+			n, d := t.Order.Uint32(e.Value[i*8:]), t.Order.Uint32(e.Value[i*8+4:])
+			parts = append(parts, inspRational(int64(n), int64(d), e.Type == 10))
 		}
 		return strings.Join(parts, ", ")
 	case 11, 12:
 		var parts []string
-		for _, f := range t.floats(e, 16) {
+		for _, f := range t.Floats(e, 16) {
 			parts = append(parts, strconv.FormatFloat(f, 'g', 6, 64))
 		}
 		return strings.Join(parts, ", ")
 	}
 	var parts []string
-	for _, u := range t.uints(e, 16) {
-		if e.typ == 8 {
+	for _, u := range t.Uints(e, 16) {
+		if e.Type == 8 {
 			parts = append(parts, strconv.Itoa(int(int16(u))))
-		} else if e.typ == 9 {
+		} else if e.Type == 9 {
 			parts = append(parts, strconv.Itoa(int(int32(u))))
 		} else {
 			parts = append(parts, strconv.FormatUint(u, 10))
 		}
 	}
 	s := strings.Join(parts, ", ")
-	if e.count > 16 {
-		s += fmt.Sprintf(", … (%d values)", e.count)
+	if e.Count > 16 {
+		s += fmt.Sprintf(", … (%d values)", e.Count)
 	}
 	return s
 }
@@ -274,21 +136,6 @@ const (
 	inspInteropIFD
 	inspSubIFD
 )
-
-// inspStructural are TIFF tags needed to lay out pixels.
-var inspStructural = map[uint16]bool{
-	0x00FE: true, 0x00FF: true, 0x0100: true, 0x0101: true, 0x0102: true, 0x0103: true, 0x0106: true,
-	0x0107: true, 0x0108: true, 0x0109: true, 0x010A: true, 0x0111: true, 0x0112: true, 0x0115: true,
-	0x0116: true, 0x0117: true, 0x0118: true, 0x0119: true, 0x011A: true, 0x011B: true, 0x011C: true,
-	0x0122: true, 0x0123: true, 0x0128: true, 0x012D: true, 0x013D: true, 0x013E: true, 0x013F: true,
-	0x0140: true, 0x0142: true, 0x0143: true, 0x0144: true, 0x0145: true, 0x0152: true, 0x0153: true,
-	0x0154: true, 0x0155: true, 0x0156: true, 0x015B: true, 0x0200: true, 0x0201: true, 0x0202: true,
-	0x0211: true, 0x0212: true, 0x0213: true, 0x0214: true, 0x828D: true, 0x828E: true,
-	// ExifIFD structure
-	0x9000: true, 0x9101: true, 0xA000: true, 0xA001: true, 0xA002: true, 0xA003: true,
-	// Interop
-	0x0001: true, 0x0002: true,
-}
 
 // inspTIFFTags are IFD0/IFD1 tags (TIFF baseline and common extensions).
 var inspTIFFTags = map[uint16]inspTag{
@@ -475,14 +322,14 @@ func (in *inspector) tiff(b []byte, where string, depth int) {
 	} else if in.exifSeen > 2 && where == "EXIF" {
 		where = fmt.Sprintf("EXIF block %d", in.exifSeen)
 	}
-	t, err := inspNewTIFF(b)
+	t, err := ifd.Parse(b)
 	if err != nil {
 		in.add(Other, Medium, where, "Unreadable EXIF", err.Error()+fmt.Sprintf(" (%s)", inspBytes(len(b))))
 		return
 	}
 	in.guard(where, "EXIF", func() {
 		w := &inspTIFFWalk{in: in, t: t, where: where, depth: depth, seen: map[uint32]bool{}}
-		w.walk(t.bo.Uint32(b[4:]), inspIFD0, 0)
+		w.walk(t.Order.Uint32(b[4:]), inspIFD0, 0)
 		if w.broken && !w.gps {
 			// Damaged EXIF can still hold a GPS directory that no pointer
 			// reaches any more; other tools say nothing about it.
@@ -497,7 +344,7 @@ func (in *inspector) tiff(b []byte, where string, depth int) {
 // inspTIFFWalk walks the IFD tree of one TIFF structure.
 type inspTIFFWalk struct {
 	in    *inspector
-	t     *inspTIFF
+	t     *ifd.TIFF
 	where string
 	depth int
 	seen  map[uint32]bool
@@ -532,12 +379,12 @@ func (w *inspTIFFWalk) label(kind, index int) string {
 
 func (w *inspTIFFWalk) walk(off uint32, kind, index int) {
 	for off != 0 {
-		if w.seen[off] || len(w.seen) >= inspMaxIFDs {
+		if w.seen[off] || len(w.seen) >= ifd.MaxIFDs {
 			return
 		}
 		w.seen[off] = true
 		where := w.label(kind, index)
-		es, next, err := w.t.ifd(off)
+		es, next, err := w.t.IFD(off)
 		if err != nil {
 			// A damaged directory: keep the entries up to the first one that
 			// cannot be real (tags out of order, unknown type), so garbage is
@@ -561,7 +408,7 @@ func (w *inspTIFFWalk) walk(off uint32, kind, index int) {
 	}
 }
 
-func (w *inspTIFFWalk) entries(es []inspEntry, kind, index int, where string) {
+func (w *inspTIFFWalk) entries(es []ifd.Entry, kind, index int, where string) {
 	in, t := w.in, w.t
 	var table map[uint16]inspTag
 	switch kind {
@@ -577,8 +424,8 @@ func (w *inspTIFFWalk) entries(es []inspEntry, kind, index int, where string) {
 	}
 	offsets := map[uint16]string{}
 	for _, e := range es {
-		if kind == inspExifIFD && (e.tag == 0x9010 || e.tag == 0x9011 || e.tag == 0x9012) && e.typ == 2 && e.val != nil {
-			offsets[e.tag] = inspASCII(e.val)
+		if kind == inspExifIFD && (e.Tag == 0x9010 || e.Tag == 0x9011 || e.Tag == 0x9012) && e.Type == 2 && e.Value != nil {
+			offsets[e.Tag] = inspASCII(e.Value)
 		}
 	}
 	var thumbOff, thumbLen int64 = -1, -1
@@ -591,84 +438,84 @@ func (w *inspTIFFWalk) entries(es []inspEntry, kind, index int, where string) {
 		}
 	}()
 	for _, e := range es {
-		if int(e.typ) >= len(inspTypeSize) || inspTypeSize[e.typ] == 0 {
+		if ifd.TypeSize(e.Type) == 0 {
 			bad++
 			continue
 		}
-		_, known := table[e.tag]
-		if e.val == nil && !known && e.tag != 0x927C {
+		_, known := table[e.Tag]
+		if e.Value == nil && !known && e.Tag != 0x927C {
 			bad++
 			continue
 		}
-		switch e.tag {
+		switch e.Tag {
 		case 0x8769:
-			if v := t.uints(e, 1); len(v) == 1 {
+			if v := t.Uints(e, 1); len(v) == 1 {
 				w.walk(uint32(v[0]), inspExifIFD, 0)
 			}
 			continue
 		case 0x8825:
-			if v := t.uints(e, 1); len(v) == 1 {
+			if v := t.Uints(e, 1); len(v) == 1 {
 				w.walk(uint32(v[0]), inspGPSIFD, 0)
 			}
 			continue
 		case 0xA005:
-			if v := t.uints(e, 1); len(v) == 1 {
+			if v := t.Uints(e, 1); len(v) == 1 {
 				w.walk(uint32(v[0]), inspInteropIFD, 0)
 			}
 			continue
 		case 0x014A:
-			for i, v := range t.uints(e, 16) {
+			for i, v := range t.Uints(e, 16) {
 				w.walk(uint32(v), inspSubIFD, i+1)
 			}
 			continue
 		case 0x0201:
-			if v := t.uints(e, 1); len(v) == 1 {
+			if v := t.Uints(e, 1); len(v) == 1 {
 				thumbOff = int64(v[0])
 			}
 			continue
 		case 0x0202:
-			if v := t.uints(e, 1); len(v) == 1 {
+			if v := t.Uints(e, 1); len(v) == 1 {
 				thumbLen = int64(v[0])
 			}
 			continue
 		case 0x0111:
-			stripOffs = t.uints(e, 4096)
+			stripOffs = t.Uints(e, 4096)
 			continue
 		case 0x0117:
-			stripLens = t.uints(e, 4096)
+			stripLens = t.Uints(e, 4096)
 			continue
 		case 0x927C:
 			in.makerNote(t, e, w.where, w.depth)
 			continue
 		case 0x02BC: // XMP
-			if e.val != nil {
-				in.xmp(e.val, where+" XMP", w.depth+1)
+			if e.Value != nil {
+				in.xmp(e.Value, where+" XMP", w.depth+1)
 			}
 			continue
 		case 0x83BB: // IPTC-NAA
-			if e.val != nil {
-				in.iptc(e.val, where+" IPTC")
+			if e.Value != nil {
+				in.iptc(e.Value, where+" IPTC")
 			}
 			continue
 		case 0x8649: // Photoshop IRB
-			if e.val != nil {
-				in.irb(e.val, where+" Photoshop", w.depth+1)
+			if e.Value != nil {
+				in.irb(e.Value, where+" Photoshop", w.depth+1)
 			}
 			continue
 		case 0x8773: // ICC profile
-			if e.val != nil {
-				in.iccProfile(e.val, where+" ICC profile")
+			if e.Value != nil {
+				in.iccProfile(e.Value, where+" ICC profile")
 			}
 			continue
 		case 0x9C9B, 0x9C9C, 0x9C9D, 0x9C9E, 0x9C9F:
-			if e.val != nil {
-				tg := inspTIFFTags[e.tag]
-				in.add(tg.cat, tg.sev, where, tg.name, inspUTF16(e.val, binary.LittleEndian))
+			if e.Value != nil {
+				tg := inspTIFFTags[e.Tag]
+				in.add(tg.cat, tg.sev, where, tg.name, inspUTF16(e.Value, binary.LittleEndian))
 			}
 			continue
 		case 0x9286, 0x9C00:
-			if e.val != nil {
-				if s := inspUserComment(e.val, t.bo); s != "" {
+			if e.Value != nil {
+				if s := inspUserComment(e.Value, t.Order); s != "" {
 					in.add(Other, Medium, where, "User comment", s)
 				} else {
 					in.add(Other, Low, where, "User comment", "(empty)")
@@ -678,31 +525,31 @@ func (w *inspTIFFWalk) entries(es []inspEntry, kind, index int, where string) {
 		}
 		if kind == inspIFD1 {
 			// Everything else in IFD1 describes the thumbnail; text tags are worth naming.
-			if tg, ok := inspTIFFTags[e.tag]; ok && e.typ == 2 {
-				in.add(tg.cat, tg.sev, where, tg.name, t.text(e))
+			if tg, ok := inspTIFFTags[e.Tag]; ok && e.Type == 2 {
+				in.add(tg.cat, tg.sev, where, tg.name, inspValue(t, e))
 			}
 			continue
 		}
-		if inspStructural[e.tag] {
+		if ifd.Structural(e.Tag) {
 			continue
 		}
-		tg, ok := table[e.tag]
+		tg, ok := table[e.Tag]
 		if !ok {
 			if kind != inspExifIFD {
-				if tg2, ok2 := inspExifTags[e.tag]; ok2 {
+				if tg2, ok2 := inspExifTags[e.Tag]; ok2 {
 					tg, ok = tg2, true // EXIF tags misplaced in IFD0 still leak
 				}
 			}
 		}
 		if !ok {
-			tg = inspTag{fmt.Sprintf("Tag 0x%04X", e.tag), Other, Low}
+			tg = inspTag{fmt.Sprintf("Tag 0x%04X", e.Tag), Other, Low}
 		}
-		v := t.text(e)
-		if tg.cat == Time && e.typ == 2 {
+		v := inspValue(t, e)
+		if tg.cat == Time && e.Type == 2 {
 			v = inspDate(v)
 			if kind == inspExifIFD {
 				var o string
-				switch e.tag {
+				switch e.Tag {
 				case 0x9003:
 					o = offsets[0x9011]
 				case 0x9004:
@@ -712,13 +559,13 @@ func (w *inspTIFFWalk) entries(es []inspEntry, kind, index int, where string) {
 					v += " " + o
 				}
 			}
-			if kind != inspExifIFD && e.tag == 0x0132 {
+			if kind != inspExifIFD && e.Tag == 0x0132 {
 				if o := offsets[0x9010]; o != "" {
 					v += " " + o
 				}
 			}
 		}
-		if e.tag == 0x8482 || e.tag == 0x830E || e.tag == 0x85D8 {
+		if e.Tag == 0x8482 || e.Tag == 0x830E || e.Tag == 0x85D8 {
 			v = inspGeoTIFFValue(t, e)
 		}
 		v = inspExifDisplay(t, e, v)
@@ -735,11 +582,11 @@ func (w *inspTIFFWalk) entries(es []inspEntry, kind, index int, where string) {
 }
 
 // thumbnail reports the EXIF thumbnail described by IFD1.
-func (in *inspector) thumbnail(t *inspTIFF, where string, off, n int64, strips, lens []uint64) {
+func (in *inspector) thumbnail(t *ifd.TIFF, where string, off, n int64, strips, lens []uint64) {
 	switch {
 	case off >= 0 && n > 0:
-		if off+n <= int64(len(t.b)) {
-			th := t.b[off : off+n]
+		if off+n <= int64(len(t.B)) {
+			th := t.B[off : off+n]
 			in.add(HiddenImages, High, where, "EXIF thumbnail", inspImageSize(th)+"; "+in.thumbNoteAt(where, th))
 		} else {
 			in.add(HiddenImages, High, where, "EXIF thumbnail", fmt.Sprintf("%s claimed, lies outside the EXIF block", inspBytes(int(min(n, math.MaxInt32)))))
@@ -801,7 +648,7 @@ func inspDate(s string) string {
 
 // gpsEntries combines the GPS IFD into position, altitude and time findings, and
 // reports the rest tag by tag.
-func (w *inspTIFFWalk) gpsEntries(es []inspEntry, where string) {
+func (w *inspTIFFWalk) gpsEntries(es []ifd.Entry, where string) {
 	in, t := w.in, w.t
 	if len(es) > 0 {
 		w.gps = true
@@ -812,46 +659,46 @@ func (w *inspTIFFWalk) gpsEntries(es []inspEntry, where string) {
 	var destLat, destLon []float64
 	var destLatRef, destLonRef string
 	for _, e := range es {
-		switch e.tag {
+		switch e.Tag {
 		case 0x0001:
-			latRef = inspASCII(e.val)
+			latRef = inspASCII(e.Value)
 		case 0x0002:
-			lat = t.floats(e, 3)
+			lat = t.Floats(e, 3)
 		case 0x0003:
-			lonRef = inspASCII(e.val)
+			lonRef = inspASCII(e.Value)
 		case 0x0004:
-			lon = t.floats(e, 3)
+			lon = t.Floats(e, 3)
 		case 0x0005:
-			if v := t.uints(e, 1); len(v) == 1 {
+			if v := t.Uints(e, 1); len(v) == 1 {
 				altRefSet = true
 				if v[0] == 1 {
 					altRef = "below"
 				}
 			}
 		case 0x0006:
-			alt = t.floats(e, 1)
+			alt = t.Floats(e, 1)
 		case 0x0007:
-			tm = t.floats(e, 3)
+			tm = t.Floats(e, 3)
 		case 0x001D:
-			date = inspDate(inspASCII(e.val))
+			date = inspDate(inspASCII(e.Value))
 		case 0x0013:
-			destLatRef = inspASCII(e.val)
+			destLatRef = inspASCII(e.Value)
 		case 0x0014:
-			destLat = t.floats(e, 3)
+			destLat = t.Floats(e, 3)
 		case 0x0015:
-			destLonRef = inspASCII(e.val)
+			destLonRef = inspASCII(e.Value)
 		case 0x0016:
-			destLon = t.floats(e, 3)
+			destLon = t.Floats(e, 3)
 		default:
-			tg, ok := inspGPSTags[e.tag]
+			tg, ok := inspGPSTags[e.Tag]
 			if !ok {
-				tg = inspTag{fmt.Sprintf("GPS tag 0x%04X", e.tag), Location, Medium}
+				tg = inspTag{fmt.Sprintf("GPS tag 0x%04X", e.Tag), Location, Medium}
 			}
-			v := t.text(e)
-			if e.tag == 0x001B || e.tag == 0x001C {
-				v = inspUserComment(e.val, t.bo)
+			v := inspValue(t, e)
+			if e.Tag == 0x001B || e.Tag == 0x001C {
+				v = inspUserComment(e.Value, t.Order)
 			}
-			if e.tag == 0x0000 {
+			if e.Tag == 0x0000 {
 				v = strings.ReplaceAll(v, ", ", ".")
 			}
 			in.add(tg.cat, tg.sev, where, tg.name, v)
@@ -921,14 +768,14 @@ func inspDMS(v []float64) (float64, bool) {
 }
 
 // inspGeoTIFFValue renders GeoTIFF tie points and scales as numbers.
-func inspGeoTIFFValue(t *inspTIFF, e inspEntry) string {
-	fs := t.floats(e, 16)
+func inspGeoTIFFValue(t *ifd.TIFF, e ifd.Entry) string {
+	fs := t.Floats(e, 16)
 	var parts []string
 	for _, f := range fs {
 		parts = append(parts, strconv.FormatFloat(f, 'f', -1, 64))
 	}
 	s := strings.Join(parts, ", ")
-	if e.tag == 0x8482 && len(fs) >= 6 {
+	if e.Tag == 0x8482 && len(fs) >= 6 {
 		s = fmt.Sprintf("raster (%g, %g) = model (%s, %s)", fs[0], fs[1], strconv.FormatFloat(fs[3], 'f', 6, 64), strconv.FormatFloat(fs[4], 'f', 6, 64))
 	}
 	return s
@@ -936,9 +783,9 @@ func inspGeoTIFFValue(t *inspTIFF, e inspEntry) string {
 
 // inspPlausible returns the leading entries of a damaged directory that look
 // real: strictly ascending tags of known types.
-func inspPlausible(es []inspEntry) []inspEntry {
+func inspPlausible(es []ifd.Entry) []ifd.Entry {
 	for i, e := range es {
-		if int(e.typ) >= len(inspTypeSize) || inspTypeSize[e.typ] == 0 || (i > 0 && e.tag <= es[i-1].tag) {
+		if ifd.TypeSize(e.Type) == 0 || (i > 0 && e.Tag <= es[i-1].Tag) {
 			return es[:i]
 		}
 	}
@@ -948,10 +795,10 @@ func inspPlausible(es []inspEntry) []inspEntry {
 // inspOrphanGPS scans a damaged TIFF structure for a directory that can only
 // be a GPS IFD (ascending GPS tags of valid types, with a latitude or
 // longitude) and returns its offset, or 0.
-func inspOrphanGPS(t *inspTIFF, seen map[uint32]bool) uint32 {
-	b := t.b
+func inspOrphanGPS(t *ifd.TIFF, seen map[uint32]bool) uint32 {
+	b := t.B
 	for o := 8; o+2 <= len(b) && o < 1<<20; o += 2 {
-		n := int(t.bo.Uint16(b[o:]))
+		n := int(t.Order.Uint16(b[o:]))
 		if n < 2 || n > 32 || o+2+12*n > len(b) || seen[uint32(o)] {
 			continue
 		}
@@ -959,7 +806,7 @@ func inspOrphanGPS(t *inspTIFF, seen map[uint32]bool) uint32 {
 		prev := -1
 		for i := 0; i < n && ok; i++ {
 			e := b[o+2+12*i:]
-			tag, typ := int(t.bo.Uint16(e)), int(t.bo.Uint16(e[2:]))
+			tag, typ := int(t.Order.Uint16(e)), int(t.Order.Uint16(e[2:]))
 			ok = tag > prev && tag <= 0x1F && typ >= 1 && typ <= 12
 			pos = pos || tag == 2 || tag == 4
 			prev = tag
@@ -994,37 +841,37 @@ var inspEnums = map[uint16]map[uint64]string{
 
 // inspExifDisplay renders well-known EXIF values the way cameras describe
 // them (f/2.8, 1/250 s, 4.2 mm, "program AE"); other values pass through.
-func inspExifDisplay(t *inspTIFF, e inspEntry, v string) string {
-	if m, ok := inspEnums[e.tag]; ok {
-		if u := t.uints(e, 1); len(u) == 1 {
+func inspExifDisplay(t *ifd.TIFF, e ifd.Entry, v string) string {
+	if m, ok := inspEnums[e.Tag]; ok {
+		if u := t.Uints(e, 1); len(u) == 1 {
 			if name, ok := m[u[0]]; ok {
 				return name
 			}
 		}
 		return v
 	}
-	switch e.tag {
+	switch e.Tag {
 	case 0x829A: // ExposureTime
 		return v + " s"
 	case 0x829D: // FNumber
-		if f := t.floats(e, 1); len(f) == 1 && f[0] > 0 && f[0] < 1000 {
+		if f := t.Floats(e, 1); len(f) == 1 && f[0] > 0 && f[0] < 1000 {
 			return "f/" + strconv.FormatFloat(f[0], 'f', -1, 64)
 		}
 	case 0x920A: // FocalLength
-		if f := t.floats(e, 1); len(f) == 1 {
+		if f := t.Floats(e, 1); len(f) == 1 {
 			return strconv.FormatFloat(f[0], 'f', -1, 64) + " mm"
 		}
 	case 0xA405: // FocalLengthIn35mmFormat
 		return v + " mm"
 	case 0x9209: // Flash
-		if u := t.uints(e, 1); len(u) == 1 {
+		if u := t.Uints(e, 1); len(u) == 1 {
 			if u[0]&1 == 1 {
 				return "fired"
 			}
 			return "did not fire"
 		}
 	case 0x9000, 0xA000:
-		return inspASCII(e.val)
+		return inspASCII(e.Value)
 	}
 	return v
 }

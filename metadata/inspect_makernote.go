@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strings"
+
+	"codeberg.org/veil/veil/internal/ifd"
 )
 
 // inspMakerNote describes a vendor MakerNote layout well enough to read a few
@@ -55,17 +57,17 @@ var inspMakerNotes = []inspMakerNote{
 
 // makerNote reports a MakerNote: its presence and size always (Clean drops it
 // whole), and for a few vendors the serial number and owner fields.
-func (in *inspector) makerNote(t *inspTIFF, e inspEntry, where string, depth int) {
+func (in *inspector) makerNote(t *ifd.TIFF, e ifd.Entry, where string, depth int) {
 	if where == "EXIF" {
 		where = "MakerNote"
 	} else {
 		where += " MakerNote"
 	}
-	if e.val == nil {
-		in.add(Device, Medium, where, "MakerNote", fmt.Sprintf("%s claimed, lies outside the EXIF block", inspBytes(int(min(e.count, 1<<30)))))
+	if e.Value == nil {
+		in.add(Device, Medium, where, "MakerNote", fmt.Sprintf("%s claimed, lies outside the EXIF block", inspBytes(int(min(e.Count, 1<<30)))))
 		return
 	}
-	mn := e.val
+	mn := e.Value
 	vendor := "unknown maker"
 	var layout *inspMakerNote
 	for i := range inspMakerNotes {
@@ -90,18 +92,18 @@ func (in *inspector) makerNote(t *inspTIFF, e inspEntry, where string, depth int
 	in.guard(where, "MakerNote", func() { in.makerNoteTags(t, mn, layout, where) })
 }
 
-func (in *inspector) makerNoteTags(t *inspTIFF, mn []byte, l *inspMakerNote, where string) {
-	var nt *inspTIFF
+func (in *inspector) makerNoteTags(t *ifd.TIFF, mn []byte, l *inspMakerNote, where string) {
+	var nt *ifd.TIFF
 	var off uint32
 	switch {
 	case l.tiffAt >= 0:
 		var err error
-		if nt, err = inspNewTIFF(mn[min(l.tiffAt, len(mn)):]); err != nil {
+		if nt, err = ifd.Parse(mn[min(l.tiffAt, len(mn)):]); err != nil {
 			return
 		}
-		off = nt.bo.Uint32(nt.b[4:])
+		off = nt.Order.Uint32(nt.B[4:])
 	case l.relative:
-		bo := t.bo
+		bo := t.Order
 		if l.order != nil {
 			bo = l.order
 		}
@@ -112,17 +114,17 @@ func (in *inspector) makerNoteTags(t *inspTIFF, mn []byte, l *inspMakerNote, whe
 			}
 			start = int(binary.LittleEndian.Uint32(mn[8:]))
 		}
-		nt, off = &inspTIFF{b: mn, bo: bo}, uint32(start)
+		nt, off = ifd.Headerless(mn, bo), uint32(start)
 		if bytes.HasPrefix(mn, []byte("Apple iOS")) && len(mn) >= 16 {
 			if string(mn[12:14]) == "II" {
-				nt.bo = binary.LittleEndian
+				nt.Order = binary.LittleEndian
 			} else {
-				nt.bo = binary.BigEndian
+				nt.Order = binary.BigEndian
 			}
 		}
 	default:
 		// Offsets relative to the enclosing TIFF header: find the note in it.
-		base := bytes.Index(t.b, mn)
+		base := bytes.Index(t.B, mn)
 		if base < 0 {
 			return
 		}
@@ -131,18 +133,18 @@ func (in *inspector) makerNoteTags(t *inspTIFF, mn []byte, l *inspMakerNote, whe
 	if off < 8 && !l.relative {
 		return
 	}
-	es, _, _ := nt.ifdAt(off)
+	es, _, _ := nt.IFD(off)
 	for _, e := range es {
-		tg, ok := l.tags[e.tag]
-		if !ok || e.val == nil {
+		tg, ok := l.tags[e.Tag]
+		if !ok || e.Value == nil {
 			continue
 		}
-		v := nt.text(e)
-		if e.typ == 7 && inspLooksText(e.val) {
-			v = inspASCII(e.val)
+		v := inspValue(nt, e)
+		if e.Type == 7 && inspLooksText(e.Value) {
+			v = inspASCII(e.Value)
 		}
-		if e.tag == 0x0003 && l.vendor == "Apple" {
-			v = inspBytes(len(e.val)) + " (property list)"
+		if e.Tag == 0x0003 && l.vendor == "Apple" {
+			v = inspBytes(len(e.Value)) + " (property list)"
 		}
 		if strings.TrimSpace(v) == "" || v == "0" {
 			continue
@@ -151,43 +153,15 @@ func (in *inspector) makerNoteTags(t *inspTIFF, mn []byte, l *inspMakerNote, whe
 	}
 }
 
-// ifdAt is ifd without the "offset >= 8" rule, for notes whose IFD starts near
-// their own beginning.
-func (t *inspTIFF) ifdAt(off uint32) ([]inspEntry, uint32, error) {
-	if off >= 8 {
-		return t.ifd(off)
-	}
-	pad := &inspTIFF{b: append(make([]byte, 8), t.b...), bo: t.bo}
-	es, next, err := pad.ifd(off + 8)
-	// Value offsets were read against the padded copy; re-read them.
-	for i := range es {
-		es[i].val = nil
-		p := int(off) + 2 + 12*i
-		if p+12 > len(t.b) {
-			break
-		}
-		size := 0
-		if int(es[i].typ) < len(inspTypeSize) {
-			size = inspTypeSize[es[i].typ] * int(min(es[i].count, 1<<24))
-		}
-		if size <= 4 {
-			es[i].val = t.b[p+8 : p+8+size]
-		} else if vo := int(t.bo.Uint32(t.b[p+8:])); vo >= 0 && vo+size <= len(t.b) {
-			es[i].val = t.b[vo : vo+size]
-		}
-	}
-	return es, next, err
-}
-
 // inspMake returns IFD0's Make, or "".
-func inspMake(t *inspTIFF) string {
-	if len(t.b) < 8 {
+func inspMake(t *ifd.TIFF) string {
+	if len(t.B) < 8 {
 		return ""
 	}
-	es, _, _ := t.ifd(t.bo.Uint32(t.b[4:]))
+	es, _, _ := t.IFD(t.Order.Uint32(t.B[4:]))
 	for _, e := range es {
-		if e.tag == 0x010F && e.typ == 2 && e.val != nil {
-			return inspASCII(e.val)
+		if e.Tag == 0x010F && e.Type == 2 && e.Value != nil {
+			return inspASCII(e.Value)
 		}
 	}
 	return ""

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+
+	"codeberg.org/veil/veil/internal/ifd"
 )
 
 // JPEG marker codes the walkers and the cleaner refer to.
@@ -269,14 +271,19 @@ func mpfImages(b []byte, segs []jpegSeg) [][2]int {
 			continue
 		}
 		base := s.start + 4 + len(idMPF)
-		t := s.payload[len(idMPF):]
+		tf, err := ifd.Parse(s.payload[len(idMPF):])
+		if err != nil {
+			return nil
+		}
+		es, _, _ := tf.IFD(tf.First())
 		var out [][2]int
-		forEachIFDEntry(t, firstIFD(t), func(bo binary.ByteOrder, tag, typ uint16, count uint32, val []byte) {
-			if tag != 0xB002 || typ != 7 {
-				return
+		for _, e := range es {
+			if e.Tag != ifd.MPEntry || e.Type != ifd.Undefined {
+				continue
 			}
+			val := e.Value
 			for k := 0; k+16 <= len(val) && len(out) < 256; k += 16 {
-				size, off := int64(bo.Uint32(val[k+4:])), int64(bo.Uint32(val[k+8:]))
+				size, off := int64(tf.Order.Uint32(val[k+4:])), int64(tf.Order.Uint32(val[k+8:]))
 				if off == 0 || size == 0 { // the first entry is the main image
 					continue
 				}
@@ -285,7 +292,7 @@ func mpfImages(b []byte, segs []jpegSeg) [][2]int {
 					out = append(out, [2]int{int(st), int(st + size)})
 				}
 			}
-		})
+		}
 		return out
 	}
 	return nil

@@ -3,13 +3,13 @@ package metadata
 import (
 	"bytes"
 	"compress/zlib"
-	"encoding/binary"
 	"fmt"
 	"image"
 	"image/jpeg"
 	"image/png"
 	"strings"
 
+	"codeberg.org/veil/veil/internal/ifd"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -37,11 +37,14 @@ func reencode(b []byte, from, to photo.Format, opt Options) (*Result, error) {
 	switch from {
 	case photo.TIFF:
 		exifSrc = b
-		forEachIFDEntry(b, firstIFD(b), func(_ binary.ByteOrder, tag, _ uint16, _ uint32, val []byte) {
-			if tag == tagICC {
-				icc = val
+		if t, err := ifd.Parse(b); err == nil {
+			es, _, _ := t.IFD(t.First())
+			for _, e := range es {
+				if e.Tag == ifd.ICCProfile {
+					icc = e.Value
+				}
 			}
-		})
+		}
 	case photo.HEIF:
 		if hf, _ := walkHEIF(b); hf != nil {
 			icc, exifSrc = hf.primaryICC(), hf.exifTIFF(b)

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 
+	"codeberg.org/veil/veil/internal/ifd"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -148,23 +149,23 @@ func verifyJPEG(b []byte, opt Options) error {
 // must not be mirrored here.
 var (
 	verifyIFD0Tags = map[uint16]bool{
-		0x010F: true, 0x0110: true, 0x0112: true, 0x011A: true, 0x011B: true, 0x0128: true, 0x0132: true, 0x0213: true,
+		ifd.Make: true, ifd.Model: true, ifd.Orientation: true, ifd.XResolution: true, ifd.YResolution: true, ifd.ResolutionUnit: true, ifd.DateTime: true, ifd.YCbCrPositioning: true,
 	}
 	verifyExifTags = map[uint16]bool{
 		// exposure
-		0x829A: true, 0x829D: true, 0x8822: true, 0x8827: true, 0x8830: true, 0x8832: true,
-		0x9201: true, 0x9202: true, 0x9203: true, 0x9204: true, 0x9205: true, 0x9206: true,
-		0x9207: true, 0x9208: true, 0x9209: true, 0x920A: true, 0x9102: true,
+		ifd.ExposureTime: true, ifd.FNumber: true, ifd.ExposureProgram: true, ifd.ISOSpeedRatings: true, ifd.SensitivityType: true, ifd.RecommendedExposureIndex: true,
+		ifd.ShutterSpeedValue: true, ifd.ApertureValue: true, ifd.BrightnessValue: true, ifd.ExposureBiasValue: true, ifd.MaxApertureValue: true, ifd.SubjectDistance: true,
+		ifd.MeteringMode: true, ifd.LightSource: true, ifd.Flash: true, ifd.FocalLength: true, ifd.CompressedBitsPerPixel: true,
 		// date and time (not the time zone)
-		0x9003: true, 0x9004: true, 0x9290: true, 0x9291: true, 0x9292: true,
+		ifd.DateTimeOriginal: true, ifd.DateTimeDigitized: true, ifd.SubSecTime: true, ifd.SubSecTimeOriginal: true, ifd.SubSecTimeDigitized: true,
 		// format
-		0x9000: true, 0x9101: true, 0xA000: true, 0xA001: true, 0xA002: true, 0xA003: true,
-		0xA20E: true, 0xA20F: true, 0xA210: true, 0xA217: true, 0xA300: true, 0xA301: true,
+		ifd.ExifVersion: true, ifd.ComponentsConfiguration: true, ifd.FlashpixVersion: true, ifd.ColorSpace: true, ifd.PixelXDimension: true, ifd.PixelYDimension: true,
+		ifd.FocalPlaneXResolution: true, ifd.FocalPlaneYResolution: true, ifd.FocalPlaneResolutionUnit: true, ifd.SensingMethod: true, ifd.FileSource: true, ifd.SceneType: true,
 		// scene and processing
-		0xA401: true, 0xA402: true, 0xA403: true, 0xA404: true, 0xA405: true, 0xA406: true,
-		0xA407: true, 0xA408: true, 0xA409: true, 0xA40A: true, 0xA40C: true,
+		ifd.CustomRendered: true, ifd.ExposureMode: true, ifd.WhiteBalance: true, ifd.DigitalZoomRatio: true, ifd.FocalLengthIn35mmFilm: true, ifd.SceneCaptureType: true,
+		ifd.GainControl: true, ifd.Contrast: true, ifd.Saturation: true, ifd.Sharpness: true, ifd.SubjectDistanceRange: true,
 		// lens
-		0xA432: true, 0xA433: true, 0xA434: true,
+		ifd.LensSpecification: true, ifd.LensMake: true, ifd.LensModel: true,
 	}
 )
 
@@ -186,8 +187,8 @@ func verifyEXIF(t []byte, opt Options) error {
 		return notClean("EXIF IFD0 not where expected")
 	}
 	if opt.Mode != LocationOnly {
-		if len(t) != 26 || bo.Uint16(t[8:]) != 1 || bo.Uint16(t[10:]) != tagOrientation ||
-			bo.Uint16(t[12:]) != 3 || bo.Uint32(t[14:]) != 1 || bo.Uint32(t[22:]) != 0 {
+		if len(t) != 26 || bo.Uint16(t[8:]) != 1 || bo.Uint16(t[10:]) != ifd.Orientation ||
+			bo.Uint16(t[12:]) != ifd.Short || bo.Uint32(t[14:]) != 1 || bo.Uint32(t[22:]) != 0 {
 			return notClean("EXIF block holds more than the orientation")
 		}
 		if o := bo.Uint16(t[18:]); o < 1 || o > 8 || bo.Uint16(t[20:]) != 0 {
@@ -209,8 +210,8 @@ func verifyEXIF(t []byte, opt Options) error {
 		return nil
 	}
 	mark(0, 8)
-	var ifd func(off int, allowed map[uint16]bool, top bool) error
-	ifd = func(off int, allowed map[uint16]bool, top bool) error {
+	var dir func(off int, allowed map[uint16]bool, top bool) error
+	dir = func(off int, allowed map[uint16]bool, top bool) error {
 		if off+2 > len(t) {
 			return notClean("EXIF IFD outside the block")
 		}
@@ -224,11 +225,11 @@ func verifyEXIF(t []byte, opt Options) error {
 		for k := 0; k < n; k++ {
 			e := t[off+2+12*k:]
 			tag, typ, count := bo.Uint16(e), bo.Uint16(e[2:]), int64(bo.Uint32(e[4:]))
-			if top && tag == tagExifIFD {
-				if typ != 4 && typ != 13 || count != 1 {
+			if top && tag == ifd.ExifIFD {
+				if typ != ifd.Long && typ != ifd.IFDType || count != 1 {
 					return notClean("EXIF has a malformed Exif IFD pointer")
 				}
-				if err := ifd(int(bo.Uint32(e[8:])), verifyExifTags, false); err != nil {
+				if err := dir(int(bo.Uint32(e[8:])), verifyExifTags, false); err != nil {
 					return err
 				}
 				continue
@@ -238,13 +239,13 @@ func verifyEXIF(t []byte, opt Options) error {
 			}
 			var size int64
 			switch typ {
-			case 1, 2, 6, 7:
+			case ifd.Byte, ifd.ASCII, ifd.SByte, ifd.Undefined:
 				size = 1
-			case 3, 8:
+			case ifd.Short, ifd.SShort:
 				size = 2
-			case 4, 9, 11:
+			case ifd.Long, ifd.SLong, ifd.Float:
 				size = 4
-			case 5, 10, 12:
+			case ifd.Rational, ifd.SRational, ifd.Double:
 				size = 8
 			default:
 				return notClean("EXIF tag 0x%04X has unknown type %d", tag, typ)
@@ -267,7 +268,7 @@ func verifyEXIF(t []byte, opt Options) error {
 		}
 		return nil
 	}
-	if err := ifd(8, verifyIFD0Tags, true); err != nil {
+	if err := dir(8, verifyIFD0Tags, true); err != nil {
 		return err
 	}
 	for k, u := range used {

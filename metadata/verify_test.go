@@ -1,17 +1,20 @@
 package metadata
 
 import (
+	"encoding/binary"
 	"errors"
 	"testing"
+
+	"codeberg.org/veil/veil/internal/ifd"
 )
 
 func TestVerifyRejects(t *testing.T) {
 	j := encodeJPEG(t, 8, 8)
 	p := encodePNG(t, 4, 4)
 	g := encodeGIF(t, 4, 4)
-	orient := func(o uint16) []byte { return tiffBytes([]ifdEntry{shortEntry(tagOrientation, o)}, nil, nil) }
+	orient := func(o uint16) []byte { return tiffBytes([]ifdEntry{shortEntry(ifd.Orientation, o)}, nil, nil) }
 	withSlack := append(orientationEXIF(6), leaky...)
-	gpsOnly := writeTIFF(tiffOrder([]byte("MM\x00\x2a\x00\x00\x00\x08")), []exifTag{{tagGPSIFD, 4, 1, []byte{0, 0, 0, 8}}}, nil)
+	gpsOnly := writeTIFF(binary.BigEndian, []exifTag{{ifd.GPSIFD, 4, 1, []byte{0, 0, 0, 8}}}, nil)
 	tests := []struct {
 		name string
 		in   []byte

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"image"
 	"image/draw"
+
+	"codeberg.org/veil/veil/internal/ifd"
 )
 
 // Orientation returns the EXIF-style orientation (1..8) that a viewer applies
@@ -100,32 +102,17 @@ func riffChunk(b []byte, name string) []byte {
 	return nil
 }
 
-// tiffOrientation reads tag 0x0112 from IFD0 of a TIFF structure; 0 if absent.
-func tiffOrientation(t []byte) int {
-	if len(t) < 8 {
+// tiffOrientation reads the Orientation tag from IFD0 of a TIFF structure;
+// 0 if absent or unreadable.
+func tiffOrientation(b []byte) int {
+	t, err := ifd.Parse(b)
+	if err != nil {
 		return 0
 	}
-	var bo binary.ByteOrder
-	switch string(t[:2]) {
-	case "II":
-		bo = binary.LittleEndian
-	case "MM":
-		bo = binary.BigEndian
-	default:
-		return 0
-	}
-	off := int(bo.Uint32(t[4:]))
-	if off < 8 || off > len(t)-2 {
-		return 0
-	}
-	n := int(bo.Uint16(t[off:]))
-	for k := 0; k < n; k++ {
-		e := off + 2 + 12*k
-		if e+12 > len(t) {
-			return 0
-		}
-		if bo.Uint16(t[e:]) == 0x0112 && bo.Uint16(t[e+2:]) == 3 {
-			return int(bo.Uint16(t[e+8:]))
+	es, _, _ := t.IFD(t.First())
+	for _, e := range es {
+		if e.Tag == ifd.Orientation && e.Type == ifd.Short && len(e.Value) >= 2 {
+			return int(t.Order.Uint16(e.Value))
 		}
 	}
 	return 0
