@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"codeberg.org/veil/veil/internal/jpegseg"
+	"codeberg.org/veil/veil/internal/testimg"
 )
 
 var (
@@ -30,7 +33,7 @@ func jpeg12MP(b *testing.B) []byte {
 		if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
 			b.Fatal(err)
 		}
-		j := insertAfterSOI(buf.Bytes(), exifAPP1(personalEXIF(6)), seg(0xE1, idXMP, bytes.Repeat([]byte("<x/>"), 2000)))
+		j := testimg.InsertAfterSOI(buf.Bytes(), testimg.ExifAPP1(personalEXIF(6)), testimg.Seg(0xE1, jpegseg.XMP, bytes.Repeat([]byte("<x/>"), 2000)))
 		jpeg12MPData = append(j, bytes.Repeat([]byte("trailer!"), 1<<16)...)
 	})
 	return jpeg12MPData

@@ -3,6 +3,11 @@ package metadata
 import (
 	"fmt"
 
+	"codeberg.org/veil/veil/internal/gifblock"
+	"codeberg.org/veil/veil/internal/jpegseg"
+	"codeberg.org/veil/veil/internal/pngchunk"
+	"codeberg.org/veil/veil/internal/printable"
+	"codeberg.org/veil/veil/internal/riff"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -100,20 +105,20 @@ func trailer(b []byte, end int) []Block {
 }
 
 func jpegBlocks(b []byte) ([]Block, error) {
-	segs, end, err := walkJPEG(b)
+	segs, end, err := jpegseg.Walk(b)
 	out := make([]Block, 0, len(segs)+2)
 	for _, s := range segs {
-		data := s.payload
-		if s.marker == mSOS {
-			data = b[s.end-len(s.scan)-len(s.payload) : s.end]
+		data := s.Payload
+		if s.Marker == jpegseg.SOS {
+			data = b[s.End-len(s.Scan)-len(s.Payload) : s.End]
 		}
-		out = append(out, Block{Kind: "segment", Name: segName(s), Offset: s.start, Data: data})
+		out = append(out, Block{Kind: "segment", Name: jpegseg.Name(s), Offset: s.Start, Data: data})
 	}
 	if err != nil {
 		return out, err
 	}
 	out = append(out, trailer(b, end)...)
-	for k, im := range mpfImages(b, segs) {
+	for k, im := range jpegseg.MPFImages(b, segs) {
 		if im[0] >= end {
 			out = append(out, Block{Kind: "trailer", Name: fmt.Sprintf("MPF image %d", k+2), Offset: im[0], Data: b[im[0]:im[1]]})
 		}
@@ -122,10 +127,10 @@ func jpegBlocks(b []byte) ([]Block, error) {
 }
 
 func pngBlocks(b []byte) ([]Block, error) {
-	chunks, end, err := walkPNG(b)
+	chunks, end, err := pngchunk.Walk(b)
 	out := make([]Block, 0, len(chunks)+1)
 	for _, c := range chunks {
-		out = append(out, Block{Kind: "chunk", Name: printable(c.typ), Offset: c.start, Data: c.data})
+		out = append(out, Block{Kind: "chunk", Name: printable.String(c.Type), Offset: c.Start, Data: c.Data})
 	}
 	if err != nil {
 		return out, err
@@ -134,14 +139,14 @@ func pngBlocks(b []byte) ([]Block, error) {
 }
 
 func webpBlocks(b []byte) ([]Block, error) {
-	chunks, end, err := walkWebP(b)
+	chunks, end, err := riff.WebP(b)
 	var out []Block
 	for _, c := range chunks {
-		out = append(out, Block{Kind: "chunk", Name: printable(c.fourcc), Offset: c.start, Data: c.data})
-		if c.fourcc == "ANMF" {
-			sub, serr := anmfFrame(b, c)
+		out = append(out, Block{Kind: "chunk", Name: printable.String(c.FourCC), Offset: c.Start, Data: c.Data})
+		if c.FourCC == "ANMF" {
+			sub, serr := riff.Frame(b, c)
 			for _, s := range sub {
-				out = append(out, Block{Kind: "chunk", Name: "ANMF/" + printable(s.fourcc), Offset: s.start, Data: s.data})
+				out = append(out, Block{Kind: "chunk", Name: "ANMF/" + printable.String(s.FourCC), Offset: s.Start, Data: s.Data})
 			}
 			if serr != nil && err == nil {
 				err = serr
@@ -155,16 +160,16 @@ func webpBlocks(b []byte) ([]Block, error) {
 }
 
 func gifBlocks(b []byte) ([]Block, error) {
-	blocks, end, err := walkGIF(b)
+	blocks, end, err := gifblock.Walk(b)
 	var out []Block
 	for _, g := range blocks {
-		switch g.kind {
+		switch g.Kind {
 		case 0:
-			out = append(out, Block{Kind: "header", Name: "header", Offset: 0, Data: g.data})
+			out = append(out, Block{Kind: "header", Name: "header", Offset: 0, Data: g.Data})
 		case 0x21:
-			out = append(out, Block{Kind: "extension", Name: gifExtName(g), Offset: g.start, Data: g.data})
+			out = append(out, Block{Kind: "extension", Name: gifblock.ExtName(g), Offset: g.Start, Data: g.Data})
 		case 0x2C:
-			out = append(out, Block{Kind: "image", Name: "image", Offset: g.start, Data: g.data})
+			out = append(out, Block{Kind: "image", Name: "image", Offset: g.Start, Data: g.Data})
 		}
 	}
 	if err != nil {

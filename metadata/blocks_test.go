@@ -2,10 +2,12 @@ package metadata
 
 import (
 	"bytes"
-	"encoding/binary"
 	"strings"
 	"testing"
 
+	"codeberg.org/veil/veil/internal/gifblock"
+	"codeberg.org/veil/veil/internal/ifd"
+	"codeberg.org/veil/veil/internal/testimg"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -21,20 +23,20 @@ func names(bl []Block) string {
 var jfif = []byte("JFIF\x00\x01\x01\x01\x00\x48\x00\x48\x00\x00")
 
 func TestBlocksJPEG(t *testing.T) {
-	exif := append([]byte("Exif\x00\x00"), tiffBytes([]ifdEntry{asciiEntry(0x013B, "Jane Roe")}, nil, nil)...)
-	j := insertAfterSOI(encodeJPEG(t, 16, 8),
-		seg(0xE0, jfif),
-		seg(0xE0, []byte("JFXX\x00\x10")),
-		seg(0xE1, exif),
-		seg(0xE1, []byte("http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta/>")),
-		seg(0xE2, []byte("ICC_PROFILE\x00\x01\x01junk")),
-		seg(0xEB, []byte("JP\x00\x01jumb")),
-		seg(0xED, []byte("Photoshop 3.0\x008BIM")),
-		seg(0xE5, []byte("RMETA\x00x")),
-		seg(0xE7, []byte{0, 1, 2}),
-		seg(0xFE, []byte("a comment")),
+	exif := append([]byte("Exif\x00\x00"), testimg.EXIF([]testimg.Entry{testimg.ASCII(0x013B, "Jane Roe")}, nil, nil)...)
+	j := testimg.InsertAfterSOI(testimg.JPEG(t, 16, 8),
+		testimg.Seg(0xE0, jfif),
+		testimg.Seg(0xE0, []byte("JFXX\x00\x10")),
+		testimg.Seg(0xE1, exif),
+		testimg.Seg(0xE1, []byte("http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta/>")),
+		testimg.Seg(0xE2, []byte("ICC_PROFILE\x00\x01\x01junk")),
+		testimg.Seg(0xEB, []byte("JP\x00\x01jumb")),
+		testimg.Seg(0xED, []byte("Photoshop 3.0\x008BIM")),
+		testimg.Seg(0xE5, []byte("RMETA\x00x")),
+		testimg.Seg(0xE7, []byte{0, 1, 2}),
+		testimg.Seg(0xFE, []byte("a comment")),
 	)
-	j = insertBeforeEOI(j, seg(0xE3, []byte("late\x00")))
+	j = testimg.InsertBeforeEOI(j, testimg.Seg(0xE3, []byte("late\x00")))
 	j = append(j, "TRAILER"...)
 	f, bl, err := Blocks(j)
 	if err != nil || f != photo.JPEG {
@@ -61,8 +63,8 @@ func TestBlocksJPEG(t *testing.T) {
 }
 
 func TestBlocksMPFImage(t *testing.T) {
-	main := encodeJPEG(t, 8, 8)
-	second := encodeJPEG(t, 4, 4)
+	main := testimg.JPEG(t, 8, 8)
+	second := testimg.JPEG(t, 4, 4)
 	// MPF index: two entries; offsets are relative to the MPF TIFF header.
 	mk := func(off uint32) []byte {
 		e := make([]byte, 32)
@@ -72,8 +74,8 @@ func TestBlocksMPFImage(t *testing.T) {
 		return e
 	}
 	build := func(off uint32) []byte {
-		tf := tiffBytes([]ifdEntry{{0xB002, 7, 32, mk(off)}}, nil, nil)
-		return insertAfterSOI(main, seg(0xE2, []byte("MPF\x00"), tf))
+		tf := testimg.EXIF([]testimg.Entry{testimg.Undefined(ifd.MPEntry, mk(off))}, nil, nil)
+		return testimg.InsertAfterSOI(main, testimg.Seg(0xE2, []byte("MPF\x00"), tf))
 	}
 	first := build(0)
 	mpfStart := 2 + 4 + 4 // SOI, marker+length, "MPF\0"
@@ -98,21 +100,21 @@ func putBE32(b []byte, v uint32) {
 }
 
 func TestBlocksPNGWebPGIF(t *testing.T) {
-	p := insertPNG(encodePNG(t, 4, 4), false, pngChunkBytes("tEXt", []byte("Author\x00Jane Roe")))
+	p := testimg.InsertPNG(testimg.PNG(t, 4, 4), false, testimg.Chunk("tEXt", []byte("Author\x00Jane Roe")))
 	p = append(p, "tail"...)
 	_, bl, err := Blocks(p)
 	if err != nil || !strings.HasSuffix(names(bl), "IDAT,tEXt,IEND,after end of image") {
 		t.Errorf("PNG: %s %v", names(bl), err)
 	}
 
-	w := webpFile(riff("VP8X", vp8x(0x0C, 4, 4)), riff("VP8L", []byte{0x2f, 1, 2}), riff("EXIF", []byte("Exif")), riff("XMP ", []byte("<x/>")))
+	w := testimg.WebP(testimg.RIFF("VP8X", testimg.VP8X(0x0C, 4, 4)), testimg.RIFF("VP8L", []byte{0x2f, 1, 2}), testimg.RIFF("EXIF", []byte("Exif")), testimg.RIFF("XMP ", []byte("<x/>")))
 	w = append(w, "junk"...)
 	_, bl, err = Blocks(w)
 	if err != nil || names(bl) != "VP8X,VP8L,EXIF,XMP ,after end of image" {
 		t.Errorf("WebP: %s %v", names(bl), err)
 	}
 
-	g := insertGIF(encodeGIF(t, 4, 4), gifExt(0xFE, []byte("Jane Roe")), gifExt(0xFF, []byte("XMP DataXMP"), []byte("<x/>")))
+	g := testimg.InsertGIF(testimg.GIF(t, 4, 4), testimg.GIFExt(0xFE, []byte("Jane Roe")), testimg.GIFExt(0xFF, []byte("XMP DataXMP"), []byte("<x/>")))
 	g = append(g, "after"...)
 	_, bl, err = Blocks(g)
 	got := names(bl)
@@ -120,15 +122,15 @@ func TestBlocksPNGWebPGIF(t *testing.T) {
 		t.Errorf("GIF: %s %v", got, err)
 	}
 	for _, b := range bl {
-		if b.Name == "comment" && string(JoinSubBlocks(b.Data)) != "Jane Roe" {
-			t.Errorf("GIF comment data %q", JoinSubBlocks(b.Data))
+		if b.Name == "comment" && string(gifblock.Join(b.Data)) != "Jane Roe" {
+			t.Errorf("GIF comment data %q", gifblock.Join(b.Data))
 		}
 	}
 }
 
 func TestBlocksTIFF(t *testing.T) {
-	tf := tiffBytes([]ifdEntry{shortEntry(0x0100, 1), asciiEntry(0x013B, "Jane Roe"), asciiEntry(0x010F, "Cam")},
-		[]ifdEntry{asciiEntry(0x9003, "2025:01:01 00:00:00")}, []ifdEntry{shortEntry(1, 0)})
+	tf := testimg.EXIF([]testimg.Entry{testimg.Short(0x0100, 1), testimg.ASCII(0x013B, "Jane Roe"), testimg.ASCII(0x010F, "Cam")},
+		[]testimg.Entry{testimg.ASCII(0x9003, "2025:01:01 00:00:00")}, []testimg.Entry{testimg.Short(1, 0)})
 	_, bl, err := Blocks(tf)
 	if err != nil {
 		t.Fatal(err)
@@ -142,15 +144,15 @@ func TestBlocksTIFF(t *testing.T) {
 }
 
 func TestBlocksBadInput(t *testing.T) {
-	j := encodeJPEG(t, 8, 8)
+	j := testimg.JPEG(t, 8, 8)
 	for name, b := range map[string][]byte{
 		"empty":          nil,
 		"text":           []byte("hello"),
 		"jpeg truncated": j[:len(j)/2],
 		"jpeg huge len":  append([]byte{0xFF, 0xD8, 0xFF, 0xE1, 0xFF, 0xFF}, 1, 2, 3),
-		"png truncated":  encodePNG(t, 4, 4)[:40],
-		"webp bad size":  append([]byte("RIFF\xff\xff\xff\x7fWEBP"), riff("VP8L", []byte{1})...),
-		"gif truncated":  encodeGIF(t, 4, 4)[:30],
+		"png truncated":  testimg.PNG(t, 4, 4)[:40],
+		"webp bad size":  append([]byte("RIFF\xff\xff\xff\x7fWEBP"), testimg.RIFF("VP8L", []byte{1})...),
+		"gif truncated":  testimg.GIF(t, 4, 4)[:30],
 		"tiff loop":      []byte("MM\x00\x2a\x00\x00\x00\x08\x00\x00\x00\x00\x00\x08"),
 		"heif bad box":   []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic\xff\xff\xff\xffmeta"),
 	} {
@@ -160,49 +162,8 @@ func TestBlocksBadInput(t *testing.T) {
 	}
 }
 
-func box(typ string, payload ...[]byte) []byte {
-	p := bytes.Join(payload, nil)
-	return append(append(binary.BigEndian.AppendUint32(nil, uint32(8+len(p))), typ...), p...)
-}
-
-func fullBox(typ string, version byte, payload ...[]byte) []byte {
-	return box(typ, append([]byte{version, 0, 0, 0}, bytes.Join(payload, nil)...))
-}
-
-func be16(v uint16) []byte { return binary.BigEndian.AppendUint16(nil, v) }
-func be32(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }
-
-// heifFixture builds a HEIF skeleton: a primary hvc1 item (1) with an irot,
-// its thumbnail (2), a depth map (3), an Exif item (4) and an XMP item (5),
-// their data in mdat at the end.
-func heifFixture() []byte {
-	exif := append([]byte{0, 0, 0, 6}, append([]byte("Exif\x00\x00"), tiffBytes([]ifdEntry{asciiEntry(0x013B, leaky)}, nil, nil)...)...)
-	xmp := []byte("<x:xmpmeta>" + leaky + "</x:xmpmeta>")
-	infe := func(id uint16, typ string, extra ...[]byte) []byte {
-		return fullBox("infe", 2, be16(id), be16(0), []byte(typ), []byte("\x00"), bytes.Join(extra, nil))
-	}
-	iinf := fullBox("iinf", 0, be16(5), infe(1, "hvc1"), infe(2, "hvc1"), infe(3, "hvc1"), infe(4, "Exif"),
-		infe(5, "mime", []byte("application/rdf+xml\x00")))
-	iref := fullBox("iref", 0, box("thmb", be16(2), be16(1), be16(1)), box("auxl", be16(3), be16(1), be16(1)),
-		box("cdsc", be16(4), be16(1), be16(1)))
-	ipco := box("ipco", box("irot", []byte{1}), fullBox("auxC", 0, []byte("urn:com:apple:photo:2020:aux:depth\x00")))
-	ipma := fullBox("ipma", 0, be32(2), be16(1), []byte{1, 0x81}, be16(3), []byte{1, 0x82})
-	ftyp := box("ftyp", []byte("heic"), be32(0), []byte("mif1heic"))
-	build := func(mdatAt uint32) []byte {
-		iloc := fullBox("iloc", 0, []byte{0x44, 0x00}, be16(2),
-			be16(4), be16(0), be16(1), be32(mdatAt+8), be32(uint32(len(exif))),
-			be16(5), be16(0), be16(1), be32(mdatAt+8+uint32(len(exif))), be32(uint32(len(xmp))))
-		meta := fullBox("meta", 0, fullBox("hdlr", 0, be32(0), []byte("pict"), make([]byte, 13)),
-			fullBox("pitm", 0, be16(1)), iinf, iref, box("iprp", ipco, ipma), iloc)
-		return append(ftyp, meta...)
-	}
-	head := build(0)
-	head = build(uint32(len(head)))
-	return append(head, box("mdat", exif, xmp)...)
-}
-
 func TestBlocksHEIF(t *testing.T) {
-	h := heifFixture()
+	h := testimg.HEIFSkeleton()
 	f, bl, err := Blocks(h)
 	if err != nil || f != photo.HEIF {
 		t.Fatalf("Blocks: %v %v", f, err)
@@ -218,7 +179,7 @@ func TestBlocksHEIF(t *testing.T) {
 			t.Errorf("no block %q in %s", want, names(bl))
 		}
 	}
-	if d := got["mime item application/rdf+xml"].Data; !bytes.Contains(d, []byte(leaky)) {
+	if d := got["mime item application/rdf+xml"].Data; !bytes.Contains(d, []byte(testimg.Leaky)) {
 		t.Errorf("XMP item data %q", d)
 	}
 	if d := got["Exif item"].Data; !bytes.Contains(d, []byte("Exif\x00\x00MM")) {

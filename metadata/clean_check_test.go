@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"codeberg.org/veil/veil/internal/pngchunk"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -62,17 +63,17 @@ func TestPNGRawSize(t *testing.T) {
 func TestPNGDataMatchesGoEncoder(t *testing.T) {
 	var buf bytes.Buffer
 	png.Encode(&buf, image.NewNRGBA(image.Rect(0, 0, 37, 23)))
-	chunks, _, err := walkPNG(buf.Bytes())
+	chunks, _, err := pngchunk.Walk(buf.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
 	var idat [][]byte
 	for _, c := range chunks {
-		if c.typ == "IDAT" {
-			idat = append(idat, c.data)
+		if c.Type == "IDAT" {
+			idat = append(idat, c.Data)
 		}
 	}
-	if err := checkPNGData(chunks[0].data, idat); err != nil {
+	if err := checkPNGData(chunks[0].Data, idat); err != nil {
 		t.Fatal(err)
 	}
 }

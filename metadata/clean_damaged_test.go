@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"codeberg.org/veil/veil/internal/jpegseg"
 )
 
 // plainJPEG encodes a small photo-like JPEG with Go's encoder.
@@ -29,13 +31,13 @@ func plainJPEG(t *testing.T) []byte {
 
 // scanStart returns the offset of the first entropy-coded byte.
 func scanStart(t *testing.T, b []byte) int {
-	segs, _, err := walkJPEG(b)
+	segs, _, err := jpegseg.Walk(b)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range segs {
-		if s.marker == mSOS {
-			return s.end - len(s.scan)
+		if s.Marker == jpegseg.SOS {
+			return s.End - len(s.Scan)
 		}
 	}
 	t.Fatal("no scan")
@@ -83,7 +85,7 @@ func TestCleanDamagedJPEG(t *testing.T) {
 			if bytes.Contains(res.Data, []byte("PLANTED")) {
 				t.Error("hidden bytes survived")
 			}
-			if !bytes.HasSuffix(res.Data, []byte{0xFF, mEOI}) {
+			if !bytes.HasSuffix(res.Data, []byte{0xFF, jpegseg.EOI}) {
 				t.Error("output does not end with EOI")
 			}
 			if tt.removed != "" && !containsPhrase(res.Removed, tt.removed) {

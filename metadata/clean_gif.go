@@ -3,6 +3,7 @@ package metadata
 import (
 	"fmt"
 
+	"codeberg.org/veil/veil/internal/gifblock"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -11,7 +12,7 @@ import (
 // rewritten canonically so no extra sub-block survives. GIF has no
 // orientation tag.
 func cleanGIF(b []byte) (*Result, error) {
-	blocks, end, err := walkGIF(b)
+	blocks, end, err := gifblock.Walk(b)
 	if err != nil {
 		return nil, err
 	}
@@ -19,22 +20,22 @@ func cleanGIF(b []byte) (*Result, error) {
 	out := make([]byte, 0, len(b))
 	images := 0
 	for _, g := range blocks {
-		switch g.kind {
+		switch g.Kind {
 		case 0, 0x2C, 0x3B:
-			out = append(out, b[g.start:g.end]...)
-			if g.kind == 0x2C {
+			out = append(out, b[g.Start:g.End]...)
+			if g.Kind == 0x2C {
 				images++
 			}
 		case 0x21:
-			sub := JoinSubBlocks(g.data)
+			sub := gifblock.Join(g.Data)
 			switch {
-			case g.label == 0xF9 && len(g.data) >= 5 && g.data[0] == 4:
+			case g.Label == 0xF9 && len(g.Data) >= 5 && g.Data[0] == 4:
 				out = append(out, 0x21, 0xF9, 4)
-				out = append(out, g.data[1:5]...)
+				out = append(out, g.Data[1:5]...)
 				out = append(out, 0)
-			case g.label == 0xFF && (g.appID == "NETSCAPE2.0" || g.appID == "ANIMEXTS1.0") && len(sub) >= 14 && sub[11] == 1:
+			case g.Label == 0xFF && (g.AppID == "NETSCAPE2.0" || g.AppID == "ANIMEXTS1.0") && len(sub) >= 14 && sub[11] == 1:
 				out = append(out, 0x21, 0xFF, 11)
-				out = append(out, g.appID...)
+				out = append(out, g.AppID...)
 				out = append(out, 3, 1, sub[12], sub[13], 0)
 			default:
 				rm.add(gifPhrase(g))
@@ -50,8 +51,8 @@ func cleanGIF(b []byte) (*Result, error) {
 	return &Result{Data: out, Format: photo.GIF, Lossless: true, Removed: rm.list()}, nil
 }
 
-func gifPhrase(g gifBlock) string {
-	switch name := gifExtName(g); name {
+func gifPhrase(g gifblock.Block) string {
+	switch name := gifblock.ExtName(g); name {
 	case "application XMP DataXMP":
 		return "XMP packet"
 	case "comment", "plain text":

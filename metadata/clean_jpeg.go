@@ -6,17 +6,13 @@ import (
 	"fmt"
 	"sort"
 
+	"codeberg.org/veil/veil/internal/jpegseg"
 	"codeberg.org/veil/veil/photo"
 )
 
-// isSOF reports whether m starts a frame (SOF0..SOF15 but not DHT, JPG, DAC).
-func isSOF(m byte) bool {
-	return m >= 0xC0 && m <= 0xCF && m != mDHT && m != mJPG && m != mDAC
-}
-
 // jpegPhrase describes a dropped JPEG segment for Result.Removed.
-func jpegPhrase(s jpegSeg) string {
-	switch name := segName(s); name {
+func jpegPhrase(s jpegseg.Segment) string {
+	switch name := jpegseg.Name(s); name {
 	case "APP1 XMP":
 		return "XMP packet"
 	case "APP1 XMP extended":
@@ -36,8 +32,8 @@ func jpegPhrase(s jpegSeg) string {
 	case "APP0 JFIF", "APP14 Adobe":
 		return "duplicate " + name + " segment"
 	default:
-		if s.marker >= 0xE0 && s.marker <= 0xEF {
-			return "vendor segment " + markerName(s.marker)
+		if s.Marker >= 0xE0 && s.Marker <= 0xEF {
+			return "vendor segment " + jpegseg.MarkerName(s.Marker)
 		}
 		return "non-image segment " + name
 	}
@@ -53,7 +49,7 @@ func cleanJPEG(b []byte, opt Options) (*Result, error) {
 	if skipped > 0 {
 		rm.add(fmt.Sprintf("%s of damaged image data that no viewer shows", byteCount(skipped)))
 	}
-	segs, end, err := walkJPEG(b)
+	segs, end, err := jpegseg.Walk(b)
 	if err != nil {
 		// Truncated or damaged outside the scans: refused (or, if it still
 		// decodes, re-encoded), never passed off as a clean copy.
@@ -61,26 +57,26 @@ func cleanJPEG(b []byte, opt Options) (*Result, error) {
 	}
 	var jfif, adobe, exifSrc []byte
 	var exifSeen bool
-	var icc, body []jpegSeg
+	var icc, body []jpegseg.Segment
 	var sof, sos int
 	for k, s := range segs {
-		p := s.payload
-		switch m := s.marker; {
-		case m == mSOI && k == 0, m == mEOI:
-		case m == mDQT || m == mDHT || m == mDAC || m == mDRI || m == mDNL:
+		p := s.Payload
+		switch m := s.Marker; {
+		case m == jpegseg.SOI && k == 0, m == jpegseg.EOI:
+		case m == jpegseg.DQT || m == jpegseg.DHT || m == jpegseg.DAC || m == jpegseg.DRI || m == jpegseg.DNL:
 			body = append(body, s)
-		case isSOF(m):
+		case jpegseg.IsSOF(m):
 			sof++
 			body = append(body, s)
-		case m == mSOS:
+		case m == jpegseg.SOS:
 			sos++
 			body = append(body, s)
-		case m == mAPP0 && jfif == nil && bytes.HasPrefix(p, idJFIF) && len(p) >= 14:
+		case m == jpegseg.APP0 && jfif == nil && bytes.HasPrefix(p, jpegseg.JFIF) && len(p) >= 14:
 			jfif = p
 			if p[12] != 0 || p[13] != 0 {
 				rm.add("JFIF thumbnail")
 			}
-		case m == mAPP1 && bytes.HasPrefix(p, idExif):
+		case m == jpegseg.APP1 && bytes.HasPrefix(p, jpegseg.Exif):
 			if !exifSeen && len(p) >= 6 {
 				exifSeen, exifSrc = true, p[6:]
 			} else {
@@ -89,9 +85,9 @@ func cleanJPEG(b []byte, opt Options) (*Result, error) {
 					rm.add(exifPhrases(p[6:])[1:]...)
 				}
 			}
-		case m == mAPP2 && bytes.HasPrefix(p, idICC):
+		case m == jpegseg.APP2 && bytes.HasPrefix(p, jpegseg.ICC):
 			icc = append(icc, s)
-		case m == 0xEE && adobe == nil && bytes.HasPrefix(p, idAdobe) && len(p) >= 12:
+		case m == 0xEE && adobe == nil && bytes.HasPrefix(p, jpegseg.Adobe) && len(p) >= 12:
 			adobe = p[:12]
 		default:
 			rm.add(jpegPhrase(s))
@@ -101,17 +97,17 @@ func cleanJPEG(b []byte, opt Options) (*Result, error) {
 		return nil, fmt.Errorf("corrupt JPEG: %d frame headers and %d scans", sof, sos)
 	}
 	for _, s := range body {
-		if isSOF(s.marker) {
-			if len(s.payload) < 6 || binary.BigEndian.Uint16(s.payload[3:]) == 0 {
+		if jpegseg.IsSOF(s.Marker) {
+			if len(s.Payload) < 6 || binary.BigEndian.Uint16(s.Payload[3:]) == 0 {
 				return nil, fmt.Errorf("corrupt JPEG: frame header gives no image width")
 			}
-			if err := checkJPEGFrame(s.payload); err != nil {
+			if err := checkJPEGFrame(s.Payload); err != nil {
 				return nil, err
 			}
 		}
 	}
 	if end < len(b) {
-		switch n := len(mpfImages(b, segs)); n {
+		switch n := len(jpegseg.MPFImages(b, segs)); n {
 		case 0:
 		case 1:
 			rm.add("MPF secondary image")
@@ -129,23 +125,23 @@ func cleanJPEG(b []byte, opt Options) (*Result, error) {
 	}
 
 	out := make([]byte, 0, len(b))
-	out = append(out, 0xFF, mSOI)
+	out = append(out, 0xFF, jpegseg.SOI)
 	if jfif != nil {
 		// Version, density units and densities; no thumbnail.
 		p := append(append([]byte{}, jfif[:12]...), 0, 0)
-		out = appendSeg(out, mAPP0, p)
+		out = appendSeg(out, jpegseg.APP0, p)
 	}
 	o := photo.Orientation(b)
 	if t := outputEXIF(exifSrc, o, opt, &rm); t != nil {
 		if len(t)+6+2 > 0xFFFF {
 			return nil, fmt.Errorf("EXIF too large to keep (%d bytes)", len(t))
 		}
-		out = appendSeg(out, mAPP1, append([]byte("Exif\x00\x00"), t...))
+		out = appendSeg(out, jpegseg.APP1, append([]byte("Exif\x00\x00"), t...))
 	}
 	if len(icc) > 0 {
 		if keep, _ := jpegICC(icc); keep != nil {
 			for _, s := range keep {
-				out = append(out, b[s.start:s.end]...)
+				out = append(out, b[s.Start:s.End]...)
 			}
 		} else {
 			rm.add(iccDropped)
@@ -155,9 +151,9 @@ func cleanJPEG(b []byte, opt Options) (*Result, error) {
 		out = appendSeg(out, 0xEE, adobe)
 	}
 	for _, s := range body {
-		out = append(out, b[s.start:s.end]...)
+		out = append(out, b[s.Start:s.End]...)
 	}
-	out = append(out, 0xFF, mEOI)
+	out = append(out, 0xFF, jpegseg.EOI)
 	return &Result{Data: out, Format: photo.JPEG, Lossless: true, Removed: rm.list()}, nil
 }
 
@@ -174,21 +170,21 @@ func appendSeg(out []byte, marker byte, payload []byte) []byte {
 // jpegICC reassembles the profile split over APP2 ICC_PROFILE segments and
 // returns the segments in sequence order when it is a standard profile (nil
 // otherwise), with its description.
-func jpegICC(segs []jpegSeg) ([]jpegSeg, string) {
+func jpegICC(segs []jpegseg.Segment) ([]jpegseg.Segment, string) {
 	const hdr = 14 // "ICC_PROFILE\0", sequence number, count
 	for _, s := range segs {
-		if len(s.payload) < hdr || int(s.payload[13]) != len(segs) {
+		if len(s.Payload) < hdr || int(s.Payload[13]) != len(segs) {
 			return nil, ""
 		}
 	}
-	sorted := append([]jpegSeg{}, segs...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].payload[12] < sorted[j].payload[12] })
+	sorted := append([]jpegseg.Segment{}, segs...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Payload[12] < sorted[j].Payload[12] })
 	var p []byte
 	for k, s := range sorted {
-		if int(s.payload[12]) != k+1 {
+		if int(s.Payload[12]) != k+1 {
 			return nil, ""
 		}
-		p = append(p, s.payload[hdr:]...)
+		p = append(p, s.Payload[hdr:]...)
 	}
 	ok, desc := StandardICC(p)
 	if !ok {
@@ -231,9 +227,9 @@ func dropUndecodable(b []byte) ([]byte, int) {
 		case m == 0xFF:
 			i++
 			continue
-		case m == mEOI || m < 0xC0 && m != mTEM:
+		case m == jpegseg.EOI || m < 0xC0 && m != jpegseg.TEM:
 			return pieces(b, out, from), dropped
-		case m == mSOI || m == mTEM || (m >= mRST0 && m <= mRST7):
+		case m == jpegseg.SOI || m == jpegseg.TEM || (m >= jpegseg.RST0 && m <= jpegseg.RST7):
 			i += 2
 			continue
 		}
@@ -245,15 +241,15 @@ func dropUndecodable(b []byte) ([]byte, int) {
 			break
 		}
 		i += 2 + n
-		if m != mSOS {
+		if m != jpegseg.SOS {
 			continue
 		}
 		for { // the entropy-coded data of this scan
-			e, ok := scanEnd(b, i)
+			e, ok := jpegseg.ScanEnd(b, i)
 			if !ok {
 				return pieces(b, out, from), dropped
 			}
-			if b[e+1] >= 0xC0 || b[e+1] == mTEM {
+			if b[e+1] >= 0xC0 || b[e+1] == jpegseg.TEM {
 				i = e // a real marker ends the scan
 				break
 			}

@@ -2,12 +2,12 @@ package metadata
 
 import (
 	"bytes"
-	"compress/zlib"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
-	"io"
 
+	"codeberg.org/veil/veil/internal/pngchunk"
+	"codeberg.org/veil/veil/internal/printable"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -25,61 +25,61 @@ const pngICCName = "ICC profile"
 // cleanPNG rewrites a PNG keeping the chunks of pngKeep, a standard iCCP
 // (renamed) and the minimal eXIf outputEXIF allows, right after IHDR.
 func cleanPNG(b []byte, opt Options) (*Result, error) {
-	chunks, end, err := walkPNG(b)
+	chunks, end, err := pngchunk.Walk(b)
 	if err != nil {
 		return nil, err
 	}
-	if len(chunks) == 0 || chunks[0].typ != "IHDR" {
+	if len(chunks) == 0 || chunks[0].Type != "IHDR" {
 		return nil, fmt.Errorf("corrupt PNG: IHDR is not the first chunk")
 	}
 	var idat [][]byte
 	for _, c := range chunks {
-		if c.typ == "IDAT" {
-			idat = append(idat, c.data)
+		if c.Type == "IDAT" {
+			idat = append(idat, c.Data)
 		}
 	}
-	if err := checkPNGData(chunks[0].data, idat); err != nil {
+	if err := checkPNGData(chunks[0].Data, idat); err != nil {
 		return nil, err
 	}
 	var rm removals
 	var exifSrc []byte
 	exifAt := -1
 	for k, c := range chunks {
-		if c.typ == "eXIf" {
-			exifSrc, exifAt = c.data, k
+		if c.Type == "eXIf" {
+			exifSrc, exifAt = c.Data, k
 			break
 		}
 	}
 	out := make([]byte, 0, len(b))
-	out = append(out, pngSig...)
+	out = append(out, pngchunk.Signature...)
 	for k, c := range chunks {
 		switch {
-		case c.typ == "IHDR" && k == 0:
-			out = append(out, b[c.start:c.end]...)
+		case c.Type == "IHDR" && k == 0:
+			out = append(out, b[c.Start:c.End]...)
 			// eXIf goes here, before PLTE and IDAT.
 			if t := outputEXIF(exifSrc, photo.Orientation(b), opt, &rm); t != nil {
 				out = appendPNGChunk(out, "eXIf", t)
 			}
-		case c.typ == "eXIf":
+		case c.Type == "eXIf":
 			if k != exifAt {
 				rm.add("second EXIF block")
 			}
-		case pngKeep[c.typ] && c.typ != "IHDR":
-			out = append(out, b[c.start:c.end]...)
-		case c.typ == "iCCP":
-			prof, err := pngICCProfile(c.data)
+		case pngKeep[c.Type] && c.Type != "IHDR":
+			out = append(out, b[c.Start:c.End]...)
+		case c.Type == "iCCP":
+			_, prof, err := pngchunk.ICCP(c.Data, maxICC)
 			if err != nil {
 				rm.add("colour profile (unreadable)")
 				break
 			}
 			if ok, _ := StandardICC(prof); ok {
-				i := bytes.IndexByte(c.data, 0)
-				out = appendPNGChunk(out, "iCCP", append([]byte(pngICCName+"\x00"), c.data[i+1:]...))
+				i := bytes.IndexByte(c.Data, 0)
+				out = appendPNGChunk(out, "iCCP", append([]byte(pngICCName+"\x00"), c.Data[i+1:]...))
 			} else {
 				rm.add(iccDropped)
 			}
 		default:
-			rm.add(pngPhrase(c.typ))
+			rm.add(pngPhrase(c.Type))
 		}
 	}
 	if end < len(b) {
@@ -97,7 +97,7 @@ func pngPhrase(typ string) string {
 	case "caBX":
 		return "C2PA manifest (caBX)"
 	}
-	return "chunk " + printable(typ)
+	return "chunk " + printable.String(typ)
 }
 
 func appendPNGChunk(out []byte, typ string, data []byte) []byte {
@@ -106,25 +106,4 @@ func appendPNGChunk(out []byte, typ string, data []byte) []byte {
 	out = append(out, typ...)
 	out = append(out, data...)
 	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(out[start:]))
-}
-
-// pngICCProfile inflates the profile of an iCCP chunk, refusing more than maxICC bytes.
-func pngICCProfile(d []byte) ([]byte, error) {
-	i := bytes.IndexByte(d, 0)
-	if i < 1 || i > 79 || i+2 > len(d) || d[i+1] != 0 {
-		return nil, fmt.Errorf("bad iCCP chunk")
-	}
-	zr, err := zlib.NewReader(bytes.NewReader(d[i+2:]))
-	if err != nil {
-		return nil, err
-	}
-	defer zr.Close()
-	p, err := io.ReadAll(io.LimitReader(zr, maxICC+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(p) > maxICC {
-		return nil, fmt.Errorf("iCCP profile too large")
-	}
-	return p, nil
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 
+	"codeberg.org/veil/veil/internal/printable"
+	"codeberg.org/veil/veil/internal/riff"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -20,7 +22,7 @@ const (
 // standard ICCP, ANIM, ANMF (with only its image sub-chunks), ALPH, VP8 and
 // VP8L, and the minimal EXIF outputEXIF allows; the RIFF size is rewritten.
 func cleanWebP(b []byte, opt Options) (*Result, error) {
-	chunks, end, err := walkWebP(b)
+	chunks, end, err := riff.WebP(b)
 	if err != nil {
 		return nil, err
 	}
@@ -29,41 +31,41 @@ func cleanWebP(b []byte, opt Options) (*Result, error) {
 	var exifSeen, hasImage bool
 	var body [][]byte // image chunks in order, already serialised
 	for _, c := range chunks {
-		switch c.fourcc {
+		switch c.FourCC {
 		case "VP8X":
-			if vp8x != nil || len(c.data) < 10 {
+			if vp8x != nil || len(c.Data) < 10 {
 				rm.add("chunk VP8X")
 				break
 			}
-			vp8x = append([]byte{}, c.data[:10]...)
+			vp8x = append([]byte{}, c.Data[:10]...)
 		case "VP8 ", "VP8L", "ALPH", "ANIM":
-			hasImage = hasImage || c.fourcc == "VP8 " || c.fourcc == "VP8L"
-			body = append(body, riffBytes(c.fourcc, c.data))
+			hasImage = hasImage || c.FourCC == "VP8 " || c.FourCC == "VP8L"
+			body = append(body, riffBytes(c.FourCC, c.Data))
 		case "ANMF":
-			sub, err := anmfFrame(b, c)
+			sub, err := riff.Frame(b, c)
 			if err != nil {
 				return nil, err
 			}
-			frame := append([]byte{}, c.data[:16]...)
+			frame := append([]byte{}, c.Data[:16]...)
 			for _, s := range sub {
-				switch s.fourcc {
+				switch s.FourCC {
 				case "ALPH", "VP8 ", "VP8L":
-					hasImage = hasImage || s.fourcc != "ALPH"
-					frame = append(frame, riffBytes(s.fourcc, s.data)...)
+					hasImage = hasImage || s.FourCC != "ALPH"
+					frame = append(frame, riffBytes(s.FourCC, s.Data)...)
 				default:
-					rm.add("chunk " + printable(s.fourcc) + " in an animation frame")
+					rm.add("chunk " + printable.String(s.FourCC) + " in an animation frame")
 				}
 			}
 			body = append(body, riffBytes("ANMF", frame))
 		case "ICCP":
-			if ok, _ := StandardICC(c.data); ok && icc == nil {
-				icc = c.data
+			if ok, _ := StandardICC(c.Data); ok && icc == nil {
+				icc = c.Data
 			} else {
 				rm.add(iccDropped)
 			}
 		case "EXIF":
 			if !exifSeen {
-				exifSeen, exifSrc = true, c.data
+				exifSeen, exifSrc = true, c.Data
 				if len(exifSrc) >= 6 && string(exifSrc[:6]) == "Exif\x00\x00" {
 					exifSrc = exifSrc[6:]
 				}
@@ -73,7 +75,7 @@ func cleanWebP(b []byte, opt Options) (*Result, error) {
 		case "XMP ":
 			rm.add("XMP packet")
 		default:
-			rm.add("chunk " + printable(c.fourcc))
+			rm.add("chunk " + printable.String(c.FourCC))
 		}
 	}
 	if !hasImage {
@@ -93,7 +95,7 @@ func cleanWebP(b []byte, opt Options) (*Result, error) {
 		putLE24(vp8x[4:], cfg.Width-1)
 		putLE24(vp8x[7:], cfg.Height-1)
 		for _, c := range chunks {
-			if c.fourcc == "VP8L" && len(c.data) >= 5 && c.data[4]&0x10 != 0 {
+			if c.FourCC == "VP8L" && len(c.Data) >= 5 && c.Data[4]&0x10 != 0 {
 				vp8x[0] |= vp8xAlpha
 			}
 		}

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"codeberg.org/veil/veil/internal/ifd"
+	"codeberg.org/veil/veil/internal/jpegseg"
+	"codeberg.org/veil/veil/internal/testimg"
 
 	"codeberg.org/veil/veil/photo"
 )
@@ -71,47 +73,47 @@ func fuzzClean(f *testing.F, want photo.Format, seeds ...[]byte) {
 }
 
 func FuzzJPEG(f *testing.F) {
-	j := encodeJPEG(f, 16, 8)
+	j := testimg.JPEG(f, 16, 8)
 	fuzzClean(f, photo.JPEG, j,
-		insertAfterSOI(j, seg(0xE0, jfif), exifAPP1(personalEXIF(6)), seg(0xE1, idXMP, []byte("<x/>")), seg(0xFE, []byte("c"))),
-		insertAfterSOI(j, seg(0xE2, []byte("ICC_PROFILE\x00\x01\x01"), iccProfile("sRGB", "Copyright Google Inc., 2016"))),
-		append(insertBeforeEOI(j, seg(0xE3, []byte("x"))), "trailer"...))
+		testimg.InsertAfterSOI(j, testimg.Seg(0xE0, jfif), testimg.ExifAPP1(personalEXIF(6)), testimg.Seg(0xE1, jpegseg.XMP, []byte("<x/>")), testimg.Seg(0xFE, []byte("c"))),
+		testimg.InsertAfterSOI(j, testimg.Seg(0xE2, []byte("ICC_PROFILE\x00\x01\x01"), testimg.ICC("sRGB", "Copyright Google Inc., 2016"))),
+		append(testimg.InsertBeforeEOI(j, testimg.Seg(0xE3, []byte("x"))), "trailer"...))
 }
 
 func FuzzPNG(f *testing.F) {
-	p := encodePNG(f, 4, 3)
+	p := testimg.PNG(f, 4, 3)
 	fuzzClean(f, photo.PNG, p,
-		insertPNG(p, true, pngChunkBytes("eXIf", personalEXIF(6)), pngChunkBytes("tEXt", []byte("a\x00b"))),
-		insertPNG(p, false, pngICCChunk("x", iccProfile("sRGB", ""))))
+		testimg.InsertPNG(p, true, testimg.Chunk("eXIf", personalEXIF(6)), testimg.Chunk("tEXt", []byte("a\x00b"))),
+		testimg.InsertPNG(p, false, testimg.ICCPChunk("x", testimg.ICC("sRGB", ""))))
 }
 
 func FuzzWebP(f *testing.F) {
 	fuzzClean(f, photo.WebP,
-		webpFile(riff("VP8L", vp8lPixels)),
-		webpFile(riff("VP8X", vp8x(vp8xEXIF|vp8xXMP, 3, 2)), riff("VP8 ", vp8Pixels), riff("EXIF", personalEXIF(6)), riff("XMP ", []byte("<x/>"))),
-		webpFile(riff("VP8X", vp8x(vp8xAnim, 3, 2)), riff("ANIM", make([]byte, 6)), riff("ANMF", append(make([]byte, 16), riff("VP8L", vp8lPixels)...))))
+		testimg.WebP(testimg.RIFF("VP8L", testimg.VP8L3x2)),
+		testimg.WebP(testimg.RIFF("VP8X", testimg.VP8X(testimg.VP8XEXIF|testimg.VP8XXMP, 3, 2)), testimg.RIFF("VP8 ", testimg.VP8_3x2), testimg.RIFF("EXIF", personalEXIF(6)), testimg.RIFF("XMP ", []byte("<x/>"))),
+		testimg.WebP(testimg.RIFF("VP8X", testimg.VP8X(testimg.VP8XAnim, 3, 2)), testimg.RIFF("ANIM", make([]byte, 6)), testimg.RIFF("ANMF", append(make([]byte, 16), testimg.RIFF("VP8L", testimg.VP8L3x2)...))))
 }
 
 func FuzzGIF(f *testing.F) {
-	g := encodeGIF(f, 4, 4)
-	fuzzClean(f, photo.GIF, g, insertGIF(g, gifExt(0xFE, []byte("c")), gifExt(0xFF, []byte("XMP DataXMP"), []byte("<x/>"))))
+	g := testimg.GIF(f, 4, 4)
+	fuzzClean(f, photo.GIF, g, testimg.InsertGIF(g, testimg.GIFExt(0xFE, []byte("c")), testimg.GIFExt(0xFF, []byte("XMP DataXMP"), []byte("<x/>"))))
 }
 
 func FuzzTIFF(f *testing.F) {
-	fuzzClean(f, photo.TIFF, tiffImage([]ifdEntry{asciiEntry(0x013B, "a"), shortEntry(ifd.Orientation, 6)}, []ifdEntry{asciiEntry(1, "N")}))
+	fuzzClean(f, photo.TIFF, testimg.TIFFImage([]testimg.Entry{testimg.ASCII(0x013B, "a"), testimg.Short(ifd.Orientation, 6)}, []testimg.Entry{testimg.ASCII(1, "N")}))
 }
 
 func FuzzHEIF(f *testing.F) {
-	fuzzClean(f, photo.HEIF, heifFixture(), heifWithImage(), []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic\x00\x00\x00\x08mdat"))
+	fuzzClean(f, photo.HEIF, testimg.HEIFSkeleton(), testimg.HEIFWithImage(), []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic\x00\x00\x00\x08mdat"))
 }
 
 // FuzzHEIFRewrite checks the lossless HEIF rebuild against its verifier
 // directly (Clean would quietly fall back to re-encoding), in both modes:
 // whatever the rebuild produces must verify, and the verifier must not panic.
 func FuzzHEIFRewrite(f *testing.F) {
-	f.Add(heifWithImage())
-	f.Add(heifWithEXIF(personalEXIF(6)))
-	f.Add(heifFixture())
+	f.Add(testimg.HEIFWithImage())
+	f.Add(testimg.HEIFWithEXIF(personalEXIF(6)))
+	f.Add(testimg.HEIFSkeleton())
 	corpusSeeds(f, photo.HEIF)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, m := range []Mode{All, LocationOnly} {

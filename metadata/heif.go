@@ -5,6 +5,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+
+	"codeberg.org/veil/veil/internal/jpegseg"
+	"codeberg.org/veil/veil/internal/printable"
 )
 
 // bmffBox is one ISO-BMFF box: its type, its whole extent, and its payload
@@ -20,8 +23,8 @@ type bmffBox struct {
 func walkBoxes(b []byte, i, limit int) ([]bmffBox, error) {
 	var out []bmffBox
 	for i < limit {
-		if len(out) >= maxBlocks {
-			return out, errTooBig
+		if len(out) >= jpegseg.MaxSegments {
+			return out, jpegseg.ErrTooMany
 		}
 		if limit-i < 8 {
 			return out, fmt.Errorf("truncated HEIF: %d stray bytes at offset %d", limit-i, i)
@@ -46,7 +49,7 @@ func walkBoxes(b []byte, i, limit int) ([]bmffBox, error) {
 			hdr += 16
 		}
 		if size < int64(hdr) || size > int64(limit-i) {
-			return out, fmt.Errorf("truncated HEIF: %q box at offset %d claims %d bytes", printable(typ), i, size)
+			return out, fmt.Errorf("truncated HEIF: %q box at offset %d claims %d bytes", printable.String(typ), i, size)
 		}
 		out = append(out, bmffBox{typ: typ, start: i, end: i + int(size), data: b[i+hdr : i+int(size)]})
 		i += int(size)
@@ -112,10 +115,10 @@ func walkHEIF(b []byte) (*heifFile, error) {
 	var walk func(boxes []bmffBox, depth int, parent string) error
 	walk = func(boxes []bmffBox, depth int, parent string) error {
 		for _, bx := range boxes {
-			if len(f.boxes) >= maxBlocks {
-				return errTooBig
+			if len(f.boxes) >= jpegseg.MaxSegments {
+				return jpegseg.ErrTooMany
 			}
-			f.boxes = append(f.boxes, Block{Kind: "box", Name: printable(bx.typ), Offset: bx.start, Data: bx.data})
+			f.boxes = append(f.boxes, Block{Kind: "box", Name: printable.String(bx.typ), Offset: bx.start, Data: bx.data})
 			if depth >= 8 {
 				continue
 			}
@@ -293,7 +296,7 @@ func walkHEIF(b []byte) (*heifFile, error) {
 			if k := bytes.IndexByte(s, 0); k >= 0 {
 				s = s[:k]
 			}
-			it.auxType = printable(string(s))
+			it.auxType = printable.String(string(s))
 		}
 	}
 	return f, err
@@ -308,17 +311,17 @@ func parseInfe(k bmffBox, item func(uint32) *heifItem) {
 	if v >= 2 {
 		it = item(r.id(v >= 3))
 		r.skip(2)
-		it.typ = printable(string(r.bytes(4)))
+		it.typ = printable.String(string(r.bytes(4)))
 		r.cstring() // item_name
 		if it.typ == "mime" || it.typ == "uri " {
-			it.contentType = printable(r.cstring())
+			it.contentType = printable.String(r.cstring())
 		}
 	} else {
 		it = item(uint32(r.u16()))
 		r.skip(2)
 		r.cstring()
 		it.typ = "mime"
-		it.contentType = printable(r.cstring())
+		it.contentType = printable.String(r.cstring())
 	}
 	it.offset = k.start
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 
+	"codeberg.org/veil/veil/internal/printable"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -110,7 +111,7 @@ func rewriteHEIF(b []byte, opt Options) (*Result, error) {
 		case "uuid":
 			rm.add("vendor uuid box")
 		default:
-			rm.add("unknown box " + printable(bx.typ))
+			rm.add("unknown box " + printable.String(bx.typ))
 		}
 	}
 	if meta == nil || len(meta.data) < 4 || meta.data[0] != 0 {
@@ -132,7 +133,7 @@ func rewriteHEIF(b []byte, opt Options) (*Result, error) {
 	seen := map[string]bool{}
 	for _, k := range kids {
 		if seen[k.typ] && k.typ != "ipma" {
-			return nil, unsupported("two %s boxes", printable(k.typ))
+			return nil, unsupported("two %s boxes", printable.String(k.typ))
 		}
 		seen[k.typ] = true
 		r := reader{b: k.data}
@@ -205,7 +206,7 @@ func rewriteHEIF(b []byte, opt Options) (*Result, error) {
 					ref.to = append(ref.to, xr.id(v != 0))
 				}
 				if xr.err != nil || xr.i != len(x.data) {
-					return nil, unsupported("malformed iref %s", printable(x.typ))
+					return nil, unsupported("malformed iref %s", printable.String(x.typ))
 				}
 				refs = append(refs, ref)
 			}
@@ -232,7 +233,7 @@ func rewriteHEIF(b []byte, opt Options) (*Result, error) {
 		case "dinf":
 			// data references: only self-contained files are accepted (see iloc)
 		default:
-			rm.add("meta box " + printable(k.typ))
+			rm.add("meta box " + printable.String(k.typ))
 		}
 	}
 	if ilocBox.typ != "" {
@@ -418,7 +419,7 @@ func rewriteHEIF(b []byte, opt Options) (*Result, error) {
 			}
 			if !ok {
 				if a.essential && p.typ != "colr" {
-					return nil, unsupported("essential property %s", printable(p.typ))
+					return nil, unsupported("essential property %s", printable.String(p.typ))
 				}
 				continue
 			}
@@ -459,7 +460,7 @@ func rewriteHEIF(b []byte, opt Options) (*Result, error) {
 			if p := reencodePhrase(Block{Kind: "item", Name: hf.itemName(it)}); p != "" {
 				rm.add(p)
 			} else {
-				rm.add("image item " + printable(it.typ))
+				rm.add("image item " + printable.String(it.typ))
 			}
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"codeberg.org/veil/veil/internal/testimg"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -170,7 +171,7 @@ func TestRewriteHEIFExiftool(t *testing.T) {
 // TestRewriteHEIFBuilt: the built fixture (Exif, XMP, a thumbnail and a
 // depth map around one coded image) keeps only the image and its irot.
 func TestRewriteHEIFBuilt(t *testing.T) {
-	h := heifWithImage()
+	h := testimg.HEIFWithImage()
 	res, err := rewriteHEIF(h, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -178,8 +179,8 @@ func TestRewriteHEIFBuilt(t *testing.T) {
 	if err := verifyHEIF(res.Data, Options{}); err != nil {
 		t.Fatalf("verify: %v", err)
 	}
-	if bytes.Contains(res.Data, []byte(leaky)) {
-		t.Error("leaky value survived")
+	if bytes.Contains(res.Data, []byte(testimg.Leaky)) {
+		t.Error("testimg.Leaky value survived")
 	}
 	hf, err := walkHEIF(res.Data)
 	if err != nil {
@@ -200,12 +201,12 @@ func TestRewriteHEIFBuilt(t *testing.T) {
 
 // TestVerifyHEIFRejects: the verifier refuses what the rewrite never writes.
 func TestVerifyHEIFRejects(t *testing.T) {
-	good, err := rewriteHEIF(heifWithImage(), Options{})
+	good, err := rewriteHEIF(testimg.HEIFWithImage(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for name, b := range map[string][]byte{
-		"original with Exif and XMP": heifFixture(),
+		"original with Exif and XMP": testimg.HEIFSkeleton(),
 		"trailing bytes":             append(append([]byte{}, good.Data...), "PLANTED"...),
 		"extra box":                  append(append([]byte{}, good.Data...), boxBytes("udta", []byte("PLANTED"))...),
 	} {
@@ -215,51 +216,9 @@ func TestVerifyHEIFRejects(t *testing.T) {
 	}
 }
 
-// heifWithImage builds a HEIF whose primary item has coded data, hvcC, ispe
-// and irot, around a thumbnail, a depth map, an Exif and an XMP item; iloc
-// comes before iinf (box order is free).
-func heifWithImage() []byte {
-	return heifWithEXIF(tiffBytes([]ifdEntry{asciiEntry(0x013B, leaky)}, nil, nil))
-}
-
-// heifWithEXIF is heifWithImage with tiff in its Exif item, stored as
-// iPhones store it (a 6-byte offset past "Exif\0\0" to the TIFF header).
-func heifWithEXIF(tiff []byte) []byte {
-	exif := append([]byte{0, 0, 0, 6}, append([]byte("Exif\x00\x00"), tiff...)...)
-	xmp := []byte("<x:xmpmeta>" + leaky + "</x:xmpmeta>")
-	data := [][]byte{[]byte("CODED-IMAGE"), []byte("THUMB"), []byte("DEPTH"), exif, xmp}
-	infe := func(id uint16, typ string, extra ...[]byte) []byte {
-		return fullBox("infe", 2, be16(id), be16(0), []byte(typ), []byte(leaky+"\x00"), bytes.Join(extra, nil))
-	}
-	iinf := fullBox("iinf", 0, be16(5), infe(1, "hvc1"), infe(2, "hvc1"), infe(3, "hvc1"), infe(4, "Exif"),
-		infe(5, "mime", []byte("application/rdf+xml\x00")))
-	iref := fullBox("iref", 0, box("thmb", be16(2), be16(1), be16(1)), box("auxl", be16(3), be16(1), be16(1)),
-		box("cdsc", be16(4), be16(1), be16(1)))
-	ipco := box("ipco", box("hvcC", []byte{1, 2, 3}), fullBox("ispe", 0, be32(64), be32(48)), box("irot", []byte{1}),
-		fullBox("auxC", 0, []byte("urn:com:apple:photo:2020:aux:depth\x00")), box("colr", []byte("prof"), iccProfile("Jane's monitor", leaky)))
-	ipma := fullBox("ipma", 0, be32(3), be16(1), []byte{4, 0x81, 0x02, 0x03, 0x05}, be16(2), []byte{1, 0x81}, be16(3), []byte{2, 0x81, 0x04})
-	ftyp := box("ftyp", []byte("heic"), be32(0), []byte("mif1heic"))
-	build := func(mdatAt uint32) []byte {
-		il := [][]byte{[]byte{0x44, 0x00}, be16(5)}
-		off := mdatAt + 8
-		for k, d := range data {
-			il = append(il, be16(uint16(k+1)), be16(0), be16(1), be32(off), be32(uint32(len(d))))
-			off += uint32(len(d))
-		}
-		iloc := fullBox("iloc", 0, il...)
-		meta := fullBox("meta", 0, fullBox("hdlr", 0, be32(0), []byte("pict"), make([]byte, 12), []byte(leaky+"\x00")),
-			fullBox("pitm", 0, be16(1)), iloc, iinf, iref, box("iprp", ipco, ipma))
-		return append(append([]byte{}, ftyp...), meta...)
-	}
-	head := build(0)
-	head = build(uint32(len(head)))
-	head = append(head, box("mdat", data...)...)
-	return append(head, box("udta", []byte(leaky))...)
-}
-
 // TestRewriteAVIF: an AVIF (av01 items, av1C, avif brand) takes the same path.
 func TestRewriteAVIF(t *testing.T) {
-	a := heifWithImage()
+	a := testimg.HEIFWithImage()
 	for _, r := range [][2]string{{"hvc1", "av01"}, {"hvcC", "av1C"}, {"heic", "avif"}} {
 		a = bytes.ReplaceAll(a, []byte(r[0]), []byte(r[1]))
 	}
@@ -267,7 +226,7 @@ func TestRewriteAVIF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Format != photo.HEIF || !res.Lossless || bytes.Contains(res.Data, []byte(leaky)) {
+	if res.Format != photo.HEIF || !res.Lossless || bytes.Contains(res.Data, []byte(testimg.Leaky)) {
 		t.Fatalf("format %s lossless %v", res.Format, res.Lossless)
 	}
 	if !bytes.Contains(res.Data[:32], []byte("avif")) || !bytes.Contains(res.Data, []byte("av1C")) || !bytes.Contains(res.Data, []byte("CODED-IMAGE")) {
@@ -278,7 +237,7 @@ func TestRewriteAVIF(t *testing.T) {
 // TestRewriteHEIFUnsupported: structures the rebuild does not carry are
 // refused by it (Clean then re-encodes or reports the file as bad).
 func TestRewriteHEIFUnsupported(t *testing.T) {
-	h := heifWithImage()
+	h := testimg.HEIFWithImage()
 	// Point item 2's extent at item 1's data: overlapping extents.
 	hf, _ := walkHEIF(h)
 	var first, second int
@@ -290,8 +249,8 @@ func TestRewriteHEIFUnsupported(t *testing.T) {
 			second = it.extents[0][0]
 		}
 	}
-	overlap := bytes.Replace(h, be32(uint32(second)), be32(uint32(first)), 1)
-	noPrimary := bytes.Replace(h, fullBox("pitm", 0, be16(1)), fullBox("pitm", 0, be16(9)), 1)
+	overlap := bytes.Replace(h, testimg.BE32(uint32(second)), testimg.BE32(uint32(first)), 1)
+	noPrimary := bytes.Replace(h, testimg.FullBox("pitm", 0, testimg.BE16(1)), testimg.FullBox("pitm", 0, testimg.BE16(9)), 1)
 	for name, b := range map[string][]byte{"overlapping extents": overlap, "unknown primary": noPrimary} {
 		// Only the primary's data is kept, so overlap with a dropped item
 		// is harmless; what matters is that no error is a panic and every
@@ -315,7 +274,7 @@ func TestRewriteHEIFUnsupported(t *testing.T) {
 // TestRewriteHEIFAbsurdSize: a primary image claiming 100000x100000 pixels is
 // not rebuilt, and Clean reports it in one line.
 func TestRewriteHEIFAbsurdSize(t *testing.T) {
-	h := bytes.Replace(heifWithImage(), fullBox("ispe", 0, be32(64), be32(48)), fullBox("ispe", 0, be32(100000), be32(100000)), 1)
+	h := bytes.Replace(testimg.HEIFWithImage(), testimg.FullBox("ispe", 0, testimg.BE32(64), testimg.BE32(48)), testimg.FullBox("ispe", 0, testimg.BE32(100000), testimg.BE32(100000)), 1)
 	if _, err := rewriteHEIF(h, Options{}); !errors.Is(err, errHEIFUnsupported) {
 		t.Fatalf("rewriteHEIF: %v", err)
 	}
@@ -336,19 +295,19 @@ func TestRewriteHEIFLocationOnly(t *testing.T) {
 	}{
 		{"camera, date, owner, time zone and GPS", personalEXIF(6), true,
 			[]string{"EXIF GPS position", "EXIF time zone", "EXIF camera owner name", "EXIF author", "XMP packet", "thumbnail image"}},
-		{"only a name and GPS", tiffBytes([]ifdEntry{asciiEntry(0x013B, leaky)}, nil, []ifdEntry{asciiEntry(1, "N")}), false,
+		{"only a name and GPS", testimg.EXIF([]testimg.Entry{testimg.ASCII(0x013B, testimg.Leaky)}, nil, []testimg.Entry{testimg.ASCII(1, "N")}), false,
 			[]string{"EXIF GPS position", "EXIF author", "XMP packet"}},
-		{"unreadable EXIF", []byte("MM\x00\x2a\x00\x00\xff\xff" + leaky), false,
+		{"unreadable EXIF", []byte("MM\x00\x2a\x00\x00\xff\xff" + testimg.Leaky), false,
 			[]string{"EXIF block (unreadable)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := heifWithEXIF(tt.tiff)
+			in := testimg.HEIFWithEXIF(tt.tiff)
 			res := checkClean(t, in, LocationOnly, tt.removed...)
 			if res.Format != photo.HEIF || !res.Lossless {
 				t.Fatalf("format %s lossless %v: not rebuilt", res.Format, res.Lossless)
 			}
-			if bytes.Contains(res.Data, []byte(leaky)) || bytes.Contains(res.Data, []byte("+01:00")) {
+			if bytes.Contains(res.Data, []byte(testimg.Leaky)) || bytes.Contains(res.Data, []byte("+01:00")) {
 				t.Error("a removed value survived")
 			}
 			all, err := Clean(in, Options{})
@@ -425,7 +384,7 @@ func replaceExifItem(t *testing.T, out, tiff []byte) []byte {
 			t.Fatal("Exif item data is not at the end of the file")
 		}
 		b := append(append([]byte{}, out[:s+4]...), tiff...)
-		b = bytes.Replace(b, append(be32(uint32(s)), be32(uint32(e-s))...), append(be32(uint32(s)), be32(uint32(4+len(tiff)))...), 1)
+		b = bytes.Replace(b, append(testimg.BE32(uint32(s)), testimg.BE32(uint32(e-s))...), append(testimg.BE32(uint32(s)), testimg.BE32(uint32(4+len(tiff)))...), 1)
 		top, _ := walkBoxes(out, 0, len(out))
 		m := top[len(top)-1]
 		at := m.end - len(m.data) - 8
@@ -439,16 +398,16 @@ func replaceExifItem(t *testing.T, out, tiff []byte) []byte {
 // TestVerifyHEIFLocationOnly: the verifier takes the Exif item only in
 // LocationOnly mode and only with what verifyEXIF allows for JPEG.
 func TestVerifyHEIFLocationOnly(t *testing.T) {
-	res, err := Clean(heifWithEXIF(personalEXIF(6)), Options{Mode: LocationOnly})
+	res, err := Clean(testimg.HEIFWithEXIF(personalEXIF(6)), Options{Mode: LocationOnly})
 	if err != nil {
 		t.Fatal(err)
 	}
 	good := res.Data
-	gps := tiffBytes([]ifdEntry{asciiEntry(0x010F, "Cam")}, nil, []ifdEntry{asciiEntry(1, "N"), asciiEntry(3, "W")})
-	owner := tiffBytes([]ifdEntry{asciiEntry(0x010F, "Cam")}, []ifdEntry{asciiEntry(0xA430, leaky)}, nil)
-	camera := tiffBytes([]ifdEntry{asciiEntry(0x010F, "Cam")}, []ifdEntry{asciiEntry(0x9003, "2025:07:01 12:34:56")}, nil)
+	gps := testimg.EXIF([]testimg.Entry{testimg.ASCII(0x010F, "Cam")}, nil, []testimg.Entry{testimg.ASCII(1, "N"), testimg.ASCII(3, "W")})
+	owner := testimg.EXIF([]testimg.Entry{testimg.ASCII(0x010F, "Cam")}, []testimg.Entry{testimg.ASCII(0xA430, testimg.Leaky)}, nil)
+	camera := testimg.EXIF([]testimg.Entry{testimg.ASCII(0x010F, "Cam")}, []testimg.Entry{testimg.ASCII(0x9003, "2025:07:01 12:34:56")}, nil)
 	offset := bytes.Replace(good, []byte("\x00\x00\x00\x00MM\x00\x2a"), []byte("\x00\x00\x00\x01MM\x00\x2a"), 1)
-	notPrimary := bytes.Replace(good, box("cdsc", be16(2), be16(1), be16(1)), box("cdsc", be16(2), be16(1), be16(2)), 1)
+	notPrimary := bytes.Replace(good, testimg.Box("cdsc", testimg.BE16(2), testimg.BE16(1), testimg.BE16(1)), testimg.Box("cdsc", testimg.BE16(2), testimg.BE16(1), testimg.BE16(2)), 1)
 	tests := []struct {
 		name string
 		in   []byte

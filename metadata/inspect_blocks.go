@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"codeberg.org/veil/veil/internal/gifblock"
 	"codeberg.org/veil/veil/internal/ifd"
 	"codeberg.org/veil/veil/photo"
 )
@@ -650,9 +651,9 @@ func (in *inspector) gifBlock(blk Block, prefix string, depth int) {
 	case blk.Kind == "trailer":
 		in.trailer(blk, photo.GIF, prefix, depth)
 	case blk.Name == "comment":
-		in.add(Other, Medium, at("GIF comment"), "Comment", inspText(JoinSubBlocks(blk.Data)))
+		in.add(Other, Medium, at("GIF comment"), "Comment", inspText(gifblock.Join(blk.Data)))
 	case blk.Name == "plain text":
-		t := JoinSubBlocks(blk.Data)
+		t := gifblock.Join(blk.Data)
 		in.add(Other, Medium, at("GIF plain text"), "Plain text", inspText(t[min(len(t), 12):]))
 	case strings.HasPrefix(blk.Name, "application XMP Data"):
 		// XMP is stored raw, not as sub-blocks, followed by a 258-byte "magic trailer".
@@ -666,16 +667,16 @@ func (in *inspector) gifBlock(blk Block, prefix string, depth int) {
 		}
 		in.xmp(raw, at("GIF XMP"), depth)
 	case strings.HasPrefix(blk.Name, "application ICCRGBG1"):
-		j := JoinSubBlocks(blk.Data)
+		j := gifblock.Join(blk.Data)
 		in.iccProfile(j[min(len(j), 11):], at("GIF ICC profile"))
 	case strings.HasPrefix(blk.Name, "application MGK8BIM"):
-		j := JoinSubBlocks(blk.Data)
+		j := gifblock.Join(blk.Data)
 		in.irb(j[min(len(j), 11):], at("GIF Photoshop"), depth)
 	case strings.HasPrefix(blk.Name, "application MGKIPTC"):
-		j := JoinSubBlocks(blk.Data)
+		j := gifblock.Join(blk.Data)
 		in.iptc(j[min(len(j), 11):], at("GIF IPTC"))
 	default:
-		j := JoinSubBlocks(blk.Data)
+		j := gifblock.Join(blk.Data)
 		desc := inspBytes(len(j))
 		if s := inspStrings(j, 4, 3); s != "" {
 			desc += ": " + s

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"codeberg.org/veil/veil/internal/printable"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -60,7 +61,7 @@ func (in *inspector) trailerParts(p []byte, f photo.Format, where string, depth 
 	}
 	if i := inspFindFtyp(rest); i >= 0 {
 		brand := strings.TrimSpace(string(rest[i+4 : i+8]))
-		parts = append(parts, fmt.Sprintf("a video (ISO-BMFF '%s', %s: motion photo or Live Photo clip)", printable(brand), inspBytes(len(rest)-i+4)))
+		parts = append(parts, fmt.Sprintf("a video (ISO-BMFF '%s', %s: motion photo or Live Photo clip)", printable.String(brand), inspBytes(len(rest)-i+4)))
 	}
 	if i := bytes.Index(rest, []byte("\x1c\x02\x00\x00\x02")); i >= 0 {
 		// IPTC appended by photo-management tools (AFCP "AXS!", FotoStation).

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"codeberg.org/veil/veil/internal/ifd"
+	"codeberg.org/veil/veil/internal/jpegseg"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -134,7 +135,7 @@ func jpegWithMetadata(j, icc, exif []byte) ([]byte, error) {
 		if len(exif)+8 > 0xFFFF {
 			return nil, fmt.Errorf("EXIF too large to keep (%d bytes)", len(exif))
 		}
-		out = appendSeg(out, mAPP1, append([]byte("Exif\x00\x00"), exif...))
+		out = appendSeg(out, jpegseg.APP1, append([]byte("Exif\x00\x00"), exif...))
 	}
 	if icc != nil {
 		const chunk = 0xFFFF - 2 - 14
@@ -144,7 +145,7 @@ func jpegWithMetadata(j, icc, exif []byte) ([]byte, error) {
 		}
 		for k := 0; k < n; k++ {
 			part := icc[k*chunk : min(len(icc), (k+1)*chunk)]
-			out = appendSeg(out, mAPP2, append(append(append([]byte{}, idICC...), byte(k+1), byte(n)), part...))
+			out = appendSeg(out, jpegseg.APP2, append(append(append([]byte{}, jpegseg.ICC...), byte(k+1), byte(n)), part...))
 		}
 	}
 	return append(out, j[2:]...), nil

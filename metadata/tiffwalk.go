@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"codeberg.org/veil/veil/internal/ifd"
+	"codeberg.org/veil/veil/internal/jpegseg"
 )
 
 // tiffTagNames names the TIFF tags that Blocks reports as blocks of their own
@@ -54,7 +55,7 @@ func tiffBlocks(b []byte) ([]Block, error) {
 			es, next, err := t.IFD(off)
 			var subs []uint32
 			for _, e := range es {
-				if len(out) >= maxBlocks || ifd.Structural(e.Tag) {
+				if len(out) >= jpegseg.MaxSegments || ifd.Structural(e.Tag) {
 					continue
 				}
 				blk := Block{Kind: "tag", Offset: int(off), Data: e.Value}

@@ -6,6 +6,9 @@ import (
 	"fmt"
 
 	"codeberg.org/veil/veil/internal/ifd"
+	"codeberg.org/veil/veil/internal/jpegseg"
+	"codeberg.org/veil/veil/internal/pngchunk"
+	"codeberg.org/veil/veil/internal/printable"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -122,7 +125,7 @@ func verifyJPEG(b []byte, opt Options) error {
 			i = j
 			continue
 		default:
-			return notClean("JPEG segment %s at offset %d", markerName(m), i)
+			return notClean("JPEG segment %s at offset %d", jpegseg.MarkerName(m), i)
 		}
 		i += 2 + n
 	}
@@ -330,7 +333,7 @@ func verifyPNG(b []byte, opt Options) error {
 			if !bytes.HasPrefix(d, []byte(pngICCName+"\x00\x00")) {
 				return notClean("PNG iCCP chunk carries a profile name")
 			}
-			prof, err := pngICCProfile(d)
+			_, prof, err := pngchunk.ICCP(d, maxICC)
 			if err != nil {
 				return notClean("PNG colour profile unreadable: %v", err)
 			}
@@ -338,7 +341,7 @@ func verifyPNG(b []byte, opt Options) error {
 				return notClean("PNG keeps a colour profile that is not a stock one (%q)", desc)
 			}
 		case !verifyPNGChunks[typ]:
-			return notClean("PNG chunk %q at offset %d", printable(typ), i)
+			return notClean("PNG chunk %q at offset %d", printable.String(typ), i)
 		}
 		i += 12 + int(n)
 	}
@@ -373,7 +376,7 @@ func verifyWebP(b []byte, opt Options) error {
 			case inFrame && (cc == "ALPH" || cc == "VP8 " || cc == "VP8L"):
 				hasImage = true
 			case inFrame:
-				return notClean("WebP animation frame holds chunk %q", printable(cc))
+				return notClean("WebP animation frame holds chunk %q", printable.String(cc))
 			case cc == "VP8X" && first && n == 10:
 				hasVP8X, flags = true, d[0]
 				if d[1] != 0 || d[2] != 0 || d[3] != 0 || flags&0xC1 != 0 || flags&0x04 != 0 {
@@ -397,7 +400,7 @@ func verifyWebP(b []byte, opt Options) error {
 					return err
 				}
 			default:
-				return notClean("WebP chunk %q at offset %d", printable(cc), i)
+				return notClean("WebP chunk %q at offset %d", printable.String(cc), i)
 			}
 			i = next
 		}

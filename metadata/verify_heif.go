@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"slices"
 	"sort"
+
+	"codeberg.org/veil/veil/internal/printable"
 )
 
 // Verify's own allow-lists for HEIF/AVIF outputs, deliberately separate from
@@ -46,7 +48,7 @@ func verifyHEIF(b []byte, opt Options) error {
 	}
 	for i := 0; i < len(f); i += 4 {
 		if i != 4 && !verifyHEIFBrands[string(f[i:i+4])] {
-			return notClean("HEIF names brand %q", printable(string(f[i:i+4])))
+			return notClean("HEIF names brand %q", printable.String(string(f[i:i+4])))
 		}
 	}
 	var mdat []byte
@@ -84,7 +86,7 @@ func verifyHEIF(b []byte, opt Options) error {
 	var ipmaData []byte
 	for _, k := range kids {
 		if seen[k.typ] {
-			return notClean("HEIF meta holds two %s boxes", printable(k.typ))
+			return notClean("HEIF meta holds two %s boxes", printable.String(k.typ))
 		}
 		seen[k.typ] = true
 		r := reader{b: k.data}
@@ -119,7 +121,7 @@ func verifyHEIF(b []byte, opt Options) error {
 				if typ == "Exif" && opt.Mode == LocationOnly {
 					exifID, exifs = id, exifs+1
 				} else if !verifyHEIFItemTypes[typ] {
-					return notClean("HEIF keeps an item of type %q", printable(typ))
+					return notClean("HEIF keeps an item of type %q", printable.String(typ))
 				}
 				if _, dup := items[id]; dup {
 					return notClean("HEIF item %d listed twice", id)
@@ -136,7 +138,7 @@ func verifyHEIF(b []byte, opt Options) error {
 			}
 			for _, x := range rs {
 				if x.typ != "dimg" && x.typ != "auxl" && (x.typ != "cdsc" || opt.Mode != LocationOnly) {
-					return notClean("HEIF keeps a %q reference", printable(x.typ))
+					return notClean("HEIF keeps a %q reference", printable.String(x.typ))
 				}
 				xr := reader{b: x.data}
 				rf := ref{typ: x.typ, from: uint32(xr.u16())}
@@ -162,7 +164,7 @@ func verifyHEIF(b []byte, opt Options) error {
 			}
 			for i, p := range props {
 				if !verifyHEIFProps[p.typ] {
-					return notClean("HEIF keeps property %q", printable(p.typ))
+					return notClean("HEIF keeps property %q", printable.String(p.typ))
 				}
 				switch p.typ {
 				case "colr":
@@ -179,7 +181,7 @@ func verifyHEIF(b []byte, opt Options) error {
 							return notClean("HEIF keeps a colour profile that is not a stock one (%q)", desc)
 						}
 					default:
-						return notClean("HEIF colour type %q", printable(string(p.data[:4])))
+						return notClean("HEIF colour type %q", printable.String(string(p.data[:4])))
 					}
 				case "auxC":
 					d := p.data
@@ -215,7 +217,7 @@ func verifyHEIF(b []byte, opt Options) error {
 		case "idat":
 			idat = k.data
 		default:
-			return notClean("HEIF meta holds a %q box", printable(k.typ))
+			return notClean("HEIF meta holds a %q box", printable.String(k.typ))
 		}
 	}
 	if !seen["hdlr"] || !seen["pitm"] || !seen["iinf"] || !seen["iprp"] || !seen["iloc"] {

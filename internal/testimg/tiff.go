@@ -115,10 +115,12 @@ func TIFFOrder(bo binary.ByteOrder, ifd0 *IFD) []byte {
 			}
 			mySlot := slot
 			put(Long(tag, 0))
-			bo.PutUint32(buf[mySlot+8:], write(s))
+			off := write(s) // may move buf: index it afterwards
+			bo.PutUint32(buf[mySlot+8:], off)
 		}
 		if d.Next != nil {
-			bo.PutUint32(buf[start+2+12*n:], write(d.Next))
+			off := write(d.Next)
+			bo.PutUint32(buf[start+2+12*n:], off)
 		}
 		return uint32(start)
 	}
