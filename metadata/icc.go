@@ -1,11 +1,9 @@
 package metadata
 
 import (
-	"bytes"
-	"encoding/binary"
 	"regexp"
-	"strings"
-	"unicode/utf16"
+
+	"codeberg.org/veil/veil/internal/icc"
 )
 
 // standardICCNames are the descriptions of widely used stock colour profiles.
@@ -41,38 +39,29 @@ const maxICC = 4 << 20
 // the standard text of such profiles, and it holds only colour tags. The
 // second result is the profile's description, for messages.
 func StandardICC(p []byte) (bool, string) {
-	if len(p) < 132 || len(p) > maxICC || string(p[36:40]) != "acsp" {
+	if len(p) > maxICC {
 		return false, ""
 	}
-	if int(binary.BigEndian.Uint32(p)) != len(p) {
-		return false, ""
-	}
-	n := int(binary.BigEndian.Uint32(p[128:]))
-	if n == 0 || n > 100 || 132+12*n > len(p) {
+	pr, err := icc.Parse(p)
+	if err != nil || int(pr.Size) != len(p) || pr.Count == 0 || pr.Count > 100 || len(pr.Tags) != pr.Count {
 		return false, ""
 	}
 	var desc string
 	var hasDesc bool
-	for k := 0; k < n; k++ {
-		e := p[132+12*k:]
-		sig := string(e[:4])
-		off, size := int64(binary.BigEndian.Uint32(e[4:])), int64(binary.BigEndian.Uint32(e[8:]))
-		if off+size > int64(len(p)) || size < 8 {
+	for _, t := range pr.Tags {
+		if t.Data == nil || t.Size < 8 || !iccColourTags[t.Sig] {
 			return false, desc
 		}
-		if !iccColourTags[sig] {
-			return false, desc
-		}
-		if !iccTextTags[sig] {
+		if !iccTextTags[t.Sig] {
 			continue
 		}
-		texts, ok := iccTexts(p[off : off+size])
+		texts, ok := icc.Texts(t.Data)
 		if !ok {
 			return false, desc
 		}
 		for i, s := range texts {
-			if sig == "desc" || sig == "dscm" {
-				if sig == "desc" && desc == "" {
+			if t.Sig == "desc" || t.Sig == "dscm" {
+				if t.Sig == "desc" && desc == "" {
 					desc = s
 				}
 				hasDesc = true
@@ -87,75 +76,4 @@ func StandardICC(p []byte) (bool, string) {
 		}
 	}
 	return hasDesc, desc
-}
-
-// iccTexts decodes a textDescriptionType ('desc', ICC v2), multiLocalized
-// UnicodeType ('mluc', v4) or textType ('text') element into its strings.
-func iccTexts(d []byte) ([]string, bool) {
-	clean := func(s string) string { return strings.TrimSpace(strings.TrimRight(s, "\x00")) }
-	switch string(d[:4]) {
-	case "text":
-		return []string{clean(string(d[8:]))}, true
-	case "desc":
-		if len(d) < 12 {
-			return nil, false
-		}
-		n := int64(binary.BigEndian.Uint32(d[8:]))
-		if 12+n > int64(len(d)) {
-			return nil, false
-		}
-		// The Unicode and ScriptCode parts that follow are ignored by every
-		// reader we know of, but a hidden name could sit there: they must
-		// be empty or repeat the ASCII text.
-		ascii := clean(string(d[12 : 12+n]))
-		rest := d[12+n:]
-		if len(rest) >= 8 {
-			un := int64(binary.BigEndian.Uint32(rest[4:]))
-			if un > 0 {
-				if 8+2*un > int64(len(rest)) {
-					return nil, false
-				}
-				u := decodeUTF16(rest[8 : 8+2*un])
-				if clean(u) != ascii {
-					return nil, false
-				}
-				rest = rest[8+2*un:]
-			} else {
-				rest = rest[8:]
-			}
-			// ScriptCode: code (2), count (1), 67 bytes; must hold no text.
-			if len(rest) >= 3 && rest[2] != 0 && len(bytes.Trim(rest[3:], "\x00")) > 0 {
-				return nil, false
-			}
-		}
-		return []string{ascii}, true
-	case "mluc":
-		if len(d) < 16 {
-			return nil, false
-		}
-		n := int64(binary.BigEndian.Uint32(d[8:]))
-		rs := int64(binary.BigEndian.Uint32(d[12:]))
-		if n > 64 || rs < 12 || 16+n*rs > int64(len(d)) {
-			return nil, false
-		}
-		var out []string
-		for k := int64(0); k < n; k++ {
-			r := d[16+k*rs:]
-			l, o := int64(binary.BigEndian.Uint32(r[4:])), int64(binary.BigEndian.Uint32(r[8:]))
-			if o+l > int64(len(d)) {
-				return nil, false
-			}
-			out = append(out, clean(decodeUTF16(d[o:o+l])))
-		}
-		return out, true
-	}
-	return nil, false
-}
-
-func decodeUTF16(b []byte) string {
-	u := make([]uint16, len(b)/2)
-	for i := range u {
-		u[i] = binary.BigEndian.Uint16(b[2*i:])
-	}
-	return string(utf16.Decode(u))
 }

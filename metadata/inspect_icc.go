@@ -1,11 +1,11 @@
 package metadata
 
 import (
-	"bytes"
-	"encoding/binary"
 	"fmt"
 	"sort"
 	"strings"
+
+	"codeberg.org/veil/veil/internal/icc"
 )
 
 // inspICC gathers the chunks of a JPEG ICC profile, which may span segments.
@@ -76,15 +76,20 @@ var inspStandardICC = []string{
 // computer) is reported as identifying.
 func (in *inspector) iccProfile(b []byte, where string) {
 	in.guard(where, "ICC profile", func() {
-		if len(b) < 132 || string(b[36:40]) != "acsp" {
+		pr, err := icc.Parse(b)
+		if err != nil {
 			in.add(Device, Medium, where, "ICC profile", fmt.Sprintf("%s, unreadable (not a valid profile)", inspBytes(len(b))))
 			return
 		}
-		desc := inspICCText(b, "desc")
-		class := string(b[12:16])
+		text := func(sig string) string {
+			t, _ := pr.Find(sig)
+			return icc.Text(t.Data)
+		}
+		desc := text("desc")
+		class := pr.Class
 		var extra []string
 		for _, sig := range []string{"dmnd", "dmdd", "cprt"} {
-			if s := inspICCText(b, sig); s != "" {
+			if s := text(sig); s != "" {
 				extra = append(extra, s)
 			}
 		}
@@ -106,7 +111,7 @@ func (in *inspector) iccProfile(b []byte, where string) {
 		default:
 			v += " (custom profile"
 		}
-		y, mo, d := binary.BigEndian.Uint16(b[24:]), binary.BigEndian.Uint16(b[26:]), binary.BigEndian.Uint16(b[28:])
+		y, mo, d := pr.Year, pr.Month, pr.Day
 		if y > 1900 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 {
 			v += fmt.Sprintf(", created %04d-%02d-%02d", y, mo, d)
 		}
@@ -130,40 +135,4 @@ func inspICCStandard(desc string) bool {
 		}
 	}
 	return false
-}
-
-// inspICCText returns the text of the tag sig ('desc', 'cprt', ...), which may
-// be of type desc (ICC v2), mluc (v4) or text.
-func inspICCText(b []byte, sig string) string {
-	n := int(binary.BigEndian.Uint32(b[128:]))
-	for i := 0; i < n && i < 256 && 132+12*i+12 <= len(b); i++ {
-		e := b[132+12*i:]
-		if string(e[:4]) != sig {
-			continue
-		}
-		off, size := int64(binary.BigEndian.Uint32(e[4:])), int64(binary.BigEndian.Uint32(e[8:]))
-		if off+size > int64(len(b)) || size < 12 {
-			return ""
-		}
-		t := b[off : off+size]
-		switch string(t[:4]) {
-		case "desc":
-			cnt := int64(binary.BigEndian.Uint32(t[8:]))
-			if 12+cnt <= int64(len(t)) {
-				return strings.TrimSpace(string(bytes.TrimRight(t[12:12+cnt], "\x00")))
-			}
-		case "text":
-			return strings.TrimSpace(string(bytes.TrimRight(t[8:], "\x00")))
-		case "mluc":
-			if len(t) < 28 {
-				return ""
-			}
-			l, o := int64(binary.BigEndian.Uint32(t[20:])), int64(binary.BigEndian.Uint32(t[24:]))
-			if o+l <= int64(len(t)) {
-				return inspUTF16(t[o:o+l], binary.BigEndian)
-			}
-		}
-		return ""
-	}
-	return ""
 }
