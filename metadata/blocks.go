@@ -3,6 +3,7 @@ package metadata
 import (
 	"fmt"
 
+	"codeberg.org/veil/veil/internal/bmff"
 	"codeberg.org/veil/veil/internal/gifblock"
 	"codeberg.org/veil/veil/internal/jpegseg"
 	"codeberg.org/veil/veil/internal/pngchunk"
@@ -179,28 +180,31 @@ func gifBlocks(b []byte) ([]Block, error) {
 }
 
 func heifBlocks(b []byte) ([]Block, error) {
-	f, err := walkHEIF(b)
+	f, err := bmff.ParseHEIF(b)
 	if f == nil {
 		return nil, err
 	}
-	out := f.boxes
-	var budget = len(b) // bytes we may copy to join multi-extent items
-	for _, it := range f.items {
-		blk := Block{Kind: "item", Name: f.itemName(it), Offset: it.offset}
+	out := make([]Block, 0, len(f.Boxes)+len(f.Items))
+	for _, bx := range f.Boxes {
+		out = append(out, Block{Kind: "box", Name: printable.String(bx.Type), Offset: bx.Start, Data: bx.Data})
+	}
+	budget := len(b) // bytes we may copy to join multi-extent items
+	for _, it := range f.Items {
+		blk := Block{Kind: "item", Name: f.ItemName(it), Offset: it.Offset}
 		switch {
-		case len(it.extents) == 1:
-			blk.Offset = it.extents[0][0]
-			blk.Data = b[it.extents[0][0]:it.extents[0][1]]
-		case len(it.extents) > 1:
-			blk.Offset = it.extents[0][0]
+		case len(it.Extents) == 1:
+			blk.Offset = it.Extents[0][0]
+			blk.Data = b[it.Extents[0][0]:it.Extents[0][1]]
+		case len(it.Extents) > 1:
+			blk.Offset = it.Extents[0][0]
 			n := 0
-			for _, e := range it.extents {
+			for _, e := range it.Extents {
 				n += e[1] - e[0]
 			}
 			if n <= budget {
 				budget -= n
 				blk.Data = make([]byte, 0, n)
-				for _, e := range it.extents {
+				for _, e := range it.Extents {
 					blk.Data = append(blk.Data, b[e[0]:e[1]]...)
 				}
 			}

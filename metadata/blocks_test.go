@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"codeberg.org/veil/veil/internal/bmff"
 	"codeberg.org/veil/veil/internal/gifblock"
 	"codeberg.org/veil/veil/internal/ifd"
 	"codeberg.org/veil/veil/internal/testimg"
@@ -185,8 +186,8 @@ func TestBlocksHEIF(t *testing.T) {
 	if d := got["Exif item"].Data; !bytes.Contains(d, []byte("Exif\x00\x00MM")) {
 		t.Errorf("Exif item data %q", d)
 	}
-	hf, _ := walkHEIF(h)
-	if tf := hf.exifTIFF(h); !bytes.HasPrefix(tf, []byte("MM\x00*")) {
+	hf, _ := bmff.ParseHEIF(h)
+	if tf := hf.ExifTIFF(h); !bytes.HasPrefix(tf, []byte("MM\x00*")) {
 		t.Errorf("exifTIFF did not find the TIFF header")
 	}
 }

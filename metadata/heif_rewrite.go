@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 
+	"codeberg.org/veil/veil/internal/bmff"
 	"codeberg.org/veil/veil/internal/printable"
 	"codeberg.org/veil/veil/photo"
 )
@@ -82,19 +83,19 @@ type rwRef struct {
 // date fields of the source's EXIF (see locationSafeEXIF); a source without
 // readable EXIF gives the All-mode output.
 func rewriteHEIF(b []byte, opt Options) (*Result, error) {
-	top, err := walkBoxes(b, 0, len(b))
+	top, err := bmff.Walk(b, 0, len(b))
 	if err != nil {
 		return nil, unsupported("%v", err)
 	}
-	if len(top) == 0 || top[0].typ != "ftyp" || len(top[0].data) < 8 || len(top[0].data) > 256 || len(top[0].data)%4 != 0 {
+	if len(top) == 0 || top[0].Type != "ftyp" || len(top[0].Data) < 8 || len(top[0].Data) > 256 || len(top[0].Data)%4 != 0 {
 		return nil, unsupported("no sane ftyp box first")
 	}
 	var rm removals
-	var meta *bmffBox
-	var mdats []bmffBox
+	var meta *bmff.Box
+	var mdats []bmff.Box
 	for k := range top[1:] {
 		bx := top[k+1]
-		switch bx.typ {
+		switch bx.Type {
 		case "meta":
 			if meta != nil {
 				return nil, unsupported("two meta boxes")
@@ -105,39 +106,39 @@ func rewriteHEIF(b []byte, opt Options) (*Result, error) {
 		case "moov":
 			rm.add("image sequence or Live Photo track (moov)")
 		case "free", "skip":
-			rm.add("padding box " + bx.typ)
+			rm.add("padding box " + bx.Type)
 		case "udta":
 			rm.add("user data box (udta)")
 		case "uuid":
 			rm.add("vendor uuid box")
 		default:
-			rm.add("unknown box " + printable.String(bx.typ))
+			rm.add("unknown box " + printable.String(bx.Type))
 		}
 	}
-	if meta == nil || len(meta.data) < 4 || meta.data[0] != 0 {
+	if meta == nil || len(meta.Data) < 4 || meta.Data[0] != 0 {
 		return nil, unsupported("no meta box")
 	}
-	metaBase := meta.end - len(meta.data)
-	kids, err := walkBoxes(b, metaBase+4, meta.end)
+	metaBase := meta.End - len(meta.Data)
+	kids, err := bmff.Walk(b, metaBase+4, meta.End)
 	if err != nil {
 		return nil, unsupported("%v", err)
 	}
 	items := map[uint32]*rwItem{}
 	var order []uint32
 	var refs []rwRef
-	var props []bmffBox
+	var props []bmff.Box
 	var primary uint32
 	var idat []byte
-	var ilocBox bmffBox
+	var ilocBox bmff.Box
 	var ipmas [][]byte
 	seen := map[string]bool{}
 	for _, k := range kids {
-		if seen[k.typ] && k.typ != "ipma" {
-			return nil, unsupported("two %s boxes", printable.String(k.typ))
+		if seen[k.Type] && k.Type != "ipma" {
+			return nil, unsupported("two %s boxes", printable.String(k.Type))
 		}
-		seen[k.typ] = true
-		r := reader{b: k.data}
-		switch k.typ {
+		seen[k.Type] = true
+		r := reader{b: k.Data}
+		switch k.Type {
 		case "hdlr":
 			r.skip(8)
 			if string(r.bytes(4)) != "pict" || r.err != nil {
@@ -161,15 +162,15 @@ func rewriteHEIF(b []byte, opt Options) (*Result, error) {
 			if r.err != nil {
 				return nil, unsupported("short iinf")
 			}
-			entries, err := walkBoxes(b, k.end-len(k.data)+r.i, k.end)
+			entries, err := bmff.Walk(b, k.End-len(k.Data)+r.i, k.End)
 			if err != nil || len(entries) > maxHEIFItems {
 				return nil, unsupported("iinf entries")
 			}
 			for _, e := range entries {
-				if e.typ != "infe" {
+				if e.Type != "infe" {
 					continue
 				}
-				er := reader{b: e.data}
+				er := reader{b: e.Data}
 				ev := er.u8()
 				fl := uint32(er.u8())<<16 | uint32(er.u16())
 				if ev < 2 {
@@ -194,49 +195,49 @@ func rewriteHEIF(b []byte, opt Options) (*Result, error) {
 		case "iref":
 			v := r.u8()
 			r.skip(3)
-			rs, err := walkBoxes(b, k.end-len(k.data)+4, k.end)
+			rs, err := bmff.Walk(b, k.End-len(k.Data)+4, k.End)
 			if err != nil || len(rs) > maxHEIFItems*4 {
 				return nil, unsupported("iref entries")
 			}
 			for _, x := range rs {
-				xr := reader{b: x.data}
-				ref := rwRef{typ: x.typ, from: xr.id(v != 0)}
+				xr := reader{b: x.Data}
+				ref := rwRef{typ: x.Type, from: xr.id(v != 0)}
 				n := int(xr.u16())
 				for j := 0; j < n && xr.err == nil; j++ {
 					ref.to = append(ref.to, xr.id(v != 0))
 				}
-				if xr.err != nil || xr.i != len(x.data) {
-					return nil, unsupported("malformed iref %s", printable.String(x.typ))
+				if xr.err != nil || xr.i != len(x.Data) {
+					return nil, unsupported("malformed iref %s", printable.String(x.Type))
 				}
 				refs = append(refs, ref)
 			}
 		case "iprp":
-			ps, err := walkBoxes(b, k.end-len(k.data), k.end)
+			ps, err := bmff.Walk(b, k.End-len(k.Data), k.End)
 			if err != nil {
 				return nil, unsupported("%v", err)
 			}
 			for _, p := range ps {
-				switch p.typ {
+				switch p.Type {
 				case "ipco":
 					if props != nil {
 						return nil, unsupported("two ipco boxes")
 					}
-					if props, err = walkBoxes(b, p.end-len(p.data), p.end); err != nil || len(props) > maxHEIFProps {
+					if props, err = bmff.Walk(b, p.End-len(p.Data), p.End); err != nil || len(props) > maxHEIFProps {
 						return nil, unsupported("ipco")
 					}
 				case "ipma":
-					ipmas = append(ipmas, p.data)
+					ipmas = append(ipmas, p.Data)
 				}
 			}
 		case "idat":
-			idat = k.data
+			idat = k.Data
 		case "dinf":
 			// data references: only self-contained files are accepted (see iloc)
 		default:
-			rm.add("meta box " + printable.String(k.typ))
+			rm.add("meta box " + printable.String(k.Type))
 		}
 	}
-	if ilocBox.typ != "" {
+	if ilocBox.Type != "" {
 		if err := parseIloc(b, ilocBox, items); err != nil {
 			return nil, err
 		}
@@ -255,8 +256,8 @@ func rewriteHEIF(b []byte, opt Options) (*Result, error) {
 	// claims it (photo.Config then names the problem on the fallback path).
 	size := false
 	for _, a := range pr.props {
-		if a.index >= 1 && a.index <= len(props) && props[a.index-1].typ == "ispe" && len(props[a.index-1].data) == 12 {
-			d := props[a.index-1].data
+		if a.index >= 1 && a.index <= len(props) && props[a.index-1].Type == "ispe" && len(props[a.index-1].Data) == 12 {
+			d := props[a.index-1].Data
 			if err := checkFrameSize(int(binary.BigEndian.Uint32(d[4:])), int(binary.BigEndian.Uint32(d[8:]))); err != nil {
 				return nil, unsupported("%v", err)
 			}
@@ -306,8 +307,8 @@ func rewriteHEIF(b []byte, opt Options) (*Result, error) {
 	}
 	auxURN := func(it *rwItem) string {
 		for _, a := range it.props {
-			if a.index >= 1 && a.index <= len(props) && props[a.index-1].typ == "auxC" {
-				d := props[a.index-1].data
+			if a.index >= 1 && a.index <= len(props) && props[a.index-1].Type == "auxC" {
+				d := props[a.index-1].Data
 				if len(d) > 4 {
 					s := d[4:]
 					if z := bytes.IndexByte(s, 0); z >= 0 {
@@ -368,7 +369,7 @@ func rewriteHEIF(b []byte, opt Options) (*Result, error) {
 			}
 			inside := false
 			for _, m := range mdats {
-				if e[0] >= m.end-len(m.data) && e[1] <= m.end {
+				if e[0] >= m.End-len(m.Data) && e[1] <= m.End {
 					inside = true
 				}
 			}
@@ -399,15 +400,15 @@ func rewriteHEIF(b []byte, opt Options) (*Result, error) {
 				return nil, unsupported("property index %d out of range", a.index)
 			}
 			p := props[a.index-1]
-			ok := heifKeepProps[p.typ]
-			switch p.typ {
+			ok := heifKeepProps[p.Type]
+			switch p.Type {
 			case "colr":
-				if len(p.data) >= 4 {
-					switch string(p.data[:4]) {
+				if len(p.Data) >= 4 {
+					switch string(p.Data[:4]) {
 					case "nclx":
-						ok = len(p.data) == 11
+						ok = len(p.Data) == 11
 					case "prof", "rICC":
-						if std, _ := StandardICC(p.data[4:]); std {
+						if std, _ := StandardICC(p.Data[4:]); std {
 							ok = true
 						} else {
 							iccGone = true
@@ -415,17 +416,17 @@ func rewriteHEIF(b []byte, opt Options) (*Result, error) {
 					}
 				}
 			case "auxC":
-				ok = isAlpha[id] && heifAlphaURNs[auxURN(items[id])] && len(p.data) == 4+len(auxURN(items[id]))+1
+				ok = isAlpha[id] && heifAlphaURNs[auxURN(items[id])] && len(p.Data) == 4+len(auxURN(items[id]))+1
 			}
 			if !ok {
-				if a.essential && p.typ != "colr" {
-					return nil, unsupported("essential property %s", printable.String(p.typ))
+				if a.essential && p.Type != "colr" {
+					return nil, unsupported("essential property %s", printable.String(p.Type))
 				}
 				continue
 			}
 			n, done := newIndex[a.index]
 			if !done {
-				keptProps = append(keptProps, b[p.start:p.end])
+				keptProps = append(keptProps, b[p.Start:p.End])
 				n = len(keptProps)
 				newIndex[a.index] = n
 			}
@@ -439,28 +440,28 @@ func rewriteHEIF(b []byte, opt Options) (*Result, error) {
 	// The camera and date fields LocationOnly keeps, from the first Exif
 	// item (the one exifTIFF reads): what went from it is named field by
 	// field, as for the other formats, instead of as a whole block.
-	hf, _ := walkHEIF(b)
+	hf, _ := bmff.ParseHEIF(b)
 	var exif []byte
 	skipSrc := false
 	if opt.Mode == LocationOnly && hf != nil {
-		if src := hf.exifTIFF(b); src != nil {
+		if src := hf.ExifTIFF(b); src != nil {
 			exif, skipSrc = outputEXIF(src, 1, opt, &rm), true
 		}
 	}
 	// Removed phrases for the dropped items, as the inspector names them.
 	if hf != nil {
-		for _, it := range hf.items {
-			if skipSrc && it.typ == "Exif" && len(it.extents) == 1 {
+		for _, it := range hf.Items {
+			if skipSrc && it.Type == "Exif" && len(it.Extents) == 1 {
 				skipSrc = false
 				continue
 			}
-			if keep[it.id] || items[it.id] == nil {
+			if keep[it.ID] || items[it.ID] == nil {
 				continue
 			}
-			if p := reencodePhrase(Block{Kind: "item", Name: hf.itemName(it)}); p != "" {
+			if p := reencodePhrase(Block{Kind: "item", Name: hf.ItemName(it)}); p != "" {
 				rm.add(p)
 			} else {
-				rm.add("image item " + printable.String(it.typ))
+				rm.add("image item " + printable.String(it.Type))
 			}
 		}
 	}
@@ -603,7 +604,7 @@ func rewriteHEIF(b []byte, opt Options) (*Result, error) {
 			return nil, unsupported("item ids above 65535")
 		}
 	}
-	ftyp := cleanFtyp(top[0].data, &rm)
+	ftyp := cleanFtyp(top[0].Data, &rm)
 	metaBox, mdat, _ := build(0)
 	if len(ftyp)+len(metaBox)+8+len(mdat) > 0xFFFFFFFF {
 		return nil, unsupported("file over 4 GB")
@@ -618,8 +619,8 @@ func rewriteHEIF(b []byte, opt Options) (*Result, error) {
 }
 
 // parseIloc records the location of every item listed in an iloc box.
-func parseIloc(b []byte, k bmffBox, items map[uint32]*rwItem) error {
-	r := reader{b: k.data}
+func parseIloc(b []byte, k bmff.Box, items map[uint32]*rwItem) error {
+	r := reader{b: k.Data}
 	v := r.u8()
 	r.skip(3)
 	sz, sz2 := r.u8(), r.u8()

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"codeberg.org/veil/veil/internal/bmff"
 	"codeberg.org/veil/veil/internal/testimg"
 	"codeberg.org/veil/veil/photo"
 )
@@ -182,14 +183,14 @@ func TestRewriteHEIFBuilt(t *testing.T) {
 	if bytes.Contains(res.Data, []byte(testimg.Leaky)) {
 		t.Error("testimg.Leaky value survived")
 	}
-	hf, err := walkHEIF(res.Data)
+	hf, err := bmff.ParseHEIF(res.Data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(hf.items) != 1 || hf.items[0].id != 1 || len(hf.items[0].props) != 3 || hf.items[0].props[2].typ != "irot" {
-		t.Fatalf("items after rewrite: %+v", hf.items)
+	if len(hf.Items) != 1 || hf.Items[0].ID != 1 || len(hf.Items[0].Props) != 3 || hf.Items[0].Props[2].Type != "irot" {
+		t.Fatalf("items after rewrite: %+v", hf.Items)
 	}
-	if it := hf.items[0]; len(it.extents) != 1 || string(res.Data[it.extents[0][0]:it.extents[0][1]]) != "CODED-IMAGE" {
+	if it := hf.Items[0]; len(it.Extents) != 1 || string(res.Data[it.Extents[0][0]:it.Extents[0][1]]) != "CODED-IMAGE" {
 		t.Errorf("primary item data not carried over")
 	}
 	for _, want := range []string{"EXIF block", "XMP packet", "thumbnail image", "auxiliary image (depth map)"} {
@@ -239,14 +240,14 @@ func TestRewriteAVIF(t *testing.T) {
 func TestRewriteHEIFUnsupported(t *testing.T) {
 	h := testimg.HEIFWithImage()
 	// Point item 2's extent at item 1's data: overlapping extents.
-	hf, _ := walkHEIF(h)
+	hf, _ := bmff.ParseHEIF(h)
 	var first, second int
-	for _, it := range hf.items {
-		switch it.id {
+	for _, it := range hf.Items {
+		switch it.ID {
 		case 1:
-			first = it.extents[0][0]
+			first = it.Extents[0][0]
 		case 2:
-			second = it.extents[0][0]
+			second = it.Extents[0][0]
 		}
 	}
 	overlap := bytes.Replace(h, testimg.BE32(uint32(second)), testimg.BE32(uint32(first)), 1)
@@ -326,26 +327,26 @@ func TestRewriteHEIFLocationOnly(t *testing.T) {
 			if containsPhrase(res.Removed, "EXIF block") {
 				t.Errorf("Removed %q says the whole EXIF block went", res.Removed)
 			}
-			hf, err := walkHEIF(res.Data)
+			hf, err := bmff.ParseHEIF(res.Data)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var exif *heifItem
-			for _, it := range hf.items {
-				if it.typ == "Exif" {
+			var exif *bmff.Item
+			for _, it := range hf.Items {
+				if it.Type == "Exif" {
 					if exif != nil {
 						t.Fatal("two Exif items")
 					}
 					exif = it
 				}
 			}
-			if exif == nil || len(hf.items) != 2 || len(exif.refs["cdsc"]) != 1 || exif.refs["cdsc"][0] != hf.primary {
-				t.Fatalf("Exif item %+v among %d items", exif, len(hf.items))
+			if exif == nil || len(hf.Items) != 2 || len(exif.Refs["cdsc"]) != 1 || exif.Refs["cdsc"][0] != hf.Primary {
+				t.Fatalf("Exif item %+v among %d items", exif, len(hf.Items))
 			}
 			if !bytes.Contains(res.Data, fullBoxBytes("infe", 2, 1, []byte("\x00\x02\x00\x00Exif\x00"))) {
 				t.Error("Exif item entry is not a hidden, unnamed item 2")
 			}
-			d := res.Data[exif.extents[0][0]:exif.extents[0][1]]
+			d := res.Data[exif.Extents[0][0]:exif.Extents[0][1]]
 			kept, _, _ := locationSafeEXIF(tt.tiff, true)
 			if !bytes.Equal(d[:4], []byte{0, 0, 0, 0}) || !bytes.Equal(d[4:], kept) {
 				t.Errorf("Exif item data %q, want a zero offset and %q", d, kept)
@@ -371,23 +372,23 @@ func TestRewriteHEIFLocationOnly(t *testing.T) {
 // mdat size and the item's iloc length, as a cleaner bug would write it.
 func replaceExifItem(t *testing.T, out, tiff []byte) []byte {
 	t.Helper()
-	hf, err := walkHEIF(out)
+	hf, err := bmff.ParseHEIF(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, it := range hf.items {
-		if it.typ != "Exif" {
+	for _, it := range hf.Items {
+		if it.Type != "Exif" {
 			continue
 		}
-		s, e := it.extents[0][0], it.extents[0][1]
+		s, e := it.Extents[0][0], it.Extents[0][1]
 		if e != len(out) {
 			t.Fatal("Exif item data is not at the end of the file")
 		}
 		b := append(append([]byte{}, out[:s+4]...), tiff...)
 		b = bytes.Replace(b, append(testimg.BE32(uint32(s)), testimg.BE32(uint32(e-s))...), append(testimg.BE32(uint32(s)), testimg.BE32(uint32(4+len(tiff)))...), 1)
-		top, _ := walkBoxes(out, 0, len(out))
+		top, _ := bmff.Walk(out, 0, len(out))
 		m := top[len(top)-1]
-		at := m.end - len(m.data) - 8
+		at := m.End - len(m.Data) - 8
 		binary.BigEndian.PutUint32(b[at:], uint32(len(b)-at))
 		return b
 	}

@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"strings"
 
+	"codeberg.org/veil/veil/internal/bmff"
 	"codeberg.org/veil/veil/internal/ifd"
 	"codeberg.org/veil/veil/internal/jpegseg"
 	"codeberg.org/veil/veil/photo"
@@ -47,8 +48,8 @@ func reencode(b []byte, from, to photo.Format, opt Options) (*Result, error) {
 			}
 		}
 	case photo.HEIF:
-		if hf, _ := walkHEIF(b); hf != nil {
-			icc, exifSrc = hf.primaryICC(), hf.exifTIFF(b)
+		if hf, _ := bmff.ParseHEIF(b); hf != nil {
+			icc, exifSrc = hf.PrimaryICC(), hf.ExifTIFF(b)
 		}
 	}
 	var exif []byte

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 
+	"codeberg.org/veil/veil/internal/bmff"
 	"codeberg.org/veil/veil/internal/printable"
 )
 
@@ -35,14 +36,14 @@ var (
 // primary image and nothing else, whose data is a zero
 // exif_tiff_header_offset and a TIFF that verifyEXIF passes.
 func verifyHEIF(b []byte, opt Options) error {
-	top, err := walkBoxes(b, 0, len(b))
+	top, err := bmff.Walk(b, 0, len(b))
 	if err != nil {
 		return notClean("HEIF boxes do not walk: %v", err)
 	}
-	if len(top) < 2 || len(top) > 3 || top[0].typ != "ftyp" || top[1].typ != "meta" || (len(top) == 3 && top[2].typ != "mdat") {
+	if len(top) < 2 || len(top) > 3 || top[0].Type != "ftyp" || top[1].Type != "meta" || (len(top) == 3 && top[2].Type != "mdat") {
 		return notClean("HEIF top level is not ftyp, meta, mdat")
 	}
-	f := top[0].data
+	f := top[0].Data
 	if len(f) < 8 || len(f)%4 != 0 || len(f) > 256 || !zeroBytes(f[4:8]) {
 		return notClean("HEIF ftyp box is malformed")
 	}
@@ -54,18 +55,18 @@ func verifyHEIF(b []byte, opt Options) error {
 	var mdat []byte
 	mdatAt := len(b)
 	if len(top) == 3 {
-		mdat, mdatAt = top[2].data, top[2].end-len(top[2].data)
+		mdat, mdatAt = top[2].Data, top[2].End-len(top[2].Data)
 	}
 	meta := top[1]
-	if len(meta.data) < 4 || binary.BigEndian.Uint32(meta.data) != 0 {
+	if len(meta.Data) < 4 || binary.BigEndian.Uint32(meta.Data) != 0 {
 		return notClean("HEIF meta box version")
 	}
-	kids, err := walkBoxes(b, meta.end-len(meta.data)+4, meta.end)
+	kids, err := bmff.Walk(b, meta.End-len(meta.Data)+4, meta.End)
 	if err != nil {
 		return notClean("HEIF meta box does not walk: %v", err)
 	}
 	items := map[uint32]string{}
-	var props []bmffBox
+	var props []bmff.Box
 	var idat []byte
 	aux := map[uint32]bool{}
 	auxProp := map[int]bool{}
@@ -85,14 +86,14 @@ func verifyHEIF(b []byte, opt Options) error {
 	seen := map[string]bool{}
 	var ipmaData []byte
 	for _, k := range kids {
-		if seen[k.typ] {
-			return notClean("HEIF meta holds two %s boxes", printable.String(k.typ))
+		if seen[k.Type] {
+			return notClean("HEIF meta holds two %s boxes", printable.String(k.Type))
 		}
-		seen[k.typ] = true
-		r := reader{b: k.data}
-		switch k.typ {
+		seen[k.Type] = true
+		r := reader{b: k.Data}
+		switch k.Type {
 		case "hdlr":
-			if len(k.data) != 4+4+4+12+1 || string(k.data[8:12]) != "pict" || !zeroBytes(k.data[:8]) || !zeroBytes(k.data[12:]) {
+			if len(k.Data) != 4+4+4+12+1 || string(k.Data[8:12]) != "pict" || !zeroBytes(k.Data[:8]) || !zeroBytes(k.Data[12:]) {
 				return notClean("HEIF handler box carries more than the pict handler")
 			}
 		case "pitm":
@@ -100,7 +101,7 @@ func verifyHEIF(b []byte, opt Options) error {
 				return notClean("HEIF pitm version")
 			}
 			primary = uint32(r.u16())
-			if r.err != nil || r.i != len(k.data) {
+			if r.err != nil || r.i != len(k.Data) {
 				return notClean("HEIF pitm malformed")
 			}
 		case "iinf":
@@ -108,13 +109,13 @@ func verifyHEIF(b []byte, opt Options) error {
 				return notClean("HEIF iinf version")
 			}
 			n := int(r.u16())
-			es, err := walkBoxes(b, k.end-len(k.data)+6, k.end)
+			es, err := bmff.Walk(b, k.End-len(k.Data)+6, k.End)
 			if err != nil || len(es) != n {
 				return notClean("HEIF iinf entries")
 			}
 			for _, e := range es {
-				d := e.data
-				if e.typ != "infe" || len(d) != 4+2+2+4+1 || d[0] != 2 || d[1] != 0 || d[2] != 0 || d[3]&^1 != 0 || d[6] != 0 || d[7] != 0 || d[12] != 0 {
+				d := e.Data
+				if e.Type != "infe" || len(d) != 4+2+2+4+1 || d[0] != 2 || d[1] != 0 || d[2] != 0 || d[3]&^1 != 0 || d[6] != 0 || d[7] != 0 || d[12] != 0 {
 					return notClean("HEIF item entry is not a bare image item")
 				}
 				id, typ := uint32(binary.BigEndian.Uint16(d[4:])), string(d[8:12])
@@ -132,66 +133,66 @@ func verifyHEIF(b []byte, opt Options) error {
 			if r.u32() != 0 {
 				return notClean("HEIF iref version")
 			}
-			rs, err := walkBoxes(b, k.end-len(k.data)+4, k.end)
+			rs, err := bmff.Walk(b, k.End-len(k.Data)+4, k.End)
 			if err != nil {
 				return notClean("HEIF iref does not walk")
 			}
 			for _, x := range rs {
-				if x.typ != "dimg" && x.typ != "auxl" && (x.typ != "cdsc" || opt.Mode != LocationOnly) {
-					return notClean("HEIF keeps a %q reference", printable.String(x.typ))
+				if x.Type != "dimg" && x.Type != "auxl" && (x.Type != "cdsc" || opt.Mode != LocationOnly) {
+					return notClean("HEIF keeps a %q reference", printable.String(x.Type))
 				}
-				xr := reader{b: x.data}
-				rf := ref{typ: x.typ, from: uint32(xr.u16())}
+				xr := reader{b: x.Data}
+				rf := ref{typ: x.Type, from: uint32(xr.u16())}
 				n := int(xr.u16())
 				for j := 0; j < n && xr.err == nil; j++ {
 					rf.to = append(rf.to, uint32(xr.u16()))
 				}
-				if xr.err != nil || xr.i != len(x.data) || n == 0 {
+				if xr.err != nil || xr.i != len(x.Data) || n == 0 {
 					return notClean("HEIF reference malformed")
 				}
-				if x.typ == "auxl" {
+				if x.Type == "auxl" {
 					aux[rf.from] = true
 				}
 				refs = append(refs, rf)
 			}
 		case "iprp":
-			ps, err := walkBoxes(b, k.end-len(k.data), k.end)
-			if err != nil || len(ps) != 2 || ps[0].typ != "ipco" || ps[1].typ != "ipma" {
+			ps, err := bmff.Walk(b, k.End-len(k.Data), k.End)
+			if err != nil || len(ps) != 2 || ps[0].Type != "ipco" || ps[1].Type != "ipma" {
 				return notClean("HEIF iprp is not ipco then ipma")
 			}
-			if props, err = walkBoxes(b, ps[0].end-len(ps[0].data), ps[0].end); err != nil {
+			if props, err = bmff.Walk(b, ps[0].End-len(ps[0].Data), ps[0].End); err != nil {
 				return notClean("HEIF ipco does not walk")
 			}
 			for i, p := range props {
-				if !verifyHEIFProps[p.typ] {
-					return notClean("HEIF keeps property %q", printable.String(p.typ))
+				if !verifyHEIFProps[p.Type] {
+					return notClean("HEIF keeps property %q", printable.String(p.Type))
 				}
-				switch p.typ {
+				switch p.Type {
 				case "colr":
-					if len(p.data) < 4 {
+					if len(p.Data) < 4 {
 						return notClean("HEIF colr malformed")
 					}
-					switch string(p.data[:4]) {
+					switch string(p.Data[:4]) {
 					case "nclx":
-						if len(p.data) != 11 {
+						if len(p.Data) != 11 {
 							return notClean("HEIF nclx colour malformed")
 						}
 					case "prof", "rICC":
-						if ok, desc := StandardICC(p.data[4:]); !ok {
+						if ok, desc := StandardICC(p.Data[4:]); !ok {
 							return notClean("HEIF keeps a colour profile that is not a stock one (%q)", desc)
 						}
 					default:
-						return notClean("HEIF colour type %q", printable.String(string(p.data[:4])))
+						return notClean("HEIF colour type %q", printable.String(string(p.Data[:4])))
 					}
 				case "auxC":
-					d := p.data
+					d := p.Data
 					if len(d) < 5 || d[len(d)-1] != 0 || !verifyHEIFAlpha[string(d[4:len(d)-1])] || !zeroBytes(d[:4]) {
 						return notClean("HEIF keeps an auxiliary image that is not an alpha plane")
 					}
 					auxProp[i+1] = true
 				}
 			}
-			ipmaData = ps[1].data
+			ipmaData = ps[1].Data
 		case "iloc":
 			if r.u8() != 1 || r.u8() != 0 || r.u16() != 0 || r.u8() != 0x44 || r.u8() != 0 {
 				return notClean("HEIF iloc layout is not the rewrite's")
@@ -211,13 +212,13 @@ func verifyHEIF(b []byte, opt Options) error {
 				}
 				exts = append(exts, ext{id, method, off, off + l})
 			}
-			if r.i != len(k.data) {
+			if r.i != len(k.Data) {
 				return notClean("HEIF iloc has extra bytes")
 			}
 		case "idat":
-			idat = k.data
+			idat = k.Data
 		default:
-			return notClean("HEIF meta holds a %q box", printable.String(k.typ))
+			return notClean("HEIF meta holds a %q box", printable.String(k.Type))
 		}
 	}
 	if !seen["hdlr"] || !seen["pitm"] || !seen["iinf"] || !seen["iprp"] || !seen["iloc"] {
