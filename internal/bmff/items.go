@@ -147,7 +147,8 @@ type Extent struct {
 // Location is one iloc entry.
 type Location struct {
 	ID         uint32
-	Method     int // construction method: 0 file offset, 1 idat, 2 item
+	Method     int    // construction method: 0 file offset, 1 idat, 2 item
+	Reserved   uint16 // the 12 bits beside the method (zero in a sound file)
 	DataRef    uint16
 	BaseOffset uint64
 	// ExtentCount is the number of extents the entry claims; Extents holds
@@ -200,7 +201,8 @@ func ParseIloc(d []byte) (Locations, error) {
 func (l *Locations) location(r *reader) Location {
 	loc := Location{ID: r.id(l.Version >= 2)}
 	if l.Version == 1 || l.Version == 2 {
-		loc.Method = int(r.u16() & 15)
+		m := r.u16()
+		loc.Method, loc.Reserved = int(m&15), m>>4
 	}
 	loc.DataRef = r.u16()
 	loc.BaseOffset = r.uintN(l.BaseOffsetSize)
