@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/clean"
+	"codeberg.org/veil/veil/metadata/verify"
 	"codeberg.org/veil/veil/photo"
 	"codeberg.org/veil/veil/redact"
 	"codeberg.org/veil/veil/redact/detect"
@@ -47,8 +49,8 @@ func defaultEngines() engines {
 			return photo.Decode(b)
 		},
 		inspect: metadata.Inspect,
-		clean:   metadata.Clean,
-		verify:  metadata.Verify,
+		clean:   clean.File,
+		verify:  verify.File,
 		detect:  detectFaces,
 		apply:   redact.Apply,
 		redact:  redact.RedactOwned,

@@ -19,6 +19,7 @@ import (
 
 	"codeberg.org/veil/veil/internal/testenv"
 	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/clean"
 )
 
 // findingsFile reads one findings file (e.g. "findings.zh_Hans") as key → text.
@@ -245,7 +246,7 @@ func TestFindingLabelsTranslated(t *testing.T) {
 				t.Errorf("%s: %s value %q has no translation", name, f.Field, f.Value)
 			}
 		}
-		res, err := metadata.Clean(b, metadata.Options{Mode: metadata.All})
+		res, err := clean.File(b, metadata.Options{Mode: metadata.All})
 		if err != nil {
 			return // the panel shows the error, not a list
 		}

@@ -14,6 +14,8 @@ import (
 	"sync"
 
 	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/clean"
+	"codeberg.org/veil/veil/metadata/verify"
 	"codeberg.org/veil/veil/outfile"
 	"codeberg.org/veil/veil/photo"
 )
@@ -154,7 +156,7 @@ func cleanOne(j cleanJob) (rec cleanRecord) {
 		decodeSlots <- struct{}{}
 		defer func() { <-decodeSlots }()
 	}
-	res, err := metadata.Clean(data, j.opt)
+	res, err := clean.File(data, j.opt)
 	if err != nil {
 		rec.Error = err.Error()
 		return rec
@@ -189,7 +191,7 @@ func verifyWritten(path string, want []byte, opt metadata.Options) error {
 	if !bytes.Equal(got, want) {
 		return errors.New("the file on disk differs from what was written")
 	}
-	return metadata.Verify(got, opt)
+	return verify.File(got, opt)
 }
 
 // outputPath picks where a cleaned copy goes: the folder layout of the input

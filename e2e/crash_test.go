@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/verify"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -184,7 +185,7 @@ func TestCrashSafeBatch(t *testing.T) {
 			t.Error(err)
 			continue
 		}
-		if err := metadata.Verify(b, metadata.Options{}); err != nil {
+		if err := verify.File(b, metadata.Options{}); err != nil {
 			t.Errorf("%s: not clean: %v", name, err)
 		}
 		img, _, err := photo.Decode(b)

@@ -55,13 +55,7 @@ const trailerName = "after end of image"
 // Data is the sub-block stream after the label (use JoinSubBlocks);
 // [image] "image"; [trailer] "after end of image" after the ';'.
 //
-// TIFF [tag]: one block per non-structural tag of each IFD. Text and
-// identity tags are named "<IFD> <tag>" ("IFD0 Artist", "IFD0 Make",
-// "IFD1 Software", "SubIFD Model"); pointer and blob tags by name alone:
-// "ExifIFD", "GPS IFD", "Interop IFD", "SubIFD", "XMP", "IPTC", "Photoshop",
-// "ICC", "GeoTIFF" (GeoKeyDirectory, tiepoints, pixel scale, transformation,
-// GDAL metadata); anything else "<IFD> tag 0xNNNN". Data is the tag's value
-// bytes (for pointer tags, the offsets); Offset is where the value is stored.
+// TIFF: no blocks (its metadata sits among the structural tags).
 //
 // HEIF/AVIF: [box] every box, depth-first in file order, by type ("ftyp",
 // "meta", "iinf", "infe", "iloc", "iref", "ipco", "irot", "imir", "auxC",
@@ -86,7 +80,8 @@ func Blocks(b []byte) (photo.Format, []Block, error) {
 	case photo.GIF:
 		out, err = gifBlocks(b)
 	case photo.TIFF:
-		out, err = tiffBlocks(b)
+		// Metadata sits among the structural tags of a TIFF's directories:
+		// Inspect reads the whole file as one EXIF structure instead.
 	case photo.HEIF:
 		out, err = heifBlocks(b)
 	default:

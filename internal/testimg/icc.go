@@ -43,3 +43,32 @@ func ICC(desc, cprt string, extra ...string) []byte {
 	binary.BigEndian.PutUint32(p, uint32(len(p)))
 	return p
 }
+
+// ICCCase is a colour profile and whether a cleaner may keep it.
+type ICCCase struct {
+	Name  string
+	ICC   []byte
+	Stock bool // a stock profile that identifies nobody
+}
+
+// ICCCases are the colour profiles both the cleaner's and the verifier's
+// judgement are tested against: each judges by its own rules, and both must
+// agree on these.
+func ICCCases() []ICCCase {
+	return []ICCCase{
+		{"sRGB", ICC("sRGB IEC61966-2.1", "Copyright (c) 1998 Hewlett-Packard Company"), true},
+		{"Display P3", ICC("Display P3", "Copyright Apple Inc., 2017"), true},
+		{"Android sRGB", ICC("sRGB", "Google Inc. 2016"), true},
+		{"Adobe RGB", ICC("Adobe RGB (1998)", "Copyright 1999 Adobe Systems Incorporated"), true},
+		{"ICC sRGB v4", ICC("sRGB v4 ICC preference perceptual intent beta", "Copyright 2007 International Color Consortium, all rights reserved."), true},
+		{"public domain", ICC("Linear sRGB", "No copyright, use freely"), true},
+		{"calibrated display", ICC("Color LCD", "Copyright Apple Inc., 2009"), false},
+		{"named owner", ICC("Jane Roe's monitor", "Copyright Jane Roe"), false},
+		{"standard name, personal copyright", ICC("sRGB", "Copyright Jane Roe"), false},
+		{"publisher, then a name", ICC("sRGB", "Copyright Apple Inc. for Jane Roe"), false},
+		{"calibration curves", ICC("sRGB", "Copyright Google Inc., 2016", "vcgt"), false},
+		{"device make and model", ICC("Display P3", "Copyright Apple Inc., 2017", "mmod"), false},
+		{"truncated", ICC("sRGB", "")[:140], false},
+		{"garbage", []byte("not a profile at all, not even close to one, but long enough to pass the size check at the start of the parser; more bytes"), false},
+	}
+}

@@ -21,6 +21,9 @@ func EncodeJPEG(t testing.TB, img image.Image, quality int) []byte {
 	return buf.Bytes()
 }
 
+// JFIF is a standard APP0 JFIF payload: version 1.01, 72 dpi, no thumbnail.
+var JFIF = []byte("JFIF\x00\x01\x01\x01\x00\x48\x00\x48\x00\x00")
+
 // Seg returns a JPEG marker segment: 0xFF, marker, the length, and the
 // parts of the payload joined.
 func Seg(marker byte, payload ...[]byte) []byte {

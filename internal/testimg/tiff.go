@@ -183,3 +183,21 @@ func TIFFPixels(spp uint16, pix []byte, extra, gps []Entry) []byte {
 	t = build(uint32(len(t)))
 	return append(t, pix...)
 }
+
+// PersonalEXIF is an EXIF structure as a camera phone writes it, with
+// identifying fields: make "Cam", artist Leaky, the original date
+// 2025:07:01 12:34:56, owner Leaky, a time zone (+01:00), and a GPS IFD (a
+// latitude reference and a processing method naming Leaky); with o > 0, an
+// orientation.
+func PersonalEXIF(o uint16) []byte {
+	ifd0 := []Entry{ASCII(0x010F, "Cam"), ASCII(0x013B, Leaky)}
+	if o > 0 {
+		ifd0 = append(ifd0, Short(0x0112, o))
+	}
+	return EXIF(ifd0, []Entry{ASCII(0x9003, "2025:07:01 12:34:56"), ASCII(0xA430, Leaky), ASCII(0x9010, "+01:00")},
+		[]Entry{ASCII(1, "N"), ASCII(0x1B, Leaky)})
+}
+
+// OrientationEXIF is the smallest EXIF structure: IFD0 holding only the
+// Orientation o (what a cleaner keeps of a rotated photo).
+func OrientationEXIF(o uint16) []byte { return EXIF([]Entry{Short(0x0112, o)}, nil, nil) }

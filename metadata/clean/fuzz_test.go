@@ -1,4 +1,4 @@
-package metadata
+package clean
 
 import (
 	"bytes"
@@ -8,7 +8,10 @@ import (
 
 	"codeberg.org/veil/veil/internal/ifd"
 	"codeberg.org/veil/veil/internal/jpegseg"
+	"codeberg.org/veil/veil/internal/testenv"
 	"codeberg.org/veil/veil/internal/testimg"
+	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/verify"
 
 	"codeberg.org/veil/veil/photo"
 )
@@ -19,10 +22,7 @@ const maxFuzzSeed = 256 << 10
 // corpusSeeds adds the shared corpus files of format want as seeds, when the
 // corpus is present.
 func corpusSeeds(f *testing.F, want photo.Format) {
-	if _, err := os.Stat("../../shared/fixtures/metadata"); err != nil {
-		return // sharedDir would skip the whole target; built-in seeds suffice
-	}
-	for _, p := range corpusFiles(f) {
+	for _, p := range testenv.FilesIfPresent("fixtures/metadata") {
 		b, err := os.ReadFile(p)
 		if err == nil && len(b) <= maxFuzzSeed && photo.Sniff(b) == want {
 			f.Add(b)
@@ -30,29 +30,27 @@ func corpusSeeds(f *testing.F, want photo.Format) {
 	}
 }
 
-// fuzzClean checks the invariants of Blocks, Clean and Verify on any input:
-// no panic; Clean never produces what its own verifier rejects; every output
-// verifies; and a lossless output of a decodable input shows the same pixels.
+// fuzzClean checks the invariants of File on any input: no panic; the
+// cleaner never produces what its verifier rejects; every output verifies;
+// and a lossless output of a decodable input shows the same pixels.
 func fuzzClean(f *testing.F, want photo.Format, seeds ...[]byte) {
 	for _, s := range seeds {
 		f.Add(s)
 	}
 	corpusSeeds(f, want)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		Blocks(b)
-		for _, m := range []Mode{All, LocationOnly} {
-			verify(b, Options{Mode: m}) // any input: must not panic
-			res, err := Clean(b, Options{Mode: m})
-			if errors.Is(err, ErrNotClean) {
+		for _, m := range []metadata.Mode{metadata.All, metadata.LocationOnly} {
+			res, err := File(b, metadata.Options{Mode: m})
+			if errors.Is(err, metadata.ErrNotClean) {
 				t.Fatalf("mode %d: the cleaner wrote what its verifier rejects: %v", m, err)
 			}
 			if err != nil {
 				continue
 			}
-			if err := Verify(res.Data, Options{Mode: m}); err != nil {
-				t.Fatalf("mode %d: Verify(output): %v", m, err)
+			if err := verify.File(res.Data, metadata.Options{Mode: m}); err != nil {
+				t.Fatalf("mode %d: verify.File(output): %v", m, err)
 			}
-			if m == LocationOnly || !res.Lossless {
+			if m == metadata.LocationOnly || !res.Lossless {
 				continue
 			}
 			// Decoding a mutated header's 100-megapixel claim would take
@@ -75,7 +73,7 @@ func fuzzClean(f *testing.F, want photo.Format, seeds ...[]byte) {
 func FuzzJPEG(f *testing.F) {
 	j := testimg.JPEG(f, 16, 8)
 	fuzzClean(f, photo.JPEG, j,
-		testimg.InsertAfterSOI(j, testimg.Seg(0xE0, jfif), testimg.ExifAPP1(personalEXIF(6)), testimg.Seg(0xE1, jpegseg.XMP, []byte("<x/>")), testimg.Seg(0xFE, []byte("c"))),
+		testimg.InsertAfterSOI(j, testimg.Seg(0xE0, testimg.JFIF), testimg.ExifAPP1(testimg.PersonalEXIF(6)), testimg.Seg(0xE1, jpegseg.XMP, []byte("<x/>")), testimg.Seg(0xFE, []byte("c"))),
 		testimg.InsertAfterSOI(j, testimg.Seg(0xE2, []byte("ICC_PROFILE\x00\x01\x01"), testimg.ICC("sRGB", "Copyright Google Inc., 2016"))),
 		append(testimg.InsertBeforeEOI(j, testimg.Seg(0xE3, []byte("x"))), "trailer"...))
 }
@@ -83,14 +81,14 @@ func FuzzJPEG(f *testing.F) {
 func FuzzPNG(f *testing.F) {
 	p := testimg.PNG(f, 4, 3)
 	fuzzClean(f, photo.PNG, p,
-		testimg.InsertPNG(p, true, testimg.Chunk("eXIf", personalEXIF(6)), testimg.Chunk("tEXt", []byte("a\x00b"))),
+		testimg.InsertPNG(p, true, testimg.Chunk("eXIf", testimg.PersonalEXIF(6)), testimg.Chunk("tEXt", []byte("a\x00b"))),
 		testimg.InsertPNG(p, false, testimg.ICCPChunk("x", testimg.ICC("sRGB", ""))))
 }
 
 func FuzzWebP(f *testing.F) {
 	fuzzClean(f, photo.WebP,
 		testimg.WebP(testimg.RIFF("VP8L", testimg.VP8L3x2)),
-		testimg.WebP(testimg.RIFF("VP8X", testimg.VP8X(testimg.VP8XEXIF|testimg.VP8XXMP, 3, 2)), testimg.RIFF("VP8 ", testimg.VP8_3x2), testimg.RIFF("EXIF", personalEXIF(6)), testimg.RIFF("XMP ", []byte("<x/>"))),
+		testimg.WebP(testimg.RIFF("VP8X", testimg.VP8X(testimg.VP8XEXIF|testimg.VP8XXMP, 3, 2)), testimg.RIFF("VP8 ", testimg.VP8_3x2), testimg.RIFF("EXIF", testimg.PersonalEXIF(6)), testimg.RIFF("XMP ", []byte("<x/>"))),
 		testimg.WebP(testimg.RIFF("VP8X", testimg.VP8X(testimg.VP8XAnim, 3, 2)), testimg.RIFF("ANIM", make([]byte, 6)), testimg.RIFF("ANMF", append(make([]byte, 16), testimg.RIFF("VP8L", testimg.VP8L3x2)...))))
 }
 
@@ -112,18 +110,18 @@ func FuzzHEIF(f *testing.F) {
 // whatever the rebuild produces must verify, and the verifier must not panic.
 func FuzzHEIFRewrite(f *testing.F) {
 	f.Add(testimg.HEIFWithImage())
-	f.Add(testimg.HEIFWithEXIF(personalEXIF(6)))
+	f.Add(testimg.HEIFWithEXIF(testimg.PersonalEXIF(6)))
 	f.Add(testimg.HEIFSkeleton())
 	corpusSeeds(f, photo.HEIF)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		for _, m := range []Mode{All, LocationOnly} {
-			opt := Options{Mode: m}
-			verifyHEIF(b, opt)
+		for _, m := range []metadata.Mode{metadata.All, metadata.LocationOnly} {
+			opt := metadata.Options{Mode: m}
+			verify.File(b, opt)
 			res, err := rewriteHEIF(b, opt)
 			if err != nil {
 				continue
 			}
-			if err := verifyHEIF(res.Data, opt); err != nil {
+			if err := verify.File(res.Data, opt); err != nil {
 				t.Fatalf("mode %d: the rebuild wrote what the verifier rejects: %v", m, err)
 			}
 		}

@@ -1,4 +1,4 @@
-package metadata
+package clean
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"codeberg.org/veil/veil/internal/jpegseg"
+	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/verify"
 )
 
 // plainJPEG encodes a small photo-like JPEG with Go's encoder.
@@ -75,11 +77,11 @@ func TestCleanDamagedJPEG(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			res, err := Clean(tt.in, Options{})
+			res, err := File(tt.in, metadata.Options{})
 			if err != nil {
 				t.Fatalf("Clean: %v", err)
 			}
-			if err := Verify(res.Data, Options{}); err != nil {
+			if err := verify.File(res.Data, metadata.Options{}); err != nil {
 				t.Fatalf("Verify: %v", err)
 			}
 			if bytes.Contains(res.Data, []byte("PLANTED")) {
@@ -109,7 +111,7 @@ func TestCleanRefusesTruncatedJPEG(t *testing.T) {
 		"cut, then junk":      append(append([]byte{}, good[:mid]...), "\xFF\x05PLANTED"...),
 		"cut, one byte short": good[:len(good)-1],
 	} {
-		if res, err := Clean(b, Options{}); err == nil {
+		if res, err := File(b, metadata.Options{}); err == nil {
 			t.Errorf("%s: cleaned (%d bytes) instead of refused", name, len(res.Data))
 		}
 	}

@@ -1,34 +1,37 @@
-package metadata
+package clean
 
 import (
 	"errors"
 	"fmt"
 
 	"codeberg.org/veil/veil/internal/ifd"
+	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/verify"
 	"codeberg.org/veil/veil/photo"
 )
 
-// Clean returns a copy of the image in b without identifying metadata. JPEG,
-// PNG, WebP and GIF are rewritten at container level, keeping only what is
-// needed to show the image, so their pixels decode identically; a photo that
-// displays rotated keeps a minimal EXIF block holding only its Orientation
-// (in LocationOnly mode, the camera and date fields too). A colour profile
-// survives only when it is a stock one (see StandardICC). HEIF and AVIF are
-// rebuilt at box level from their image items and structural properties
-// (orientation stays an irot/imir property; in LocationOnly mode one Exif
-// item keeps the camera and date fields; Lossless true). TIFF becomes a
-// PNG (pixel-lossless for ordinary images), and a HEIF the rebuild cannot
-// carry a JPEG (quality 95, Lossless
-// false): decoded, turned upright, and encoded afresh, carrying
-// only a stock colour profile and, in LocationOnly mode, the camera and date
-// fields. A JPEG whose structure is damaged but whose pixels still decode is
-// re-encoded the same way. Result.Removed names what went without repeating
-// any removed value.
+// File returns a copy of the image in b without identifying metadata.
 //
-// Clean re-reads its own output with Verify and fails closed: when Verify
-// has any doubt, Clean returns an error wrapping ErrNotClean and no data. It
-// never modifies b.
-func Clean(b []byte, opt Options) (res *Result, err error) {
+// JPEG, PNG, WebP and GIF are rewritten at container level, keeping only
+// what is needed to show the image, so their pixels decode identically; a
+// photo that displays rotated keeps a minimal EXIF block holding only its
+// Orientation (in [metadata.LocationOnly] mode, the camera and date fields
+// too). A colour profile survives only when it is a stock one. HEIF and AVIF
+// are rebuilt box by box from their image items and structural properties,
+// the coded image data copied untouched (orientation stays an irot/imir
+// property; in LocationOnly mode one Exif item keeps the camera and date
+// fields). TIFF becomes a PNG (pixel-lossless for ordinary images). A HEIF
+// the rebuild cannot carry, and a JPEG whose structure is damaged but whose
+// pixels still decode, become a JPEG (quality 95, not lossless): decoded,
+// turned upright and encoded afresh, carrying only a stock colour profile
+// and, in LocationOnly mode, the camera and date fields.
+// [metadata.Result].Removed names what went without repeating any removed
+// value.
+//
+// File re-reads its own output with [verify.File] and fails closed: when the
+// verifier has any doubt, File returns an error wrapping
+// [metadata.ErrNotClean] and no data. It never modifies b.
+func File(b []byte, opt metadata.Options) (res *metadata.Result, err error) {
 	defer func() {
 		// The walkers are bounds-checked; this is the last line of defence
 		// for the third-party decoders on the re-encoding path.
@@ -36,7 +39,7 @@ func Clean(b []byte, opt Options) (res *Result, err error) {
 			res, err = nil, fmt.Errorf("internal error while cleaning (%v)", r)
 		}
 	}()
-	if opt.Mode != All && opt.Mode != LocationOnly {
+	if opt.Mode != metadata.All && opt.Mode != metadata.LocationOnly {
 		return nil, fmt.Errorf("unknown clean mode %d", opt.Mode)
 	}
 	f := photo.Sniff(b)
@@ -71,13 +74,13 @@ func Clean(b []byte, opt Options) (res *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := Verify(res.Data, opt); err != nil {
+	if err := verify.File(res.Data, opt); err != nil {
 		return nil, fmt.Errorf("cleaned output failed verification: %w", err)
 	}
 	return res, nil
 }
 
-// removals collects Result.Removed phrases, counting repeats.
+// removals collects [metadata.Result].Removed phrases, counting repeats.
 type removals struct {
 	order []string
 	count map[string]int
@@ -114,7 +117,7 @@ func trailerPhrase(n int) string {
 	return fmt.Sprintf("%d bytes after end of image", n)
 }
 
-// exifPhrases describes what an EXIF block held, for Result.Removed.
+// exifPhrases describes what an EXIF block held, for [metadata.Result].Removed.
 func exifPhrases(b []byte) []string {
 	out := []string{"EXIF block"}
 	t, err := ifd.Parse(b)
@@ -148,10 +151,10 @@ func exifPhrases(b []byte) []string {
 }
 
 // outputEXIF returns the TIFF structure a lossless output keeps, or nil for
-// none: in All mode only the orientation o when it is not 1; in LocationOnly
+// none: in [metadata.All] mode only the orientation o when it is not 1; in [metadata.LocationOnly]
 // mode the camera and date fields of src (the input's EXIF, nil if none).
-func outputEXIF(src []byte, o int, opt Options, rm *removals) []byte {
-	if opt.Mode == LocationOnly && src != nil {
+func outputEXIF(src []byte, o int, opt metadata.Options, rm *removals) []byte {
+	if opt.Mode == metadata.LocationOnly && src != nil {
 		t, removed, err := locationSafeEXIF(src, true)
 		if err == nil {
 			rm.add(removed...)

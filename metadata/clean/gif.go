@@ -1,9 +1,10 @@
-package metadata
+package clean
 
 import (
 	"fmt"
 
 	"codeberg.org/veil/veil/internal/gifblock"
+	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -11,7 +12,7 @@ import (
 // extensions and the looping extension (NETSCAPE2.0 or ANIMEXTS1.0), each
 // rewritten canonically so no extra sub-block survives. GIF has no
 // orientation tag.
-func cleanGIF(b []byte) (*Result, error) {
+func cleanGIF(b []byte) (*metadata.Result, error) {
 	blocks, end, err := gifblock.Walk(b)
 	if err != nil {
 		return nil, err
@@ -48,7 +49,7 @@ func cleanGIF(b []byte) (*Result, error) {
 	if end < len(b) {
 		rm.add(trailerPhrase(len(b) - end))
 	}
-	return &Result{Data: out, Format: photo.GIF, Lossless: true, Removed: rm.list()}, nil
+	return &metadata.Result{Data: out, Format: photo.GIF, Lossless: true, Removed: rm.list()}, nil
 }
 
 func gifPhrase(g gifblock.Block) string {

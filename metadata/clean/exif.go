@@ -1,4 +1,4 @@
-package metadata
+package clean
 
 import (
 	"encoding/binary"
@@ -177,7 +177,7 @@ func locationSafeEXIF(b []byte, orientation bool) ([]byte, []string, error) {
 	return writeTIFF(t.Order, ifd0, exif), removed, nil
 }
 
-// exifTagName names the tags Clean most often removes, for Result.Removed.
+// exifTagName names the tags Clean most often removes, for [metadata.Result].Removed.
 func exifTagName(tag uint16) string {
 	switch tag {
 	case ifd.MakerNote:
@@ -201,7 +201,7 @@ func exifTagName(tag uint16) string {
 	case ifd.Software, ifd.HostComputer:
 		return "software"
 	}
-	if n := tiffTagNames[tag]; n != "" {
+	if n := tagNames[tag]; n != "" {
 		return n
 	}
 	return fmt.Sprintf("tag 0x%04X", tag)

@@ -1,4 +1,4 @@
-package metadata
+package clean
 
 import (
 	"bytes"
@@ -7,10 +7,11 @@ import (
 	"sort"
 
 	"codeberg.org/veil/veil/internal/jpegseg"
+	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/photo"
 )
 
-// jpegPhrase describes a dropped JPEG segment for Result.Removed.
+// jpegPhrase describes a dropped JPEG segment for [metadata.Result].Removed.
 func jpegPhrase(s jpegseg.Segment) string {
 	switch name := jpegseg.Name(s); name {
 	case "APP1 XMP":
@@ -43,7 +44,7 @@ func jpegPhrase(s jpegseg.Segment) string {
 // the scans, EOI, a canonical APP0 JFIF (without thumbnail), a canonical
 // APP14 Adobe (CMYK and YCCK need its colour transform), a standard ICC
 // profile, and the minimal EXIF outputEXIF allows. Segments keep their order.
-func cleanJPEG(b []byte, opt Options) (*Result, error) {
+func cleanJPEG(b []byte, opt metadata.Options) (*metadata.Result, error) {
 	var rm removals
 	b, skipped := dropUndecodable(b)
 	if skipped > 0 {
@@ -154,7 +155,7 @@ func cleanJPEG(b []byte, opt Options) (*Result, error) {
 		out = append(out, b[s.Start:s.End]...)
 	}
 	out = append(out, 0xFF, jpegseg.EOI)
-	return &Result{Data: out, Format: photo.JPEG, Lossless: true, Removed: rm.list()}, nil
+	return &metadata.Result{Data: out, Format: photo.JPEG, Lossless: true, Removed: rm.list()}, nil
 }
 
 // iccDropped describes a dropped colour profile. Its description is not
@@ -186,7 +187,7 @@ func jpegICC(segs []jpegseg.Segment) ([]jpegseg.Segment, string) {
 		}
 		p = append(p, s.Payload[hdr:]...)
 	}
-	ok, desc := StandardICC(p)
+	ok, desc := standardICC(p)
 	if !ok {
 		return nil, desc
 	}

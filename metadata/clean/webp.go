@@ -1,4 +1,4 @@
-package metadata
+package clean
 
 import (
 	"encoding/binary"
@@ -6,6 +6,7 @@ import (
 
 	"codeberg.org/veil/veil/internal/printable"
 	"codeberg.org/veil/veil/internal/riff"
+	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -21,7 +22,7 @@ const (
 // cleanWebP rewrites a WebP keeping VP8X (with its flags corrected), a
 // standard ICCP, ANIM, ANMF (with only its image sub-chunks), ALPH, VP8 and
 // VP8L, and the minimal EXIF outputEXIF allows; the RIFF size is rewritten.
-func cleanWebP(b []byte, opt Options) (*Result, error) {
+func cleanWebP(b []byte, opt metadata.Options) (*metadata.Result, error) {
 	chunks, end, err := riff.WebP(b)
 	if err != nil {
 		return nil, err
@@ -58,7 +59,7 @@ func cleanWebP(b []byte, opt Options) (*Result, error) {
 			}
 			body = append(body, riffBytes("ANMF", frame))
 		case "ICCP":
-			if ok, _ := StandardICC(c.Data); ok && icc == nil {
+			if ok, _ := standardICC(c.Data); ok && icc == nil {
 				icc = c.Data
 			} else {
 				rm.add(iccDropped)
@@ -123,7 +124,7 @@ func cleanWebP(b []byte, opt Options) (*Result, error) {
 		out = append(out, riffBytes("EXIF", exif)...)
 	}
 	binary.LittleEndian.PutUint32(out[4:], uint32(len(out)-8))
-	return &Result{Data: out, Format: photo.WebP, Lossless: true, Removed: rm.list()}, nil
+	return &metadata.Result{Data: out, Format: photo.WebP, Lossless: true, Removed: rm.list()}, nil
 }
 
 func riffBytes(fourcc string, data []byte) []byte {

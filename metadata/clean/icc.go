@@ -1,4 +1,4 @@
-package metadata
+package clean
 
 import (
 	"regexp"
@@ -14,7 +14,7 @@ var standardICCNames = regexp.MustCompile(`^(sRGB IEC61966-2[.-]1|sRGB|sRGB buil
 // standardICCText matches the other text a stock profile carries: copyright
 // lines of the organisations that publish stock profiles, and the IEC and
 // viewing-condition strings of the sRGB profile.
-var standardICCText = regexp.MustCompile(`^((Copyright|\(c\)|©)?[ ,(c)©0-9]*(Hewlett-Packard Company|Apple,? Inc\.?|Apple Computer,? Inc\.?|Adobe Systems,? Inc(orporated|\.)?|Google,? Inc\.?|Google LLC|International Color Consortium|Eastman Kodak Company|Kodak|Microsoft Corporation|Facebook,? Inc\.?|Meta Platforms,? Inc\.?|FB|Artifex Software)[ ,.0-9]*(all rights reserved\.?)?|No copyright, use freely|Public Domain|CC0|IEC http://www\.iec\.ch|IEC 61966-2[.-]1 Default RGB colou?r space - sRGB|Reference Viewing Condition in IEC ?61966-2[.-]1|Apple Computer Inc\.|Apple Inc\.|Adobe Systems Inc\.|Google|)$`)
+var standardICCText = regexp.MustCompile(`^((Copyright|\(c\)|©)?[ ,(c)©0-9]*(Hewlett-Packard Company|Apple,? Inc\.?|Apple Computer,? Inc\.?|Adobe Systems,? Inc(orporated|\.)?|Google,? Inc\.?|Google LLC|International Color Consortium|Eastman Kodak Company|Kodak|Microsoft Corporation|Facebook,? Inc\.?|Meta Platforms,? Inc\.?|FB|Artifex metadata.Software)[ ,.0-9]*(all rights reserved\.?)?|No copyright, use freely|Public Domain|CC0|IEC http://www\.iec\.ch|IEC 61966-2[.-]1 Default RGB colou?r space - sRGB|Reference Viewing Condition in IEC ?61966-2[.-]1|Apple Computer Inc\.|Apple Inc\.|Adobe Systems Inc\.|Google|)$`)
 
 // iccColourTags are the tag signatures a stock profile is made of. Anything
 // else (vendor data, calibration curves such as vcgt, device make and model
@@ -34,11 +34,11 @@ var iccTextTags = map[string]bool{"desc": true, "dscm": true, "cprt": true, "dmn
 // maxICC bounds the profiles Veil judges (stock CMYK profiles are ~600 kB).
 const maxICC = 4 << 20
 
-// StandardICC reports whether p is a stock colour profile that identifies
+// standardICC reports whether p is a stock colour profile that identifies
 // nobody: its description names a well-known colour space, all its text is
 // the standard text of such profiles, and it holds only colour tags. The
 // second result is the profile's description, for messages.
-func StandardICC(p []byte) (bool, string) {
+func standardICC(p []byte) (bool, string) {
 	if len(p) > maxICC {
 		return false, ""
 	}

@@ -1,4 +1,4 @@
-package metadata
+package verify
 
 import (
 	"encoding/binary"
@@ -7,6 +7,7 @@ import (
 
 	"codeberg.org/veil/veil/internal/bmff"
 	"codeberg.org/veil/veil/internal/printable"
+	"codeberg.org/veil/veil/metadata"
 )
 
 // Verify's own allow-lists for HEIF/AVIF outputs, deliberately separate from
@@ -30,7 +31,7 @@ var (
 // heifCheck is what the verifier has read of a HEIF so far.
 type heifCheck struct {
 	b       []byte
-	opt     Options
+	opt     metadata.Options
 	mdat    []byte
 	mdatAt  int
 	items   map[uint32]string // item types by id
@@ -56,11 +57,11 @@ type heifExtent struct {
 // (hdlr pict without a name, pitm, iinf with unnamed image items, iref dimg
 // and auxl, iprp with structural properties, iloc, idat), one mdat, nothing
 // after; every byte of mdat and idat belongs to exactly one item extent, and
-// every extent lies inside them. In LocationOnly mode it also accepts one
+// every extent lies inside them. In [metadata.LocationOnly] mode it also accepts one
 // Exif item without properties, described by one cdsc reference to the
 // primary image and nothing else, whose data is a zero
 // exif_tiff_header_offset and a TIFF that verifyEXIF passes.
-func verifyHEIF(b []byte, opt Options) error {
+func verifyHEIF(b []byte, opt metadata.Options) error {
 	c := &heifCheck{b: b, opt: opt, items: map[uint32]string{}, aux: map[uint32]bool{}, auxProp: map[int]bool{}}
 	meta, err := c.topLevel()
 	if err != nil {
@@ -183,7 +184,7 @@ func (c *heifCheck) checkPitm(k bmff.Box) error {
 }
 
 // checkIinf requires bare image items (version 2, no name, no protection,
-// only the hidden flag), and in LocationOnly mode admits Exif items.
+// only the hidden flag), and in [metadata.LocationOnly] mode admits Exif items.
 func (c *heifCheck) checkIinf(k bmff.Box) error {
 	l, err := bmff.ParseIinf(c.b, k)
 	if l.Version != 0 || l.Flags != 0 {
@@ -197,7 +198,7 @@ func (c *heifCheck) checkIinf(k bmff.Box) error {
 		if e.Type != "infe" || len(e.Data) != 4+2+2+4+1 || err != nil || info.Version != 2 || info.Flags&^1 != 0 || info.Protection != 0 || info.Name != "" {
 			return notClean("HEIF item entry is not a bare image item")
 		}
-		if info.Type == "Exif" && c.opt.Mode == LocationOnly {
+		if info.Type == "Exif" && c.opt.Mode == metadata.LocationOnly {
 			c.exifID, c.exifs = info.ID, c.exifs+1
 		} else if !verifyHEIFItemTypes[info.Type] {
 			return notClean("HEIF keeps an item of type %q", printable.String(info.Type))
@@ -210,7 +211,7 @@ func (c *heifCheck) checkIinf(k bmff.Box) error {
 	return nil
 }
 
-// checkIref admits dimg and auxl references, and cdsc in LocationOnly mode.
+// checkIref admits dimg and auxl references, and cdsc in [metadata.LocationOnly] mode.
 func (c *heifCheck) checkIref(k bmff.Box) error {
 	rs, err := bmff.ParseIref(c.b, k)
 	if rs.Version != 0 || rs.Flags != 0 {
@@ -220,7 +221,7 @@ func (c *heifCheck) checkIref(k bmff.Box) error {
 		return notClean("HEIF iref does not walk")
 	}
 	for _, r := range rs.Refs {
-		if r.Type != "dimg" && r.Type != "auxl" && (r.Type != "cdsc" || c.opt.Mode != LocationOnly) {
+		if r.Type != "dimg" && r.Type != "auxl" && (r.Type != "cdsc" || c.opt.Mode != metadata.LocationOnly) {
 			return notClean("HEIF keeps a %q reference", printable.String(r.Type))
 		}
 		if !r.Exact || len(r.To) == 0 {
@@ -269,7 +270,7 @@ func (c *heifCheck) checkProperty(index int, p bmff.Box) error {
 				return notClean("HEIF nclx colour malformed")
 			}
 		case "prof", "rICC":
-			if ok, desc := StandardICC(p.Data[4:]); !ok {
+			if ok, desc := stockICC(p.Data[4:]); !ok {
 				return notClean("HEIF keeps a colour profile that is not a stock one (%q)", desc)
 			}
 		default:
@@ -388,7 +389,7 @@ func (c *heifCheck) checkCoverage(method int) error {
 }
 
 // checkExif requires the Exif item's one extent to be a zero offset, then a
-// TIFF holding only what LocationOnly keeps (verifyEXIF's allow-list, as for
+// TIFF holding only what [metadata.LocationOnly] keeps (verifyEXIF's allow-list, as for
 // JPEG).
 func (c *heifCheck) checkExif() error {
 	var d []byte

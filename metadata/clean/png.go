@@ -1,4 +1,4 @@
-package metadata
+package clean
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 
 	"codeberg.org/veil/veil/internal/pngchunk"
 	"codeberg.org/veil/veil/internal/printable"
+	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -24,7 +25,7 @@ const pngICCName = "ICC profile"
 
 // cleanPNG rewrites a PNG keeping the chunks of pngKeep, a standard iCCP
 // (renamed) and the minimal eXIf outputEXIF allows, right after IHDR.
-func cleanPNG(b []byte, opt Options) (*Result, error) {
+func cleanPNG(b []byte, opt metadata.Options) (*metadata.Result, error) {
 	chunks, end, err := pngchunk.Walk(b)
 	if err != nil {
 		return nil, err
@@ -72,7 +73,7 @@ func cleanPNG(b []byte, opt Options) (*Result, error) {
 				rm.add("colour profile (unreadable)")
 				break
 			}
-			if ok, _ := StandardICC(prof); ok {
+			if ok, _ := standardICC(prof); ok {
 				i := bytes.IndexByte(c.Data, 0)
 				out = appendPNGChunk(out, "iCCP", append([]byte(pngICCName+"\x00"), c.Data[i+1:]...))
 			} else {
@@ -85,7 +86,7 @@ func cleanPNG(b []byte, opt Options) (*Result, error) {
 	if end < len(b) {
 		rm.add(trailerPhrase(len(b) - end))
 	}
-	return &Result{Data: out, Format: photo.PNG, Lossless: true, Removed: rm.list()}, nil
+	return &metadata.Result{Data: out, Format: photo.PNG, Lossless: true, Removed: rm.list()}, nil
 }
 
 func pngPhrase(typ string) string {

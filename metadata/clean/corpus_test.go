@@ -1,4 +1,4 @@
-package metadata
+package clean
 
 import (
 	"bytes"
@@ -12,49 +12,14 @@ import (
 	"strings"
 	"testing"
 
+	"codeberg.org/veil/veil/internal/testenv"
+	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/verify"
 	"codeberg.org/veil/veil/photo"
 )
 
-// sharedDir returns <repo root>/../shared/<rel>, skipping the test when it is
-// not there.
-func sharedDir(t testing.TB, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root (go.mod) not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("../shared/%s not present: %v", rel, err)
-	}
-	return p
-}
-
 // corpusFiles lists every image of the shared metadata corpus.
-func corpusFiles(t testing.TB) []string {
-	root := sharedDir(t, "fixtures/metadata")
-	var files []string
-	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && !strings.HasSuffix(p, ".md") && !strings.HasSuffix(p, ".tsv") {
-			files = append(files, p)
-		}
-		return nil
-	})
-	if len(files) == 0 {
-		t.Skip("../shared/fixtures/metadata is empty")
-	}
-	return files
-}
+func corpusFiles(t testing.TB) []string { return testenv.Files(t, "fixtures/metadata") }
 
 // planted are the markers of the synthetic fixtures' planted values.
 var planted = regexp.MustCompile(`PLANTED|Jane Roe|JaneRoe`)
@@ -73,7 +38,7 @@ func TestCleanCorpus(t *testing.T) {
 	files := corpusFiles(t)
 	outDir := t.TempDir()
 	var written []string
-	for _, mode := range []Mode{All, LocationOnly} {
+	for _, mode := range []metadata.Mode{metadata.All, metadata.LocationOnly} {
 		for _, p := range files {
 			rel := p[strings.Index(p, "fixtures/metadata/")+len("fixtures/metadata/"):]
 			name := fmt.Sprintf("%v/%s", mode, rel)
@@ -83,11 +48,11 @@ func TestCleanCorpus(t *testing.T) {
 					t.Fatal(err)
 				}
 				orig := append([]byte{}, in...)
-				res, err := Clean(in, Options{Mode: mode})
+				res, err := File(in, metadata.Options{Mode: mode})
 				if !bytes.Equal(in, orig) {
 					t.Fatal("Clean modified its input")
 				}
-				if err != nil && mode == All {
+				if err != nil && mode == metadata.All {
 					// Every corpus file cleans in All mode: damaged JPEGs
 					// are salvaged, HEIF stubs rebuilt at box level.
 					t.Fatalf("Clean: %v", err)
@@ -108,10 +73,10 @@ func TestCleanCorpus(t *testing.T) {
 					t.Logf("refused an undecodable file: %v", err)
 					return
 				}
-				if err := Verify(res.Data, Options{Mode: mode}); err != nil {
+				if err := verify.File(res.Data, metadata.Options{Mode: mode}); err != nil {
 					t.Fatalf("Verify: %v", err)
 				}
-				if mode == All {
+				if mode == metadata.All {
 					if m := planted.Find(res.Data); m != nil {
 						t.Errorf("planted marker %q survived", m)
 					}
@@ -146,7 +111,7 @@ func TestCleanCorpus(t *testing.T) {
 		t.Log("exiftool not installed: leakcheck.sh skipped")
 		return
 	}
-	tool := filepath.Join(sharedDir(t, "tools"), "leakcheck.sh")
+	tool := filepath.Join(testenv.Shared(t, "tools"), "leakcheck.sh")
 	cmd := exec.Command(tool, append([]string{"-q", "--grep", "PLANTED|Jane Roe|JaneRoe"}, written...)...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -164,7 +129,7 @@ func TestCleanCorpus(t *testing.T) {
 // Orientation that shows it upright: after cleaning, all must look like the
 // one stored upright (orientation 1).
 func TestCleanOrientationSamplesUpright(t *testing.T) {
-	dir := sharedDir(t, "fixtures/metadata/exif-samples/jpg/orientation")
+	dir := testenv.Shared(t, "fixtures/metadata/exif-samples/jpg/orientation")
 	shown := map[string]map[int]*image.NRGBA{} // series → orientation → displayed output
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
@@ -172,7 +137,7 @@ func TestCleanOrientationSamplesUpright(t *testing.T) {
 		if err != nil || photo.Sniff(in) != photo.JPEG {
 			continue
 		}
-		res, err := Clean(in, Options{})
+		res, err := File(in, metadata.Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", e.Name(), err)
 		}

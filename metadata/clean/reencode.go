@@ -1,4 +1,4 @@
-package metadata
+package clean
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"codeberg.org/veil/veil/internal/bmff"
 	"codeberg.org/veil/veil/internal/ifd"
 	"codeberg.org/veil/veil/internal/jpegseg"
+	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -21,9 +22,9 @@ const reencodeQuality = 95
 
 // reencode decodes b, turns it upright and encodes a fresh file in format to
 // (PNG or JPEG). The new file carries nothing but the pixels, the input's
-// colour profile when it is a stock one, and in LocationOnly mode the
+// colour profile when it is a stock one, and in [metadata.LocationOnly] mode the
 // camera and date fields (without Orientation: the pixels are upright now).
-func reencode(b []byte, from, to photo.Format, opt Options) (*Result, error) {
+func reencode(b []byte, from, to photo.Format, opt metadata.Options) (*metadata.Result, error) {
 	img, _, err := photo.Decode(b)
 	if err != nil {
 		return nil, err
@@ -53,24 +54,16 @@ func reencode(b []byte, from, to photo.Format, opt Options) (*Result, error) {
 		}
 	}
 	var exif []byte
-	if opt.Mode == LocationOnly && exifSrc != nil {
+	if opt.Mode == metadata.LocationOnly && exifSrc != nil {
 		exif, _, _ = locationSafeEXIF(exifSrc, false)
 	}
 	var rm removals
-	_, blocks, _ := Blocks(b)
-	for _, blk := range blocks {
-		if exif != nil && keptByLocationOnly[blk.Name] {
-			continue
-		}
-		if p := reencodePhrase(blk); p != "" {
-			rm.add(p)
-		}
-	}
+	rm.add(removedParts(b, from, exif != nil)...)
 	if exif != nil {
 		rm.add("EXIF fields other than camera and date")
 	}
 	if icc != nil {
-		if ok, _ := StandardICC(icc); !ok {
+		if ok, _ := standardICC(icc); !ok {
 			rm.add(iccDropped)
 			icc = nil
 		}
@@ -99,7 +92,7 @@ func reencode(b []byte, from, to photo.Format, opt Options) (*Result, error) {
 		return nil, err
 	}
 	rm.add(fmt.Sprintf("all other metadata (re-encoded as %s)", strings.ToUpper(to.String())))
-	return &Result{Data: data, Format: to, Lossless: lossless, Removed: rm.list()}, nil
+	return &metadata.Result{Data: data, Format: to, Lossless: lossless, Removed: rm.list()}, nil
 }
 
 // pngWithMetadata inserts an iCCP and an eXIf chunk after the IHDR of a PNG
@@ -156,7 +149,7 @@ func jpegWithMetadata(j, icc, exif []byte) ([]byte, error) {
 // scan, a segment running past the end) by decoding what a viewer would show
 // and encoding it afresh; when even that fails, the walker's error is the
 // clearest message.
-func reencodeDamaged(b []byte, walkErr error, opt Options) (*Result, error) {
+func reencodeDamaged(b []byte, walkErr error, opt metadata.Options) (*metadata.Result, error) {
 	res, err := reencode(b, photo.JPEG, photo.JPEG, opt)
 	if err != nil {
 		return nil, walkErr
@@ -165,42 +158,62 @@ func reencodeDamaged(b []byte, walkErr error, opt Options) (*Result, error) {
 	return res, nil
 }
 
-// keptByLocationOnly are the TIFF blocks whose camera and date fields a
+// keptByLocationOnly are the TIFF tags whose camera and date fields a
 // location-only re-encode carries over.
 var keptByLocationOnly = map[string]bool{"IFD0 Make": true, "IFD0 Model": true, "IFD0 DateTime": true, "ExifIFD": true}
 
-// reencodePhrase describes a metadata block of a re-encoded TIFF or HEIF.
-func reencodePhrase(blk Block) string {
-	switch {
-	case blk.Kind == "tag" && blk.Name == "ICC":
-		return "" // judged on its own: kept when it is a stock profile
-	case blk.Kind == "tag":
-		return "TIFF " + blk.Name
-	case blk.Kind == "item":
-		switch {
-		case blk.Name == "Exif item":
-			return "EXIF block"
-		case blk.Name == "mime item application/rdf+xml":
-			return "XMP packet"
-		case strings.HasPrefix(blk.Name, "primary item"), strings.HasPrefix(blk.Name, "tile item"), blk.Name == "grid":
-			return ""
-		case blk.Name == "thumbnail item":
-			return "thumbnail image"
-		case strings.HasPrefix(blk.Name, "auxiliary item"):
-			urn := strings.ToLower(blk.Name)
-			switch {
-			case strings.Contains(urn, "gainmap"):
-				return "auxiliary image (HDR gain map)"
-			case strings.Contains(urn, "depth") || strings.Contains(urn, "disparity"):
-				return "auxiliary image (depth map)"
-			case strings.Contains(urn, "matte"):
-				return "auxiliary image (portrait matte)"
+// removedParts names the metadata a re-encode leaves behind: the tags of a
+// TIFF, the items of a HEIF other than its image. exifKept leaves out what a
+// location-only re-encode carries over.
+func removedParts(b []byte, from photo.Format, exifKept bool) []string {
+	var out []string
+	switch from {
+	case photo.TIFF:
+		names, _ := tiffTags(b)
+		for _, n := range names {
+			// A colour profile is judged on its own: kept when it is a stock one.
+			if n != "ICC" && !(exifKept && keptByLocationOnly[n]) {
+				out = append(out, "TIFF "+n)
 			}
-			return "auxiliary image"
 		}
-		return blk.Name
+	case photo.HEIF:
+		if hf, _ := bmff.ParseHEIF(b); hf != nil {
+			for _, it := range hf.Items {
+				if p := itemPhrase(hf.ItemName(it)); p != "" {
+					out = append(out, p)
+				}
+			}
+		}
 	}
-	return ""
+	return out
+}
+
+// itemPhrase describes a HEIF item that goes, by its name (see
+// bmff.HEIF.ItemName), or returns "" for the image items whose pixels a
+// re-encode keeps.
+func itemPhrase(name string) string {
+	switch {
+	case name == "Exif item":
+		return "EXIF block"
+	case name == "mime item application/rdf+xml":
+		return "XMP packet"
+	case strings.HasPrefix(name, "primary item"), strings.HasPrefix(name, "tile item"), name == "grid":
+		return ""
+	case name == "thumbnail item":
+		return "thumbnail image"
+	case strings.HasPrefix(name, "auxiliary item"):
+		urn := strings.ToLower(name)
+		switch {
+		case strings.Contains(urn, "gainmap"):
+			return "auxiliary image (HDR gain map)"
+		case strings.Contains(urn, "depth") || strings.Contains(urn, "disparity"):
+			return "auxiliary image (depth map)"
+		case strings.Contains(urn, "matte"):
+			return "auxiliary image (portrait matte)"
+		}
+		return "auxiliary image"
+	}
+	return name
 }
 
 // pngExact reports whether PNG stores img's pixels exactly.

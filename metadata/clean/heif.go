@@ -1,4 +1,4 @@
-package metadata
+package clean
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 
 	"codeberg.org/veil/veil/internal/bmff"
 	"codeberg.org/veil/veil/internal/printable"
+	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/verify"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -95,11 +97,11 @@ type heifKeep struct {
 // gain maps, image sequences, udta, uuid and unknown boxes. Anything unusual
 // returns an error wrapping errHEIFUnsupported.
 //
-// In LocationOnly mode the output also carries one Exif item (hidden, linked
+// In [metadata.LocationOnly] mode the output also carries one Exif item (hidden, linked
 // to the primary by cdsc, as cameras write it) holding only the camera and
 // date fields of the source's EXIF (see locationSafeEXIF); a source without
-// readable EXIF gives the All-mode output.
-func rewriteHEIF(b []byte, opt Options) (*Result, error) {
+// readable EXIF gives the [metadata.All]-mode output.
+func rewriteHEIF(b []byte, opt metadata.Options) (*metadata.Result, error) {
 	src, err := readHEIFSource(b)
 	if err != nil {
 		return nil, err
@@ -135,7 +137,7 @@ func rewriteHEIF(b []byte, opt Options) (*Result, error) {
 	out = append(out, meta...)
 	out = append(out, boxBytes("mdat", mdat)...)
 	src.rm.add("all other metadata (HEIF rebuilt from its image items; pixels untouched)")
-	return &Result{Data: out, Format: photo.HEIF, Lossless: true, Removed: src.rm.list()}, nil
+	return &metadata.Result{Data: out, Format: photo.HEIF, Lossless: true, Removed: src.rm.list()}, nil
 }
 
 // readHEIFSource reads the top level and the meta box of b.
@@ -582,7 +584,7 @@ func (s *heifSource) keepColour(p bmff.Box, gone *bool) bool {
 	case "nclx":
 		return len(p.Data) == 11
 	case "prof", "rICC":
-		if std, _ := StandardICC(p.Data[4:]); std {
+		if std, _ := standardICC(p.Data[4:]); std {
 			return true
 		}
 		*gone = true
@@ -591,17 +593,17 @@ func (s *heifSource) keepColour(p bmff.Box, gone *bool) bool {
 }
 
 // dropItems names the items that go, as the inspector names them, and in
-// LocationOnly mode returns the camera and date fields to keep from the
+// [metadata.LocationOnly] mode returns the camera and date fields to keep from the
 // first Exif item (the one ExifTIFF reads): what went from it is named field
 // by field, as for the other formats, instead of as a whole block.
-func (s *heifSource) dropItems(k *heifKeep, opt Options) []byte {
+func (s *heifSource) dropItems(k *heifKeep, opt metadata.Options) []byte {
 	hf, _ := bmff.ParseHEIF(s.b)
 	if hf == nil {
 		return nil
 	}
 	var exif []byte
 	skipSrc := false
-	if opt.Mode == LocationOnly {
+	if opt.Mode == metadata.LocationOnly {
 		if src := hf.ExifTIFF(s.b); src != nil {
 			exif, skipSrc = outputEXIF(src, 1, opt, &s.rm), true
 		}
@@ -614,7 +616,7 @@ func (s *heifSource) dropItems(k *heifKeep, opt Options) []byte {
 		if k.items[it.ID] || s.items[it.ID] == nil {
 			continue
 		}
-		if p := reencodePhrase(Block{Kind: "item", Name: hf.ItemName(it)}); p != "" {
+		if p := itemPhrase(hf.ItemName(it)); p != "" {
 			s.rm.add(p)
 		} else {
 			s.rm.add("image item " + printable.String(it.Type))
@@ -623,10 +625,10 @@ func (s *heifSource) dropItems(k *heifKeep, opt Options) []byte {
 	return exif
 }
 
-// heifBrands are the standard ftyp brands a rebuilt file may name; vendor
+// heifKeepBrands are the standard ftyp brands a rebuilt file may name; vendor
 // brands (Apple's MiHB, MiHE, MiPr, ...) say which device made the file and
 // go.
-var heifBrands = map[string]bool{
+var heifKeepBrands = map[string]bool{
 	"mif1": true, "mif2": true, "msf1": true, "miaf": true, "heic": true, "heix": true, "heim": true, "heis": true,
 	"hevc": true, "hevx": true, "avif": true, "avis": true, "avio": true, "MA1A": true, "MA1B": true,
 }
@@ -634,13 +636,13 @@ var heifBrands = map[string]bool{
 // cleanFtyp rebuilds the ftyp payload d with its standard brands only.
 func cleanFtyp(d []byte, rm *removals) []byte {
 	major := string(d[:4])
-	if !heifBrands[major] {
+	if !heifKeepBrands[major] {
 		major = "mif1"
 	}
 	p := append([]byte(major), 0, 0, 0, 0)
 	dropped := false
 	for i := 8; i+4 <= len(d); i += 4 {
-		if heifBrands[string(d[i:i+4])] {
+		if heifKeepBrands[string(d[i:i+4])] {
 			p = append(p, d[i:i+4]...)
 		} else {
 			dropped = true
@@ -654,9 +656,9 @@ func cleanFtyp(d []byte, rm *removals) []byte {
 
 // cleanHEIF rewrites a HEIF/AVIF losslessly when its structure allows, and
 // otherwise decodes and re-encodes it as a JPEG.
-func cleanHEIF(b []byte, opt Options) (*Result, error) {
+func cleanHEIF(b []byte, opt metadata.Options) (*metadata.Result, error) {
 	res, err := rewriteHEIF(b, opt)
-	if err == nil && verifyHEIF(res.Data, opt) == nil {
+	if err == nil && verify.File(res.Data, opt) == nil {
 		return res, nil
 	}
 	if _, _, err := photo.Config(b); err != nil {
