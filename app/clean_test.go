@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/inspect"
 	"codeberg.org/veil/veil/metadata/verify"
 )
 
@@ -104,7 +105,7 @@ func TestInspectFixtureShowsLocation(t *testing.T) {
 		t.Fatalf("outputs %v", outs)
 	}
 	b, _ := os.ReadFile(outs[0])
-	rep, err := metadata.Inspect(b)
+	rep, err := inspect.File(b)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/metadata/clean"
+	"codeberg.org/veil/veil/metadata/inspect"
 	"codeberg.org/veil/veil/metadata/verify"
 	"codeberg.org/veil/veil/photo"
 	"codeberg.org/veil/veil/redact"
@@ -48,7 +49,7 @@ func defaultEngines() engines {
 			}
 			return photo.Decode(b)
 		},
-		inspect: metadata.Inspect,
+		inspect: inspect.File,
 		clean:   clean.File,
 		verify:  verify.File,
 		detect:  detectFaces,

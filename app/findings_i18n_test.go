@@ -20,6 +20,7 @@ import (
 	"codeberg.org/veil/veil/internal/testenv"
 	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/metadata/clean"
+	"codeberg.org/veil/veil/metadata/inspect"
 )
 
 // findingsFile reads one findings file (e.g. "findings.zh_Hans") as key → text.
@@ -150,17 +151,18 @@ func TestFindingsShownInChinese(t *testing.T) {
 // Source patterns for the labels the engine writes: tag tables, literal
 // fields, removal phrases.
 var (
-	srcTag     = regexp.MustCompile(`\{"([^"]+)", (?:Location|People|Device|Time|Software|HiddenImages|Trailers|Other), (?:Low|Medium|High)\}`)
-	srcField   = regexp.MustCompile(`\.add\(\w+, [\w.]+, (?:\w+\([^()]*\)|[^,"()]+), "([^"]*)"( ?\+ ?[\w.()]+(?: ?\+ ?"([^"]*)")?)?`)
+	srcTag     = regexp.MustCompile(`\{"([^"]+)", (?:metadata\.)?(?:Location|People|Device|Time|Software|HiddenImages|Trailers|Other), (?:metadata\.)?(?:Low|Medium|High)\}`)
+	srcField   = regexp.MustCompile(`\.add\([\w.]+, [\w.]+, (?:\w+\([^()]*\)|[^,"()]+), "([^"]*)"( ?\+ ?[\w.()]+(?: ?\+ ?"([^"]*)")?)?`)
 	srcRemoved = regexp.MustCompile(`(?:rm\.add\(|append\(removed, |return |iccDropped = )"([^"]*)"( ?\+ ?[\w.()]+(?: ?\+ ?"([^"]*)")?)?`)
 )
 
-// engineLabels gathers, from the metadata package's source, every field
-// name and removal phrase written as a literal. A literal joined with a
+// engineLabels gathers, from the inspector's and the cleaner's source, every
+// field name and removal phrase written as a literal. A literal joined with a
 // variable part ("duplicate " + name + " segment") gets a sample in its place.
 func engineLabels(t *testing.T) (fields, removed []string) {
-	srcs, _ := filepath.Glob("../metadata/*.go")
-	for _, f := range srcs {
+	inspector, _ := filepath.Glob("../metadata/inspect/*.go")
+	cleaner, _ := filepath.Glob("../metadata/clean/*.go")
+	for _, f := range append(inspector, cleaner...) {
 		if strings.HasSuffix(f, "_test.go") {
 			continue
 		}
@@ -175,20 +177,20 @@ func engineLabels(t *testing.T) (fields, removed []string) {
 		for _, m := range srcField.FindAllStringSubmatch(s, -1) {
 			fields = append(fields, completeLabel(m))
 		}
-		// Only the cleaners' returns are removal phrases; the walkers return block names.
-		base := filepath.Base(f)
-		if !strings.HasPrefix(base, "clean") && base != "exifwrite.go" && base != "reencode.go" && base != "heif_rewrite.go" {
+		// Only the cleaner's returns are removal phrases; the inspector's
+		// return block names.
+		if !strings.Contains(filepath.ToSlash(f), "/clean/") {
 			continue
 		}
 		for _, m := range srcRemoved.FindAllStringSubmatch(s, -1) {
 			if m[1] == "" {
-				continue // reencodePhrase's "not a removal"
+				continue // itemPhrase's "not a removal"
 			}
 			removed = append(removed, completeLabel(m))
 		}
 	}
 	if len(fields) < 250 || len(removed) < 40 {
-		t.Fatalf("found only %d fields and %d removal phrases in ../metadata; the scan is broken", len(fields), len(removed))
+		t.Fatalf("found only %d fields and %d removal phrases in ../metadata/{inspect,clean}; the scan is broken", len(fields), len(removed))
 	}
 	return fields, removed
 }
@@ -233,7 +235,7 @@ func TestFindingLabelsTranslated(t *testing.T) {
 	}
 
 	check := func(t *testing.T, name string, b []byte) {
-		rep, err := metadata.Inspect(b)
+		rep, err := inspect.File(b)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			return
@@ -258,7 +260,7 @@ func TestFindingLabelsTranslated(t *testing.T) {
 	}
 	t.Run("built", func(t *testing.T) {
 		for name, b := range map[string][]byte{"camera.jpg": cameraJPEG(t), "text.png": textPNG(t)} {
-			rep, err := metadata.Inspect(b)
+			rep, err := inspect.File(b)
 			if err != nil || len(rep.Findings) < 6 {
 				t.Fatalf("%s: the built photo reveals too little (%v)", name, err)
 			}

@@ -80,7 +80,7 @@ func File(b []byte, opt metadata.Options) (res *metadata.Result, err error) {
 	return res, nil
 }
 
-// removals collects [metadata.Result].Removed phrases, counting repeats.
+// removals collects Result.Removed phrases, counting repeats.
 type removals struct {
 	order []string
 	count map[string]int
@@ -117,7 +117,7 @@ func trailerPhrase(n int) string {
 	return fmt.Sprintf("%d bytes after end of image", n)
 }
 
-// exifPhrases describes what an EXIF block held, for [metadata.Result].Removed.
+// exifPhrases describes what an EXIF block held, for Result.Removed.
 func exifPhrases(b []byte) []string {
 	out := []string{"EXIF block"}
 	t, err := ifd.Parse(b)
@@ -151,7 +151,7 @@ func exifPhrases(b []byte) []string {
 }
 
 // outputEXIF returns the TIFF structure a lossless output keeps, or nil for
-// none: in [metadata.All] mode only the orientation o when it is not 1; in [metadata.LocationOnly]
+// none: in All mode only the orientation o when it is not 1; in LocationOnly
 // mode the camera and date fields of src (the input's EXIF, nil if none).
 func outputEXIF(src []byte, o int, opt metadata.Options, rm *removals) []byte {
 	if opt.Mode == metadata.LocationOnly && src != nil {

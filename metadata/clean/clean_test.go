@@ -127,7 +127,7 @@ func TestCleanJPEGLocationOnly(t *testing.T) {
 	}
 	// The All-mode verifier must refuse what location-only keeps.
 	if err := verify.File(res.Data, metadata.Options{}); !errors.Is(err, metadata.ErrNotClean) {
-		t.Errorf("verify.File(metadata.All) accepted camera fields: %v", err)
+		t.Errorf("verify.File(All mode) accepted camera fields: %v", err)
 	}
 }
 

@@ -97,10 +97,10 @@ type heifKeep struct {
 // gain maps, image sequences, udta, uuid and unknown boxes. Anything unusual
 // returns an error wrapping errHEIFUnsupported.
 //
-// In [metadata.LocationOnly] mode the output also carries one Exif item (hidden, linked
+// In LocationOnly mode the output also carries one Exif item (hidden, linked
 // to the primary by cdsc, as cameras write it) holding only the camera and
 // date fields of the source's EXIF (see locationSafeEXIF); a source without
-// readable EXIF gives the [metadata.All]-mode output.
+// readable EXIF gives the All-mode output.
 func rewriteHEIF(b []byte, opt metadata.Options) (*metadata.Result, error) {
 	src, err := readHEIFSource(b)
 	if err != nil {
@@ -593,7 +593,7 @@ func (s *heifSource) keepColour(p bmff.Box, gone *bool) bool {
 }
 
 // dropItems names the items that go, as the inspector names them, and in
-// [metadata.LocationOnly] mode returns the camera and date fields to keep from the
+// LocationOnly mode returns the camera and date fields to keep from the
 // first Exif item (the one ExifTIFF reads): what went from it is named field
 // by field, as for the other formats, instead of as a whole block.
 func (s *heifSource) dropItems(k *heifKeep, opt metadata.Options) []byte {

@@ -13,7 +13,7 @@ type heifPlan struct {
 	refs    []bmff.Reference
 	props   [][]byte
 	assoc   map[uint32][]bmff.Association
-	exif    []byte // the TIFF a metadata.LocationOnly Exif item holds, or nil
+	exif    []byte // the TIFF a LocationOnly Exif item holds, or nil
 	exifID  uint32 // that item's id (0 without one)
 	primary uint32
 }

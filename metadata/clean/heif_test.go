@@ -14,6 +14,7 @@ import (
 	"codeberg.org/veil/veil/internal/bmff"
 	"codeberg.org/veil/veil/internal/testimg"
 	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/inspect"
 	"codeberg.org/veil/veil/metadata/verify"
 	"codeberg.org/veil/veil/photo"
 )
@@ -37,7 +38,7 @@ func TestRewriteHEIFCorpus(t *testing.T) {
 	for _, p := range corpusHEIFs(t) {
 		t.Run(filepath.Base(p), func(t *testing.T) {
 			in, _ := os.ReadFile(p)
-			before, err := metadata.Inspect(in)
+			before, err := inspect.File(in)
 			if err != nil {
 				t.Fatalf("Inspect(original): %v", err)
 			}
@@ -68,7 +69,7 @@ func TestRewriteHEIFCorpus(t *testing.T) {
 						t.Errorf("mode %d: output keeps %s", m, name)
 					}
 				}
-				after, err := metadata.Inspect(res.Data)
+				after, err := inspect.File(res.Data)
 				if err != nil {
 					t.Fatalf("mode %d: Inspect(output): %v", m, err)
 				}
@@ -305,7 +306,7 @@ func TestRewriteHEIFLocationOnly(t *testing.T) {
 			}
 			if !tt.keepsExif {
 				if !bytes.Equal(res.Data, all.Data) {
-					t.Error("output differs from the metadata.All-mode output")
+					t.Error("output differs from the All-mode output")
 				}
 				return
 			}
@@ -339,7 +340,7 @@ func TestRewriteHEIFLocationOnly(t *testing.T) {
 			if !bytes.Equal(d[:4], []byte{0, 0, 0, 0}) || !bytes.Equal(d[4:], kept) {
 				t.Errorf("Exif item data %q, want a zero offset and %q", d, kept)
 			}
-			r, err := metadata.Inspect(res.Data)
+			r, err := inspect.File(res.Data)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -349,7 +350,7 @@ func TestRewriteHEIFLocationOnly(t *testing.T) {
 				}
 			}
 			if all.Data == nil || bytes.Equal(res.Data, all.Data) {
-				t.Error("LocationOnly output is the metadata.All-mode output")
+				t.Error("LocationOnly output is the All-mode output")
 			}
 		})
 	}

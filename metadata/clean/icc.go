@@ -14,7 +14,7 @@ var standardICCNames = regexp.MustCompile(`^(sRGB IEC61966-2[.-]1|sRGB|sRGB buil
 // standardICCText matches the other text a stock profile carries: copyright
 // lines of the organisations that publish stock profiles, and the IEC and
 // viewing-condition strings of the sRGB profile.
-var standardICCText = regexp.MustCompile(`^((Copyright|\(c\)|©)?[ ,(c)©0-9]*(Hewlett-Packard Company|Apple,? Inc\.?|Apple Computer,? Inc\.?|Adobe Systems,? Inc(orporated|\.)?|Google,? Inc\.?|Google LLC|International Color Consortium|Eastman Kodak Company|Kodak|Microsoft Corporation|Facebook,? Inc\.?|Meta Platforms,? Inc\.?|FB|Artifex metadata.Software)[ ,.0-9]*(all rights reserved\.?)?|No copyright, use freely|Public Domain|CC0|IEC http://www\.iec\.ch|IEC 61966-2[.-]1 Default RGB colou?r space - sRGB|Reference Viewing Condition in IEC ?61966-2[.-]1|Apple Computer Inc\.|Apple Inc\.|Adobe Systems Inc\.|Google|)$`)
+var standardICCText = regexp.MustCompile(`^((Copyright|\(c\)|©)?[ ,(c)©0-9]*(Hewlett-Packard Company|Apple,? Inc\.?|Apple Computer,? Inc\.?|Adobe Systems,? Inc(orporated|\.)?|Google,? Inc\.?|Google LLC|International Color Consortium|Eastman Kodak Company|Kodak|Microsoft Corporation|Facebook,? Inc\.?|Meta Platforms,? Inc\.?|FB|Artifex Software)[ ,.0-9]*(all rights reserved\.?)?|No copyright, use freely|Public Domain|CC0|IEC http://www\.iec\.ch|IEC 61966-2[.-]1 Default RGB colou?r space - sRGB|Reference Viewing Condition in IEC ?61966-2[.-]1|Apple Computer Inc\.|Apple Inc\.|Adobe Systems Inc\.|Google|)$`)
 
 // iccColourTags are the tag signatures a stock profile is made of. Anything
 // else (vendor data, calibration curves such as vcgt, device make and model

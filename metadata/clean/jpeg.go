@@ -11,7 +11,7 @@ import (
 	"codeberg.org/veil/veil/photo"
 )
 
-// jpegPhrase describes a dropped JPEG segment for [metadata.Result].Removed.
+// jpegPhrase describes a dropped JPEG segment for Result.Removed.
 func jpegPhrase(s jpegseg.Segment) string {
 	switch name := jpegseg.Name(s); name {
 	case "APP1 XMP":

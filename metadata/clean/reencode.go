@@ -22,7 +22,7 @@ const reencodeQuality = 95
 
 // reencode decodes b, turns it upright and encodes a fresh file in format to
 // (PNG or JPEG). The new file carries nothing but the pixels, the input's
-// colour profile when it is a stock one, and in [metadata.LocationOnly] mode the
+// colour profile when it is a stock one, and in LocationOnly mode the
 // camera and date fields (without Orientation: the pixels are upright now).
 func reencode(b []byte, from, to photo.Format, opt metadata.Options) (*metadata.Result, error) {
 	img, _, err := photo.Decode(b)

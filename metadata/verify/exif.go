@@ -7,7 +7,7 @@ import (
 	"codeberg.org/veil/veil/metadata"
 )
 
-// Verify's own allow-lists of EXIF tags for [metadata.LocationOnly] mode. They are
+// Verify's own allow-lists of EXIF tags for LocationOnly mode. They are
 // deliberately not the cleaner's tables: a cleaner bug that keeps too much
 // must not be mirrored here.
 var (
@@ -32,7 +32,7 @@ var (
 	}
 )
 
-// verifyEXIF checks a kept EXIF (TIFF) structure. [metadata.All] mode: exactly the
+// verifyEXIF checks a kept EXIF (TIFF) structure. All mode: exactly the
 // 26-byte structure holding IFD0 with one Orientation tag. LocationOnly:
 // IFD0 and at most an Exif IFD, with allowed tags only, no further IFD, and
 // every byte of the structure accounted for by a header, an IFD or a value.

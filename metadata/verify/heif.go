@@ -57,7 +57,7 @@ type heifExtent struct {
 // (hdlr pict without a name, pitm, iinf with unnamed image items, iref dimg
 // and auxl, iprp with structural properties, iloc, idat), one mdat, nothing
 // after; every byte of mdat and idat belongs to exactly one item extent, and
-// every extent lies inside them. In [metadata.LocationOnly] mode it also accepts one
+// every extent lies inside them. In LocationOnly mode it also accepts one
 // Exif item without properties, described by one cdsc reference to the
 // primary image and nothing else, whose data is a zero
 // exif_tiff_header_offset and a TIFF that verifyEXIF passes.
@@ -184,7 +184,7 @@ func (c *heifCheck) checkPitm(k bmff.Box) error {
 }
 
 // checkIinf requires bare image items (version 2, no name, no protection,
-// only the hidden flag), and in [metadata.LocationOnly] mode admits Exif items.
+// only the hidden flag), and in LocationOnly mode admits Exif items.
 func (c *heifCheck) checkIinf(k bmff.Box) error {
 	l, err := bmff.ParseIinf(c.b, k)
 	if l.Version != 0 || l.Flags != 0 {
@@ -211,7 +211,7 @@ func (c *heifCheck) checkIinf(k bmff.Box) error {
 	return nil
 }
 
-// checkIref admits dimg and auxl references, and cdsc in [metadata.LocationOnly] mode.
+// checkIref admits dimg and auxl references, and cdsc in LocationOnly mode.
 func (c *heifCheck) checkIref(k bmff.Box) error {
 	rs, err := bmff.ParseIref(c.b, k)
 	if rs.Version != 0 || rs.Flags != 0 {
@@ -389,7 +389,7 @@ func (c *heifCheck) checkCoverage(method int) error {
 }
 
 // checkExif requires the Exif item's one extent to be a zero offset, then a
-// TIFF holding only what [metadata.LocationOnly] keeps (verifyEXIF's allow-list, as for
+// TIFF holding only what LocationOnly keeps (verifyEXIF's allow-list, as for
 // JPEG).
 func (c *heifCheck) checkExif() error {
 	var d []byte

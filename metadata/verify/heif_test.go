@@ -84,7 +84,7 @@ func TestVerifyHEIFLocationOnly(t *testing.T) {
 	}{
 		{"rebuilt output", good, metadata.LocationOnly, ""},
 		{"Exif item swapped for other camera fields", replaceExifItem(t, good, camera), metadata.LocationOnly, ""},
-		{"rebuilt output in metadata.All mode", good, metadata.All, `item of type "Exif"`},
+		{"rebuilt output in All mode", good, metadata.All, `item of type "Exif"`},
 		{"GPS IFD planted in the Exif item", replaceExifItem(t, good, gps), metadata.LocationOnly, "0x8825"},
 		{"owner name planted in the Exif item", replaceExifItem(t, good, owner), metadata.LocationOnly, "0xA430"},
 		{"TIFF behind a non-zero offset", offset, metadata.LocationOnly, "offset 0"},
@@ -103,7 +103,7 @@ func TestVerifyHEIFLocationOnly(t *testing.T) {
 				return
 			}
 			if !errors.Is(err, metadata.ErrNotClean) || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("Verify = %v, want metadata.ErrNotClean mentioning %q", err, tt.want)
+				t.Errorf("Verify = %v, want ErrNotClean mentioning %q", err, tt.want)
 			}
 		})
 	}

@@ -54,7 +54,7 @@ func TestVerifyRejects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if err := File(tt.in, metadata.Options{Mode: tt.mode}); !errors.Is(err, metadata.ErrNotClean) {
-				t.Errorf("Verify = %v, want metadata.ErrNotClean", err)
+				t.Errorf("Verify = %v, want ErrNotClean", err)
 			}
 		})
 	}

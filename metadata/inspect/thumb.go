@@ -1,4 +1,4 @@
-package metadata
+package inspect
 
 import (
 	"fmt"
@@ -14,32 +14,32 @@ import (
 // like the main image may show exactly what the user meant to hide.
 
 const (
-	inspSigSide     = 16   // signature grid
-	inspPreviewSide = 64   // preview decoded for a signature
-	inspMaxThumb    = 2048 // larger embedded images are not decoded for comparison
-	// inspDiffers is the mean luma difference (0-255) above which a thumbnail
+	sigSide     = 16   // signature grid
+	previewSide = 64   // preview decoded for a signature
+	maxThumb    = 2048 // larger embedded images are not decoded for comparison
+	// thumbDiffers is the mean luma difference (0-255) above which a thumbnail
 	// is said to differ; matching camera thumbnails of the corpus score 7 at
 	// most (one squeezed 4:3 thumbnail 19), a thumbnail of other content 50 or more.
-	inspDiffers = 24.0
-	// inspCellDiffers is the largest difference of one grid cell above which
+	thumbDiffers = 24.0
+	// cellDiffers is the largest difference of one grid cell above which
 	// a thumbnail is said to differ: matching thumbnails of the corpus stay
 	// under 50, a blacked-out face in a typical photo covers a cell with 100
 	// or more.
-	inspCellDiffers = 80.0
-	// inspAspectTolerance is the relative difference of aspect ratios taken
+	cellDiffers = 80.0
+	// aspectTolerance is the relative difference of aspect ratios taken
 	// as a different framing (a crop).
-	inspAspectTolerance = 0.08
+	aspectTolerance = 0.08
 )
 
-// inspSig is a small greyscale picture of an image, with its aspect ratio.
-type inspSig struct {
-	px     [inspSigSide * inspSigSide]float64
+// thumbSig is a small greyscale picture of an image, with its aspect ratio.
+type thumbSig struct {
+	px     [sigSide * sigSide]float64
 	aspect float64
 }
 
 // mainSig returns the signature of the main image, computed once. Only JPEG
 // main images are compared (their preview decode is cheap).
-func (in *inspector) mainSig() *inspSig {
+func (in *inspector) mainSig() *thumbSig {
 	if in.sigDone {
 		return in.sig
 	}
@@ -47,7 +47,7 @@ func (in *inspector) mainSig() *inspSig {
 	if photo.Sniff(in.file) != photo.JPEG {
 		return nil
 	}
-	in.sig = inspSignature(in.file, false)
+	in.sig = thumbSignature(in.file, false)
 	return in.sig
 }
 
@@ -61,7 +61,7 @@ func (in *inspector) thumbNote(thumb []byte) string {
 	if m == nil {
 		return ""
 	}
-	t := inspSignature(thumb, true)
+	t := thumbSignature(thumb, true)
 	if t == nil {
 		return ""
 	}
@@ -76,8 +76,8 @@ func (in *inspector) thumbNote(thumb []byte) string {
 	// different picture changes them all (d). Some cameras squeeze a 3:2
 	// photo into a 4:3 thumbnail, so the grids are compared stretched and the
 	// shape alone proves nothing.
-	if d > inspDiffers || dmax > inspCellDiffers {
-		if r := t.aspect / m.aspect; math.Abs(r-1) > inspAspectTolerance {
+	if d > thumbDiffers || dmax > cellDiffers {
+		if r := t.aspect / m.aspect; math.Abs(r-1) > aspectTolerance {
 			return fmt.Sprintf("DIFFERENT FRAMING from the main image: it may show what was cropped away (difference %.0f/255, up to %.0f)", d, dmax)
 		}
 		return fmt.Sprintf("DIFFERS from the main image: it may show what was edited out (difference %.0f/255, up to %.0f)", d, dmax)
@@ -85,20 +85,20 @@ func (in *inspector) thumbNote(thumb []byte) string {
 	return "resembles the main image at thumbnail size (small edits may not show)"
 }
 
-// inspSignature decodes a small preview of the image in b and reduces it to
+// thumbSignature decodes a small preview of the image in b and reduces it to
 // a greyscale grid. trim removes the black bars cameras add to fit a
 // thumbnail into 160x120. It returns nil when the image cannot be read.
-func inspSignature(b []byte, trim bool) (s *inspSig) {
+func thumbSignature(b []byte, trim bool) (s *thumbSig) {
 	defer func() {
 		if recover() != nil {
 			s = nil
 		}
 	}()
 	cfg, _, err := photo.Config(b)
-	if err != nil || (trim && (cfg.Width > inspMaxThumb || cfg.Height > inspMaxThumb)) {
+	if err != nil || (trim && (cfg.Width > maxThumb || cfg.Height > maxThumb)) {
 		return nil
 	}
-	img, _, err := photo.DecodePreview(b, inspPreviewSide)
+	img, _, err := photo.DecodePreview(b, previewSide)
 	if err != nil {
 		return nil
 	}
@@ -107,22 +107,22 @@ func inspSignature(b []byte, trim bool) (s *inspSig) {
 	if w < 2 || h < 2 {
 		return nil
 	}
-	luma := inspLuma(img)
+	luma := lumaOf(img)
 	box := image.Rect(0, 0, w, h)
 	if trim {
-		box = inspTrimBars(luma, w, h)
+		box = trimBars(luma, w, h)
 	}
 	bw, bh := box.Dx(), box.Dy()
 	if bw < 2 || bh < 2 {
 		return nil
 	}
-	s = &inspSig{aspect: float64(bw) / float64(bh)}
+	s = &thumbSig{aspect: float64(bw) / float64(bh)}
 	// Box-average each grid cell.
-	for gy := 0; gy < inspSigSide; gy++ {
-		y0, y1 := box.Min.Y+gy*bh/inspSigSide, box.Min.Y+(gy+1)*bh/inspSigSide
+	for gy := 0; gy < sigSide; gy++ {
+		y0, y1 := box.Min.Y+gy*bh/sigSide, box.Min.Y+(gy+1)*bh/sigSide
 		y1 = max(y1, y0+1)
-		for gx := 0; gx < inspSigSide; gx++ {
-			x0, x1 := box.Min.X+gx*bw/inspSigSide, box.Min.X+(gx+1)*bw/inspSigSide
+		for gx := 0; gx < sigSide; gx++ {
+			x0, x1 := box.Min.X+gx*bw/sigSide, box.Min.X+(gx+1)*bw/sigSide
 			x1 = max(x1, x0+1)
 			var sum float64
 			for y := y0; y < y1; y++ {
@@ -130,15 +130,15 @@ func inspSignature(b []byte, trim bool) (s *inspSig) {
 					sum += luma[y*w+x]
 				}
 			}
-			s.px[gy*inspSigSide+gx] = sum / float64((y1-y0)*(x1-x0))
+			s.px[gy*sigSide+gx] = sum / float64((y1-y0)*(x1-x0))
 		}
 	}
 	return s
 }
 
-// inspTrimBars returns the part of the picture inside uniform near-black
+// trimBars returns the part of the picture inside uniform near-black
 // rows and columns at its edges.
-func inspTrimBars(l []float64, w, h int) image.Rectangle {
+func trimBars(l []float64, w, h int) image.Rectangle {
 	dark := func(x0, y0, x1, y1 int) bool {
 		for y := y0; y < y1; y++ {
 			for x := x0; x < x1; x++ {
@@ -182,9 +182,9 @@ func (in *inspector) thumbNoteAt(where string, thumb []byte) string {
 	return hint
 }
 
-// inspLuma returns the luma of every pixel of img (0-255), row by row, with
+// lumaOf returns the luma of every pixel of img (0-255), row by row, with
 // fast paths for the types previews come in.
-func inspLuma(img image.Image) []float64 {
+func lumaOf(img image.Image) []float64 {
 	r := img.Bounds()
 	w, h := r.Dx(), r.Dy()
 	l := make([]float64, w*h)

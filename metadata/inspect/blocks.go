@@ -1,4 +1,4 @@
-package metadata
+package inspect
 
 import (
 	"fmt"
@@ -12,17 +12,44 @@ import (
 	"codeberg.org/veil/veil/photo"
 )
 
-// trailerName is the Block name of the bytes after the end of an image.
+// kind is what sort of structural unit a block is.
+type kind int
+
+const (
+	segmentBlock   kind = iota + 1 // a JPEG marker segment
+	chunkBlock                     // a PNG or RIFF chunk
+	headerBlock                    // a GIF header
+	extensionBlock                 // a GIF extension
+	imageBlock                     // a GIF image
+	boxBlock                       // an ISO-BMFF box
+	itemBlock                      // a HEIF item
+	trailerBlock                   // bytes after the end of the image
+)
+
+// block is one structural unit of a container, as the walkers see it.
+type block struct {
+	Kind kind
+	// Name identifies the block: "APP1 Exif", "APP1 XMP", "APP2 ICC_PROFILE",
+	// "APP2 MPF", "COM", "SOS", "tEXt", "EXIF", "XMP ", "Exif item", ... (see
+	// listBlocks).
+	Name string
+	// Offset of the block in the file.
+	Offset int
+	// Data is the block's payload (a sub-slice of the input; do not modify).
+	Data []byte
+}
+
+// trailerName is the block name of the bytes after the end of an image.
 const trailerName = "after end of image"
 
-// Blocks walks the container structure of the image in b and returns its
+// listBlocks walks the container structure of the image in b and returns its
 // format and every structural block in file order. It never decodes pixels,
 // checks every length against the data before slicing, and allocates only in
 // proportion to what the file really holds. On a structural error it returns
 // the blocks read up to the problem together with the error, so a report can
 // still show them.
 //
-// Block names, per format (Kind in brackets):
+// Block names, per format (kind in brackets):
 //
 // JPEG [segment]: "SOI", "EOI", "SOF0".."SOF15", "DHT", "DAC", "DQT", "DRI",
 // "DNL", "COM", "RST0".."RST7" (outside a scan), "JPG0".."JPG13",
@@ -52,7 +79,7 @@ const trailerName = "after end of image"
 // table); [extension] "comment", "plain text", "graphic control",
 // "application <11-byte identifier>" ("application NETSCAPE2.0",
 // "application XMP DataXMP", "application ICCRGBG1"), "extension 0xNN";
-// Data is the sub-block stream after the label (use JoinSubBlocks);
+// Data is the sub-block stream after the label (see gifblock.Join);
 // [image] "image"; [trailer] "after end of image" after the ';'.
 //
 // TIFF: no blocks (its metadata sits among the structural tags).
@@ -66,9 +93,9 @@ const trailerName = "after end of image"
 // "primary item <type>", "grid", "tile item <type>", "image item <type>";
 // Data is the item's data when it is stored in the file (nil otherwise),
 // Offset its first extent.
-func Blocks(b []byte) (photo.Format, []Block, error) {
+func listBlocks(b []byte) (photo.Format, []block, error) {
 	f := photo.Sniff(b)
-	var out []Block
+	var out []block
 	var err error
 	switch f {
 	case photo.JPEG:
@@ -93,22 +120,22 @@ func Blocks(b []byte) (photo.Format, []Block, error) {
 	return f, out, err
 }
 
-func trailer(b []byte, end int) []Block {
+func trailer(b []byte, end int) []block {
 	if end >= len(b) {
 		return nil
 	}
-	return []Block{{Kind: "trailer", Name: trailerName, Offset: end, Data: b[end:]}}
+	return []block{{Kind: trailerBlock, Name: trailerName, Offset: end, Data: b[end:]}}
 }
 
-func jpegBlocks(b []byte) ([]Block, error) {
+func jpegBlocks(b []byte) ([]block, error) {
 	segs, end, err := jpegseg.Walk(b)
-	out := make([]Block, 0, len(segs)+2)
+	out := make([]block, 0, len(segs)+2)
 	for _, s := range segs {
 		data := s.Payload
 		if s.Marker == jpegseg.SOS {
 			data = b[s.End-len(s.Scan)-len(s.Payload) : s.End]
 		}
-		out = append(out, Block{Kind: "segment", Name: jpegseg.Name(s), Offset: s.Start, Data: data})
+		out = append(out, block{Kind: segmentBlock, Name: jpegseg.Name(s), Offset: s.Start, Data: data})
 	}
 	if err != nil {
 		return out, err
@@ -116,17 +143,17 @@ func jpegBlocks(b []byte) ([]Block, error) {
 	out = append(out, trailer(b, end)...)
 	for k, im := range jpegseg.MPFImages(b, segs) {
 		if im[0] >= end {
-			out = append(out, Block{Kind: "trailer", Name: fmt.Sprintf("MPF image %d", k+2), Offset: im[0], Data: b[im[0]:im[1]]})
+			out = append(out, block{Kind: trailerBlock, Name: fmt.Sprintf("MPF image %d", k+2), Offset: im[0], Data: b[im[0]:im[1]]})
 		}
 	}
 	return out, nil
 }
 
-func pngBlocks(b []byte) ([]Block, error) {
+func pngBlocks(b []byte) ([]block, error) {
 	chunks, end, err := pngchunk.Walk(b)
-	out := make([]Block, 0, len(chunks)+1)
+	out := make([]block, 0, len(chunks)+1)
 	for _, c := range chunks {
-		out = append(out, Block{Kind: "chunk", Name: printable.String(c.Type), Offset: c.Start, Data: c.Data})
+		out = append(out, block{Kind: chunkBlock, Name: printable.String(c.Type), Offset: c.Start, Data: c.Data})
 	}
 	if err != nil {
 		return out, err
@@ -134,15 +161,15 @@ func pngBlocks(b []byte) ([]Block, error) {
 	return append(out, trailer(b, end)...), nil
 }
 
-func webpBlocks(b []byte) ([]Block, error) {
+func webpBlocks(b []byte) ([]block, error) {
 	chunks, end, err := riff.WebP(b)
-	var out []Block
+	var out []block
 	for _, c := range chunks {
-		out = append(out, Block{Kind: "chunk", Name: printable.String(c.FourCC), Offset: c.Start, Data: c.Data})
+		out = append(out, block{Kind: chunkBlock, Name: printable.String(c.FourCC), Offset: c.Start, Data: c.Data})
 		if c.FourCC == "ANMF" {
 			sub, serr := riff.Frame(b, c)
 			for _, s := range sub {
-				out = append(out, Block{Kind: "chunk", Name: "ANMF/" + printable.String(s.FourCC), Offset: s.Start, Data: s.Data})
+				out = append(out, block{Kind: chunkBlock, Name: "ANMF/" + printable.String(s.FourCC), Offset: s.Start, Data: s.Data})
 			}
 			if serr != nil && err == nil {
 				err = serr
@@ -155,17 +182,17 @@ func webpBlocks(b []byte) ([]Block, error) {
 	return append(out, trailer(b, end)...), nil
 }
 
-func gifBlocks(b []byte) ([]Block, error) {
+func gifBlocks(b []byte) ([]block, error) {
 	blocks, end, err := gifblock.Walk(b)
-	var out []Block
+	var out []block
 	for _, g := range blocks {
 		switch g.Kind {
 		case 0:
-			out = append(out, Block{Kind: "header", Name: "header", Offset: 0, Data: g.Data})
+			out = append(out, block{Kind: headerBlock, Name: "header", Offset: 0, Data: g.Data})
 		case 0x21:
-			out = append(out, Block{Kind: "extension", Name: gifblock.ExtName(g), Offset: g.Start, Data: g.Data})
+			out = append(out, block{Kind: extensionBlock, Name: gifblock.ExtName(g), Offset: g.Start, Data: g.Data})
 		case 0x2C:
-			out = append(out, Block{Kind: "image", Name: "image", Offset: g.Start, Data: g.Data})
+			out = append(out, block{Kind: imageBlock, Name: "image", Offset: g.Start, Data: g.Data})
 		}
 	}
 	if err != nil {
@@ -174,18 +201,18 @@ func gifBlocks(b []byte) ([]Block, error) {
 	return append(out, trailer(b, end)...), nil
 }
 
-func heifBlocks(b []byte) ([]Block, error) {
+func heifBlocks(b []byte) ([]block, error) {
 	f, err := bmff.ParseHEIF(b)
 	if f == nil {
 		return nil, err
 	}
-	out := make([]Block, 0, len(f.Boxes)+len(f.Items))
+	out := make([]block, 0, len(f.Boxes)+len(f.Items))
 	for _, bx := range f.Boxes {
-		out = append(out, Block{Kind: "box", Name: printable.String(bx.Type), Offset: bx.Start, Data: bx.Data})
+		out = append(out, block{Kind: boxBlock, Name: printable.String(bx.Type), Offset: bx.Start, Data: bx.Data})
 	}
 	budget := len(b) // bytes we may copy to join multi-extent items
 	for _, it := range f.Items {
-		blk := Block{Kind: "item", Name: f.ItemName(it), Offset: it.Offset}
+		blk := block{Kind: itemBlock, Name: f.ItemName(it), Offset: it.Offset}
 		switch {
 		case len(it.Extents) == 1:
 			blk.Offset = it.Extents[0][0]

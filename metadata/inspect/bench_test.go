@@ -1,4 +1,4 @@
-package metadata
+package inspect
 
 import (
 	"testing"
@@ -12,7 +12,7 @@ func BenchmarkBlocksJPEG12MP(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if _, _, err := Blocks(in); err != nil {
+		if _, _, err := listBlocks(in); err != nil {
 			b.Fatal(err)
 		}
 	}

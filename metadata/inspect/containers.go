@@ -1,4 +1,4 @@
-package metadata
+package inspect
 
 import (
 	"bytes"
@@ -11,11 +11,12 @@ import (
 
 	"codeberg.org/veil/veil/internal/gifblock"
 	"codeberg.org/veil/veil/internal/ifd"
+	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/photo"
 )
 
 // at joins an embedded image's prefix to a location.
-func inspAt(prefix, where string) string {
+func within(prefix, where string) string {
 	if prefix == "" {
 		return where
 	}
@@ -24,14 +25,14 @@ func inspAt(prefix, where string) string {
 
 // blocks dispatches every block of a container to its extractor. prefix is
 // "" for the file itself, or names the embedded image ("MPF image 2").
-func (in *inspector) blocks(f photo.Format, b []byte, blocks []Block, prefix string, depth int) {
+func (in *inspector) blocks(f photo.Format, b []byte, blocks []block, prefix string, depth int) {
 	frames := 0
 	for _, blk := range blocks {
 		blk := blk
-		if blk.Kind == "image" || blk.Name == "ANMF" || blk.Name == "fcTL" {
+		if blk.Kind == imageBlock || blk.Name == "ANMF" || blk.Name == "fcTL" {
 			frames++
 		}
-		in.guard(inspAt(prefix, blk.Name), blk.Name, func() {
+		in.guard(within(prefix, blk.Name), blk.Name, func() {
 			switch f {
 			case photo.JPEG:
 				in.jpegBlock(b, blk, prefix, depth)
@@ -47,38 +48,38 @@ func (in *inspector) blocks(f photo.Format, b []byte, blocks []Block, prefix str
 		})
 	}
 	if frames > 1 {
-		in.add(HiddenImages, Medium, inspAt(prefix, "animation"), "Animation frames", fmt.Sprintf("%d frames (later frames can show anything; check them all)", frames))
+		in.add(metadata.HiddenImages, metadata.Medium, within(prefix, "animation"), "Animation frames", fmt.Sprintf("%d frames (later frames can show anything; check them all)", frames))
 	}
 }
 
-func (in *inspector) jpegBlock(b []byte, blk Block, prefix string, depth int) {
+func (in *inspector) jpegBlock(b []byte, blk block, prefix string, depth int) {
 	p := blk.Data
-	at := func(w string) string { return inspAt(prefix, w) }
+	at := func(w string) string { return within(prefix, w) }
 	switch blk.Name {
 	case "SOI", "EOI", "DHT", "DAC", "DQT", "DRI", "DNL", "SOS", "APP14 Adobe":
 		return
 	case "APP0 JFIF":
 		if len(p) >= 14 && p[12] > 0 && p[13] > 0 {
-			in.add(HiddenImages, High, at("JFIF"), "JFIF thumbnail", fmt.Sprintf("%dx%d uncompressed, %s", p[12], p[13], inspBytes(len(p)-14)))
+			in.add(metadata.HiddenImages, metadata.High, at("JFIF"), "JFIF thumbnail", fmt.Sprintf("%dx%d uncompressed, %s", p[12], p[13], sizeText(len(p)-14)))
 		}
 		return
 	case "APP0 JFXX":
-		desc := inspBytes(len(p))
+		desc := sizeText(len(p))
 		if len(p) > 6 {
 			switch p[5] {
 			case 0x10:
-				desc = inspImageSize(p[6:]) + "; " + in.thumbNoteAt(at("JFXX"), p[6:])
+				desc = imageDesc(p[6:]) + "; " + in.thumbNoteAt(at("JFXX"), p[6:])
 			case 0x11:
-				desc = "palette image, " + inspBytes(len(p)-6)
+				desc = "palette image, " + sizeText(len(p)-6)
 			case 0x13:
-				desc = "RGB image, " + inspBytes(len(p)-6)
+				desc = "RGB image, " + sizeText(len(p)-6)
 			}
 		}
-		in.add(HiddenImages, High, at("JFXX"), "JFXX thumbnail", desc)
+		in.add(metadata.HiddenImages, metadata.High, at("JFXX"), "JFXX thumbnail", desc)
 		return
 	case "APP1 Exif":
 		if len(p) < 6 {
-			in.add(Other, Medium, at("EXIF"), "Unreadable EXIF", "segment too short")
+			in.add(metadata.Other, metadata.Medium, at("EXIF"), "Unreadable EXIF", "segment too short")
 			return
 		}
 		in.tiff(p[6:], at("EXIF"), depth)
@@ -102,13 +103,13 @@ func (in *inspector) jpegBlock(b []byte, blk Block, prefix string, depth int) {
 		in.irb(p, at("Photoshop"), depth)
 		return
 	case "COM":
-		in.add(Other, Medium, at("COM"), "Comment", inspText(p))
+		in.add(metadata.Other, metadata.Medium, at("COM"), "Comment", trimText(p))
 		return
 	case "stray bytes":
-		in.add(Other, Medium, at("between segments"), "Stray bytes", inspBytes(len(p)))
+		in.add(metadata.Other, metadata.Medium, at("between segments"), "Stray bytes", sizeText(len(p)))
 		return
 	}
-	if blk.Kind == "trailer" {
+	if blk.Kind == trailerBlock {
 		in.trailer(blk, photo.JPEG, prefix, depth)
 		return
 	}
@@ -117,7 +118,7 @@ func (in *inspector) jpegBlock(b []byte, blk Block, prefix string, depth int) {
 		if strings.HasPrefix(name, "SOF") || strings.HasPrefix(name, "RST") || strings.HasPrefix(name, "JPG") {
 			return
 		}
-		in.add(Other, Low, at("JPEG "+name), "JPEG segment "+name, inspBytes(len(p)))
+		in.add(metadata.Other, metadata.Low, at("JPEG "+name), "JPEG segment "+name, sizeText(len(p)))
 		return
 	}
 	in.vendorAPP(name, p, at("JPEG "+strings.SplitN(name, " ", 2)[0]), depth)
@@ -131,30 +132,30 @@ func (in *inspector) vendorAPP(name string, p []byte, where string, depth int) {
 		in.ducky(p, where)
 		return
 	case strings.HasSuffix(name, " FLIR"):
-		in.add(Device, High, where, "FLIR thermal data", inspBytes(len(p))+" (thermal image, camera serial and settings)")
+		in.add(metadata.Device, metadata.High, where, "FLIR thermal data", sizeText(len(p))+" (thermal image, camera serial and settings)")
 		return
 	case strings.HasPrefix(name, "APP12") && bytes.Contains(p[:min(len(p), 64)], []byte("[picture info]")) || strings.HasSuffix(name, " PictureInfo"):
-		in.add(Other, Medium, where, "Picture info", inspText(p))
+		in.add(metadata.Other, metadata.Medium, where, "Picture info", trimText(p))
 		return
 	case strings.HasPrefix(name, "APP1 ") && bytes.HasPrefix(p, []byte("Exif")):
 		in.tiff(p[min(len(p), 6):], strings.Replace(where, "JPEG APP1", "EXIF", 1), depth)
 		return
 	case strings.HasPrefix(name, "APP2 FPXR"):
-		in.add(Other, Medium, where, "FlashPix data", inspBytes(len(p))+" (may hold a preview image, audio and edit history)")
+		in.add(metadata.Other, metadata.Medium, where, "FlashPix data", sizeText(len(p))+" (may hold a preview image, audio and edit history)")
 		return
 	}
 	if id == name {
 		id = ""
 	}
-	desc := inspBytes(len(p))
-	if s := inspStrings(p, 3, 4); s != "" {
+	desc := sizeText(len(p))
+	if s := printableRuns(p, 3, 4); s != "" {
 		desc += ": " + s
 	}
 	field := "Vendor segment"
 	if id != "" {
 		field += " " + id
 	}
-	in.add(Other, Medium, where, field, desc)
+	in.add(metadata.Other, metadata.Medium, where, field, desc)
 }
 
 // ducky reads Photoshop "Save for Web" APP12 Ducky records (quality, comment, copyright).
@@ -170,17 +171,17 @@ func (in *inspector) ducky(p []byte, where string) {
 		switch tag {
 		case 1:
 			if len(v) == 4 {
-				in.add(Software, Low, where, "Ducky quality", fmt.Sprintf("%d%%", binary.BigEndian.Uint32(v)))
+				in.add(metadata.Software, metadata.Low, where, "Ducky quality", fmt.Sprintf("%d%%", binary.BigEndian.Uint32(v)))
 			}
 		case 2, 3:
 			s := ""
 			if len(v) > 4 {
-				s = inspUTF16(v[4:], binary.BigEndian)
+				s = utf16Text(v[4:], binary.BigEndian)
 			}
 			if tag == 2 {
-				in.add(Other, Medium, where, "Ducky comment", s)
+				in.add(metadata.Other, metadata.Medium, where, "Ducky comment", s)
 			} else {
-				in.add(People, High, where, "Ducky copyright", s)
+				in.add(metadata.People, metadata.High, where, "Ducky copyright", s)
 			}
 		}
 	}
@@ -199,9 +200,9 @@ func (in *inspector) c2pa(p []byte, where string) {
 	if bytes.Contains(p, []byte("c2pa")) {
 		labels = " (C2PA manifest: signed device/app, author and edit claims)"
 	}
-	in.add(Software, Medium, where, "JUMBF box", inspBytes(len(p))+labels)
+	in.add(metadata.Software, metadata.Medium, where, "JUMBF box", sizeText(len(p))+labels)
 	if bytes.Contains(p, []byte("c2pa.thumbnail")) {
-		in.add(HiddenImages, High, where, "C2PA thumbnail", "claim or ingredient thumbnail (may show the original)")
+		in.add(metadata.HiddenImages, metadata.High, where, "C2PA thumbnail", "claim or ingredient thumbnail (may show the original)")
 	}
 	// JSON content boxes.
 	for i, n := 0, 0; n < 16; n++ {
@@ -223,10 +224,10 @@ func (in *inspector) c2pa(p []byte, where string) {
 		if k < 0 || len(key) > 23 {
 			continue
 		}
-		if s := inspCBORText(p[k+1+len(key):]); s != "" {
-			c, sev := Software, Medium
+		if s := cborText(p[k+1+len(key):]); s != "" {
+			c, sev := metadata.Software, metadata.Medium
 			if key == "author" || key == "name" {
-				c, sev = People, High
+				c, sev = metadata.People, metadata.High
 			}
 			in.add(c, sev, where, key, s)
 		}
@@ -235,22 +236,22 @@ func (in *inspector) c2pa(p []byte, where string) {
 
 // jsonFields reports the string fields of a JSON object (one level of nesting).
 func (in *inspector) jsonFields(m map[string]any, where, parent string) {
-	for _, k := range inspSortedKeys(m) {
+	for _, k := range sortedKeys(m) {
 		name := k
 		if parent != "" {
 			name = parent + "." + k
 		}
 		switch v := m[k].(type) {
 		case string:
-			c, sev := Other, Medium
+			c, sev := metadata.Other, metadata.Medium
 			lk := strings.ToLower(k)
 			switch {
 			case strings.Contains(lk, "author") || strings.Contains(lk, "creator") || lk == "name" || strings.Contains(lk, "copyright"):
-				c, sev = People, High
+				c, sev = metadata.People, metadata.High
 			case strings.Contains(lk, "generator") || strings.Contains(lk, "software") || strings.Contains(lk, "agent"):
-				c, sev = Software, Medium
+				c, sev = metadata.Software, metadata.Medium
 			case strings.Contains(lk, "date") || strings.Contains(lk, "time") || lk == "when":
-				c, sev = Time, Medium
+				c, sev = metadata.Time, metadata.Medium
 			}
 			in.add(c, sev, where, name, v)
 		case map[string]any:
@@ -261,7 +262,7 @@ func (in *inspector) jsonFields(m map[string]any, where, parent string) {
 	}
 }
 
-func inspSortedKeys(m map[string]any) []string {
+func sortedKeys(m map[string]any) []string {
 	ks := make([]string, 0, len(m))
 	for k := range m {
 		ks = append(ks, k)
@@ -274,8 +275,8 @@ func inspSortedKeys(m map[string]any) []string {
 	return ks
 }
 
-// inspCBORText reads a CBOR text string at the start of b.
-func inspCBORText(b []byte) string {
+// cborText reads a CBOR text string at the start of b.
+func cborText(b []byte) string {
 	if len(b) == 0 || b[0]>>5 != 3 {
 		return ""
 	}
@@ -298,7 +299,7 @@ func inspCBORText(b []byte) string {
 func (in *inspector) mpf(p []byte, where string) {
 	t, err := ifd.Parse(p[min(len(p), 4):])
 	if err != nil {
-		in.add(HiddenImages, Medium, where, "MPF index", "unreadable: "+err.Error())
+		in.add(metadata.HiddenImages, metadata.Medium, where, "MPF index", "unreadable: "+err.Error())
 		return
 	}
 	es, _, err := t.IFD(t.Order.Uint32(t.B[4:]))
@@ -309,7 +310,7 @@ func (in *inspector) mpf(p []byte, where string) {
 		}
 		for k := 0; k+16 <= len(e.Value) && len(kinds) < 64; k += 16 {
 			attr := t.Order.Uint32(e.Value[k:])
-			kinds = append(kinds, inspMPFType(attr&0xFFFFFF))
+			kinds = append(kinds, mpfType(attr&0xFFFFFF))
 		}
 	}
 	v := fmt.Sprintf("%d images", len(kinds))
@@ -319,15 +320,15 @@ func (in *inspector) mpf(p []byte, where string) {
 	if err != nil {
 		v += " (damaged: " + err.Error() + ")"
 	}
-	sev := Medium
+	sev := metadata.Medium
 	if len(kinds) > 1 {
-		sev = High
+		sev = metadata.High
 	}
 	in.mpfKinds = kinds
-	in.add(HiddenImages, sev, where, "MPF index", v)
+	in.add(metadata.HiddenImages, sev, where, "MPF index", v)
 }
 
-func inspMPFType(t uint32) string {
+func mpfType(t uint32) string {
 	switch t {
 	case 0x030000:
 		return "primary image"
@@ -356,20 +357,20 @@ func inspMPFType(t uint32) string {
 // embedded inspects an image stored inside another (MPF secondary images,
 // appended JPEGs), prefixing its findings' locations.
 func (in *inspector) embedded(b []byte, prefix string, depth int) {
-	if depth+1 > inspMaxDepth {
+	if depth+1 > maxDepth {
 		return
 	}
-	f, blocks, _ := Blocks(b)
+	f, blocks, _ := listBlocks(b)
 	if f == photo.TIFF {
-		in.tiff(b, inspAt(prefix, "TIFF"), depth+1)
+		in.tiff(b, within(prefix, "TIFF"), depth+1)
 		return
 	}
 	in.blocks(f, b, blocks, prefix, depth+1)
 }
 
-func (in *inspector) pngBlock(blk Block, prefix string, depth int) {
+func (in *inspector) pngBlock(blk block, prefix string, depth int) {
 	p := blk.Data
-	at := func(w string) string { return inspAt(prefix, w) }
+	at := func(w string) string { return within(prefix, w) }
 	switch blk.Name {
 	case "IHDR", "PLTE", "IDAT", "IEND", "tRNS", "gAMA", "cHRM", "sRGB", "sBIT", "bKGD", "pHYs", "acTL", "fcTL", "fdAT", "cICP", "mDCv", "cLLi", "hIST", "sPLT":
 		return
@@ -379,19 +380,19 @@ func (in *inspector) pngBlock(blk Block, prefix string, depth int) {
 		in.tiff(bytes.TrimPrefix(p, []byte("Exif\x00\x00")), at("PNG eXIf"), depth)
 	case "tIME":
 		if len(p) == 7 {
-			in.add(Time, Medium, at("PNG tIME"), "Last modified", fmt.Sprintf("%04d-%02d-%02d %02d:%02d:%02d UTC", binary.BigEndian.Uint16(p), p[2], p[3], p[4], p[5], p[6]))
+			in.add(metadata.Time, metadata.Medium, at("PNG tIME"), "Last modified", fmt.Sprintf("%04d-%02d-%02d %02d:%02d:%02d UTC", binary.BigEndian.Uint16(p), p[2], p[3], p[4], p[5], p[6]))
 		} else {
-			in.add(Time, Medium, at("PNG tIME"), "Last modified", "damaged ("+inspBytes(len(p))+")")
+			in.add(metadata.Time, metadata.Medium, at("PNG tIME"), "Last modified", "damaged ("+sizeText(len(p))+")")
 		}
 	case "iCCP":
 		k := bytes.IndexByte(p, 0)
 		if k < 0 || k+2 > len(p) {
-			in.add(Device, Medium, at("PNG iCCP"), "ICC profile", "damaged chunk")
+			in.add(metadata.Device, metadata.Medium, at("PNG iCCP"), "ICC profile", "damaged chunk")
 			return
 		}
 		prof, err := in.inflate(p[k+2:])
 		if err != nil {
-			in.add(Device, Medium, at("PNG iCCP"), "ICC profile", fmt.Sprintf("%q, unreadable (%v)", p[:k], err))
+			in.add(metadata.Device, metadata.Medium, at("PNG iCCP"), "ICC profile", fmt.Sprintf("%q, unreadable (%v)", p[:k], err))
 			return
 		}
 		in.iccProfile(prof, at("PNG iCCP"))
@@ -400,12 +401,12 @@ func (in *inspector) pngBlock(blk Block, prefix string, depth int) {
 	case "trailer", trailerName:
 		in.trailer(blk, photo.PNG, prefix, depth)
 	default:
-		if blk.Kind == "trailer" {
+		if blk.Kind == trailerBlock {
 			in.trailer(blk, photo.PNG, prefix, depth)
 			return
 		}
-		desc := inspBytes(len(p))
-		if s := inspStrings(p, 4, 3); s != "" {
+		desc := sizeText(len(p))
+		if s := printableRuns(p, 4, 3); s != "" {
 			desc += ": " + s
 		}
 		field := "Private chunk " + blk.Name
@@ -419,23 +420,23 @@ func (in *inspector) pngBlock(blk Block, prefix string, depth int) {
 		case "orNT":
 			field = "Orientation (orNT)"
 		}
-		in.add(Other, Medium, at("PNG "+blk.Name), field, desc)
+		in.add(metadata.Other, metadata.Medium, at("PNG "+blk.Name), field, desc)
 	}
 }
 
 // inflate decompresses zlib data within the file's budget, so that a PNG
 // made of many compression bombs cannot keep Inspect busy.
 func (in *inspector) inflate(b []byte) ([]byte, error) {
-	if in.inflated >= inspMaxInflateTotal {
-		return nil, fmt.Errorf("not decompressed: the file's compressed text already inflated to %s", inspBytes(in.inflated))
+	if in.inflated >= maxInflateTotal {
+		return nil, fmt.Errorf("not decompressed: the file's compressed text already inflated to %s", sizeText(in.inflated))
 	}
-	out, err := inspInflate(b, min(inspMaxInflate, inspMaxInflateTotal-in.inflated))
+	out, err := inflateLimit(b, min(maxInflate, maxInflateTotal-in.inflated))
 	in.inflated += len(out)
 	return out, err
 }
 
-// inspInflate decompresses zlib data, at most limit bytes.
-func inspInflate(b []byte, limit int) ([]byte, error) {
+// inflateLimit decompresses zlib data, at most limit bytes.
+func inflateLimit(b []byte, limit int) ([]byte, error) {
 	r, err := zlib.NewReader(bytes.NewReader(b))
 	if err != nil {
 		return nil, err
@@ -443,7 +444,7 @@ func inspInflate(b []byte, limit int) ([]byte, error) {
 	defer r.Close()
 	out, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
 	if len(out) > limit {
-		return out[:limit], fmt.Errorf("inflates beyond %s", inspBytes(limit))
+		return out[:limit], fmt.Errorf("inflates beyond %s", sizeText(limit))
 	}
 	if err != nil && len(out) == 0 {
 		return nil, err
@@ -454,10 +455,10 @@ func inspInflate(b []byte, limit int) ([]byte, error) {
 // pngText reads tEXt, zTXt and iTXt chunks, including XMP and ImageMagick's
 // hex-encoded "Raw profile type ..." chunks.
 func (in *inspector) pngText(kind string, p []byte, prefix string, depth int) {
-	where := inspAt(prefix, "PNG "+kind)
+	where := within(prefix, "PNG "+kind)
 	k := bytes.IndexByte(p, 0)
 	if k < 0 {
-		in.add(Other, Medium, where, "Text chunk", "damaged: "+inspText(p))
+		in.add(metadata.Other, metadata.Medium, where, "Text chunk", "damaged: "+trimText(p))
 		return
 	}
 	key, rest := string(p[:k]), p[k+1:]
@@ -497,20 +498,20 @@ func (in *inspector) pngText(kind string, p []byte, prefix string, depth int) {
 		}
 	}
 	if err != nil {
-		in.add(Other, Medium, where, key, "unreadable: "+err.Error())
+		in.add(metadata.Other, metadata.Medium, where, key, "unreadable: "+err.Error())
 		return
 	}
 	lk := strings.ToLower(key)
 	switch {
 	case key == "XML:com.adobe.xmp":
-		in.xmp(text, inspAt(prefix, "PNG "+kind+" XMP"), depth)
+		in.xmp(text, within(prefix, "PNG "+kind+" XMP"), depth)
 		return
 	case strings.HasPrefix(lk, "raw profile type "):
 		prof := strings.TrimPrefix(lk, "raw profile type ")
-		raw, ok := inspHexProfile(text)
-		w := inspAt(prefix, "PNG "+kind+" "+key)
+		raw, ok := hexProfile(text)
+		w := within(prefix, "PNG "+kind+" "+key)
 		if !ok {
-			in.add(Other, Medium, w, key, "unreadable hex profile, "+inspBytes(len(text)))
+			in.add(metadata.Other, metadata.Medium, w, key, "unreadable hex profile, "+sizeText(len(text)))
 			return
 		}
 		switch prof {
@@ -531,22 +532,22 @@ func (in *inspector) pngText(kind string, p []byte, prefix string, depth int) {
 		case "icc", "icm":
 			in.iccProfile(raw, w)
 		default:
-			in.add(Other, Medium, w, key, inspBytes(len(raw)))
+			in.add(metadata.Other, metadata.Medium, w, key, sizeText(len(raw)))
 		}
 		return
 	}
-	c, s := inspPNGKeyClass(key)
-	in.add(c, s, where, key, inspText(text))
+	c, s := pngKeyClass(key)
+	in.add(c, s, where, key, trimText(text))
 }
 
-// inspPNGKeyClass classifies a PNG text keyword (standard keywords, ImageMagick
+// pngKeyClass classifies a PNG text keyword (standard keywords, ImageMagick
 // "exif:*" and "date:*" copies, AI generation parameters).
-func inspPNGKeyClass(key string) (Category, Severity) {
+func pngKeyClass(key string) (metadata.Category, metadata.Severity) {
 	lk := strings.ToLower(key)
 	if strings.HasPrefix(lk, "exif:") {
 		name := key[5:]
 		ln := strings.ToLower(name)
-		for _, tb := range []map[uint16]inspTag{inspTIFFTags, inspExifTags, inspGPSTags} {
+		for _, tb := range []map[uint16]tagInfo{tiffTags, exifTags, gpsTags} {
 			for _, tg := range tb {
 				if strings.EqualFold(strings.ReplaceAll(tg.name, " ", ""), name) {
 					return tg.cat, tg.sev
@@ -555,37 +556,37 @@ func inspPNGKeyClass(key string) (Category, Severity) {
 		}
 		switch {
 		case strings.HasPrefix(ln, "gps"):
-			return Location, High
+			return metadata.Location, metadata.High
 		case strings.Contains(ln, "serial") || strings.Contains(ln, "uniqueid"):
-			return Device, High
+			return metadata.Device, metadata.High
 		case strings.Contains(ln, "owner") || ln == "artist" || ln == "copyright":
-			return People, High
+			return metadata.People, metadata.High
 		case strings.Contains(ln, "date") || strings.Contains(ln, "offsettime") || strings.Contains(ln, "subsec"):
-			return Time, Medium
+			return metadata.Time, metadata.Medium
 		case ln == "make" || ln == "model" || strings.HasPrefix(ln, "lens"):
-			return Device, Medium
+			return metadata.Device, metadata.Medium
 		case ln == "software":
-			return Software, Medium
+			return metadata.Software, metadata.Medium
 		}
-		return Other, Low
+		return metadata.Other, metadata.Low
 	}
 	switch {
 	case lk == "author" || lk == "artist" || lk == "copyright" || lk == "creator" || lk == "disclaimer":
-		return People, High
+		return metadata.People, metadata.High
 	case strings.HasPrefix(lk, "date:") || lk == "creation time" || strings.Contains(lk, "date") || lk == "time":
-		return Time, Medium
+		return metadata.Time, metadata.Medium
 	case lk == "software" || lk == "parameters" || lk == "prompt" || lk == "workflow" || lk == "generator" || strings.Contains(lk, "sd-metadata") || lk == "invokeai_metadata":
-		return Software, Medium
+		return metadata.Software, metadata.Medium
 	case lk == "make" || lk == "model" || lk == "source":
-		return Device, Medium
+		return metadata.Device, metadata.Medium
 	case strings.Contains(lk, "gps") || lk == "location":
-		return Location, High
+		return metadata.Location, metadata.High
 	}
-	return Other, Medium
+	return metadata.Other, metadata.Medium
 }
 
-// inspHexProfile decodes ImageMagick's "\nexif\n    1234\n4578..." text.
-func inspHexProfile(t []byte) ([]byte, bool) {
+// hexProfile decodes ImageMagick's "\nexif\n    1234\n4578..." text.
+func hexProfile(t []byte) ([]byte, bool) {
 	lines := bytes.SplitN(bytes.TrimLeft(t, "\n"), []byte("\n"), 3)
 	if len(lines) < 3 {
 		return nil, false
@@ -616,9 +617,9 @@ func inspHexProfile(t []byte) ([]byte, bool) {
 	return out, len(out) > 0
 }
 
-func (in *inspector) webpBlock(blk Block, prefix string, depth int) {
+func (in *inspector) webpBlock(blk block, prefix string, depth int) {
 	p := blk.Data
-	at := func(w string) string { return inspAt(prefix, w) }
+	at := func(w string) string { return within(prefix, w) }
 	switch blk.Name {
 	case "VP8X", "VP8 ", "VP8L", "ALPH", "ANIM", "ANMF":
 		return
@@ -631,30 +632,30 @@ func (in *inspector) webpBlock(blk Block, prefix string, depth int) {
 	case "C2PA":
 		in.c2pa(p, at("WebP C2PA"))
 	default:
-		if blk.Kind == "trailer" {
+		if blk.Kind == trailerBlock {
 			in.trailer(blk, photo.WebP, prefix, depth)
 			return
 		}
 		if strings.HasPrefix(blk.Name, "ANMF/") {
 			return
 		}
-		in.add(Other, Medium, at("WebP "+blk.Name), "Unknown chunk "+strings.TrimSpace(blk.Name), inspBytes(len(p)))
+		in.add(metadata.Other, metadata.Medium, at("WebP "+blk.Name), "Unknown chunk "+strings.TrimSpace(blk.Name), sizeText(len(p)))
 	}
 }
 
-func (in *inspector) gifBlock(blk Block, prefix string, depth int) {
-	at := func(w string) string { return inspAt(prefix, w) }
+func (in *inspector) gifBlock(blk block, prefix string, depth int) {
+	at := func(w string) string { return within(prefix, w) }
 	switch {
-	case blk.Kind == "header" || blk.Kind == "image" || blk.Name == "graphic control" ||
+	case blk.Kind == headerBlock || blk.Kind == imageBlock || blk.Name == "graphic control" ||
 		blk.Name == "application NETSCAPE2.0" || blk.Name == "application ANIMEXTS1.0":
 		return
-	case blk.Kind == "trailer":
+	case blk.Kind == trailerBlock:
 		in.trailer(blk, photo.GIF, prefix, depth)
 	case blk.Name == "comment":
-		in.add(Other, Medium, at("GIF comment"), "Comment", inspText(gifblock.Join(blk.Data)))
+		in.add(metadata.Other, metadata.Medium, at("GIF comment"), "Comment", trimText(gifblock.Join(blk.Data)))
 	case blk.Name == "plain text":
 		t := gifblock.Join(blk.Data)
-		in.add(Other, Medium, at("GIF plain text"), "Plain text", inspText(t[min(len(t), 12):]))
+		in.add(metadata.Other, metadata.Medium, at("GIF plain text"), "Plain text", trimText(t[min(len(t), 12):]))
 	case strings.HasPrefix(blk.Name, "application XMP Data"):
 		// XMP is stored raw, not as sub-blocks, followed by a 258-byte "magic trailer".
 		raw := blk.Data[min(len(blk.Data), 12):]
@@ -677,31 +678,31 @@ func (in *inspector) gifBlock(blk Block, prefix string, depth int) {
 		in.iptc(j[min(len(j), 11):], at("GIF IPTC"))
 	default:
 		j := gifblock.Join(blk.Data)
-		desc := inspBytes(len(j))
-		if s := inspStrings(j, 4, 3); s != "" {
+		desc := sizeText(len(j))
+		if s := printableRuns(j, 4, 3); s != "" {
 			desc += ": " + s
 		}
-		in.add(Other, Medium, at("GIF "+blk.Name), "Extension "+blk.Name, desc)
+		in.add(metadata.Other, metadata.Medium, at("GIF "+blk.Name), "Extension "+blk.Name, desc)
 	}
 }
 
-func (in *inspector) heifBlock(blk Block, prefix string, depth int) {
+func (in *inspector) heifBlock(blk block, prefix string, depth int) {
 	p := blk.Data
-	at := func(w string) string { return inspAt(prefix, w) }
+	at := func(w string) string { return within(prefix, w) }
 	name := blk.Name
 	switch {
-	case blk.Kind == "box":
+	case blk.Kind == boxBlock:
 		switch name {
 		case "udta", "uuid":
 			if bytes.Contains(p[:min(len(p), 64)], []byte("jumb")) || bytes.Contains(p[:min(len(p), 64)], []byte("c2pa")) {
 				in.c2pa(p, at("HEIF C2PA"))
 				return
 			}
-			desc := inspBytes(len(p))
-			if s := inspStrings(p, 4, 3); s != "" {
+			desc := sizeText(len(p))
+			if s := printableRuns(p, 4, 3); s != "" {
 				desc += ": " + s
 			}
-			in.add(Other, Medium, at("HEIF "+name), "Box "+name, desc)
+			in.add(metadata.Other, metadata.Medium, at("HEIF "+name), "Box "+name, desc)
 		case "ispe":
 			if len(p) >= 12 && prefix == "" {
 				w, h := int(binary.BigEndian.Uint32(p[4:])), int(binary.BigEndian.Uint32(p[8:]))
@@ -712,7 +713,7 @@ func (in *inspector) heifBlock(blk Block, prefix string, depth int) {
 		}
 	case name == "Exif item":
 		if p == nil {
-			in.add(Other, Medium, at("HEIF Exif item"), "Unreadable EXIF", "item data not stored in the file")
+			in.add(metadata.Other, metadata.Medium, at("HEIF Exif item"), "Unreadable EXIF", "item data not stored in the file")
 			return
 		}
 		if len(p) >= 4 {
@@ -720,7 +721,7 @@ func (in *inspector) heifBlock(blk Block, prefix string, depth int) {
 			if 4+off <= int64(len(p)) {
 				t := p[4+off:]
 				if !bytes.HasPrefix(t, []byte("MM\x00*")) && !bytes.HasPrefix(t, []byte("II*\x00")) {
-					if i := inspTIFFStart(p); i >= 0 {
+					if i := tiffStart(p); i >= 0 {
 						t = p[i:]
 					}
 				}
@@ -728,7 +729,7 @@ func (in *inspector) heifBlock(blk Block, prefix string, depth int) {
 				return
 			}
 		}
-		in.add(Other, Medium, at("HEIF Exif item"), "Unreadable EXIF", "bad header offset")
+		in.add(metadata.Other, metadata.Medium, at("HEIF Exif item"), "Unreadable EXIF", "bad header offset")
 	case strings.HasPrefix(name, "mime item"):
 		ct := strings.TrimSpace(strings.TrimPrefix(name, "mime item"))
 		switch {
@@ -737,12 +738,12 @@ func (in *inspector) heifBlock(blk Block, prefix string, depth int) {
 		case strings.Contains(ct, "c2pa"):
 			in.c2pa(p, at("C2PA"))
 		default:
-			in.add(Other, Medium, at("HEIF "+name), "Metadata item", fmt.Sprintf("%s, %s", ct, inspBytes(len(p))))
+			in.add(metadata.Other, metadata.Medium, at("HEIF "+name), "Metadata item", fmt.Sprintf("%s, %s", ct, sizeText(len(p))))
 		}
 	case strings.HasPrefix(name, "uri item"):
-		in.add(Other, Medium, at("HEIF "+name), "Metadata item", inspBytes(len(p)))
+		in.add(metadata.Other, metadata.Medium, at("HEIF "+name), "Metadata item", sizeText(len(p)))
 	case name == "thumbnail item":
-		in.add(HiddenImages, High, at("HEIF thumbnail"), "Thumbnail", fmt.Sprintf("%s (may show the original, uncropped image)", inspBytes(len(p))))
+		in.add(metadata.HiddenImages, metadata.High, at("HEIF thumbnail"), "Thumbnail", fmt.Sprintf("%s (may show the original, uncropped image)", sizeText(len(p))))
 	case strings.HasPrefix(name, "auxiliary item"):
 		urn := strings.TrimSpace(strings.TrimPrefix(name, "auxiliary item"))
 		kind := "auxiliary image"
@@ -757,11 +758,11 @@ func (in *inspector) heifBlock(blk Block, prefix string, depth int) {
 		case strings.Contains(lu, "alpha"):
 			return // transparency of the main image
 		}
-		in.add(HiddenImages, High, at("HEIF auxiliary image"), "Auxiliary image", fmt.Sprintf("%s (%s), %s", kind, urn, inspBytes(len(p))))
+		in.add(metadata.HiddenImages, metadata.High, at("HEIF auxiliary image"), "Auxiliary image", fmt.Sprintf("%s (%s), %s", kind, urn, sizeText(len(p))))
 	}
 }
 
-func inspTIFFStart(b []byte) int {
+func tiffStart(b []byte) int {
 	i := bytes.Index(b, []byte("MM\x00*"))
 	if j := bytes.Index(b, []byte("II*\x00")); j >= 0 && (i < 0 || j < i) {
 		i = j
@@ -769,14 +770,14 @@ func inspTIFFStart(b []byte) int {
 	return i
 }
 
-// inspText renders text bytes (trailing NULs removed).
-func inspText(b []byte) string {
+// trimText renders text bytes (trailing NULs removed).
+func trimText(b []byte) string {
 	return strings.TrimSpace(string(bytes.TrimRight(b, "\x00")))
 }
 
-// inspStrings returns up to max printable runs of at least minLen bytes from
+// printableRuns returns up to max printable runs of at least minLen bytes from
 // the start of b, joined, for describing unknown blobs.
-func inspStrings(b []byte, minLen, max int) string {
+func printableRuns(b []byte, minLen, max int) string {
 	var out []string
 	b = b[:min(len(b), 4096)]
 	start := -1

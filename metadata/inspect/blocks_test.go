@@ -1,4 +1,4 @@
-package metadata
+package inspect
 
 import (
 	"bytes"
@@ -12,7 +12,7 @@ import (
 	"codeberg.org/veil/veil/photo"
 )
 
-func names(bl []Block) string {
+func names(bl []block) string {
 	var s []string
 	for _, b := range bl {
 		s = append(s, b.Name)
@@ -20,13 +20,10 @@ func names(bl []Block) string {
 	return strings.Join(s, ",")
 }
 
-// jfif is a standard APP0 JFIF payload without thumbnail.
-var jfif = []byte("JFIF\x00\x01\x01\x01\x00\x48\x00\x48\x00\x00")
-
 func TestBlocksJPEG(t *testing.T) {
 	exif := append([]byte("Exif\x00\x00"), testimg.EXIF([]testimg.Entry{testimg.ASCII(0x013B, "Jane Roe")}, nil, nil)...)
 	j := testimg.InsertAfterSOI(testimg.JPEG(t, 16, 8),
-		testimg.Seg(0xE0, jfif),
+		testimg.Seg(0xE0, testimg.JFIF),
 		testimg.Seg(0xE0, []byte("JFXX\x00\x10")),
 		testimg.Seg(0xE1, exif),
 		testimg.Seg(0xE1, []byte("http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta/>")),
@@ -39,9 +36,9 @@ func TestBlocksJPEG(t *testing.T) {
 	)
 	j = testimg.InsertBeforeEOI(j, testimg.Seg(0xE3, []byte("late\x00")))
 	j = append(j, "TRAILER"...)
-	f, bl, err := Blocks(j)
+	f, bl, err := listBlocks(j)
 	if err != nil || f != photo.JPEG {
-		t.Fatalf("Blocks: %v %v", f, err)
+		t.Fatalf("listBlocks: %v %v", f, err)
 	}
 	got := names(bl)
 	for _, want := range []string{
@@ -53,7 +50,7 @@ func TestBlocksJPEG(t *testing.T) {
 		}
 	}
 	last := bl[len(bl)-1]
-	if last.Kind != "trailer" || string(last.Data) != "TRAILER" || last.Offset != len(j)-7 {
+	if last.Kind != trailerBlock || string(last.Data) != "TRAILER" || last.Offset != len(j)-7 {
 		t.Errorf("trailer = %+v", last)
 	}
 	for _, b := range bl {
@@ -81,7 +78,7 @@ func TestBlocksMPFImage(t *testing.T) {
 	first := build(0)
 	mpfStart := 2 + 4 + 4 // SOI, marker+length, "MPF\0"
 	j := append(build(uint32(len(first)-mpfStart)), second...)
-	_, bl, err := Blocks(j)
+	_, bl, err := listBlocks(j)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,21 +100,21 @@ func putBE32(b []byte, v uint32) {
 func TestBlocksPNGWebPGIF(t *testing.T) {
 	p := testimg.InsertPNG(testimg.PNG(t, 4, 4), false, testimg.Chunk("tEXt", []byte("Author\x00Jane Roe")))
 	p = append(p, "tail"...)
-	_, bl, err := Blocks(p)
+	_, bl, err := listBlocks(p)
 	if err != nil || !strings.HasSuffix(names(bl), "IDAT,tEXt,IEND,after end of image") {
 		t.Errorf("PNG: %s %v", names(bl), err)
 	}
 
 	w := testimg.WebP(testimg.RIFF("VP8X", testimg.VP8X(0x0C, 4, 4)), testimg.RIFF("VP8L", []byte{0x2f, 1, 2}), testimg.RIFF("EXIF", []byte("Exif")), testimg.RIFF("XMP ", []byte("<x/>")))
 	w = append(w, "junk"...)
-	_, bl, err = Blocks(w)
+	_, bl, err = listBlocks(w)
 	if err != nil || names(bl) != "VP8X,VP8L,EXIF,XMP ,after end of image" {
 		t.Errorf("WebP: %s %v", names(bl), err)
 	}
 
 	g := testimg.InsertGIF(testimg.GIF(t, 4, 4), testimg.GIFExt(0xFE, []byte("Jane Roe")), testimg.GIFExt(0xFF, []byte("XMP DataXMP"), []byte("<x/>")))
 	g = append(g, "after"...)
-	_, bl, err = Blocks(g)
+	_, bl, err = listBlocks(g)
 	got := names(bl)
 	if err != nil || !strings.HasPrefix(got, "header,comment,application XMP DataXMP,application NETSCAPE2.0,") || !strings.HasSuffix(got, "image,after end of image") {
 		t.Errorf("GIF: %s %v", got, err)
@@ -141,7 +138,7 @@ func TestBlocksBadInput(t *testing.T) {
 		"gif truncated":  testimg.GIF(t, 4, 4)[:30],
 		"heif bad box":   []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic\xff\xff\xff\xffmeta"),
 	} {
-		if _, _, err := Blocks(b); err == nil {
+		if _, _, err := listBlocks(b); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}
@@ -149,11 +146,11 @@ func TestBlocksBadInput(t *testing.T) {
 
 func TestBlocksHEIF(t *testing.T) {
 	h := testimg.HEIFSkeleton()
-	f, bl, err := Blocks(h)
+	f, bl, err := listBlocks(h)
 	if err != nil || f != photo.HEIF {
-		t.Fatalf("Blocks: %v %v", f, err)
+		t.Fatalf("listBlocks: %v %v", f, err)
 	}
-	got := map[string]Block{}
+	got := map[string]block{}
 	for _, b := range bl {
 		got[b.Name] = b
 	}

@@ -1,4 +1,4 @@
-package metadata
+package inspect
 
 import (
 	"bufio"
@@ -10,44 +10,8 @@ import (
 	"testing"
 
 	"codeberg.org/veil/veil/internal/testenv"
+	"codeberg.org/veil/veil/metadata"
 )
-
-// inspSharedDir returns <repo>/../shared/<rel>, skipping the test when it is absent.
-func inspSharedDir(t testing.TB, rel string) string {
-	t.Helper()
-	return testenv.Shared(t, rel)
-}
-
-// inspCorpusFiles lists the corpus files, or none when it is absent.
-func inspCorpusFiles() []string {
-	dir, _ := os.Getwd()
-	for dir != filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		dir = filepath.Dir(dir)
-	}
-	return inspWalk(filepath.Join(dir, "..", "shared", "fixtures", "metadata"))
-}
-
-// inspWalk lists the image files under root, sorted.
-func inspWalk(root string) []string {
-	var files []string
-	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() && !strings.HasSuffix(p, ".md") && !strings.HasSuffix(p, ".tsv") {
-			files = append(files, p)
-		}
-		return nil
-	})
-	sort.Strings(files)
-	return files
-}
-
-// inspCorpus lists the image files of the shared metadata corpus.
-func inspCorpus(t testing.TB) (string, []string) {
-	root := inspSharedDir(t, "fixtures/metadata")
-	return root, inspWalk(root)
-}
 
 // Groups of exiftool tags that live inside a MakerNote, which Inspect reports
 // as one finding (Clean removes it whole) plus a few serial fields.
@@ -87,12 +51,12 @@ func corpusNorm(s string) string { return corpusNonAlnum.ReplaceAllString(string
 
 // corpusCovered decides whether an identifying-fields.tsv LEAK row is reported
 // by a finding in a sensible place.
-func corpusCovered(field string, fs []Finding) bool {
+func corpusCovered(field string, fs []metadata.Finding) bool {
 	group, tag, ok := strings.Cut(field, ":")
 	if strings.Contains(field, "after JPEG EOI") || strings.HasPrefix(field, "embedded ISO-BMFF") {
 		ok = false
 	}
-	any := func(pred func(f Finding) bool) bool {
+	any := func(pred func(f metadata.Finding) bool) bool {
 		for _, f := range fs {
 			if pred(f) {
 				return true
@@ -101,7 +65,7 @@ func corpusCovered(field string, fs []Finding) bool {
 		return false
 	}
 	whereHas := func(s ...string) bool {
-		return any(func(f Finding) bool {
+		return any(func(f metadata.Finding) bool {
 			for _, x := range s {
 				if strings.Contains(f.Where, x) {
 					return true
@@ -112,7 +76,7 @@ func corpusCovered(field string, fs []Finding) bool {
 	}
 	fieldIs := func(name string, where ...string) bool {
 		n := corpusNorm(name)
-		return any(func(f Finding) bool {
+		return any(func(f metadata.Finding) bool {
 			if corpusNorm(f.Field) != n && !strings.HasPrefix(corpusNorm(f.Field), n) {
 				return false
 			}
@@ -133,7 +97,9 @@ func corpusCovered(field string, fs []Finding) bool {
 		case strings.Contains(field, "after JPEG EOI"):
 			return whereHas("after end of image")
 		case strings.HasPrefix(field, "embedded ISO-BMFF"):
-			return any(func(f Finding) bool { return f.Category == Trailers && strings.Contains(f.Value, "video") })
+			return any(func(f metadata.Finding) bool {
+				return f.Category == metadata.Trailers && strings.Contains(f.Value, "video")
+			})
 		case field == "XMP packet bytes present":
 			return whereHas("XMP")
 		case field == "Photoshop IRB bytes present":
@@ -170,7 +136,7 @@ func corpusCovered(field string, fs []Finding) bool {
 		return fieldIs("MakerNote") || whereHas("JPEG APP")
 	case corpusVendorGroups[group]:
 		// FotoStation appends its data after the end of the image.
-		return any(func(f Finding) bool {
+		return any(func(f metadata.Finding) bool {
 			return strings.HasPrefix(f.Where, "JPEG APP") || strings.Contains(f.Field, group) || f.Where == "after end of image"
 		})
 	case group == "IFD1":
@@ -182,7 +148,7 @@ func corpusCovered(field string, fs []Finding) bool {
 		return fieldIs("PrintIM") || fieldIs("MakerNote") || whereHas("JPEG APP6")
 	case strings.HasPrefix(group, "XMP-"):
 		n := corpusNorm(tag)
-		return any(func(f Finding) bool {
+		return any(func(f metadata.Finding) bool {
 			if !strings.Contains(f.Where, "XMP") {
 				return false
 			}
@@ -200,7 +166,7 @@ func corpusCovered(field string, fs []Finding) bool {
 	case group == "Photoshop":
 		return whereHas("Photoshop")
 	case group == "ICC_Profile":
-		return any(func(f Finding) bool { return strings.Contains(f.Field, "ICC profile") })
+		return any(func(f metadata.Finding) bool { return strings.Contains(f.Field, "ICC profile") })
 	case group == "MPF0" || strings.HasPrefix(group, "MPImage"):
 		return whereHas("MPF")
 	case group == "JUMBF" || group == "JSON":
@@ -210,7 +176,7 @@ func corpusCovered(field string, fs []Finding) bool {
 	case group == "Samsung":
 		return whereHas("Samsung", "after end of image")
 	case group == "GeoTiff":
-		return any(func(f Finding) bool { return strings.Contains(f.Field, "GeoTIFF") })
+		return any(func(f metadata.Finding) bool { return strings.Contains(f.Field, "GeoTIFF") })
 	case group == "PNG":
 		switch tag {
 		case "ModifyDate":
@@ -222,13 +188,15 @@ func corpusCovered(field string, fs []Finding) bool {
 	case group == "File":
 		switch tag {
 		case "Comment":
-			return any(func(f Finding) bool { return strings.Contains(f.Field, "Comment") })
+			return any(func(f metadata.Finding) bool { return strings.Contains(f.Field, "Comment") })
 		case "CurrentIPTCDigest":
 			return whereHas("IPTC")
 		case "EmbeddedVideo":
-			return any(func(f Finding) bool { return f.Category == Trailers && strings.Contains(f.Value, "video") })
+			return any(func(f metadata.Finding) bool {
+				return f.Category == metadata.Trailers && strings.Contains(f.Value, "video")
+			})
 		case "PreviewImage":
-			return any(func(f Finding) bool { return f.Category == HiddenImages })
+			return any(func(f metadata.Finding) bool { return f.Category == metadata.HiddenImages })
 		}
 	}
 	return false
@@ -238,15 +206,15 @@ func corpusCovered(field string, fs []Finding) bool {
 // error on a readable image) and checks that the LEAK rows of
 // identifying-fields.tsv are reported.
 func TestInspectCorpus(t *testing.T) {
-	root, files := inspCorpus(t)
-	reports := map[string]*Report{}
+	root, files := testenv.Shared(t, "fixtures/metadata"), testenv.Files(t, "fixtures/metadata")
+	reports := map[string]*metadata.Report{}
 	for _, p := range files {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
 		}
 		rel, _ := filepath.Rel(root, p)
-		r, err := Inspect(b)
+		r, err := File(b)
 		if err != nil {
 			t.Errorf("%s: %v", rel, err)
 			continue

@@ -1,4 +1,4 @@
-package metadata
+package inspect
 
 import (
 	"bytes"
@@ -10,17 +10,19 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+
+	"codeberg.org/veil/veil/metadata"
 )
 
 const (
-	inspXMPMaxTokens = 200000
-	inspXMPMaxExt    = 32 << 20 // largest extended XMP reassembled
+	maxXMPTokens = 200000
+	maxXMPExt    = 32 << 20 // largest extended XMP reassembled
 )
 
-const inspRDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+const rdfNS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
-// inspXMPPrefixes maps namespace URIs to the prefixes people know them by.
-var inspXMPPrefixes = map[string]string{
+// xmpPrefixes maps namespace URIs to the prefixes people know them by.
+var xmpPrefixes = map[string]string{
 	"http://purl.org/dc/elements/1.1/":                         "dc",
 	"http://ns.adobe.com/xap/1.0/":                             "xmp",
 	"http://ns.adobe.com/xap/1.0/mm/":                          "xmpMM",
@@ -101,21 +103,21 @@ var inspXMPPrefixes = map[string]string{
 	"http://www.metadataworkinggroup.com/schemas/collections/": "mwg-coll",
 }
 
-// inspXMPProp is one top-level property of an XMP packet with its leaf values.
-type inspXMPProp struct {
+// xmpProperty is one top-level property of an XMP packet with its leaf values.
+type xmpProperty struct {
 	prefix, name string
-	leaves       []inspXMPLeaf
+	leaves       []xmpLeaf
 }
 
-type inspXMPLeaf struct {
+type xmpLeaf struct {
 	name  string // local name of the element or attribute holding the value
 	value string // the value, cut after 4 KB
 	size  int    // the value's full length in bytes
 }
 
-func (p *inspXMPProp) key() string { return p.prefix + ":" + p.name }
+func (p *xmpProperty) key() string { return p.prefix + ":" + p.name }
 
-func (p *inspXMPProp) join(sep string) string {
+func (p *xmpProperty) join(sep string) string {
 	var vs []string
 	for _, l := range p.leaves {
 		if l.value != "" {
@@ -125,10 +127,10 @@ func (p *inspXMPProp) join(sep string) string {
 	return strings.Join(vs, sep)
 }
 
-// inspXMPPrefix returns the prefix for a namespace URI.
-func inspXMPPrefix(uri string) string {
+// xmpPrefix returns the prefix for a namespace URI.
+func xmpPrefix(uri string) string {
 	for _, u := range []string{uri, uri + "/", strings.TrimRight(uri, "/#")} {
-		if p, ok := inspXMPPrefixes[u]; ok {
+		if p, ok := xmpPrefixes[u]; ok {
 			return p
 		}
 	}
@@ -143,19 +145,19 @@ func inspXMPPrefix(uri string) string {
 	return "ns"
 }
 
-func inspXMPName(n xml.Name) xml.Name {
+func xmpName(n xml.Name) xml.Name {
 	switch n.Space {
 	case "rdf":
-		n.Space = inspRDF
+		n.Space = rdfNS
 	case "x":
 		n.Space = "adobe:ns:meta/"
 	}
 	return n
 }
 
-// inspParseXMP reads the top-level properties of an XMP packet. It returns
+// parseXMP reads the top-level properties of an XMP packet. It returns
 // what it read before any syntax error, with the error.
-func inspParseXMP(b []byte) (props []*inspXMPProp, toolkit string, err error) {
+func parseXMP(b []byte) (props []*xmpProperty, toolkit string, err error) {
 	d := xml.NewDecoder(bytes.NewReader(b))
 	d.Strict = false
 	d.Entity = xml.HTMLEntity
@@ -166,7 +168,7 @@ func inspParseXMP(b []byte) (props []*inspXMPProp, toolkit string, err error) {
 		size   int
 	}
 	var stack []*frame
-	var cur *inspXMPProp
+	var cur *xmpProperty
 	curDepth := -1 // stack depth of the current property's element
 	tokens := 0
 	for {
@@ -179,19 +181,19 @@ func inspParseXMP(b []byte) (props []*inspXMPProp, toolkit string, err error) {
 			break
 		}
 		tokens++
-		if tokens > inspXMPMaxTokens {
-			err = fmt.Errorf("more than %d XML tokens", inspXMPMaxTokens)
+		if tokens > maxXMPTokens {
+			err = fmt.Errorf("more than %d XML tokens", maxXMPTokens)
 			break
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			// Undeclared prefixes stay as written; damaged packets often omit
 			// the declarations of the two that carry structure.
-			t.Name = inspXMPName(t.Name)
+			t.Name = xmpName(t.Name)
 			for i := range t.Attr {
-				t.Attr[i].Name = inspXMPName(t.Attr[i].Name)
+				t.Attr[i].Name = xmpName(t.Attr[i].Name)
 			}
-			f := &frame{name: t.Name, isDesc: t.Name.Space == inspRDF && t.Name.Local == "Description"}
+			f := &frame{name: t.Name, isDesc: t.Name.Space == rdfNS && t.Name.Local == "Description"}
 			parentIsDesc := len(stack) > 0 && stack[len(stack)-1].isDesc
 			if t.Name.Space == "adobe:ns:meta/" && t.Name.Local == "xmpmeta" {
 				for _, a := range t.Attr {
@@ -201,25 +203,25 @@ func inspParseXMP(b []byte) (props []*inspXMPProp, toolkit string, err error) {
 				}
 			}
 			if cur == nil && parentIsDesc && !f.isDesc {
-				cur = &inspXMPProp{prefix: inspXMPPrefix(t.Name.Space), name: t.Name.Local}
+				cur = &xmpProperty{prefix: xmpPrefix(t.Name.Space), name: t.Name.Local}
 				curDepth = len(stack)
 			}
 			for _, a := range t.Attr {
 				if a.Name.Space == "xmlns" || a.Name.Local == "xmlns" || a.Name.Space == "http://www.w3.org/XML/1998/namespace" {
 					continue
 				}
-				if a.Name.Space == inspRDF {
+				if a.Name.Space == rdfNS {
 					if a.Name.Local == "resource" && cur != nil {
-						cur.leaves = append(cur.leaves, inspXMPLeaf{t.Name.Local, a.Value[:min(len(a.Value), 4096)], len(a.Value)})
+						cur.leaves = append(cur.leaves, xmpLeaf{t.Name.Local, a.Value[:min(len(a.Value), 4096)], len(a.Value)})
 					}
 					continue
 				}
 				switch {
 				case cur != nil:
-					cur.leaves = append(cur.leaves, inspXMPLeaf{a.Name.Local, a.Value[:min(len(a.Value), 4096)], len(a.Value)})
+					cur.leaves = append(cur.leaves, xmpLeaf{a.Name.Local, a.Value[:min(len(a.Value), 4096)], len(a.Value)})
 				case f.isDesc:
 					// Short form: a property as an attribute of rdf:Description.
-					props = append(props, &inspXMPProp{prefix: inspXMPPrefix(a.Name.Space), name: a.Name.Local, leaves: []inspXMPLeaf{{a.Name.Local, a.Value[:min(len(a.Value), 4096)], len(a.Value)}}})
+					props = append(props, &xmpProperty{prefix: xmpPrefix(a.Name.Space), name: a.Name.Local, leaves: []xmpLeaf{{a.Name.Local, a.Value[:min(len(a.Value), 4096)], len(a.Value)}}})
 				}
 			}
 			stack = append(stack, f)
@@ -233,7 +235,7 @@ func inspParseXMP(b []byte) (props []*inspXMPProp, toolkit string, err error) {
 				}
 			}
 		case xml.EndElement:
-			t.Name = inspXMPName(t.Name)
+			t.Name = xmpName(t.Name)
 			if len(stack) == 0 {
 				continue
 			}
@@ -242,11 +244,11 @@ func inspParseXMP(b []byte) (props []*inspXMPProp, toolkit string, err error) {
 			if cur != nil {
 				if s := strings.TrimSpace(f.text.String()); s != "" {
 					name := f.name.Local
-					if f.name.Space == inspRDF && len(stack) > 1 {
+					if f.name.Space == rdfNS && len(stack) > 1 {
 						// rdf:li takes the name of the property it belongs to.
 						name = stack[len(stack)-2].name.Local
 					}
-					cur.leaves = append(cur.leaves, inspXMPLeaf{name, s, f.size})
+					cur.leaves = append(cur.leaves, xmpLeaf{name, s, f.size})
 				}
 				if len(stack) == curDepth {
 					props = append(props, cur)
@@ -259,7 +261,7 @@ func inspParseXMP(b []byte) (props []*inspXMPProp, toolkit string, err error) {
 		// A damaged packet: keep the text read so far.
 		for _, f := range stack[curDepth:] {
 			if s := strings.TrimSpace(f.text.String()); s != "" {
-				cur.leaves = append(cur.leaves, inspXMPLeaf{f.name.Local, s, f.size})
+				cur.leaves = append(cur.leaves, xmpLeaf{f.name.Local, s, f.size})
 			}
 		}
 		props = append(props, cur)
@@ -267,9 +269,9 @@ func inspParseXMP(b []byte) (props []*inspXMPProp, toolkit string, err error) {
 	return props, toolkit, err
 }
 
-// inspXMPUTF8 converts a UTF-16 packet (allowed by the XMP spec, written by
+// xmpUTF8 converts a UTF-16 packet (allowed by the XMP spec, written by
 // old Adobe tools) to UTF-8.
-func inspXMPUTF8(b []byte) []byte {
+func xmpUTF8(b []byte) []byte {
 	var bo binary.ByteOrder
 	switch {
 	case len(b) >= 4 && b[0] == '<' && b[1] == 0 && b[3] == 0:
@@ -288,10 +290,10 @@ func inspXMPUTF8(b []byte) []byte {
 
 // xmp inspects an XMP packet.
 func (in *inspector) xmp(b []byte, where string, depth int) {
-	if depth > inspMaxDepth {
+	if depth > maxDepth {
 		return
 	}
-	b = inspXMPUTF8(b)
+	b = xmpUTF8(b)
 	if i := bytes.Index(b, []byte("<")); i > 0 {
 		b = b[i:]
 	}
@@ -304,30 +306,30 @@ func (in *inspector) xmp(b []byte, where string, depth int) {
 	} else if i := bytes.LastIndex(b, []byte("</x:xmpmeta>")); i >= 0 {
 		b = b[:i+len("</x:xmpmeta>")]
 	}
-	var props []*inspXMPProp
+	var props []*xmpProperty
 	var toolkit string
 	var err error
-	in.guard(where, "XMP", func() { props, toolkit, err = inspParseXMP(b) })
+	in.guard(where, "XMP", func() { props, toolkit, err = parseXMP(b) })
 	n := len(in.findings)
 	if toolkit != "" {
-		in.add(Software, Low, where, "XMP toolkit (x:xmptk)", toolkit)
+		in.add(metadata.Software, metadata.Low, where, "XMP toolkit (x:xmptk)", toolkit)
 	}
 	for _, p := range props {
 		in.xmpProp(p, where, depth)
 	}
 	if err != nil {
-		in.add(Other, Medium, where, "Damaged XMP", err.Error())
+		in.add(metadata.Other, metadata.Medium, where, "Damaged XMP", err.Error())
 	}
 	if len(in.findings) == n {
-		in.add(Other, Low, where, "XMP packet", inspBytes(len(b))+", no properties")
+		in.add(metadata.Other, metadata.Low, where, "XMP packet", sizeText(len(b))+", no properties")
 	}
 }
 
 // xmpProp reports one XMP property.
-func (in *inspector) xmpProp(p *inspXMPProp, where string, depth int) {
+func (in *inspector) xmpProp(p *xmpProperty, where string, depth int) {
 	key := p.key()
 	val := p.join("; ")
-	c, s := inspXMPClass(p.prefix, p.name)
+	c, s := xmpClass(p.prefix, p.name)
 	switch {
 	case key == "mwg-rs:Regions" || key == "MP:RegionInfo" || key == "MPRI:Regions":
 		var names []string
@@ -341,9 +343,9 @@ func (in *inspector) xmpProp(p *inspXMPProp, where string, depth int) {
 			}
 		}
 		if len(names) > 0 {
-			in.add(People, High, where, "Face region names ("+key+")", strings.Join(names, ", "))
+			in.add(metadata.People, metadata.High, where, "Face region names ("+key+")", strings.Join(names, ", "))
 		} else {
-			in.add(People, Medium, where, "Face regions ("+key+")", fmt.Sprintf("%d regions, no names", max(regions, 1)))
+			in.add(metadata.People, metadata.Medium, where, "Face regions ("+key+")", fmt.Sprintf("%d regions, no names", max(regions, 1)))
 		}
 		return
 	case key == "xmpMM:History" || key == "photoshop:History":
@@ -357,10 +359,10 @@ func (in *inspector) xmpProp(p *inspXMPProp, where string, depth int) {
 		if len(steps) == 0 {
 			steps = []string{val}
 		}
-		in.add(Software, Medium, where, "Edit history ("+key+")", strings.Join(steps, "; "))
+		in.add(metadata.Software, metadata.Medium, where, "Edit history ("+key+")", strings.Join(steps, "; "))
 		return
 	case p.prefix == "exif" && (p.name == "GPSLatitude" || p.name == "GPSLongitude" || p.name == "GPSDestLatitude" || p.name == "GPSDestLongitude"):
-		if d, ok := inspXMPCoord(val); ok {
+		if d, ok := xmpCoord(val); ok {
 			val = strconv.FormatFloat(d, 'f', 6, 64)
 		}
 	case p.prefix == "GDepth" && p.name == "Data", p.prefix == "GImage" && p.name == "Data", p.prefix == "xmpGImg" && p.name == "image", key == "xmp:Thumbnails":
@@ -368,10 +370,10 @@ func (in *inspector) xmpProp(p *inspXMPProp, where string, depth int) {
 		for _, l := range p.leaves {
 			size += l.size
 		}
-		in.add(HiddenImages, High, where, "Embedded image ("+key+")", fmt.Sprintf("about %s, base64-encoded", inspBytes(size*3/4)))
+		in.add(metadata.HiddenImages, metadata.High, where, "Embedded image ("+key+")", fmt.Sprintf("about %s, base64-encoded", sizeText(size*3/4)))
 		return
 	case key == "xmpNote:HasExtendedXMP":
-		in.add(Other, Low, where, key, val+" (the packet continues in extended XMP)")
+		in.add(metadata.Other, metadata.Low, where, key, val+" (the packet continues in extended XMP)")
 		return
 	}
 	if val == "" {
@@ -380,46 +382,46 @@ func (in *inspector) xmpProp(p *inspXMPProp, where string, depth int) {
 	in.add(c, s, where, key, val)
 }
 
-// inspXMPClass decides the category and severity of an XMP property.
-func inspXMPClass(prefix, name string) (Category, Severity) {
+// xmpClass decides the category and severity of an XMP property.
+func xmpClass(prefix, name string) (metadata.Category, metadata.Severity) {
 	key := prefix + ":" + name
 	lname := strings.ToLower(name)
 	switch {
 	case strings.Contains(lname, "gps") || strings.HasPrefix(prefix, "drone") && (strings.Contains(lname, "lat") || strings.Contains(lname, "lon") || strings.Contains(lname, "alt")):
-		return Location, High
+		return metadata.Location, metadata.High
 	case key == "photoshop:City" || key == "photoshop:State" || key == "photoshop:Country" || strings.HasPrefix(key, "Iptc4xmpCore:Location") || key == "Iptc4xmpCore:CountryCode" ||
 		key == "Iptc4xmpExt:LocationShown" || key == "Iptc4xmpExt:LocationCreated" || key == "Iptc4xmpExt:City" || key == "Iptc4xmpExt:Sublocation":
-		return Location, High
+		return metadata.Location, metadata.High
 	case key == "dc:creator" || key == "dc:rights" || key == "dc:contributor" || key == "dc:publisher" || prefix == "xmpRights" || prefix == "plus" ||
 		key == "photoshop:AuthorsPosition" || key == "photoshop:CaptionWriter" || key == "photoshop:Credit" || key == "Iptc4xmpCore:CreatorContactInfo" ||
 		key == "Iptc4xmpExt:PersonInImage" || key == "aux:OwnerName" || key == "exifEX:CameraOwnerName" || key == "xmpDM:artist" || key == "MicrosoftPhoto:Author" ||
 		key == "tiff:Artist" || key == "tiff:Copyright" || key == "xmp:Author" || key == "exifEX:Photographer":
-		return People, High
+		return metadata.People, metadata.High
 	case lname == "serialnumber" || strings.Contains(lname, "serialnumber") || key == "aux:ImageNumber" || key == "exif:ImageUniqueID" || key == "exifEX:ImageUniqueID" ||
 		key == "xmpMM:DocumentID" || key == "xmpMM:InstanceID" || key == "xmpMM:OriginalDocumentID" || key == "Device:Identifier":
 		if prefix == "xmpMM" {
-			return Software, Medium
+			return metadata.Software, metadata.Medium
 		}
-		return Device, High
+		return metadata.Device, metadata.High
 	case key == "tiff:Make" || key == "tiff:Model" || prefix == "aux" || strings.HasPrefix(lname, "lens") || prefix == "Device":
-		return Device, Medium
+		return metadata.Device, metadata.Medium
 	case strings.Contains(lname, "date") || strings.HasSuffix(lname, "time") && !strings.Contains(lname, "exposure"):
-		return Time, Medium
+		return metadata.Time, metadata.Medium
 	case key == "xmp:CreatorTool" || prefix == "xmpMM" || prefix == "stEvt" || prefix == "crs" || prefix == "photomechanic" || prefix == "pdf" || prefix == "lr" ||
 		key == "photoshop:DocumentAncestors" || key == "photoshop:ICCProfile" || key == "photoshop:ColorMode" || prefix == "digiKam" || prefix == "acdsee" || prefix == "xmpBJ" || prefix == "xmpTPg":
-		return Software, Medium
+		return metadata.Software, metadata.Medium
 	case prefix == "GCamera" || prefix == "Container" || prefix == "Item" || prefix == "hdrgm" || prefix == "HDRGainMap" || prefix == "GDepth" || prefix == "GImage" || prefix == "GAudio" || prefix == "apdi":
-		return HiddenImages, Medium
+		return metadata.HiddenImages, metadata.Medium
 	case prefix == "exif" || prefix == "exifEX" || prefix == "tiff" || prefix == "GPano":
-		return Device, Low
+		return metadata.Device, metadata.Low
 	case prefix == "dc" || prefix == "photoshop" || prefix == "Iptc4xmpCore" || prefix == "Iptc4xmpExt" || prefix == "MicrosoftPhoto" || prefix == "mwg-kw" || prefix == "xmp" && name == "Label":
-		return Other, Medium
+		return metadata.Other, metadata.Medium
 	}
-	return Other, Low
+	return metadata.Other, metadata.Low
 }
 
-// inspXMPCoord converts XMP "51,30.042N" (or "51,30,2.5N") to decimal degrees.
-func inspXMPCoord(s string) (float64, bool) {
+// xmpCoord converts XMP "51,30.042N" (or "51,30,2.5N") to decimal degrees.
+func xmpCoord(s string) (float64, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, false
@@ -440,15 +442,15 @@ func inspXMPCoord(s string) (float64, bool) {
 		}
 		v = append(v, f)
 	}
-	d, ok := inspDMS(v)
+	d, ok := degrees(v)
 	if neg {
 		d = -d
 	}
 	return d, ok
 }
 
-// inspXMPExt collects the chunks of one extended XMP packet.
-type inspXMPExt struct {
+// extXMP collects the chunks of one extended XMP packet.
+type extXMP struct {
 	where string
 	data  []byte
 	got   int
@@ -459,25 +461,25 @@ type inspXMPExt struct {
 func (in *inspector) xmpExtended(p []byte, where string) {
 	p = p[len("http://ns.adobe.com/xmp/extension/\x00"):]
 	if len(p) < 40 {
-		in.add(Other, Medium, where, "Damaged extended XMP", inspBytes(len(p))+" (too short)")
+		in.add(metadata.Other, metadata.Medium, where, "Damaged extended XMP", sizeText(len(p))+" (too short)")
 		return
 	}
 	guid := string(p[:32])
 	total, off := binary.BigEndian.Uint32(p[32:]), binary.BigEndian.Uint32(p[36:])
 	data := p[40:]
 	if in.xmpExt == nil {
-		in.xmpExt = map[string]*inspXMPExt{}
+		in.xmpExt = map[string]*extXMP{}
 	}
 	x := in.xmpExt[guid]
 	if x == nil {
 		// Every chunk comes from the file, so a packet larger than the file
 		// (or than what is left of the budget) is a lie.
-		if total > inspXMPMaxExt || int64(total) > int64(len(in.file)) || in.extBytes+int(total) > inspXMPMaxExt || len(in.xmpExt) > 16 {
-			in.add(Other, Medium, where, "Extended XMP", fmt.Sprintf("%s claimed (too large to read)", inspBytes(int(min(total, 1<<30)))))
+		if total > maxXMPExt || int64(total) > int64(len(in.file)) || in.extBytes+int(total) > maxXMPExt || len(in.xmpExt) > 16 {
+			in.add(metadata.Other, metadata.Medium, where, "Extended XMP", fmt.Sprintf("%s claimed (too large to read)", sizeText(int(min(total, 1<<30)))))
 			return
 		}
 		in.extBytes += int(total)
-		x = &inspXMPExt{where: where, data: make([]byte, total)}
+		x = &extXMP{where: where, data: make([]byte, total)}
 		in.xmpExt[guid] = x
 	}
 	if int64(off)+int64(len(data)) <= int64(len(x.data)) {
@@ -494,7 +496,7 @@ func (in *inspector) finishXMPExt() {
 	sort.Strings(keys)
 	for _, k := range keys {
 		x := in.xmpExt[k]
-		in.add(Other, Medium, x.where, "Extended XMP", fmt.Sprintf("%s in %s", inspBytes(len(x.data)), "several APP1 segments"))
+		in.add(metadata.Other, metadata.Medium, x.where, "Extended XMP", fmt.Sprintf("%s in %s", sizeText(len(x.data)), "several APP1 segments"))
 		in.xmp(x.data[:min(x.got, len(x.data))], x.where, 1)
 	}
 	in.xmpExt = nil

@@ -1,4 +1,4 @@
-package metadata
+package inspect
 
 import (
 	"bytes"
@@ -9,30 +9,31 @@ import (
 	"time"
 
 	"codeberg.org/veil/veil/internal/printable"
+	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/photo"
 )
 
 // trailer reports bytes after the end of an image: MPF secondary images,
 // motion-photo video, Samsung SEFT trailers, appended images (aCropalypse
 // leftovers) and anything else.
-func (in *inspector) trailer(blk Block, f photo.Format, prefix string, depth int) {
+func (in *inspector) trailer(blk block, f photo.Format, prefix string, depth int) {
 	p := blk.Data
-	where := inspAt(prefix, blk.Name)
+	where := within(prefix, blk.Name)
 	if strings.HasPrefix(blk.Name, "MPF image ") {
 		kind := "secondary image"
 		if n, err := strconv.Atoi(strings.TrimPrefix(blk.Name, "MPF image ")); err == nil && n-1 < len(in.mpfKinds) && n >= 1 {
 			kind = in.mpfKinds[n-1]
 		}
-		in.add(HiddenImages, High, where, "Secondary image", fmt.Sprintf("%s, %s (carries its own metadata)", inspImageSize(p), kind))
-		in.embedded(p, inspAt(prefix, blk.Name), depth)
+		in.add(metadata.HiddenImages, metadata.High, where, "Secondary image", fmt.Sprintf("%s, %s (carries its own metadata)", imageDesc(p), kind))
+		in.embedded(p, within(prefix, blk.Name), depth)
 		return
 	}
 	if len(bytes.Trim(p, "\x00")) == 0 {
-		in.add(Trailers, Low, where, "Padding", fmt.Sprintf("%s of zeros", inspBytes(len(p))))
+		in.add(metadata.Trailers, metadata.Low, where, "Padding", fmt.Sprintf("%s of zeros", sizeText(len(p))))
 		return
 	}
 	parts := in.trailerParts(p, f, where, depth)
-	in.add(Trailers, High, where, "Data after end of image", fmt.Sprintf("%s: %s", inspBytes(len(p)), strings.Join(parts, "; ")))
+	in.add(metadata.Trailers, metadata.High, where, "Data after end of image", fmt.Sprintf("%s: %s", sizeText(len(p)), strings.Join(parts, "; ")))
 }
 
 // trailerParts names what the trailing bytes hold.
@@ -49,31 +50,31 @@ func (in *inspector) trailerParts(p []byte, f photo.Format, where string, depth 
 		if len(in.mpfKinds) > 1 {
 			parts = append(parts, "secondary images listed by MPF")
 		} else {
-			parts = append(parts, "an appended JPEG image (leftover of an earlier version, e.g. aCropalypse, or a hidden copy): "+inspImageSize(rest))
-			in.embedded(rest, inspAt("", "appended image"), depth)
+			parts = append(parts, "an appended JPEG image (leftover of an earlier version, e.g. aCropalypse, or a hidden copy): "+imageDesc(rest))
+			in.embedded(rest, within("", "appended image"), depth)
 		}
 	case bytes.HasPrefix(rest, []byte("\x89PNG\r\n\x1a\n")):
-		parts = append(parts, "an appended PNG image: "+inspImageSize(rest))
+		parts = append(parts, "an appended PNG image: "+imageDesc(rest))
 	case f == photo.PNG && (bytes.Contains(rest, []byte("IDAT")) || bytes.Contains(rest, []byte("IEND"))):
 		parts = append(parts, "the tail of an earlier, larger image (aCropalypse leftover: part of the original can be recovered)")
-	case f == photo.JPEG && bytes.Contains(rest, []byte{0xFF, 0xD9}) && inspEntropyLike(rest):
+	case f == photo.JPEG && bytes.Contains(rest, []byte{0xFF, 0xD9}) && entropyLike(rest):
 		parts = append(parts, "the tail of an earlier, larger image (aCropalypse leftover: part of the original can be recovered)")
 	}
-	if i := inspFindFtyp(rest); i >= 0 {
+	if i := findFtyp(rest); i >= 0 {
 		brand := strings.TrimSpace(string(rest[i+4 : i+8]))
-		parts = append(parts, fmt.Sprintf("a video (ISO-BMFF '%s', %s: motion photo or Live Photo clip)", printable.String(brand), inspBytes(len(rest)-i+4)))
+		parts = append(parts, fmt.Sprintf("a video (ISO-BMFF '%s', %s: motion photo or Live Photo clip)", printable.String(brand), sizeText(len(rest)-i+4)))
 	}
 	if i := bytes.Index(rest, []byte("\x1c\x02\x00\x00\x02")); i >= 0 {
 		// IPTC appended by photo-management tools (AFCP "AXS!", FotoStation).
 		parts = append(parts, "IPTC data")
-		in.iptc(inspIPTCRun(rest[i:]), where+" IPTC")
+		in.iptc(iptcRun(rest[i:]), where+" IPTC")
 	}
 	if bytes.Contains(rest, []byte("<x:xmpmeta")) {
 		parts = append(parts, "an XMP packet")
 	}
 	if len(parts) == 0 {
 		desc := "unknown data"
-		if s := inspStrings(rest, 4, 3); s != "" {
+		if s := printableRuns(rest, 4, 3); s != "" {
 			desc += " (" + s + ")"
 		}
 		parts = append(parts, desc)
@@ -81,8 +82,8 @@ func (in *inspector) trailerParts(p []byte, f photo.Format, where string, depth 
 	return parts
 }
 
-// inspFindFtyp finds an ISO-BMFF ftyp box and returns the offset of "ftyp".
-func inspFindFtyp(b []byte) int {
+// findFtyp finds an ISO-BMFF ftyp box and returns the offset of "ftyp".
+func findFtyp(b []byte) int {
 	for i, n := 4, 0; i+8 <= len(b) && n < 64; n++ {
 		k := bytes.Index(b[i:], []byte("ftyp"))
 		if k < 0 {
@@ -98,9 +99,9 @@ func inspFindFtyp(b []byte) int {
 	return -1
 }
 
-// inspEntropyLike reports whether b looks like JPEG entropy-coded data (high
+// entropyLike reports whether b looks like JPEG entropy-coded data (high
 // byte variety) rather than text or structure.
-func inspEntropyLike(b []byte) bool {
+func entropyLike(b []byte) bool {
 	if len(b) < 256 {
 		return false
 	}
@@ -149,30 +150,30 @@ func (in *inspector) seftRecord(name string, val []byte, where string) {
 	w := where + " (Samsung)"
 	switch name {
 	case "Image_UTC_Data":
-		v := inspText(val)
+		v := trimText(val)
 		if ms, err := strconv.ParseInt(v, 10, 64); err == nil && ms > 0 {
 			v = time.UnixMilli(ms).UTC().Format("2006-01-02 15:04:05 UTC")
 		}
-		in.add(Time, High, w, "Capture time (UTC)", v)
+		in.add(metadata.Time, metadata.High, w, "Capture time (UTC)", v)
 	case "MCC_Data":
-		in.add(Location, Medium, w, "Mobile country code", inspText(val))
+		in.add(metadata.Location, metadata.Medium, w, "Mobile country code", trimText(val))
 	case "Original_Path_Hash_Key":
-		in.add(Other, High, w, "Original file path", inspText(val))
+		in.add(metadata.Other, metadata.High, w, "Original file path", trimText(val))
 	case "MotionPhoto_Data", "MotionPhoto_Version":
-		in.add(HiddenImages, High, w, "Motion photo", inspBytes(len(val)))
+		in.add(metadata.HiddenImages, metadata.High, w, "Motion photo", sizeText(len(val)))
 	case "Photo_Editor_Re_Edit_Data", "PhotoEditor_Re_Edit_Data", "ReEditData":
-		in.add(HiddenImages, High, w, "Re-edit data (the unedited original)", inspBytes(len(val)))
+		in.add(metadata.HiddenImages, metadata.High, w, "Re-edit data (the unedited original)", sizeText(len(val)))
 	default:
-		v := inspBytes(len(val))
-		if inspLooksText(val) {
-			v = inspText(val)
+		v := sizeText(len(val))
+		if looksText(val) {
+			v = trimText(val)
 		}
-		in.add(Trailers, Medium, w, name, v)
+		in.add(metadata.Trailers, metadata.Medium, w, name, v)
 	}
 }
 
-// inspIPTCRun returns the run of IPTC datasets at the start of b.
-func inspIPTCRun(b []byte) []byte {
+// iptcRun returns the run of IPTC datasets at the start of b.
+func iptcRun(b []byte) []byte {
 	i := 0
 	for i+5 <= len(b) && b[i] == 0x1C {
 		n := int(binary.BigEndian.Uint16(b[i+3:]))

@@ -1,4 +1,4 @@
-package metadata
+package inspect
 
 import (
 	"fmt"
@@ -6,10 +6,11 @@ import (
 	"strings"
 
 	"codeberg.org/veil/veil/internal/icc"
+	"codeberg.org/veil/veil/metadata"
 )
 
-// inspICC gathers the chunks of a JPEG ICC profile, which may span segments.
-type inspICC struct {
+// iccParts gathers the chunks of a JPEG ICC profile, which may span segments.
+type iccParts struct {
 	where string
 	parts map[int][]byte
 	total int
@@ -20,16 +21,16 @@ type inspICC struct {
 func (in *inspector) iccChunk(p []byte, where string) {
 	p = p[len("ICC_PROFILE\x00"):]
 	if len(p) < 2 {
-		in.add(Other, Medium, where, "Damaged ICC profile", "chunk header missing")
+		in.add(metadata.Other, metadata.Medium, where, "Damaged ICC profile", "chunk header missing")
 		return
 	}
 	if in.icc == nil {
-		in.icc = map[string]*inspICC{}
+		in.icc = map[string]*iccParts{}
 	}
 	// Profiles in secondary images are kept apart by where.
 	c := in.icc[where]
 	if c == nil {
-		c = &inspICC{where: where, parts: map[int][]byte{}}
+		c = &iccParts{where: where, parts: map[int][]byte{}}
 		in.icc[where] = c
 	}
 	if len(c.parts) < 256 {
@@ -60,9 +61,9 @@ func (in *inspector) finishICC() {
 	in.icc = nil
 }
 
-// inspStandardICC are description fragments of stock colour profiles that say
+// stockICCFragments are description fragments of stock colour profiles that say
 // nothing about their owner.
-var inspStandardICC = []string{
+var stockICCFragments = []string{
 	"srgb", "display p3", "adobe rgb", "prophoto", "romm", "generic gray", "gray gamma", "dot gain", "swop",
 	"fogra", "gracol", "japan color", "japan web", "rec2020", "rec. 2020", "rec.2020", "rec709", "rec. 709", "bt.2020",
 	"bt.709", "itu-r", "dci-p3", "dci(p3)", "p3 d65", "linear", "generic rgb", "generic cmyk", "generic lab", "generic xyz",
@@ -78,7 +79,7 @@ func (in *inspector) iccProfile(b []byte, where string) {
 	in.guard(where, "ICC profile", func() {
 		pr, err := icc.Parse(b)
 		if err != nil {
-			in.add(Device, Medium, where, "ICC profile", fmt.Sprintf("%s, unreadable (not a valid profile)", inspBytes(len(b))))
+			in.add(metadata.Device, metadata.Medium, where, "ICC profile", fmt.Sprintf("%s, unreadable (not a valid profile)", sizeText(len(b))))
 			return
 		}
 		text := func(sig string) string {
@@ -96,8 +97,8 @@ func (in *inspector) iccProfile(b []byte, where string) {
 		if desc == "" {
 			desc = "(no description)"
 		}
-		if inspICCStandard(desc) {
-			in.add(Other, Low, where, "ICC profile", fmt.Sprintf("%s (standard colour profile, %s)", desc, inspBytes(len(b))))
+		if isStockICC(desc) {
+			in.add(metadata.Other, metadata.Low, where, "ICC profile", fmt.Sprintf("%s (standard colour profile, %s)", desc, sizeText(len(b))))
 			return
 		}
 		v := fmt.Sprintf("%q", desc)
@@ -119,17 +120,17 @@ func (in *inspector) iccProfile(b []byte, where string) {
 		if len(extra) > 0 {
 			v += " " + strings.Join(extra, "; ")
 		}
-		sev := Medium
+		sev := metadata.Medium
 		if class == "mntr" {
-			sev = High
+			sev = metadata.High
 		}
-		in.add(Device, sev, where, "Personal ICC profile", v)
+		in.add(metadata.Device, sev, where, "Personal ICC profile", v)
 	})
 }
 
-func inspICCStandard(desc string) bool {
+func isStockICC(desc string) bool {
 	d := strings.ToLower(desc)
-	for _, s := range inspStandardICC {
+	for _, s := range stockICCFragments {
 		if strings.Contains(d, s) || (len(s) <= 2 && d == s) {
 			return true
 		}

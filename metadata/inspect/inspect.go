@@ -1,4 +1,14 @@
-package metadata
+// Package inspect reports the identifying data hidden in an image file, for
+// a person to read before sharing it: EXIF (every directory, GPS, MakerNote
+// serials, thumbnails), XMP, IPTC and Photoshop resources, colour profiles,
+// secondary images, C2PA manifests, vendor segments and chunks, text chunks,
+// HEIF items and bytes after the end of the image, each finding placed in a
+// [metadata.Category] with a [metadata.Severity].
+//
+// It reads the containers through the shared walkers under internal/ and
+// reads what they hold with bounded parsers of its own; it never decodes the
+// main image, and a block it cannot read becomes a finding, not an error.
+package inspect
 
 import (
 	"errors"
@@ -8,28 +18,29 @@ import (
 	"unicode/utf8"
 
 	"codeberg.org/veil/veil/internal/ifd"
+	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/photo"
 )
 
-// Limits that keep Inspect bounded on hostile files.
+// Limits that keep File bounded on hostile files.
 const (
-	inspMaxValue    = 240     // runes of a value shown to the user
-	inspMaxFindings = 20000   // findings per file
-	inspMaxDepth    = 4       // nesting of embedded containers (EXIF in IRB in XMP ...)
-	inspMaxInflate  = 8 << 20 // bytes a compressed chunk may inflate to
-	// inspMaxInflateTotal bounds what all compressed chunks of a file may
+	maxValue    = 240     // runes of a value shown to the user
+	maxFindings = 20000   // findings per file
+	maxDepth    = 4       // nesting of embedded containers (EXIF in IRB in XMP ...)
+	maxInflate  = 8 << 20 // bytes a compressed chunk may inflate to
+	// maxInflateTotal bounds what all compressed chunks of a file may
 	// inflate to together.
-	inspMaxInflateTotal = 32 << 20
+	maxInflateTotal = 32 << 20
 )
 
-// Inspect reports every piece of identifying data it finds in the image b:
+// File reports every piece of identifying data it finds in the image b:
 // EXIF (every IFD, GPS, MakerNote, thumbnails, a second EXIF), XMP (with
 // extended XMP, face regions and edit history), IPTC and Photoshop resources,
 // ICC profiles, MPF secondary images, C2PA manifests, vendor segments and
 // chunks, PNG/GIF text, HEIF items, and bytes after the end of the image.
-// Blocks it cannot read are reported as findings rather than errors; Inspect
+// Blocks it cannot read are reported as findings rather than errors; File
 // fails only when the container itself is unsupported or unreadable.
-func Inspect(b []byte) (r *Report, err error) {
+func File(b []byte) (r *metadata.Report, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			r, err = nil, fmt.Errorf("unreadable image (inspector failed: %v)", p)
@@ -43,7 +54,7 @@ func Inspect(b []byte) (r *Report, err error) {
 		return nil, photo.ErrUnsupported
 	}
 	in := &inspector{file: b}
-	r = &Report{Format: f, Orientation: 1}
+	r = &metadata.Report{Format: f, Orientation: 1}
 	if f == photo.TIFF {
 		// TIFF metadata sits among the structural tags of IFD0: walk the whole
 		// file as one EXIF structure rather than tag by tag.
@@ -52,32 +63,32 @@ func Inspect(b []byte) (r *Report, err error) {
 		}
 		in.tiff(b, "TIFF", 0)
 	} else {
-		_, blocks, err := Blocks(b)
-		if err != nil && !inspHasImageData(blocks) {
+		_, blocks, err := listBlocks(b)
+		if err != nil && !hasImageData(blocks) {
 			// Nothing past the headers could be read: not worth a report.
 			return nil, err
 		}
 		in.blocks(f, b, blocks, "", 0)
 		if err != nil {
-			in.add(Other, Medium, "container", "Damaged file", inspErrText(err))
+			in.add(metadata.Other, metadata.Medium, "container", "Damaged file", errText(err))
 		}
 	}
 	in.finish()
 	r.Findings = in.findings
-	r.Orientation = inspOrientation(b)
+	r.Orientation = safeOrientation(b)
 	if f == photo.HEIF {
 		// The HEIF decoder takes most of a second to start: the largest
 		// ispe property (the primary image or its grid) gives the size.
 		r.Width, r.Height = in.w, in.h
-	} else if cfg, err := inspConfig(b); err == nil {
+	} else if cfg, err := safeConfig(b); err == nil {
 		r.Width, r.Height = cfg.Width, cfg.Height
 	}
 	return r, nil
 }
 
-// inspHasImageData reports whether the walk reached the image data, so that
+// hasImageData reports whether the walk reached the image data, so that
 // a damaged file still gets a report of the metadata before the damage.
-func inspHasImageData(blocks []Block) bool {
+func hasImageData(blocks []block) bool {
 	for _, b := range blocks {
 		switch b.Name {
 		case "SOS", "IDAT", "VP8 ", "VP8L", "image", "mdat":
@@ -87,8 +98,8 @@ func inspHasImageData(blocks []Block) bool {
 	return false
 }
 
-// inspOrientation reads the orientation, treating a panic as "no orientation".
-func inspOrientation(b []byte) (o int) {
+// safeOrientation reads the orientation, treating a panic as "no orientation".
+func safeOrientation(b []byte) (o int) {
 	defer func() {
 		if recover() != nil {
 			o = 1
@@ -103,22 +114,22 @@ func inspOrientation(b []byte) (o int) {
 
 // inspector collects findings for one file.
 type inspector struct {
-	findings []Finding
+	findings []metadata.Finding
 	// w, h is the image size when the inspector learnt it from the container
 	// (HEIF ispe), used when photo.Config cannot read the header.
 	w, h int
 	// exifSeen counts EXIF structures, so a second EXIF segment is named.
 	exifSeen int
 	// icc collects JPEG ICC_PROFILE chunks (a profile may span segments).
-	icc map[string]*inspICC
+	icc map[string]*iccParts
 	// xmpExt collects extended-XMP chunks by GUID.
-	xmpExt map[string]*inspXMPExt
+	xmpExt map[string]*extXMP
 	// mpfKinds names the images of the MPF index, in order.
 	mpfKinds []string
 	// file is the whole file, for comparing thumbnails with the main image;
 	// sig is the main image's signature once computed.
 	file    []byte
-	sig     *inspSig
+	sig     *thumbSig
 	sigDone bool
 	// inflated counts bytes decompressed so far (see inflate); extBytes the
 	// bytes reserved for extended XMP.
@@ -126,20 +137,20 @@ type inspector struct {
 }
 
 // add records a finding, with the value made safe to print.
-func (in *inspector) add(c Category, s Severity, where, field, value string) {
-	if len(in.findings) >= inspMaxFindings {
+func (in *inspector) add(c metadata.Category, s metadata.Severity, where, field, value string) {
+	if len(in.findings) >= maxFindings {
 		return
 	}
-	v := inspClean(value)
+	v := cleanText(value)
 	if v == "" {
 		// An empty field tells nothing, but Clean removes it all the same.
-		v, s = "(empty)", Low
+		v, s = "(empty)", metadata.Low
 	}
-	f := inspClean(field)
+	f := cleanText(field)
 	if f == "" {
 		f = "(unnamed field)"
 	}
-	in.findings = append(in.findings, Finding{Category: c, Severity: s, Where: where, Field: f, Value: v})
+	in.findings = append(in.findings, metadata.Finding{Category: c, Severity: s, Where: where, Field: f, Value: v})
 }
 
 // finish completes multi-block structures and orders the findings by category,
@@ -147,8 +158,8 @@ func (in *inspector) add(c Category, s Severity, where, field, value string) {
 func (in *inspector) finish() {
 	in.finishICC()
 	in.finishXMPExt()
-	rank := map[Category]int{}
-	for i, c := range Categories {
+	rank := map[metadata.Category]int{}
+	for i, c := range metadata.Categories {
 		rank[c] = i
 	}
 	sort.SliceStable(in.findings, func(i, j int) bool {
@@ -165,16 +176,16 @@ func (in *inspector) finish() {
 func (in *inspector) guard(where, what string, fn func()) {
 	defer func() {
 		if p := recover(); p != nil {
-			in.add(Other, Medium, where, "Unreadable "+what, fmt.Sprintf("parser failed: %v", p))
+			in.add(metadata.Other, metadata.Medium, where, "Unreadable "+what, fmt.Sprintf("parser failed: %v", p))
 		}
 	}()
 	fn()
 }
 
-// inspClean makes s safe and short for a terminal: invalid UTF-8 is read as
+// cleanText makes s safe and short for a terminal: invalid UTF-8 is read as
 // Latin-1, control characters (which could drive the terminal) become spaces
 // or \xNN, and long values are cut.
-func inspClean(s string) string {
+func cleanText(s string) string {
 	if !utf8.ValidString(s) {
 		r := make([]rune, 0, len(s))
 		for i := 0; i < len(s); i++ {
@@ -186,7 +197,7 @@ func inspClean(s string) string {
 	n := 0
 	space := false
 	for _, c := range s {
-		if n >= inspMaxValue {
+		if n >= maxValue {
 			sb.WriteString("…")
 			break
 		}
@@ -209,8 +220,8 @@ func inspClean(s string) string {
 	return strings.TrimSpace(sb.String())
 }
 
-// inspErrText is an error as a short phrase.
-func inspErrText(err error) string {
+// errText is an error as a short phrase.
+func errText(err error) string {
 	var e error = err
 	for errors.Unwrap(e) != nil && len(e.Error()) > 120 {
 		e = errors.Unwrap(e)
@@ -218,8 +229,8 @@ func inspErrText(err error) string {
 	return e.Error()
 }
 
-// inspBytes renders a byte count for people.
-func inspBytes(n int) string {
+// sizeText renders a byte count for people.
+func sizeText(n int) string {
 	switch {
 	case n >= 10<<20:
 		return fmt.Sprintf("%d MB", n>>20)
@@ -231,22 +242,22 @@ func inspBytes(n int) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// inspImageSize describes an embedded image: its format, pixel size when
+// imageDesc describes an embedded image: its format, pixel size when
 // readable, and byte size.
-func inspImageSize(b []byte) string {
+func imageDesc(b []byte) string {
 	f := photo.Sniff(b)
 	if f == photo.Unknown {
-		return inspBytes(len(b))
+		return sizeText(len(b))
 	}
 	desc := strings.ToUpper(f.String())
-	if cfg, err := inspConfig(b); err == nil && f != photo.HEIF {
+	if cfg, err := safeConfig(b); err == nil && f != photo.HEIF {
 		desc += fmt.Sprintf(" %dx%d", cfg.Width, cfg.Height)
 	}
-	return desc + ", " + inspBytes(len(b))
+	return desc + ", " + sizeText(len(b))
 }
 
-// inspConfig reads an embedded image's header without letting a panic out.
-func inspConfig(b []byte) (cfg struct{ Width, Height int }, err error) {
+// safeConfig reads an embedded image's header without letting a panic out.
+func safeConfig(b []byte) (cfg struct{ Width, Height int }, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%v", p)
