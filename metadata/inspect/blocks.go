@@ -9,6 +9,7 @@ import (
 	"codeberg.org/veil/veil/internal/pngchunk"
 	"codeberg.org/veil/veil/internal/printable"
 	"codeberg.org/veil/veil/internal/riff"
+	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -234,4 +235,55 @@ func heifBlocks(b []byte) ([]block, error) {
 		out = append(out, blk)
 	}
 	return out, err
+}
+
+// within joins an embedded image's prefix to a location.
+func within(prefix, where string) string {
+	if prefix == "" {
+		return where
+	}
+	return prefix + ": " + where
+}
+
+// blocks dispatches every block of a container to its extractor. prefix is
+// "" for the file itself, or names the embedded image ("MPF image 2").
+func (in *inspector) blocks(f photo.Format, b []byte, blocks []block, prefix string, depth int) {
+	frames := 0
+	for _, blk := range blocks {
+		blk := blk
+		if blk.Kind == imageBlock || blk.Name == "ANMF" || blk.Name == "fcTL" {
+			frames++
+		}
+		in.guard(within(prefix, blk.Name), blk.Name, func() {
+			switch f {
+			case photo.JPEG:
+				in.jpegBlock(b, blk, prefix, depth)
+			case photo.PNG:
+				in.pngBlock(blk, prefix, depth)
+			case photo.WebP:
+				in.webpBlock(blk, prefix, depth)
+			case photo.GIF:
+				in.gifBlock(blk, prefix, depth)
+			case photo.HEIF:
+				in.heifBlock(blk, prefix, depth)
+			}
+		})
+	}
+	if frames > 1 {
+		in.add(metadata.HiddenImages, metadata.Medium, within(prefix, "animation"), "Animation frames", fmt.Sprintf("%d frames (later frames can show anything; check them all)", frames))
+	}
+}
+
+// embedded inspects an image stored inside another (MPF secondary images,
+// appended JPEGs), prefixing its findings' locations.
+func (in *inspector) embedded(b []byte, prefix string, depth int) {
+	if depth+1 > maxDepth {
+		return
+	}
+	f, blocks, _ := listBlocks(b)
+	if f == photo.TIFF {
+		in.tiff(b, within(prefix, "TIFF"), depth+1)
+		return
+	}
+	in.blocks(f, b, blocks, prefix, depth+1)
 }

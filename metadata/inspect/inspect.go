@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"codeberg.org/veil/veil/internal/ifd"
 	"codeberg.org/veil/veil/metadata"
@@ -180,66 +179,6 @@ func (in *inspector) guard(where, what string, fn func()) {
 		}
 	}()
 	fn()
-}
-
-// cleanText makes s safe and short for a terminal: invalid UTF-8 is read as
-// Latin-1, control characters (which could drive the terminal) become spaces
-// or \xNN, and long values are cut.
-func cleanText(s string) string {
-	if !utf8.ValidString(s) {
-		r := make([]rune, 0, len(s))
-		for i := 0; i < len(s); i++ {
-			r = append(r, rune(s[i]))
-		}
-		s = string(r)
-	}
-	var sb strings.Builder
-	n := 0
-	space := false
-	for _, c := range s {
-		if n >= maxValue {
-			sb.WriteString("…")
-			break
-		}
-		switch {
-		case c == '\n' || c == '\r' || c == '\t' || c == 0:
-			if !space && sb.Len() > 0 {
-				sb.WriteByte(' ')
-				space = true
-				n++
-			}
-			continue
-		case c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || c == 0x2028 || c == 0x2029 || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069):
-			fmt.Fprintf(&sb, "\\x%02x", c&0xFF)
-		default:
-			sb.WriteRune(c)
-		}
-		space = c == ' '
-		n++
-	}
-	return strings.TrimSpace(sb.String())
-}
-
-// errText is an error as a short phrase.
-func errText(err error) string {
-	var e error = err
-	for errors.Unwrap(e) != nil && len(e.Error()) > 120 {
-		e = errors.Unwrap(e)
-	}
-	return e.Error()
-}
-
-// sizeText renders a byte count for people.
-func sizeText(n int) string {
-	switch {
-	case n >= 10<<20:
-		return fmt.Sprintf("%d MB", n>>20)
-	case n >= 10<<10:
-		return fmt.Sprintf("%d KB", n>>10)
-	case n == 1:
-		return "1 byte"
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
 
 // imageDesc describes an embedded image: its format, pixel size when

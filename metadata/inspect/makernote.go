@@ -141,7 +141,7 @@ func (in *inspector) makerNoteTags(t *ifd.TIFF, mn []byte, l *makerNoteLayout, w
 			continue
 		}
 		v := valueText(nt, e)
-		if e.Type == 7 && looksText(e.Value) {
+		if e.Type == ifd.Undefined && looksText(e.Value) {
 			v = asciiText(e.Value)
 		}
 		if e.Tag == 0x0003 && l.vendor == "Apple" {
@@ -161,7 +161,7 @@ func cameraMake(t *ifd.TIFF) string {
 	}
 	es, _, _ := t.IFD(t.Order.Uint32(t.B[4:]))
 	for _, e := range es {
-		if e.Tag == 0x010F && e.Type == 2 && e.Value != nil {
+		if e.Tag == ifd.Make && e.Type == ifd.ASCII && e.Value != nil {
 			return asciiText(e.Value)
 		}
 	}
