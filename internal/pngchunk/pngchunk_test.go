@@ -66,7 +66,7 @@ func TestICCP(t *testing.T) {
 }
 
 // FuzzWalk: any input walks without panic into ordered chunks inside the
-// file; an iCCP payload inflates within its limit.
+// file; an iCCP payload inflates within its limit; Find returns chunk data.
 func FuzzWalk(f *testing.F) {
 	p := testimg.PNG(f, 4, 4)
 	f.Add(p)
@@ -87,6 +87,9 @@ func FuzzWalk(f *testing.F) {
 					t.Fatalf("profile of %d bytes", len(prof))
 				}
 			}
+		}
+		if d := Find(b, "eXIf"); d != nil && len(chunks) == 0 {
+			t.Fatalf("Find found %d bytes in a file that does not walk", len(d))
 		}
 	})
 }
