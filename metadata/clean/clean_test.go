@@ -16,7 +16,7 @@ import (
 	"codeberg.org/veil/veil/photo"
 )
 
-// checkClean runs Clean in mode m and checks what every output must satisfy:
+// checkClean runs File in mode m and checks what every output must satisfy:
 // it verifies, holds no planted marker, keeps the displayed pixels, and
 // reports each wanted phrase in Removed.
 func checkClean(t *testing.T, in []byte, m metadata.Mode, wantRemoved ...string) *metadata.Result {

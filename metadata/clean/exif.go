@@ -177,7 +177,8 @@ func locationSafeEXIF(b []byte, orientation bool) ([]byte, []string, error) {
 	return writeTIFF(t.Order, ifd0, exif), removed, nil
 }
 
-// exifTagName names the tags Clean most often removes, for Result.Removed.
+// exifTagName names the tags the cleaner most often removes, for
+// Result.Removed.
 func exifTagName(tag uint16) string {
 	switch tag {
 	case ifd.MakerNote:

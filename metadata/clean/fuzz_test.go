@@ -106,7 +106,7 @@ func FuzzHEIF(f *testing.F) {
 }
 
 // FuzzHEIFRewrite checks the lossless HEIF rebuild against its verifier
-// directly (Clean would quietly fall back to re-encoding), in both modes:
+// directly (File would quietly fall back to re-encoding), in both modes:
 // whatever the rebuild produces must verify, and the verifier must not panic.
 func FuzzHEIFRewrite(f *testing.F) {
 	f.Add(testimg.HEIFWithImage())

@@ -41,7 +41,7 @@ var heifKeepProps = map[string]bool{
 }
 
 // errHEIFUnsupported marks a structure the lossless rewrite does not carry;
-// Clean then falls back to re-encoding.
+// File then falls back to re-encoding.
 var errHEIFUnsupported = errors.New("HEIF structure not supported by the lossless rewrite")
 
 func unsupported(format string, args ...any) error {

@@ -225,7 +225,7 @@ func TestRewriteAVIF(t *testing.T) {
 }
 
 // TestRewriteHEIFUnsupported: structures the rebuild does not carry are
-// refused by it (Clean then re-encodes or reports the file as bad).
+// refused by it (File then re-encodes or reports the file as bad).
 func TestRewriteHEIFUnsupported(t *testing.T) {
 	h := testimg.HEIFWithImage()
 	// Point item 2's extent at item 1's data: overlapping extents.
@@ -262,7 +262,7 @@ func TestRewriteHEIFUnsupported(t *testing.T) {
 }
 
 // TestRewriteHEIFAbsurdSize: a primary image claiming 100000x100000 pixels is
-// not rebuilt, and Clean reports it in one line.
+// not rebuilt, and File reports it in one line.
 func TestRewriteHEIFAbsurdSize(t *testing.T) {
 	h := bytes.Replace(testimg.HEIFWithImage(), testimg.FullBox("ispe", 0, testimg.BE32(64), testimg.BE32(48)), testimg.FullBox("ispe", 0, testimg.BE32(100000), testimg.BE32(100000)), 1)
 	if _, err := rewriteHEIF(h, metadata.Options{}); !errors.Is(err, errHEIFUnsupported) {

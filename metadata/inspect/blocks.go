@@ -109,7 +109,7 @@ func listBlocks(b []byte) (photo.Format, []block, error) {
 		out, err = gifBlocks(b)
 	case photo.TIFF:
 		// Metadata sits among the structural tags of a TIFF's directories:
-		// Inspect reads the whole file as one EXIF structure instead.
+		// File reads the whole file as one EXIF structure instead.
 	case photo.HEIF:
 		out, err = heifBlocks(b)
 	default:

@@ -13,8 +13,8 @@ import (
 	"codeberg.org/veil/veil/metadata"
 )
 
-// Groups of exiftool tags that live inside a MakerNote, which Inspect reports
-// as one finding (Clean removes it whole) plus a few serial fields.
+// Groups of exiftool tags that live inside a MakerNote, which File reports
+// as one finding (the cleaner removes it whole) plus a few serial fields.
 var corpusMakerNoteGroups = map[string]bool{
 	"Canon": true, "CanonCustom": true, "Nikon": true, "NikonCustom": true, "Olympus": true, "Pentax": true,
 	"Motorola": true, "Apple": true, "Minolta": true, "FujiFilm": true, "Casio": true, "Ricoh": true,
@@ -30,7 +30,7 @@ var corpusVendorGroups = map[string]bool{
 	"FotoStation": true, "FlashPix": true, "Ducky": true, "PictureInfo": true,
 }
 
-// Exif tag names whose exiftool name differs from Inspect's field.
+// Exif tag names whose exiftool name differs from the field File names.
 var corpusAliases = map[string]string{
 	"GPSLatitude": "GPS position", "GPSLatitudeRef": "GPS position", "GPSLongitude": "GPS position", "GPSLongitudeRef": "GPS position",
 	"GPSAltitude": "GPS altitude", "GPSAltitudeRef": "GPS altitude", "GPSTimeStamp": "GPS date/time (UTC)", "GPSDateStamp": "GPS date/time (UTC)",
@@ -221,7 +221,7 @@ func TestInspectCorpus(t *testing.T) {
 		}
 		reports[filepath.ToSlash(rel)] = r
 		for _, fd := range r.Findings {
-			// A recovered panic in an extractor: a bug even though Inspect survived it.
+			// A recovered panic in an extractor: a bug even though File survived it.
 			if strings.HasPrefix(fd.Value, "parser failed") {
 				t.Errorf("%s: %s: %s %s", rel, fd.Where, fd.Field, fd.Value)
 			}

@@ -142,7 +142,7 @@ func (in *inspector) add(c metadata.Category, s metadata.Severity, where, field,
 	}
 	v := cleanText(value)
 	if v == "" {
-		// An empty field tells nothing, but Clean removes it all the same.
+		// An empty field tells nothing, but the cleaner removes it all the same.
 		v, s = "(empty)", metadata.Low
 	}
 	f := cleanText(field)

@@ -56,7 +56,7 @@ var makerNotes = []makerNoteLayout{
 	}},
 }
 
-// makerNote reports a MakerNote: its presence and size always (Clean drops it
+// makerNote reports a MakerNote: its presence and size always (the cleaner drops it
 // whole), and for a few vendors the serial number and owner fields.
 func (in *inspector) makerNote(t *ifd.TIFF, e ifd.Entry, where string, depth int) {
 	if where == "EXIF" {

@@ -69,7 +69,7 @@ func (in *inspector) pngBlock(blk block, prefix string, depth int) {
 }
 
 // inflate decompresses zlib data within the file's budget, so that a PNG
-// made of many compression bombs cannot keep Inspect busy.
+// made of many compression bombs cannot keep File busy.
 func (in *inspector) inflate(b []byte) ([]byte, error) {
 	if in.inflated >= maxInflateTotal {
 		return nil, fmt.Errorf("not decompressed: the file's compressed text already inflated to %s", sizeText(in.inflated))

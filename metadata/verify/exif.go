@@ -7,27 +7,34 @@ import (
 	"codeberg.org/veil/veil/metadata"
 )
 
-// Verify's own allow-lists of EXIF tags for LocationOnly mode. They are
+// The verifier's own allow-lists of EXIF tags for LocationOnly mode. They are
 // deliberately not the cleaner's tables: a cleaner bug that keeps too much
 // must not be mirrored here.
 var (
 	verifyIFD0Tags = map[uint16]bool{
-		ifd.Make: true, ifd.Model: true, ifd.Orientation: true, ifd.XResolution: true, ifd.YResolution: true, ifd.ResolutionUnit: true, ifd.DateTime: true, ifd.YCbCrPositioning: true,
+		ifd.Make: true, ifd.Model: true, ifd.Orientation: true, ifd.XResolution: true, ifd.YResolution: true,
+		ifd.ResolutionUnit: true, ifd.DateTime: true, ifd.YCbCrPositioning: true,
 	}
 	verifyExifTags = map[uint16]bool{
 		// exposure
-		ifd.ExposureTime: true, ifd.FNumber: true, ifd.ExposureProgram: true, ifd.ISOSpeedRatings: true, ifd.SensitivityType: true, ifd.RecommendedExposureIndex: true,
-		ifd.ShutterSpeedValue: true, ifd.ApertureValue: true, ifd.BrightnessValue: true, ifd.ExposureBiasValue: true, ifd.MaxApertureValue: true, ifd.SubjectDistance: true,
-		ifd.MeteringMode: true, ifd.LightSource: true, ifd.Flash: true, ifd.FocalLength: true, ifd.CompressedBitsPerPixel: true,
+		ifd.ExposureTime: true, ifd.FNumber: true, ifd.ExposureProgram: true, ifd.ISOSpeedRatings: true,
+		ifd.SensitivityType: true, ifd.RecommendedExposureIndex: true, ifd.ShutterSpeedValue: true,
+		ifd.ApertureValue: true, ifd.BrightnessValue: true, ifd.ExposureBiasValue: true, ifd.MaxApertureValue: true,
+		ifd.SubjectDistance: true, ifd.MeteringMode: true, ifd.LightSource: true, ifd.Flash: true,
+		ifd.FocalLength: true, ifd.CompressedBitsPerPixel: true,
 		// date and time (not the time zone)
-		ifd.DateTimeOriginal: true, ifd.DateTimeDigitized: true, ifd.SubSecTime: true, ifd.SubSecTimeOriginal: true, ifd.SubSecTimeDigitized: true,
+		ifd.DateTimeOriginal: true, ifd.DateTimeDigitized: true, ifd.SubSecTime: true, ifd.SubSecTimeOriginal: true,
+		ifd.SubSecTimeDigitized: true,
 		// format
-		ifd.ExifVersion: true, ifd.ComponentsConfiguration: true, ifd.FlashpixVersion: true, ifd.ColorSpace: true, ifd.PixelXDimension: true, ifd.PixelYDimension: true,
-		ifd.FocalPlaneXResolution: true, ifd.FocalPlaneYResolution: true, ifd.FocalPlaneResolutionUnit: true, ifd.SensingMethod: true, ifd.FileSource: true, ifd.SceneType: true,
+		ifd.ExifVersion: true, ifd.ComponentsConfiguration: true, ifd.FlashpixVersion: true, ifd.ColorSpace: true,
+		ifd.PixelXDimension: true, ifd.PixelYDimension: true, ifd.FocalPlaneXResolution: true,
+		ifd.FocalPlaneYResolution: true, ifd.FocalPlaneResolutionUnit: true, ifd.SensingMethod: true,
+		ifd.FileSource: true, ifd.SceneType: true,
 		// scene and processing
-		ifd.CustomRendered: true, ifd.ExposureMode: true, ifd.WhiteBalance: true, ifd.DigitalZoomRatio: true, ifd.FocalLengthIn35mmFilm: true, ifd.SceneCaptureType: true,
-		ifd.GainControl: true, ifd.Contrast: true, ifd.Saturation: true, ifd.Sharpness: true, ifd.SubjectDistanceRange: true,
-		// lens
+		ifd.CustomRendered: true, ifd.ExposureMode: true, ifd.WhiteBalance: true, ifd.DigitalZoomRatio: true,
+		ifd.FocalLengthIn35mmFilm: true, ifd.SceneCaptureType: true, ifd.GainControl: true, ifd.Contrast: true,
+		ifd.Saturation: true, ifd.Sharpness: true, ifd.SubjectDistanceRange: true,
+		// lens (not its serial number)
 		ifd.LensSpecification: true, ifd.LensMake: true, ifd.LensModel: true,
 	}
 )

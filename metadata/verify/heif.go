@@ -10,7 +10,7 @@ import (
 	"codeberg.org/veil/veil/metadata"
 )
 
-// Verify's own allow-lists for HEIF/AVIF outputs, deliberately separate from
+// The verifier's own allow-lists for HEIF/AVIF outputs, deliberately separate from
 // the rewrite's.
 var (
 	verifyHEIFItemTypes = map[string]bool{"hvc1": true, "av01": true, "grid": true, "iden": true, "iovl": true}
