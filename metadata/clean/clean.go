@@ -1,3 +1,16 @@
+// Package clean writes a copy of an image without the data that could
+// identify a person, a place or a device: [File].
+//
+// It works on allow-lists: an output keeps only what is needed to show the
+// image (and a stock colour profile where harmless); everything else, known
+// or unknown, goes. Each format has a file of its name: jpeg.go, png.go,
+// webp.go and gif.go rewrite containers without touching the coded image;
+// heif.go and heif_build.go rebuild a HEIF or AVIF from its image items;
+// reencode.go decodes and encodes afresh what cannot be rewritten (TIFF,
+// unusual HEIF, damaged JPEG); exif.go writes the little EXIF an output may
+// keep; check.go checks that copied image data is plausible. Every output
+// passes the independent verifier ([codeberg.org/veil/veil/metadata/verify])
+// before File returns it.
 package clean
 
 import (
