@@ -184,8 +184,9 @@ func ParseIloc(d []byte) (Locations, error) {
 		l.Count = r.u32()
 	}
 	total := 0
+	var extents []Extent // every location's extents are a window on this array
 	for j := uint32(0); j < l.Count && r.err == nil && len(l.Items) < MaxLocations; j++ {
-		loc := l.location(&r)
+		loc := l.location(&r, &extents)
 		if total += loc.ExtentCount; total > MaxTotalExtents {
 			return l, fmt.Errorf("iloc claims more than %d extents", MaxTotalExtents)
 		}
@@ -197,8 +198,8 @@ func ParseIloc(d []byte) (Locations, error) {
 	return l, r.err
 }
 
-// location reads one iloc entry.
-func (l *Locations) location(r *reader) Location {
+// location reads one iloc entry, its extents appended to all.
+func (l *Locations) location(r *reader, all *[]Extent) Location {
 	loc := Location{ID: r.id(l.Version >= 2)}
 	if l.Version == 1 || l.Version == 2 {
 		m := r.u16()
@@ -207,12 +208,14 @@ func (l *Locations) location(r *reader) Location {
 	loc.DataRef = r.u16()
 	loc.BaseOffset = r.uintN(l.BaseOffsetSize)
 	loc.ExtentCount = int(r.u16())
+	start := len(*all)
 	for k := 0; k < loc.ExtentCount && r.err == nil; k++ {
 		e := Extent{Index: r.uintN(l.IdxSize), Offset: r.uintN(l.OffsetSize), Length: r.uintN(l.LengthSize)}
-		if r.err == nil && len(loc.Extents) < MaxExtents {
-			loc.Extents = append(loc.Extents, e)
+		if r.err == nil && len(*all)-start < MaxExtents {
+			*all = append(*all, e)
 		}
 	}
+	loc.Extents = (*all)[start:len(*all):len(*all)]
 	return loc
 }
 
@@ -244,10 +247,12 @@ func ParseIpma(d []byte) (Associations, error) {
 	var a Associations
 	a.Version, a.Flags = r.full()
 	a.Count = r.u32()
-	total := 0
+	// Every entry's associations are a window on one array, in order.
+	var all []Association
 	for j := uint32(0); j < a.Count && r.err == nil; j++ {
 		e := ItemProperties{ID: r.id(a.Version >= 1)}
 		cnt := int(r.u8())
+		start := len(all)
 		for k := 0; k < cnt && r.err == nil; k++ {
 			var p Association
 			if a.Flags&1 != 0 {
@@ -258,12 +263,13 @@ func ParseIpma(d []byte) (Associations, error) {
 				p = Association{x&0x80 != 0, int(x & 0x7F)}
 			}
 			if r.err == nil {
-				e.Props = append(e.Props, p)
+				all = append(all, p)
 			}
 		}
-		if total += len(e.Props); total > MaxAssociations {
+		if len(all) > MaxAssociations {
 			return a, fmt.Errorf("more than %d property associations", MaxAssociations)
 		}
+		e.Props = all[start:len(all):len(all)]
 		a.Items = append(a.Items, e)
 	}
 	a.Exact = r.exact()

@@ -52,6 +52,7 @@ func Parse(p []byte) (*Profile, error) {
 		Year:  int(be.Uint16(p[24:])), Month: int(be.Uint16(p[26:])), Day: int(be.Uint16(p[28:])),
 		Count: int(be.Uint32(p[headerSize:])),
 	}
+	pr.Tags = make([]Tag, 0, max(0, min(pr.Count, MaxTags, (len(p)-headerSize-4)/12)))
 	for i := 0; i < pr.Count && i < MaxTags && headerSize+4+12*i+12 <= len(p); i++ {
 		e := p[headerSize+4+12*i:]
 		t := Tag{Sig: string(e[:4]), Offset: int64(be.Uint32(e[4:])), Size: int64(be.Uint32(e[8:]))}

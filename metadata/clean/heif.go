@@ -537,6 +537,7 @@ func (s *heifSource) keepProperties(k *heifKeep) error {
 		isAlpha[r.From] = true
 	}
 	newIndex := map[int]int{}
+	colours := map[int]bool{} // colr properties judged, by index: tiles share one
 	k.assoc = map[uint32][]bmff.Association{}
 	iccGone := false
 	for _, id := range k.ids {
@@ -548,7 +549,12 @@ func (s *heifSource) keepProperties(k *heifKeep) error {
 			ok := heifKeepProps[p.Type]
 			switch p.Type {
 			case "colr":
-				ok = s.keepColour(p, &iccGone)
+				keep, judged := colours[a.Index]
+				if !judged {
+					keep = s.keepColour(p, &iccGone)
+					colours[a.Index] = keep
+				}
+				ok = keep
 			case "auxC":
 				urn := s.auxURN(s.items[id])
 				ok = isAlpha[id] && heifAlphaURNs[urn] && len(p.Data) == 4+len(urn)+1
