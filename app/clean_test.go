@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/inspect"
+	"codeberg.org/veil/veil/metadata/verify"
 )
 
 // withComment inserts a JPEG comment segment (COM) right after SOI.
@@ -74,7 +76,7 @@ func TestSaveCleanCopy(t *testing.T) {
 	if bytes.Contains(b, []byte("Acacia")) || bytes.Contains(b, []byte("Jane")) {
 		t.Error("the clean copy still holds the comment")
 	}
-	if err := metadata.Verify(b, metadata.Options{}); err != nil {
+	if err := verify.File(b, metadata.Options{}); err != nil {
 		t.Errorf("clean copy fails verification: %v", err)
 	}
 	unchanged(t, src, orig, st.ModTime())
@@ -103,7 +105,7 @@ func TestInspectFixtureShowsLocation(t *testing.T) {
 		t.Fatalf("outputs %v", outs)
 	}
 	b, _ := os.ReadFile(outs[0])
-	rep, err := metadata.Inspect(b)
+	rep, err := inspect.File(b)
 	if err != nil {
 		t.Fatal(err)
 	}

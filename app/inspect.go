@@ -145,24 +145,11 @@ func reportRows(rep *metadata.Report, err error, res *metadata.Result, cerr erro
 	rows = append(rows, h)
 
 	details := container.NewVBox()
-	for _, c := range metadata.Categories {
-		var fs []metadata.Finding
-		for _, f := range rep.Findings {
-			if f.Category == c {
-				fs = append(fs, f)
-			}
-		}
-		if len(fs) == 0 {
-			continue
-		}
-		worst := metadata.Low
-		for _, f := range fs {
-			worst = max(worst, f.Severity)
-		}
-		title := widget.NewLabel(categoryTitle(c))
+	for _, g := range rep.ByCategory() {
+		title := widget.NewLabel(categoryTitle(g.Category))
 		title.TextStyle.Bold = true
-		rows = append(rows, container.NewBorder(nil, nil, widget.NewIcon(severityIcon(worst)), nil, title))
-		for _, f := range fs {
+		rows = append(rows, container.NewBorder(nil, nil, widget.NewIcon(severityIcon(g.Worst)), nil, title))
+		for _, f := range g.Findings {
 			l := wrapLabel(fieldName(f.Field) + ": " + shorten(valueText(f.Value), 160))
 			l.SizeName = theme.SizeNameText
 			rows = append(rows, container.NewBorder(nil, nil, indent(), nil, l))

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/verify"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -105,7 +106,7 @@ func TestRedactFacesCoversEveryBox(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if err := metadata.Verify(data, metadata.Options{}); err != nil {
+				if err := verify.File(data, metadata.Options{}); err != nil {
 					t.Errorf("output carries metadata: %v", err)
 				}
 				orig, err := os.ReadFile(in)
