@@ -92,8 +92,11 @@ func QualityWarning(q int) string {
 	return fmt.Sprintf("Quality %d is below %d: reporting services will probably discard this hash or fail to match it.", q, pdq.MinQuality)
 }
 
-// chunk is the read size for streaming digests.
-const chunk = 1 << 20
+// Streaming digests read chunk bytes at a time into one of chunks buffers.
+const (
+	chunk  = 1 << 20
+	chunks = 4
+)
 
 // HashFile hashes the file at path. Videos (recognised by their first bytes
 // or, failing that, their extension) are streamed for MD5 and SHA-256 and
@@ -163,20 +166,53 @@ func hashFile(ctx context.Context, path string, opt Options) Result {
 	return HashBytes(path, b, opt)
 }
 
-// streamDigests reads f to the end into MD5 and SHA-256, one chunk at a
-// time: memory stays the same whatever the file's size.
+// streamDigests reads f to the end into MD5 and SHA-256. The two digests
+// run on their own goroutines while the next chunks are read (MD5, the
+// slower, sets the pace), and memory holds a few fixed chunks whatever the
+// file's size.
 func streamDigests(ctx context.Context, f io.Reader, r *Result, progress func(Progress)) error {
+	type piece struct {
+		b    []byte
+		done *sync.WaitGroup // both digests have taken b
+	}
 	m, s := md5.New(), sha256.New()
-	w := io.MultiWriter(m, s)
-	buf := make([]byte, chunk)
+	var feeds [2]chan piece
+	var hashers sync.WaitGroup
+	for i, h := range []hash.Hash{m, s} {
+		feeds[i] = make(chan piece, chunks)
+		hashers.Add(1)
+		go func() {
+			defer hashers.Done()
+			for p := range feeds[i] {
+				h.Write(p.b)
+				p.done.Done()
+			}
+		}()
+	}
+	finish := func() {
+		for _, c := range feeds {
+			close(c)
+		}
+		hashers.Wait()
+	}
+	bufs := make([][]byte, chunks)
+	pending := make([]sync.WaitGroup, chunks)
 	var total int64
-	for {
+	for i := 0; ; i = (i + 1) % chunks {
 		if ctx.Err() != nil {
+			finish()
 			return errors.New("cancelled")
 		}
-		n, err := f.Read(buf)
+		pending[i].Wait() // the digests are done with this buffer
+		if bufs[i] == nil {
+			bufs[i] = make([]byte, chunk)
+		}
+		n, err := f.Read(bufs[i])
 		if n > 0 {
-			w.Write(buf[:n])
+			pending[i].Add(2)
+			for _, c := range feeds {
+				c <- piece{bufs[i][:n], &pending[i]}
+			}
 			total += int64(n)
 			if progress != nil {
 				progress(Progress{File: r.File, Step: StepReading, Done: total, Total: r.Size})
@@ -186,9 +222,11 @@ func streamDigests(ctx context.Context, f io.Reader, r *Result, progress func(Pr
 			break
 		}
 		if err != nil {
+			finish()
 			return err
 		}
 	}
+	finish()
 	r.Size = total
 	r.MD5, r.SHA256 = hexSum(m), hexSum(s)
 	return nil

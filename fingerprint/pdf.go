@@ -139,7 +139,7 @@ func writePDFResult(p *fpdf.Fpdf, text func(string) string, n int, r Result) {
 		if r.Label != "" {
 			p.SetFont("Helvetica", "I", 8.5)
 			p.CellFormat(26, 4.2, "", "", 0, "L", false, 0, "")
-			p.MultiCell(0, 4.2, text("This MD5 is "+r.Label+"."), "", "L", false)
+			p.MultiCell(0, 4.2, text("This MD5 is the "+r.Label+"."), "", "L", false)
 		}
 		row("SHA-256", r.SHA256)
 	}

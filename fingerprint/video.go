@@ -12,7 +12,7 @@ import (
 )
 
 // VideoLabel names a video's MD5 for what it is used for.
-const VideoLabel = "the video hash StopNCII.org and Take It Down take (MD5 of the exact file)"
+const VideoLabel = "StopNCII.org and Take It Down video hash (MD5 of the exact file)"
 
 // VideoNote says in plain words what a video's MD5 can and cannot match.
 const VideoNote = "A video's MD5 matches only a byte-identical copy of that exact file. " +

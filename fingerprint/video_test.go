@@ -3,6 +3,7 @@ package fingerprint
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -121,5 +122,30 @@ func TestVideoPDQ(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	if r := HashFile(p, Options{VideoPDQ: &VideoPDQOptions{}}); r.MD5 == "" || !strings.Contains(r.Error, "needs FFmpeg") {
 		t.Errorf("without FFmpeg: %+v", r)
+	}
+}
+
+// endless reads as many (unwritten) bytes as asked, for n bytes in all.
+type endless struct{ n int64 }
+
+func (e *endless) Read(p []byte) (int, error) {
+	if e.n <= 0 {
+		return 0, io.EOF
+	}
+	k := int(min(int64(len(p)), e.n))
+	e.n -= int64(k)
+	return k, nil
+}
+
+// BenchmarkStreamDigests is the MD5 + SHA-256 throughput of a long video
+// (256 MiB a run; reading costs nothing here).
+func BenchmarkStreamDigests(b *testing.B) {
+	const size = 256 << 20
+	b.SetBytes(size)
+	for b.Loop() {
+		var r Result
+		if err := streamDigests(context.Background(), &endless{size}, &r, nil); err != nil || r.Size != size {
+			b.Fatal(err, r.Size)
+		}
 	}
 }
