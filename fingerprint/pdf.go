@@ -112,7 +112,7 @@ func writePDFResult(p *fpdf.Fpdf, text func(string) string, n int, r Result) {
 	p.Line(p.GetX(), p.GetY(), pw-rm, p.GetY())
 	p.Ln(1.5)
 	p.SetFont("Helvetica", "B", 10)
-	title := fmt.Sprintf("%d. %s, %s", n, kindName(r.Kind), sizeText(r.Size))
+	title := fmt.Sprintf("%d. %s, %s", n, kindName(r.Kind), SizeText(r.Size))
 	if r.File != "" {
 		title += ": " + r.File
 	}
@@ -219,8 +219,8 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// sizeText gives a file size in the units people read.
-func sizeText(n int64) string {
+// SizeText gives a file size in the units people read.
+func SizeText(n int64) string {
 	switch {
 	case n >= 1<<30:
 		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
