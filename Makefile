@@ -2,22 +2,14 @@
 # what they need (Debian packages, the face-detector model) on their own.
 SHELL := /bin/bash
 GO ?= go
-# nodynamic: never dlopen a system libheif; HEIC is decoded by the embedded pure-Go decoder.
-# wasm2go: that decoder (libheif compiled to WebAssembly) runs as Go code generated
-# from the WebAssembly at build time, not in the wazero runtime: no 3 s compile of the
-# module at the first HEIC of every run, and no WebAssembly runtime (with its socket
-# support) in the binary at all.
-# no_animations: Fyne's blinking text cursor and button ripples repaint the
-# whole window many times a second; under software GL (virtual machines,
-# remote desktops) each repaint costs 20-60 ms of CPU and the window stalled
-# behind them. A calm, still interface is also easier on the eyes.
-TAGS := nodynamic,wasm2go,no_animations
-# Fyne's test driver never animates, so the headless tests keep the base tags.
-TEST_TAGS := ci,nodynamic,wasm2go
+# The build tag lists live in tags.mk (why each tag is there, too); exported,
+# so scripts and the e2e tests build with exactly these.
+include tags.mk
+export VEIL_TAGS VEIL_TEST_TAGS VEIL_RELEASE_TAGS VEIL_PACKAGE_TAGS
 FUZZTIME ?= 3
 BIN := bin/veil
 
-.PHONY: all deps deps-test deps-smoke model build run release test test-race fuzz smoke package bench clean
+.PHONY: all deps deps-test deps-smoke model build run release test test-race portable fuzz smoke package bench clean
 
 all: build
 
@@ -34,31 +26,41 @@ model: ## provision assets/yunet_n_dynamic.onnx (never committed)
 	./scripts/provision-model.sh
 
 build: deps model
-	$(GO) build -tags $(TAGS) -o $(BIN) .
+	$(GO) build -tags $(VEIL_TAGS) -o $(BIN) .
 
 run: build
 	./$(BIN) $(ARGS)
 
 release: deps model
-	$(GO) build -tags $(TAGS),no_emoji,no_metadata,migrated_fynedo -trimpath -ldflags="-s -w" -o $(BIN) .
+	$(GO) build -tags $(VEIL_RELEASE_TAGS) -trimpath -ldflags="-s -w" -o $(BIN) .
 
 # make test: vet, every unit and integration test (headless, Fyne's ci tag), the
 # race detector over the concurrent packages, and a short run of every fuzz target.
 test: deps-test model
 	gofmt -l . | (! grep .) || { echo "gofmt: files above need formatting"; exit 1; }
-	$(GO) vet -tags $(TEST_TAGS) ./...
-	$(GO) test -tags $(TEST_TAGS) -count=1 -timeout 20m ./...
+	$(GO) vet -tags $(VEIL_TEST_TAGS) ./...
+	$(GO) test -tags $(VEIL_TEST_TAGS) -count=1 -timeout 20m ./...
 	$(MAKE) --no-print-directory test-race
+	$(MAKE) --no-print-directory portable
 	./scripts/fuzz.sh $(FUZZTIME)
 
 test-race:
-	$(GO) test -race -short -tags $(TEST_TAGS) -count=1 -timeout 20m ./...
+	$(GO) test -race -short -tags $(VEIL_TEST_TAGS) -count=1 -timeout 20m ./...
+
+# Everything but the GUI builds without cgo, for Linux, Windows and macOS:
+# files with C or assembly keep complete build constraints, and Unix-only
+# calls stay in files that say so. (Fyne's GL driver needs cgo everywhere.)
+CORES := ./assets/... ./cli/... ./fingerprint/... ./internal/... ./metadata/... ./outfile/... ./photo/... ./redact/...
+portable:
+	CGO_ENABLED=0 $(GO) build $(CORES)
+	CGO_ENABLED=0 $(GO) test -count=1 -run '^TestJPEGWithoutCgo$$' ./photo
+	for os in windows darwin; do CGO_ENABLED=0 GOOS=$$os $(GO) vet -tags $(VEIL_TEST_TAGS) $(CORES) || exit 1; done
 
 fuzz: deps-test model
 	./scripts/fuzz.sh 60
 
 bench: deps-test model
-	$(GO) test -tags $(TEST_TAGS) -run '^$$' -bench . -benchmem ./...
+	$(GO) test -tags $(VEIL_TEST_TAGS) -run '^$$' -bench . -benchmem ./...
 
 smoke: build deps-smoke
 	./scripts/smoke.sh $(BIN) out/smoke
@@ -68,7 +70,7 @@ package: deps model
 	@# fyne package bumps the build number in FyneApp.toml and leaves the
 	@# bundle in the working tree: keep the file as committed, the bundle in dist/.
 	mkdir -p dist && cp FyneApp.toml dist/.FyneApp.toml
-	PATH="$$($(GO) env GOPATH)/bin:$$PATH" fyne package -os linux -tags $(TAGS),no_emoji,migrated_fynedo -release; \
+	PATH="$$($(GO) env GOPATH)/bin:$$PATH" fyne package -os linux -tags $(VEIL_PACKAGE_TAGS) -release; \
 		status=$$?; mv -f dist/.FyneApp.toml FyneApp.toml; [ ! -f Veil.tar.xz ] || mv -f Veil.tar.xz dist/; exit $$status
 
 clean:

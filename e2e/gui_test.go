@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"codeberg.org/veil/veil/internal/testenv"
 )
 
 // TestGUIQuickExitLeavesNoTrace starts the real desktop binary (GL, under
@@ -177,11 +179,15 @@ func TestGUIWithoutDisplay(t *testing.T) {
 func buildGUI(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "veil")
+	tags, err := testenv.Tags("VEIL_TAGS")
+	if err != nil {
+		t.Fatal(err)
+	}
 	// A cold cgo GL build takes minutes on a loaded two-core machine; it
 	// still gets a deadline of its own, so the test can never hang the suite.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "nodynamic,wasm2go,no_animations", "-o", bin, ".")
+	cmd := exec.CommandContext(ctx, "go", "build", "-tags", tags, "-o", bin, ".")
 	cmd.Dir = repoRoot
 	cmd.WaitDelay = 10 * time.Second
 	if out, err := cmd.CombinedOutput(); err != nil {

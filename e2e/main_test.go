@@ -28,8 +28,8 @@ var (
 	repoRoot string
 )
 
-// TestMain builds veil once, with the ci tag (Fyne's headless driver, so no
-// GL is needed; the commands behave the same), nodynamic and wasm2go.
+// TestMain builds veil once, with the test tags (VEIL_TEST_TAGS of tags.mk:
+// Fyne's headless driver, so no GL is needed; the commands behave the same).
 func TestMain(m *testing.M) {
 	if path := os.Getenv(wrapEnv); path != "" {
 		os.Exit(rusageWrapper(path, os.Args[1:]))
@@ -45,6 +45,11 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	repoRoot = root
+	tags, err := testenv.Tags("VEIL_TEST_TAGS")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		os.Exit(1)
+	}
 	tmp, err := os.MkdirTemp("", "veil-e2e-bin-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
@@ -52,7 +57,7 @@ func TestMain(m *testing.M) {
 	}
 	veilBin = filepath.Join(tmp, "veil")
 	usageDir = tmp
-	args := []string{"build", "-tags", "ci,nodynamic,wasm2go"}
+	args := []string{"build", "-tags", tags}
 	if raceEnabled {
 		// Under -race the commands' own goroutines (batch workers, detection
 		// passes) run under the race detector too.

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"codeberg.org/veil/veil/internal/testenv"
 )
 
 // TestNoNetworkSyscalls runs every command as a user would, under strace,
@@ -40,7 +42,7 @@ func TestNoNetworkSyscalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	face := photo
-	if dir := filepath.Join(repoRoot, "..", "shared", "fixtures", "faces"); dirExists(dir) {
+	if dir, ok := testenv.SharedPath("fixtures/faces"); ok {
 		face = filepath.Join(photos, "face.jpg")
 		b, err := os.ReadFile(filepath.Join(dir, "faceapi_sample1.jpg"))
 		if err == nil {
@@ -89,11 +91,6 @@ func TestNoNetworkSyscalls(t *testing.T) {
 			}
 		})
 	}
-}
-
-func dirExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && st.IsDir()
 }
 
 // networkCalls returns the traced calls that use a socket family other than
@@ -149,12 +146,17 @@ var allowedNet = map[string]string{
 	"github.com/stretchr/testify/require": "ci tag only: as testify/assert",
 }
 
-// TestNoNetworkImports walks the import graph of Veil's own packages, in the
-// release build and the ci-tagged test build: none of Veil's packages may
-// import a dialing package, and every third-party package that does must be
-// in allowedNet with the reason Veil cannot reach its network code.
+// TestNoNetworkImports walks the import graph of Veil's own packages, in
+// every build tags.mk defines (app, release, package, and the ci-tagged test
+// build): none of Veil's packages may import a dialing package, and every
+// third-party package that does must be in allowedNet with the reason Veil
+// cannot reach its network code.
 func TestNoNetworkImports(t *testing.T) {
-	for _, tags := range []string{"nodynamic,wasm2go", "ci,nodynamic,wasm2go"} {
+	for _, name := range []string{"VEIL_TAGS", "VEIL_RELEASE_TAGS", "VEIL_PACKAGE_TAGS", "VEIL_TEST_TAGS"} {
+		tags, err := testenv.Tags(name)
+		if err != nil {
+			t.Fatal(err)
+		}
 		cmd := exec.Command("go", "list", "-tags", tags, "-deps",
 			"-f", "{{.ImportPath}}|{{.Standard}}|{{with .Module}}{{.Path}}{{end}}|{{join .Imports \",\"}}", "./...")
 		cmd.Dir = repoRoot

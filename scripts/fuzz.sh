@@ -4,7 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-5}
-tags=${GOTAGS:-ci,nodynamic,wasm2go}
+# The test tags: exported by the Makefile, or read from tags.mk when this
+# script is run by hand (VEIL_TEST_TAGS is a plain list there).
+tags=${VEIL_TEST_TAGS:-$(sed -n 's/^VEIL_TEST_TAGS *:= *//p' tags.mk)}
+case $tags in
+'' | *'$'* | *' '*) echo "fuzz: no plain VEIL_TEST_TAGS list in tags.mk (got '$tags')" >&2; exit 1 ;;
+esac
 total=0
 for pkg in $(go list -tags "$tags" ./...); do
   for target in $(go test -tags "$tags" -list '^Fuzz' "$pkg" 2>/dev/null | grep '^Fuzz' || true); do
