@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -23,9 +22,11 @@ import (
 // Xvfb) the way a support worker's shared computer would run it, with a bare
 // environment and empty HOME and TMPDIR, traced for sockets. It waits for the
 // window titled "Veil", presses Shift three times, and checks that the
-// process is gone within a second, that HOME and TMPDIR are still empty, and
-// that no socket other than AF_UNIX (the X server) was ever opened. It does
-// so from the main window and with Veil's file browser open over it.
+// process ends, that HOME and TMPDIR are still empty, and that no socket
+// other than AF_UNIX (the X server) was ever opened. It does so from the main
+// window and with Veil's file browser open over it. How quickly the process
+// ends is logged here and measured by scripts/measure-gui.sh, not asserted:
+// on a loaded machine any fixed limit is a coin toss.
 func TestGUIQuickExitLeavesNoTrace(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the GL desktop binary and runs it under Xvfb; not in -short")
@@ -36,11 +37,15 @@ func TestGUIQuickExitLeavesNoTrace(t *testing.T) {
 		}
 	}
 	bin := buildGUI(t)
-	display := startXvfb(t)
+	display := testenv.StartXvfb(t, "1280x800x24")
 	for _, where := range []string{"main window", "file browser"} {
 		t.Run(where, func(t *testing.T) { quickExitRun(t, bin, display, where == "file browser") })
 	}
 }
+
+// quickExitHang is how long after Shift x3 a Veil still running counts as
+// hung: over 100 times the usual exit (under 0.3 s, see measure-gui.sh).
+const quickExitHang = 30 * time.Second
 
 // quickExitRun starts Veil on a photo, optionally opens the file browser,
 // presses Shift three times and checks what TestGUIQuickExitLeavesNoTrace
@@ -86,7 +91,7 @@ func quickExitRun(t *testing.T, bin, display string, inBrowser bool) {
 		}
 	})
 
-	wid := xdo(t, display, 60*time.Second, "search", "--sync", "--onlyvisible", "--name", "^Veil$")
+	wid := xdo(t, display, 2*time.Minute, "search", "--sync", "--onlyvisible", "--name", "^Veil$")
 	wid = strings.Fields(wid)[0]
 	time.Sleep(1500 * time.Millisecond) // let the photo open and detection start
 	select {
@@ -102,15 +107,16 @@ func quickExitRun(t *testing.T, bin, display string, inBrowser bool) {
 		xdo(t, display, 10*time.Second, "key", "ctrl+o")
 		time.Sleep(800 * time.Millisecond)
 	}
-	xdo(t, display, 10*time.Second, "key", "--delay", "150", "shift", "shift")
-	time.Sleep(150 * time.Millisecond)
-	xdo(t, display, 10*time.Second, "key", "shift")
+	// One xdotool run for all three presses: no process start-up (slow on a
+	// loaded machine) between them to stretch the gesture's one-second window.
+	xdo(t, display, time.Minute, "key", "--delay", "150", "shift", "shift", "shift")
 	start := time.Now()
+	// A hang guard, not a speed limit: quick exit takes well under a second.
 	select {
 	case <-exited:
 		t.Logf("quick exit: process gone %v after the third Shift", time.Since(start).Round(time.Millisecond))
-	case <-time.After(time.Second):
-		t.Fatalf("Veil still running a second after Shift x3\n%s", out.String())
+	case <-time.After(quickExitHang):
+		t.Fatalf("Veil still running %v after Shift x3\n%s", quickExitHang, out.String())
 	}
 
 	for _, d := range []string{home, tmp} {
@@ -138,8 +144,12 @@ func TestGUIWithoutDisplay(t *testing.T) {
 		t.Skip("builds the GL desktop binary; not in -short")
 	}
 	bin := buildGUI(t)
-	for _, display := range []string{"", ":97"} {
-		t.Run("DISPLAY="+display, func(t *testing.T) {
+	for _, tc := range []struct{ name, display string }{
+		{"no DISPLAY", ""},
+		{"a DISPLAY nobody answers", testenv.DeadDisplay()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			display := tc.display
 			work := t.TempDir()
 			home, tmp := filepath.Join(work, "home"), filepath.Join(work, "tmp")
 			for _, d := range []string{home, tmp} {
@@ -194,48 +204,6 @@ func buildGUI(t *testing.T) string {
 		t.Fatalf("building the desktop binary: %v\n%s", err, out)
 	}
 	return bin
-}
-
-// startXvfb starts a private X server (no TCP, first free display number)
-// and returns its DISPLAY.
-func startXvfb(t *testing.T) string {
-	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
-	x.ExtraFiles = []*os.File{w}
-	if err := x.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	exited := make(chan struct{})
-	go func() { x.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		x.Process.Kill()
-		select {
-		case <-exited:
-		case <-time.After(15 * time.Second):
-			t.Errorf("Xvfb (pid %d) did not end within 15 s of SIGKILL", x.Process.Pid)
-		}
-	})
-	line := make(chan string, 1)
-	go func() {
-		s, _ := bufio.NewReader(r).ReadString('\n')
-		line <- strings.TrimSpace(s)
-		r.Close()
-	}()
-	select {
-	case n := <-line:
-		if n == "" {
-			t.Fatal("Xvfb did not report a display")
-		}
-		return ":" + n
-	case <-time.After(30 * time.Second):
-		t.Fatal("Xvfb did not start")
-	}
-	return ""
 }
 
 // xdo runs xdotool on display and returns its output.
