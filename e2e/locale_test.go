@@ -3,7 +3,6 @@ package e2e
 import (
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestQuietUnderPOSIXLocales guards internal/envfix: with a POSIX locale
@@ -15,7 +14,7 @@ import (
 func TestQuietUnderPOSIXLocales(t *testing.T) {
 	for _, env := range []string{"LANG=C.UTF-8", "LC_ALL=C.UTF-8", "LANG=C", "LANG=POSIX"} {
 		t.Run(env, func(t *testing.T) {
-			r := runCmdEnv(t, time.Minute, t.TempDir(), []string{env}, veilBin, "version")
+			r := runCmdEnv(t, hangLimit, t.TempDir(), []string{env}, veilBin, "version")
 			if r.code != 0 || !strings.HasPrefix(r.stdout, "veil ") {
 				t.Fatalf("veil version: exit %d, stdout %q", r.code, r.stdout)
 			}

@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"codeberg.org/veil/veil/internal/testenv"
 )
@@ -77,7 +76,7 @@ func TestNoNetworkSyscalls(t *testing.T) {
 			before := map[string]snapshot{photo: snap(photo), face: snap(face)}
 			trace := filepath.Join(t.TempDir(), "trace")
 			args := append([]string{"-f", "-qq", "-o", trace, "-e", "trace=socket,connect,bind,sendto,sendmsg", veilBin}, runs[name]...)
-			r := runCmd(t, 2*time.Minute, home, strace, args...)
+			r := runCmd(t, hangLimit, home, strace, args...)
 			if r.code != 0 {
 				t.Errorf("exit %d: %s%s", r.code, clip(r.stdout), clip(r.stderr))
 			}
