@@ -99,10 +99,9 @@ func limitMemory() {
 }
 
 // decodeHeadroom is the soft limit while a HEIF photo is decoded. The
-// decoder's memory (libheif's, near 430 MB for a 12 MP iPhone photo) is all
-// live, so under memoryLimit the collector ran flat out for nothing and
-// parked the UI goroutine in mark assists: stalls of 115-260 ms in 4 of 10
-// openings, 1 in 10 with the headroom, and the first frame sooner.
+// decoder's memory (libheif's, some hundreds of MB) is all live, so under
+// memoryLimit the collector would run flat out for nothing and park the UI
+// goroutine in mark assists, stalling the window.
 const decodeHeadroom = 800 << 20
 
 var headroom struct {
