@@ -14,7 +14,9 @@ total=0
 for pkg in $(go list -tags "$tags" ./...); do
   for target in $(go test -tags "$tags" -list '^Fuzz' "$pkg" 2>/dev/null | grep '^Fuzz' || true); do
     echo "fuzz: $pkg $target ${secs}s"
-    go test -tags "$tags" -run '^$' -fuzz "^${target}\$" -fuzztime "${secs}s" "$pkg" 2>&1 | tail -n 3
+    # -timeout only ends a hang: the baseline run over the seed corpus alone
+    # can take minutes on a loaded machine (go test's default is 10m).
+    go test -tags "$tags" -timeout "${TEST_TIMEOUT:-60m}" -run '^$' -fuzz "^${target}\$" -fuzztime "${secs}s" "$pkg" 2>&1 | tail -n 3
     total=$((total + 1))
   done
 done
