@@ -44,8 +44,8 @@ func TestGUIQuickExitLeavesNoTrace(t *testing.T) {
 }
 
 // quickExitHang is how long after Shift x3 a Veil still running counts as
-// hung: over 100 times the usual exit (under 0.3 s, see measure-gui.sh).
-const quickExitHang = 30 * time.Second
+// hung: hundreds of times the usual exit (under 0.3 s, see measure-gui.sh).
+const quickExitHang = 2 * time.Minute
 
 // quickExitRun starts Veil on a photo, optionally opens the file browser,
 // presses Shift three times and checks what TestGUIQuickExitLeavesNoTrace
@@ -100,11 +100,11 @@ func quickExitRun(t *testing.T, bin, display string, inBrowser bool) {
 	default:
 	}
 	// With no window manager, focus follows the pointer; put it in the window.
-	xdo(t, display, 10*time.Second, "mousemove", "--window", wid, "300", "300")
+	xdo(t, display, time.Minute, "mousemove", "--window", wid, "300", "300")
 	if inBrowser {
 		// Ctrl+O opens Veil's file browser, a modal dialog over the window:
 		// the gesture must work there too.
-		xdo(t, display, 10*time.Second, "key", "ctrl+o")
+		xdo(t, display, time.Minute, "key", "ctrl+o")
 		time.Sleep(800 * time.Millisecond)
 	}
 	// One xdotool run for all three presses: no process start-up (slow on a
@@ -161,7 +161,7 @@ func TestGUIWithoutDisplay(t *testing.T) {
 			if display != "" {
 				env = append(env, "DISPLAY="+display)
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // a hang guard
 			defer cancel()
 			cmd := exec.CommandContext(ctx, bin, filepath.Join(work, "photo.jpg"))
 			cmd.Env = env
