@@ -234,38 +234,13 @@ func planVideo(ctx context.Context, r io.ReaderAt, size int64) (*videoPlan, erro
 // refuseOtherContainers names the containers that are not movies, so that
 // the refusal says what the file is.
 func refuseOtherContainers(r io.ReaderAt, size int64) error {
-	var b [400]byte
-	n, _ := r.ReadAt(b[:min(int64(len(b)), size)], 0)
-	p := b[:n]
-	switch {
-	case n == 0:
+	if size == 0 {
 		return errors.New("the file is empty")
-	case n >= 4 && string(p[:4]) == "\x1a\x45\xdf\xa3":
-		return refused("it is a Matroska or WebM file; only MP4, MOV and 3GP are cleaned")
-	case n >= 12 && string(p[:4]) == "RIFF" && string(p[8:12]) == "AVI ":
-		return refused("it is an AVI file; only MP4, MOV and 3GP are cleaned")
-	case n >= 7 && string(p[:7]) == "#EXTM3U", n >= 3 && string(p[:3]) == "\xef\xbb\xbf" && n >= 10 && string(p[3:10]) == "#EXTM3U":
-		return refused("it is a playlist (HLS), not a video")
-	case isTransportStream(p):
-		return refused("it is an MPEG transport stream (MTS/M2TS, AVCHD); only MP4, MOV and 3GP are cleaned")
+	}
+	if what := mp4.OtherContainer(r, size); what != "" {
+		return refused("it is %s; only MP4, MOV, M4V and 3GP movies are cleaned", what)
 	}
 	return nil
-}
-
-func isTransportStream(p []byte) bool {
-	for _, step := range []int{188, 192} {
-		lead := 0
-		if step == 192 {
-			lead = 4
-		}
-		if len(p) < lead+2*step+1 {
-			continue
-		}
-		if p[lead] == 0x47 && p[lead+step] == 0x47 && p[lead+2*step] == 0x47 {
-			return true
-		}
-	}
-	return false
 }
 
 func containerOf(f *mp4.File) string {
@@ -800,6 +775,9 @@ func (p *videoPlan) describe(f *mp4.File) {
 			kind = "video"
 		}
 		p.info.Tracks = append(p.info.Tracks, kind+" "+printable.String(kt.t.Entries[0].Format))
+		if kind == "video" && p.info.Rotation == 0 {
+			p.info.Rotation = kt.t.Rotation()
+		}
 	}
 }
 
