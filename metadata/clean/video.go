@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"syscall"
 	"time"
 
 	"codeberg.org/veil/veil/internal/mp4"
@@ -58,7 +59,7 @@ func Video(ctx context.Context, in, out string, opt metadata.Options, progress f
 	if opt.Mode != metadata.All && opt.Mode != metadata.LocationOnly {
 		return nil, fmt.Errorf("unknown clean mode %d", opt.Mode)
 	}
-	f, err := os.Open(in)
+	f, err := os.OpenFile(in, os.O_RDONLY|syscall.O_NONBLOCK, 0) // a named pipe must not hang the open
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"codeberg.org/veil/veil/internal/mp4"
@@ -41,7 +42,7 @@ func Video(ctx context.Context, path string) (r *metadata.Report, err error) {
 			r, err = nil, fmt.Errorf("unreadable video (inspector failed: %v)", p)
 		}
 	}()
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0) // a named pipe must not hang the open
 	if err != nil {
 		return nil, err
 	}
