@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"syscall"
 	"time"
 
 	"codeberg.org/veil/veil/internal/mp4"
@@ -58,19 +57,12 @@ func Video(ctx context.Context, in, out string, opt metadata.Options, progress f
 	if opt.Mode != metadata.All && opt.Mode != metadata.LocationOnly {
 		return nil, fmt.Errorf("unknown clean mode %d", opt.Mode)
 	}
-	f, err := os.OpenFile(in, os.O_RDONLY|syscall.O_NONBLOCK, 0) // a named pipe must not hang the open
+	f, size, err := mp4.OpenFile(in)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
-	}
-	p, err := planVideo(ctx, f, st.Size())
+p, err := planVideo(ctx, f, size)
 	if err != nil {
 		return nil, err
 	}
