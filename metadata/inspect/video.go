@@ -50,7 +50,7 @@ func Video(ctx context.Context, path string) (r *metadata.Report, err error) {
 		return nil, err
 	}
 	defer f.Close()
-return inspectVideo(ctx, f, size)
+	return inspectVideo(ctx, f, size)
 }
 
 func inspectVideo(ctx context.Context, rd io.ReaderAt, size int64) (*metadata.Report, error) {
