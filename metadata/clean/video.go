@@ -491,9 +491,13 @@ func (p *videoPlan) entry(e *mp4.SampleEntry, quick bool) ([]byte, sampleFilter,
 			}
 			filter = nalFilter{lengthSize: int(data[4]&3) + 1, keep: avcKeepNAL}
 		case "hvcC":
+			n := len(data)
 			var err error
 			if data, err = cleanHvcC(data); err != nil {
 				return nil, nil, err
+			}
+			if len(data) < n {
+				p.rm.add("SEI units in the HEVC configuration")
 			}
 			filter = nalFilter{lengthSize: int(data[21]&3) + 1, keep: hevcKeepNAL}
 		case "av1C":
