@@ -440,7 +440,7 @@ func (p *videoPlan) keep(t *mp4.Track, f *mp4.File) (*keptTrack, error) {
 		if e.KidsErr != nil {
 			return nil, fmt.Errorf("%w: %s track %d: %q sample description: %v", mp4.ErrDamaged, kind, t.ID, e.Box.Name(), e.KidsErr)
 		}
-		entry, filter, err := p.entry(e, f.QuickTime)
+		entry, filter, err := p.entry(e)
 		if err != nil {
 			return nil, fmt.Errorf("%s track %d: %w", kind, t.ID, err)
 		}
@@ -461,7 +461,7 @@ func (p *videoPlan) keep(t *mp4.Track, f *mp4.File) (*keptTrack, error) {
 // entry rebuilds a kept sample description: fixed fields without vendor
 // and encoder names, then only the allowed boxes. It returns the filter
 // for the samples it describes (nil to copy them whole).
-func (p *videoPlan) entry(e *mp4.SampleEntry, quick bool) ([]byte, sampleFilter, error) {
+func (p *videoPlan) entry(e *mp4.SampleEntry) ([]byte, sampleFilter, error) {
 	fixed := append([]byte(nil), e.Fixed...)
 	switch e.Kind {
 	case mp4.VisualEntry:
@@ -541,7 +541,6 @@ func (p *videoPlan) entry(e *mp4.SampleEntry, quick bool) ([]byte, sampleFilter,
 	if e.Format == "mp4v" && filter == nil {
 		filter = &mp4vFilter{}
 	}
-	_ = quick
 	return box(e.Format, append([][]byte{fixed}, kids...)...), filter, nil
 }
 
