@@ -47,8 +47,14 @@ import (
 // for videos: the dates and device names of a movie sit in the same boxes
 // as its location.
 //
-// Fragmented movies, other containers and files Video cannot fully walk
-// are refused with an error saying why; the input is never modified.
+// Matroska/WebM, AVI, MPEG transport streams (AVCHD) and fragmented MP4
+// are first copied by FFmpeg (system ffmpeg, file protocol only, one
+// demuxer allowed; streams copied, never re-encoded) into an unnamed
+// temporary MP4, which then takes the same rewrite and verifier; the
+// result's Removed says so. Without FFmpeg, or when it fails, and for
+// playlists and files Video cannot fully walk, the error says why in one
+// line; the input is never modified. The output's name should end in .mp4
+// then (the CLI does so).
 func Video(ctx context.Context, in, out string, opt metadata.Options, progress func(done, total int64)) (res *metadata.Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
