@@ -492,8 +492,9 @@ func (p *videoPlan) entry(e *mp4.SampleEntry) ([]byte, sampleFilter, error) {
 		data := k.Data
 		switch k.Type {
 		case "avcC":
-			if len(data) < 7 {
-				return nil, nil, fmt.Errorf("%w: avcC box cut short", mp4.ErrDamaged)
+			var err error
+			if data, err = cleanAvcC(data); err != nil {
+				return nil, nil, err
 			}
 			filter = nalFilter{lengthSize: int(data[4]&3) + 1, keep: avcKeepNAL}
 		case "hvcC":
@@ -565,6 +566,50 @@ func (p *videoPlan) cleanWave(w *mp4.Box) []byte {
 		i += n
 	}
 	return out
+}
+
+// cleanAvcC checks an H.264 configuration and keeps, of the units in its
+// two lists, only sequence and picture parameter sets (7, 8) and SPS
+// extensions (13); what follows the lists (the high profiles' chroma
+// fields) is copied.
+func cleanAvcC(p []byte) ([]byte, error) {
+	bad := fmt.Errorf("%w: avcC box damaged", mp4.ErrDamaged)
+	if len(p) < 7 {
+		return nil, bad
+	}
+	out := append([]byte(nil), p[:5]...)
+	i := 5
+	for set := 0; set < 2; set++ {
+		if i >= len(p) {
+			return nil, bad
+		}
+		n, top := int(p[i]), byte(0)
+		if set == 0 {
+			n, top = n&0x1F, p[i]&0xE0
+		}
+		i++
+		var kept [][]byte
+		for k := 0; k < n; k++ {
+			if len(p)-i < 2 {
+				return nil, bad
+			}
+			l := int(binary.BigEndian.Uint16(p[i:]))
+			i += 2
+			if l < 1 || len(p)-i < l {
+				return nil, bad
+			}
+			if t := p[i] & 0x1F; t == 7 || t == 8 || t == 13 {
+				kept = append(kept, p[i:i+l])
+			}
+			i += l
+		}
+		out = append(out, top|byte(len(kept)))
+		for _, u := range kept {
+			out = binary.BigEndian.AppendUint16(out, uint16(len(u)))
+			out = append(out, u...)
+		}
+	}
+	return append(out, p[i:]...), nil
 }
 
 // cleanHvcC drops the SEI arrays (prefix 39, suffix 40) and any array of
