@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"codeberg.org/veil/veil/internal/testenv"
 	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/metadata/inspect"
 	"codeberg.org/veil/veil/metadata/verify"
@@ -32,22 +33,7 @@ func withComment(t *testing.T, path, text string) []byte {
 // skips the test when the shared material is not present.
 func sharedFixture(t *testing.T, rel string) string {
 	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			t.Skip("../shared/fixtures/" + rel + " not present: no repository root found")
-		}
-		dir = up
-	}
-	p := filepath.Join(dir, "..", "shared", "fixtures", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skip("../shared/fixtures/" + rel + " not present: " + err.Error())
-	}
-	return p
+	return testenv.Shared(t, "fixtures/"+rel)
 }
 
 func TestSaveCleanCopy(t *testing.T) {

@@ -75,7 +75,7 @@ func (u *ui) startInspect(gen int, d *document) {
 // reportBatch is how many rows of the report join the panel per frame.
 // Fyne draws every text of a panel (off-screen ones too) into a texture on
 // the UI goroutine the first time it paints it: the 60-odd rows of a camera
-// photo at once stalled the window 110-170 ms while faces were being found.
+// photo all at once stall the window while faces are being found.
 const reportBatch = 8
 
 // reportPause lets a frame be drawn between batches.

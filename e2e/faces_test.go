@@ -88,7 +88,7 @@ func TestRedactFacesCoversEveryBox(t *testing.T) {
 				// PNG output: lossless, so "every pixel replaced" is exact.
 				dst := filepath.Join(out, strings.TrimSuffix(name, filepath.Ext(name))+".png")
 				before := snap(in)
-				r := runVeil(t, 2*time.Minute, t.TempDir(), "redact", "--faces", "--style", "solid", "-o", dst, in)
+				r := runVeil(t, hangLimit, t.TempDir(), "redact", "--faces", "--style", "solid", "-o", dst, in)
 				mu.Lock()
 				cpu += r.cpu
 				mu.Unlock()
