@@ -135,7 +135,12 @@ type ui struct {
 
 	editor      *regionEditor
 	placeholder fyne.CanvasObject
-	video       *videoView
+	vpane       *videoPane
+	// redactVideo opens the video at path for face redaction. It is the
+	// one place where the video redaction panel hooks in (it sets it); while
+	// it is nil the video view shows no "Redact faces…" button.
+	redactVideo func(path string)
+	redactBtn   *keyButton
 	tools       fyne.CanvasObject
 	status      *widget.Label
 	busy        *pulse
@@ -283,12 +288,14 @@ func (u *ui) buildPhoto() fyne.CanvasObject {
 	u.tools = container.NewVBox(
 		container.NewHBox(addBtn, u.deleteBtn, u.undoBtn, u.redoBtn, u.afterCheck),
 		container.NewHBox(u.shapeSel, u.styleSel))
-	u.video = u.newVideoView()
+	u.vpane = u.newVideoPane()
 
 	u.locOnly = u.check(lang.L("Only remove location"), nil)
 	u.saveClean = u.button(lang.L("Save clean copy…"), theme.DocumentSaveIcon(), u.saveCleanCopy)
 	u.saveRedact = u.button(lang.L("Save redacted copy…"), theme.DocumentSaveIcon(), u.saveRedacted)
 	u.saveRedact.Importance = widget.HighImportance
+	u.redactBtn = u.button(lang.L("Redact faces…"), theme.VisibilityOffIcon(), u.redactFaces)
+	u.redactBtn.Hide()
 
 	u.inspectBox = container.NewVBox(wrapLabel(lang.L("Open a photo or a video to see what it reveals.")))
 	u.hashPanel = newHashPanel(u)
@@ -300,12 +307,12 @@ func (u *ui) buildPhoto() fyne.CanvasObject {
 			u.hashPanel.Start()
 		}
 	}
-	saveRow := container.NewVBox(u.locOnly, u.saveClean, u.saveRedact)
+	saveRow := container.NewVBox(u.locOnly, u.saveClean, u.saveRedact, u.redactBtn)
 	side := container.NewBorder(nil, container.NewPadded(saveRow), nil, nil, u.sideTabs)
 
 	statusRow := container.NewBorder(nil, nil, u.busy, nil, u.status)
 	left := container.NewBorder(container.NewBorder(nil, nil, nil, nil, u.title), container.NewVBox(u.tools, statusRow), nil, nil,
-		container.NewStack(u.editor, u.video.content, u.placeholder))
+		container.NewStack(u.editor, u.vpane.content, u.placeholder))
 	split := container.NewHSplit(left, side)
 	split.Offset = 0.64
 	u.updateControls()
@@ -352,7 +359,7 @@ func (u *ui) regionsChanged() {
 // updateControls enables what can be used now.
 func (u *ui) updateControls() {
 	has := u.doc != nil
-	setEnabled(u.saveClean, has || (u.vdoc != nil && !u.video.task.Running()))
+	setEnabled(u.saveClean, has || (u.vdoc != nil && !u.vpane.task.Running()))
 	setEnabled(u.saveRedact, has && len(u.hist.Regions()) > 0)
 	setEnabled(u.undoBtn, u.hist.CanUndo())
 	setEnabled(u.redoBtn, u.hist.CanRedo())

@@ -163,7 +163,7 @@ func (u *ui) beginOpen(name string) {
 	u.ctx, u.cancel = context.WithCancel(context.Background())
 	u.doc, u.report, u.cleaned, u.cleanErr, u.detected = nil, nil, nil, nil, false
 	u.vdoc = nil
-	u.video.clear()
+	u.vpane.clear()
 	u.reportGen++ // a previous photo's report stops filling the panel
 	u.hist.Reset(nil)
 	u.editor.SetImage(nil, 0, 0)

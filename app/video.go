@@ -155,10 +155,10 @@ func clock(d time.Duration) string {
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
 
-// videoView is the left pane while a video is open: the poster frame (or
+// videoPane is the left pane while a video is open: the poster frame (or
 // the reason there is none), the video's facts, and the progress of a long
 // operation on it with its Cancel button.
-type videoView struct {
+type videoPane struct {
 	content    fyne.CanvasObject
 	poster     *canvas.Image
 	problem    *widget.Label
@@ -167,8 +167,8 @@ type videoView struct {
 	task       *taskRow
 }
 
-func (u *ui) newVideoView() *videoView {
-	vv := &videoView{}
+func (u *ui) newVideoPane() *videoPane {
+	vv := &videoPane{}
 	vv.poster = canvas.NewImageFromImage(nil)
 	vv.poster.FillMode = canvas.ImageFillContain
 	vv.poster.ScaleMode = canvas.ImageScaleFastest
@@ -188,7 +188,7 @@ func (u *ui) newVideoView() *videoView {
 }
 
 // show puts v on screen: its poster frame, or the reason there is none.
-func (vv *videoView) show(v *videoDoc) {
+func (vv *videoPane) show(v *videoDoc) {
 	vv.facts.SetText(videoFacts(v))
 	if v.Poster != nil {
 		vv.poster.Image = v.Poster
@@ -205,7 +205,7 @@ func (vv *videoView) show(v *videoDoc) {
 }
 
 // clear empties the view (a new file is opening).
-func (vv *videoView) clear() {
+func (vv *videoPane) clear() {
 	vv.task.Cancel()
 	vv.poster.Image = nil
 	vv.poster.Refresh()
@@ -220,16 +220,20 @@ func (u *ui) showKind(k fileKind) {
 	if k == kindVideo {
 		u.editor.Hide()
 		u.tools.Hide()
-		u.video.content.Show()
+		u.vpane.content.Show()
 		u.locOnly.Hide()
 		u.saveRedact.Hide()
+		if u.redactVideo != nil {
+			u.redactBtn.Show()
+		}
 		u.photoTab.Text, u.photoTab.Icon = lang.L("Video"), theme.FileVideoIcon()
 	} else {
-		u.video.content.Hide()
+		u.vpane.content.Hide()
 		u.editor.Show()
 		u.tools.Show()
 		u.locOnly.Show()
 		u.saveRedact.Show()
+		u.redactBtn.Hide()
 		u.photoTab.Text, u.photoTab.Icon = lang.L("Photo"), theme.FileImageIcon()
 	}
 	u.hashPanel.setKind(k)
@@ -246,7 +250,7 @@ func (u *ui) loadVideoFile(ctx context.Context, gen int, path string, size int64
 		}
 		u.vdoc = v
 		u.showKind(kindVideo)
-		u.video.show(v)
+		u.vpane.show(v)
 		u.timings.mark("first frame")
 		u.busyStop("")
 		u.updateControls()
@@ -257,10 +261,23 @@ func (u *ui) loadVideoFile(ctx context.Context, gen int, path string, size int64
 	})
 }
 
+// redactFaces hands the open video to the video redaction panel
+// (u.redactVideo), the one way into it from this view.
+func (u *ui) redactFaces() {
+	if u.vdoc == nil || u.redactVideo == nil {
+		return
+	}
+	u.redactVideo(u.vdoc.Path)
+}
+
 // startVideoInspect asks the video metadata engine what the file reveals,
 // in the background.
 func (u *ui) startVideoInspect(gen int, v *videoDoc) {
 	ctx := u.ctx
+	if u.eng.inspectVideo == nil {
+		u.showReport(kindVideo, nil, errNoVideoMetadata, nil, nil)
+		return
+	}
 	u.goJob(func() {
 		rep, err := u.eng.inspectVideo(ctx, v.Path)
 		u.do(func() {

@@ -19,7 +19,11 @@ import (
 // or quick exit leave nothing behind.
 func (u *ui) saveCleanVideo() {
 	v := u.vdoc
-	if v == nil || u.video.task.Running() {
+	if v == nil || u.vpane.task.Running() {
+		return
+	}
+	if u.eng.cleanVideo == nil {
+		u.showError(fmt.Errorf("%s: %w", v.Name, errNoVideoClean()))
 		return
 	}
 	opt := metadata.Options{Mode: metadata.All}
@@ -27,7 +31,7 @@ func (u *ui) saveCleanVideo() {
 		if u.vdoc != v { // another file was opened meanwhile
 			return
 		}
-		t := u.video.task.Start(u.ctx, lang.L("Saving a clean copy and checking it…"))
+		t := u.vpane.task.Start(u.ctx, lang.L("Saving a clean copy and checking it…"))
 		u.updateControls()
 		u.writes.Add(1)
 		u.goJob(func() {

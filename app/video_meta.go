@@ -1,23 +1,23 @@
 package app
 
 import (
-	"context"
 	"errors"
 
-	"codeberg.org/veil/veil/metadata"
+	"fyne.io/fyne/v2/lang"
 )
 
+// The video metadata engine (metadata/inspect.Video, metadata/clean.Video)
+// is being written on its own branch. Until it is merged, defaultEngines
+// leaves engines.inspectVideo and engines.cleanVideo nil and the app says
+// plainly that it cannot read or clean a video's metadata: it never offers
+// a copy as clean that nothing checked.
+
 // errNoVideoMetadata says that this build cannot read or clean a video's
-// metadata yet (the video metadata engine is being written on its own
-// branch); the app says so instead of pretending.
+// metadata.
 var errNoVideoMetadata = errors.New("this version of Veil cannot read or remove a video's hidden information yet")
 
-// inspectVideo reports what a video reveals.
-func inspectVideo(ctx context.Context, path string) (*metadata.Report, error) {
-	return nil, errNoVideoMetadata
-}
-
-// cleanVideo writes a verified clean copy of the video at in to out.
-func cleanVideo(ctx context.Context, in, out string, opt metadata.Options, progress func(done, total int64)) (*metadata.Result, error) {
-	return nil, errNoVideoMetadata
+// errNoVideoClean is the one line the user sees for a video that cannot
+// be cleaned by this build.
+func errNoVideoClean() error {
+	return errors.New(lang.L("This version of Veil cannot clean videos yet: no copy was made."))
 }
