@@ -1,7 +1,6 @@
 package app
 
 import (
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -124,9 +123,6 @@ func (u *ui) showReport(k fileKind, rep *metadata.Report, err error, res *metada
 // or a video.
 func reportRows(k fileKind, rep *metadata.Report, err error, res *metadata.Result, cerr error) []fyne.CanvasObject {
 	var rows []fyne.CanvasObject
-	if errors.Is(err, errNoVideoMetadata) {
-		return append(rows, wrapLabel(lang.L("This version of Veil cannot yet read or remove a video's hidden information (such as where and when it was filmed, and on which phone). It can show the video and compute its hashes for reporting. Do not rely on Veil to clean a video before you share it.")))
-	}
 	if err != nil {
 		return append(rows, wrapLabel(fmt.Sprintf(lang.L("Veil could not read this file's hidden information: %v"), err)))
 	}

@@ -274,10 +274,6 @@ func (u *ui) redactFaces() {
 // in the background.
 func (u *ui) startVideoInspect(gen int, v *videoDoc) {
 	ctx := u.ctx
-	if u.eng.inspectVideo == nil {
-		u.showReport(kindVideo, nil, errNoVideoMetadata, nil, nil)
-		return
-	}
 	u.goJob(func() {
 		rep, err := u.eng.inspectVideo(ctx, v.Path)
 		u.do(func() {

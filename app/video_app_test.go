@@ -21,6 +21,7 @@ import (
 	"codeberg.org/veil/veil/fingerprint"
 	"codeberg.org/veil/veil/internal/ffmpeg"
 	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/inspect"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -283,24 +284,6 @@ func TestVideoSaveCleanCopy(t *testing.T) {
 			t.Errorf("failure not reported as one line naming the file: %v", top)
 		}
 	})
-	t.Run("not available", func(t *testing.T) {
-		tu := newTestUI(t)
-		withFakeVideoEngines(tu)
-		tu.eng.cleanVideo, tu.eng.inspectVideo = nil, nil // this build has no video metadata engine
-		asked := false
-		tu.pickSave = func(string, string, func(string)) { asked = true }
-		tu.openFile(writeVideo(t, t.TempDir(), "clip.mp4", 100))
-		tu.wait()
-		tu.saveCleanCopy()
-		tu.wait()
-		top := tu.win.Canvas().Overlays().Top()
-		if asked || top == nil || !strings.Contains(renderedText(top), "cannot clean videos yet") {
-			t.Errorf("asked where to save: %v; message %v", asked, top)
-		}
-		if r := renderedText(tu.inspectBox); !strings.Contains(r, "cannot yet read or remove a video's hidden information") {
-			t.Errorf("report panel:\n%s", r)
-		}
-	})
 }
 
 func TestVideoCleanCancelLeavesNoFile(t *testing.T) {
@@ -436,21 +419,26 @@ func TestManyFilesPhotosAndVideos(t *testing.T) {
 		t.Errorf("wrote %q (%d videos, %d video cleans), progress %v", files, vids, len(fake.calls), tu.batch.progress.Value)
 	}
 
-	// Without a video cleaner the photos are still cleaned and each video
-	// says why it was not.
-	tu.eng.cleanVideo = nil
+	// A video the cleaner refuses fails on its own line; the rest are
+	// cleaned.
+	tu.eng.cleanVideo = func(ctx context.Context, in, out string, opt metadata.Options, progress func(done, total int64)) (*metadata.Result, error) {
+		if strings.HasSuffix(in, ".MOV") {
+			return nil, errors.New("fragmented movie: Veil cannot clean it")
+		}
+		return fake.clean(ctx, in, out, opt, progress)
+	}
 	out = t.TempDir()
 	tu.batch.CleanAll(out)
 	tu.wait()
 	for _, it := range tu.batch.items {
-		video := fingerprint.IsVideoName(it.Path)
-		if video && (it.State != batchFailed || !strings.Contains(it.Detail, "cannot clean videos yet")) ||
-			!video && it.State != batchDone {
+		refused := strings.HasSuffix(it.Path, ".MOV")
+		if refused && (it.State != batchFailed || !strings.Contains(it.Detail, "fragmented movie")) ||
+			!refused && it.State != batchDone {
 			t.Errorf("%s: %v %q", filepath.Base(it.Path), it.State, it.Detail)
 		}
 	}
-	if files := filesUnder(t, out); len(files) != 2 {
-		t.Errorf("wrote %q, want the two photos", files)
+	if files := filesUnder(t, out); len(files) != 3 {
+		t.Errorf("wrote %q, want the two photos and one video", files)
 	}
 }
 
@@ -508,9 +496,11 @@ func TestVideoWithoutFFmpeg(t *testing.T) {
 	}
 }
 
-// TestVideoFixturePoster opens a real phone video through the system's
-// FFmpeg: the poster is upright and the facts are read.
-func TestVideoFixturePoster(t *testing.T) {
+// TestVideoFixture opens a real phone video with the real engines: the
+// poster (through the system's FFmpeg) is upright, the facts and the GPS
+// position are shown, and Save clean copy writes a checked copy in which
+// the video inspector finds nothing identifying.
+func TestVideoFixture(t *testing.T) {
 	if _, err := ffmpeg.New(); err != nil {
 		t.Skip(err)
 	}
@@ -533,4 +523,29 @@ func TestVideoFixturePoster(t *testing.T) {
 	if !strings.Contains(tu.vpane.facts.Text, fmt.Sprintf("%d×%d", w, h)) {
 		t.Errorf("facts %q", tu.vpane.facts.Text)
 	}
+	if tu.report == nil || len(tu.report.Findings) == 0 || !strings.Contains(renderedText(tu.inspectBox), "could identify you or a place") {
+		t.Fatalf("report panel:\n%s", renderedText(tu.inspectBox))
+	}
+
+	orig, _ := os.ReadFile(src)
+	st, _ := os.Stat(src)
+	tu.saveCleanCopy()
+	tu.wait()
+	files := filesUnder(t, tu.saveTo)
+	if len(files) != 1 {
+		t.Fatalf("saved %q; status %q", files, tu.status.Text)
+	}
+	if top := tu.win.Canvas().Overlays().Top(); top == nil || !strings.Contains(renderedText(top), "and checked it") {
+		t.Errorf("no saved message; status %q", tu.status.Text)
+	}
+	rep, err := inspect.Video(context.Background(), files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Findings {
+		if f.Severity == metadata.High {
+			t.Errorf("the clean copy still reveals %+v", f)
+		}
+	}
+	unchanged(t, src, orig, st.ModTime())
 }

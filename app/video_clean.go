@@ -22,10 +22,6 @@ func (u *ui) saveCleanVideo() {
 	if v == nil || u.vpane.task.Running() {
 		return
 	}
-	if u.eng.cleanVideo == nil {
-		u.showError(fmt.Errorf("%s: %w", v.Name, errNoVideoClean()))
-		return
-	}
 	opt := metadata.Options{Mode: metadata.All}
 	u.pickSave(folderOf(v.Path), neutralVideoName(v.Path), func(path string) {
 		if u.vdoc != v { // another file was opened meanwhile
