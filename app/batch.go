@@ -127,7 +127,7 @@ func stateIcon(it batchItem) fyne.Resource {
 		return theme.CancelIcon()
 	}
 	if fingerprint.IsVideoName(it.Path) {
-		return theme.FileVideoIcon()
+		return theme.MediaVideoIcon()
 	}
 	return theme.FileImageIcon()
 }

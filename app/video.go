@@ -178,7 +178,7 @@ func (u *ui) newVideoPane() *videoPane {
 	vv.facts = widget.NewLabel("")
 	vv.facts.Truncation = fyne.TextTruncateEllipsis
 	vv.task = u.newTaskRow()
-	icon := widget.NewIcon(theme.FileVideoIcon())
+	icon := widget.NewIcon(theme.MediaVideoIcon())
 	vv.problemBox = container.NewCenter(container.NewVBox(container.NewCenter(icon), container.NewGridWrap(fyne.NewSize(420, 120), vv.problem)))
 	vv.problemBox.Hide()
 	vv.content = container.NewBorder(nil, container.NewVBox(vv.facts, vv.task.box), nil, nil,
@@ -226,7 +226,7 @@ func (u *ui) showKind(k fileKind) {
 		if u.redactVideo != nil {
 			u.redactBtn.Show()
 		}
-		u.photoTab.Text, u.photoTab.Icon = lang.L("Video"), theme.FileVideoIcon()
+		u.photoTab.Text, u.photoTab.Icon = lang.L("Video"), theme.MediaVideoIcon()
 	} else {
 		u.vpane.content.Hide()
 		u.editor.Show()
