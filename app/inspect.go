@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -15,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/inspect"
 	"codeberg.org/veil/veil/redact"
 )
 
@@ -123,6 +125,9 @@ func (u *ui) showReport(k fileKind, rep *metadata.Report, err error, res *metada
 // or a video.
 func reportRows(k fileKind, rep *metadata.Report, err error, res *metadata.Result, cerr error) []fyne.CanvasObject {
 	var rows []fyne.CanvasObject
+	if k == kindVideo && errors.Is(err, inspect.ErrVideoUnsupported) {
+		return append(rows, wrapLabel(fmt.Sprintf(lang.L("%v. Veil cannot clean it, but it can still be hashed for reporting."), err)))
+	}
 	if err != nil {
 		return append(rows, wrapLabel(fmt.Sprintf(lang.L("Veil could not read this file's hidden information: %v"), err)))
 	}

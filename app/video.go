@@ -22,6 +22,7 @@ import (
 
 	"codeberg.org/veil/veil/fingerprint"
 	"codeberg.org/veil/veil/internal/ffmpeg"
+	"codeberg.org/veil/veil/metadata/inspect"
 )
 
 // A video opens in the same window as a photo, in place of the region
@@ -42,6 +43,10 @@ type videoDoc struct {
 	// across; nil when none could be made (PreviewErr says why).
 	Poster     *image.NRGBA
 	PreviewErr error
+	// Unsupported is set when the metadata engine refused the file (a
+	// container or kind of movie it does not read): no clean copy is
+	// offered.
+	Unsupported error
 }
 
 // fileKind is what a file to open turned out to be.
@@ -107,7 +112,7 @@ func loadVideo(ctx context.Context, eng engines, path string, size int64) *video
 func previewProblem(err error) string {
 	switch {
 	case errors.Is(err, ffmpeg.ErrNotInstalled):
-		return lang.L("Veil needs FFmpeg to show previews of videos (install the ffmpeg package, for example with \"sudo apt install ffmpeg\"). Hashing works without it.")
+		return lang.L("Veil needs FFmpeg to show a picture of this video (install the ffmpeg package, for example with \"sudo apt install ffmpeg\"). Cleaning and hashing work without it.")
 	case errors.Is(err, ffmpeg.ErrRefused):
 		return lang.L("Veil shows previews of MP4, MOV, M4V and 3GP videos only. This file can still be hashed for reporting.")
 	}
@@ -281,6 +286,10 @@ func (u *ui) startVideoInspect(gen int, v *videoDoc) {
 				return
 			}
 			u.report = rep
+			if errors.Is(err, inspect.ErrVideoUnsupported) {
+				v.Unsupported = err
+				u.updateControls()
+			}
 			u.showReport(kindVideo, rep, err, nil, nil)
 			u.timings.mark("report shown")
 		})

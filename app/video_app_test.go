@@ -549,3 +549,29 @@ func TestVideoFixture(t *testing.T) {
 	}
 	unchanged(t, src, orig, st.ModTime())
 }
+
+// TestVideoUnsupportedOffersNoCleanCopy: a video the metadata engine does
+// not read (an MTS, say) says so once and offers no clean copy; its
+// hashes can still be computed.
+func TestVideoUnsupportedOffersNoCleanCopy(t *testing.T) {
+	tu := newTestUI(t)
+	withFakeVideoEngines(tu)
+	tu.eng.inspectVideo = func(ctx context.Context, path string) (*metadata.Report, error) {
+		return nil, fmt.Errorf("%w: it is an MPEG transport stream", inspect.ErrVideoUnsupported)
+	}
+	tu.openFile(writeVideo(t, t.TempDir(), "clip.mts", 100))
+	tu.wait()
+	if !tu.saveClean.Disabled() {
+		t.Error("a clean copy is offered of a video Veil cannot read")
+	}
+	if r := renderedText(tu.inspectBox); !strings.Contains(r, "MPEG transport stream. Veil cannot clean it, but it can still be hashed") {
+		t.Errorf("report panel:\n%s", r)
+	}
+	// The next video is offered a clean copy again.
+	withFakeVideoEngines(tu)
+	tu.openFile(writeVideo(t, t.TempDir(), "clip.mp4", 100))
+	tu.wait()
+	if tu.saveClean.Disabled() {
+		t.Error("Save clean copy still disabled for a readable video")
+	}
+}
