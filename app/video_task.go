@@ -37,7 +37,7 @@ func (u *ui) newTaskRow() *taskRow {
 	t.label.Truncation = fyne.TextTruncateEllipsis
 	t.bar = widget.NewProgressBar()
 	t.stop = u.button(lang.L("Cancel"), theme.CancelIcon(), t.Cancel)
-	t.box = container.NewBorder(nil, nil, nil, t.stop, container.NewVBox(t.label, t.bar))
+	t.box = container.NewBorder(nil, nil, nil, container.NewCenter(t.stop), container.NewVBox(t.label, t.bar))
 	t.box.Hide()
 	return t
 }
