@@ -575,3 +575,45 @@ func TestVideoUnsupportedOffersNoCleanCopy(t *testing.T) {
 		t.Error("Save clean copy still disabled for a readable video")
 	}
 }
+
+// TestVideoVPDQFixture: "Add a vPDQ hash" on a real video gives, for every
+// frame it hashes (one a second), the hash Meta's reference computes for
+// that frame.
+func TestVideoVPDQFixture(t *testing.T) {
+	if testing.Short() {
+		t.Skip("decodes a whole video; the normal run has it")
+	}
+	if _, err := ffmpeg.New(); err != nil {
+		t.Skip(err)
+	}
+	src := sharedFixture(t, "video/chair-20-sd-bar.mp4")
+	want := map[string]string{} // timestamp -> hash
+	b, err := os.ReadFile(sharedFixture(t, "video/vpdq/chair-20-sd-bar.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		f := strings.Split(line, ",") // frame, quality, hash, seconds
+		if len(f) == 4 {
+			want[f[3]] = f[2]
+		}
+	}
+	tu := newTestUI(t)
+	tu.openFile(src)
+	tu.wait()
+	tu.onUI(func() { tu.hashPanel.startVideo(tu.vdoc, true) })
+	tu.wait()
+	r := tu.hashPanel.result
+	if r == nil || r.VPDQ == nil || len(r.VPDQ.Frames) < 20 {
+		t.Fatalf("no vPDQ: %+v", r)
+	}
+	for _, fr := range r.VPDQ.Frames {
+		f := strings.Split(fr, ",") // hash, quality, seconds
+		if len(f) != 3 || want[f[2]] != f[0] {
+			t.Errorf("frame %q: reference has %q", fr, want[f[2]])
+		}
+	}
+	if text := renderedText(tu.hashPanel.content); !strings.Contains(text, fmt.Sprintf("%d frame hashes, one a second", len(r.VPDQ.Frames))) {
+		t.Errorf("hash panel:\n%s", text)
+	}
+}
