@@ -89,23 +89,20 @@ func posterTime(info *ffmpeg.Info) time.Duration {
 	return min(time.Second, info.Duration/3)
 }
 
-// loadVideo reads a video's facts and poster frame through FFmpeg. Without
-// FFmpeg, or when FFmpeg refuses the file, the video still opens (its
-// hashes need no FFmpeg) and PreviewErr says why there is no picture.
-func loadVideo(ctx context.Context, eng engines, path string, size int64) *videoDoc {
-	v := &videoDoc{Path: path, Name: baseName(path), Size: size}
+// videoPicture reads a video's facts and poster frame through FFmpeg.
+// Without FFmpeg, or when FFmpeg refuses the file, err says why there is
+// no picture; the video is open all the same (its metadata and hashes need
+// no FFmpeg).
+func videoPicture(ctx context.Context, eng engines, path string) (*ffmpeg.Info, *image.NRGBA, error) {
 	info, err := eng.probe(ctx, path)
 	if err != nil {
-		v.PreviewErr = err
-		return v
+		return nil, nil, err
 	}
-	v.Info = info
 	if _, ok := info.Video(); !ok {
-		v.PreviewErr = errors.New(lang.L("it has no picture to show"))
-		return v
+		return info, nil, errors.New(lang.L("it has no picture to show"))
 	}
-	v.Poster, v.PreviewErr = eng.poster(ctx, path, posterTime(info), displayMaxSide)
-	return v
+	poster, err := eng.poster(ctx, path, posterTime(info), displayMaxSide)
+	return info, poster, err
 }
 
 // previewProblem is the line shown in place of a poster frame.
@@ -209,6 +206,16 @@ func (vv *videoPane) show(v *videoDoc) {
 	vv.problemBox.Show()
 }
 
+// loading shows v while its picture is being made.
+func (vv *videoPane) loading(v *videoDoc) {
+	vv.facts.SetText(videoFacts(v))
+	vv.poster.Image = nil
+	vv.poster.Hide()
+	vv.problem.SetText(lang.L("Making a picture of the video…"))
+	vv.problem.Show()
+	vv.problemBox.Show()
+}
+
 // clear empties the view (a new file is opening).
 func (vv *videoPane) clear() {
 	vv.task.Cancel()
@@ -248,21 +255,31 @@ func (u *ui) showKind(k fileKind) {
 // loadVideoFile runs on a background goroutine: the video's facts and
 // poster frame, then (on the UI goroutine) the view and what it reveals.
 func (u *ui) loadVideoFile(ctx context.Context, gen int, path string, size int64) {
-	v := loadVideo(ctx, u.eng, path, size)
+	// The video is open at once: what it reveals and its hashes do not
+	// wait for FFmpeg, which can take seconds on a large file.
+	v := &videoDoc{Path: path, Name: baseName(path), Size: size}
 	u.do(func() {
 		if gen != u.gen {
 			return
 		}
 		u.vdoc = v
 		u.showKind(kindVideo)
-		u.vpane.show(v)
-		u.timings.mark("first frame")
-		u.busyStop("")
+		u.vpane.loading(v)
 		u.updateControls()
 		u.startVideoInspect(gen, v)
 		if u.sideTabs.SelectedIndex() == 1 {
 			u.hashPanel.Start()
 		}
+	})
+	info, poster, err := videoPicture(ctx, u.eng, path)
+	u.do(func() {
+		if gen != u.gen {
+			return
+		}
+		v.Info, v.Poster, v.PreviewErr = info, poster, err
+		u.vpane.show(v)
+		u.timings.mark("first frame")
+		u.busyStop("")
 	})
 }
 

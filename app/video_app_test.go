@@ -617,3 +617,44 @@ func TestVideoVPDQFixture(t *testing.T) {
 		t.Errorf("hash panel:\n%s", text)
 	}
 }
+
+// TestVideoUsableBeforeItsPicture: a video's findings, hashes and Save
+// clean copy do not wait for FFmpeg's poster frame, which can take seconds.
+func TestVideoUsableBeforeItsPicture(t *testing.T) {
+	tu := newTestUI(t)
+	withFakeVideoEngines(tu)
+	gate := make(chan struct{})
+	tu.eng.poster = func(ctx context.Context, path string, at time.Duration, maxSide int) (*image.NRGBA, error) {
+		<-gate
+		return fakePoster(), nil
+	}
+	tu.sideTabs.SelectIndex(1)
+	src := writeVideo(t, t.TempDir(), "clip.mp4", 1<<20)
+	b, _ := os.ReadFile(src)
+	m := md5.Sum(b)
+	tu.openFile(src)
+	deadline := time.Now().Add(hangGuard)
+	for {
+		var done bool
+		tu.onUI(func() {
+			done = tu.report != nil && strings.Contains(renderedText(tu.hashPanel.content), hex.EncodeToString(m[:]))
+		})
+		if done {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("findings and hashes waited for the poster frame")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	tu.onUI(func() {
+		if tu.saveClean.Disabled() || tu.vpane.poster.Visible() || !strings.Contains(tu.vpane.problem.Text, "Making a picture") {
+			t.Errorf("while the picture is made: save disabled %v, note %q", tu.saveClean.Disabled(), tu.vpane.problem.Text)
+		}
+	})
+	close(gate)
+	tu.wait()
+	if tu.vpane.poster.Image == nil || tu.vpane.problemBox.Visible() {
+		t.Error("poster not shown once made")
+	}
+}
