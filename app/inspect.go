@@ -125,8 +125,11 @@ func (u *ui) showReport(k fileKind, rep *metadata.Report, err error, res *metada
 // or a video.
 func reportRows(k fileKind, rep *metadata.Report, err error, res *metadata.Result, cerr error) []fyne.CanvasObject {
 	var rows []fyne.CanvasObject
-	if k == kindVideo && errors.Is(err, inspect.ErrVideoUnsupported) {
+	switch {
+	case k == kindVideo && errors.Is(err, inspect.ErrVideoUnsupported): // the reason names Veil
 		return append(rows, wrapLabel(fmt.Sprintf(lang.L("%v. Veil cannot clean it, but it can still be hashed for reporting."), err)))
+	case k == kindVideo && err != nil:
+		return append(rows, wrapLabel(fmt.Sprintf(lang.L("Veil could not read this video: %v. It cannot be cleaned, but it can still be hashed for reporting."), err)))
 	}
 	if err != nil {
 		return append(rows, wrapLabel(fmt.Sprintf(lang.L("Veil could not read this file's hidden information: %v"), err)))

@@ -22,7 +22,6 @@ import (
 
 	"codeberg.org/veil/veil/fingerprint"
 	"codeberg.org/veil/veil/internal/ffmpeg"
-	"codeberg.org/veil/veil/metadata/inspect"
 )
 
 // A video opens in the same window as a photo, in place of the region
@@ -43,10 +42,10 @@ type videoDoc struct {
 	// across; nil when none could be made (PreviewErr says why).
 	Poster     *image.NRGBA
 	PreviewErr error
-	// Unsupported is set when the metadata engine refused the file (a
-	// container or kind of movie it does not read): no clean copy is
+	// Unreadable is set when the metadata engine could not read the file
+	// (a container it does not read, a damaged movie): no clean copy is
 	// offered.
-	Unsupported error
+	Unreadable error
 }
 
 // fileKind is what a file to open turned out to be.
@@ -303,8 +302,8 @@ func (u *ui) startVideoInspect(gen int, v *videoDoc) {
 				return
 			}
 			u.report = rep
-			if errors.Is(err, inspect.ErrVideoUnsupported) {
-				v.Unsupported = err
+			if err != nil {
+				v.Unreadable = err
 				u.updateControls()
 			}
 			u.showReport(kindVideo, rep, err, nil, nil)

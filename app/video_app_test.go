@@ -658,3 +658,40 @@ func TestVideoUsableBeforeItsPicture(t *testing.T) {
 		t.Error("poster not shown once made")
 	}
 }
+
+// TestVideoHostileFiles: damaged and hostile files named as videos open
+// with one line saying what is wrong, through the real engines: no panic,
+// no hang, nothing offered as clean.
+func TestVideoHostileFiles(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string][]byte{
+		"empty.mp4":    nil,
+		"playlist.mp4": []byte("#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\nfile:///etc/passwd\n#EXT-X-ENDLIST\n"),
+		"garbage.mov":  []byte("\x00\x00\x00\x18ftypqt  \x00\x00\x00\x00qt  \xff\xff\xff\xffmoov\x00\x00"),
+	}
+	for name, b := range files {
+		t.Run(name, func(t *testing.T) {
+			p := filepath.Join(dir, name)
+			if err := os.WriteFile(p, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			tu := newTestUI(t)
+			tu.openFile(p)
+			tu.wait()
+			if tu.vdoc == nil {
+				t.Fatalf("%s not opened as a video", name)
+			}
+			report := strings.TrimSpace(renderedText(tu.inspectBox))
+			if tu.report != nil || report == "" || strings.Contains(report, "\n") {
+				t.Errorf("report %q", report)
+			}
+			t.Logf("report: %s; preview: %s", report, tu.vpane.problem.Text)
+			if tu.vdoc.Poster != nil || strings.TrimSpace(tu.vpane.problem.Text) == "" {
+				t.Errorf("preview: %q", tu.vpane.problem.Text)
+			}
+			if !tu.saveClean.Disabled() || !strings.Contains(report, "can still be hashed for reporting") {
+				t.Error("a clean copy is offered of a video Veil cannot read")
+			}
+		})
+	}
+}
