@@ -113,7 +113,15 @@ func inspectFile(in inputs.File) (r *metadata.Report, err error) {
 		}
 	}()
 	if isVideoFile(in.Path) {
-		return inspect.Video(context.Background(), in.Path)
+		r, err := inspect.Video(context.Background(), in.Path)
+		if err == nil {
+			for _, f := range r.Findings {
+				if f.Field == inspect.DamagedField {
+					err = fmt.Errorf("damaged video: its metadata could be listed but its samples cannot be read: %s", f.Value)
+				}
+			}
+		}
+		return r, err
 	}
 	b, err := photo.ReadFile(in.Path)
 	if err != nil {

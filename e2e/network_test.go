@@ -84,6 +84,10 @@ func TestNoNetworkSyscalls(t *testing.T) {
 	video := filepath.Join(photos, "clip.mp4")
 	makeVideo(t, video, "2")
 	runs["hash --video-pdq"] = []string{"hash", "--video-pdq", video}
+	// The lossless video clean and inspect run no FFmpeg: pure Go, traced
+	// all the same.
+	runs["inspect video"] = []string{"inspect", "--json", video}
+	runs["clean video"] = []string{"clean", "--json", "-o", filepath.Join(home, "out-video"), video}
 	videoRuns := map[string]bool{"hash --video-pdq": true}
 	names := make([]string, 0, len(runs))
 	for n := range runs {

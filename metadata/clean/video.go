@@ -459,6 +459,16 @@ func (p *videoPlan) entry(e *mp4.SampleEntry, quick bool) ([]byte, sampleFilter,
 			}
 		case "wave":
 			data = p.cleanWave(k)
+		case "damr", "d263":
+			// 3GPP: the encoder's vendor code and version come first.
+			if len(data) < 5 {
+				return nil, nil, fmt.Errorf("%w: %q box cut short", mp4.ErrDamaged, k.Name())
+			}
+			data = append([]byte(nil), data...)
+			if !zeroBytes(data[:5]) {
+				p.rm.add("encoder vendor")
+			}
+			clear(data[:5])
 		}
 		kids = append(kids, box(k.Type, data))
 	}

@@ -22,6 +22,11 @@ import (
 // container other than MP4, MOV, M4V and 3GP, or a fragmented movie.
 var ErrVideoUnsupported = errors.New("Veil cannot read this video")
 
+// DamagedField is the Field of the finding that says a video's sample
+// tables could not be read: its metadata is listed, but the file is
+// damaged (and would not be cleaned).
+const DamagedField = "Damaged file"
+
 // maxSEISamples bounds the video samples searched for SEI units.
 const maxSEISamples = 64
 
@@ -96,6 +101,9 @@ func inspectVideo(ctx context.Context, rd io.ReaderAt, size int64) (*metadata.Re
 			return nil, ctx.Err()
 		}
 		v.track(t, i+1, r)
+		if _, err := t.Samples(size); err != nil {
+			in.add(metadata.Other, metadata.Medium, "container", DamagedField, errText(err))
+		}
 	}
 	if mvhd := mf.Moov.Child("mvhd"); mvhd != nil {
 		scale, dur := headerDuration(mvhd.Data, 12)

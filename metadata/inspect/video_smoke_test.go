@@ -1,10 +1,12 @@
 package inspect
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
 	"testing"
 
+	"codeberg.org/veil/veil/internal/mp4/mp4test"
 	"codeberg.org/veil/veil/internal/testenv"
 )
 
@@ -23,4 +25,12 @@ func TestVideoSmoke(t *testing.T) {
 			t.Logf("   %s %s [%s] %s: %.100s", f.Category, f.Severity, f.Where, f.Field, f.Value)
 		}
 	}
+}
+
+// FuzzInspectVideo inspects arbitrary movies: never a panic.
+func FuzzInspectVideo(f *testing.F) {
+	f.Add(mp4test.Build(mp4test.Phone()))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		inspectVideo(context.Background(), bytes.NewReader(b), int64(len(b)))
+	})
 }

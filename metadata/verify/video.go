@@ -492,6 +492,10 @@ func (w *vWalker) stsd(p []byte) error {
 				if len(kp[j]) < 4 || (string(kp[j][:4]) != "nclx" && string(kp[j][:4]) != "nclc") {
 					return notClean("a colour box holding a profile")
 				}
+			case "damr", "d263":
+				if len(kp[j]) < 5 || !zeroBytes(kp[j][:5]) {
+					return notClean("a %q box naming its encoder's vendor", k)
+				}
 			case "wave":
 				wt, _, err := vSplit(kp[j])
 				if err != nil {
