@@ -315,7 +315,7 @@ func TestVideoCleanCancelLeavesNoFile(t *testing.T) {
 // written or its hashes read ends the app and leaves no file, even when
 // the writer never notices it was cancelled.
 func TestQuickExitDuringVideoJob(t *testing.T) {
-	for _, name := range []string{"cleaning", "cleaning stuck", "hashing"} {
+	for _, name := range []string{"cleaning", "cleaning stuck", "hashing", "many files"} {
 		t.Run(name, func(t *testing.T) {
 			tu := newTestUI(t)
 			withFakeVideoEngines(tu)
@@ -331,10 +331,18 @@ func TestQuickExitDuringVideoJob(t *testing.T) {
 			}
 			tu.openFile(writeVideo(t, t.TempDir(), "clip.mp4", 1<<20))
 			tu.wait()
-			if name == "hashing" {
+			switch name {
+			case "hashing":
 				tu.sideTabs.SelectIndex(1)
 				<-hashing
-			} else {
+			case "many files":
+				dir := t.TempDir()
+				writeVideo(t, dir, "a.mp4", 1<<20)
+				writeVideo(t, dir, "b.mov", 1<<20)
+				tu.openPaths([]string{dir})
+				tu.batch.CleanAll(tu.saveTo)
+				<-fake.started
+			default:
 				tu.saveCleanCopy()
 				<-fake.started
 			}
