@@ -174,7 +174,21 @@ func TestVideoHashForReporting(t *testing.T) {
 		}
 	}
 	if tu.hashPanel.export.Disabled() {
-		t.Error("the hashes cannot be saved as a report")
+		t.Fatal("the hashes cannot be saved as a report")
+	}
+	tu.hashPanel.format.SetSelectedIndex(1) // JSON
+	tu.hashPanel.saveReport()
+	tu.wait()
+	outs, _ := filepath.Glob(filepath.Join(tu.saveTo, "*.json"))
+	if len(outs) != 1 {
+		t.Fatalf("report files %v", outs)
+	}
+	rep, _ := os.ReadFile(outs[0])
+	if !strings.Contains(string(rep), hex.EncodeToString(m[:])) || strings.Contains(string(rep), "clip.mp4") {
+		t.Errorf("report without the video's MD5, or naming the file unasked:\n%s", rep)
+	}
+	if st, err := os.Stat(outs[0]); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("report mode %v", st.Mode())
 	}
 }
 
