@@ -2,7 +2,10 @@ package mp4
 
 import (
 	"encoding/binary"
+	"errors"
 	"io"
+	"os"
+	"syscall"
 )
 
 // OtherContainer names what the first bytes of r show a file to be when it
@@ -93,4 +96,24 @@ func (t *Track) Size() (w, h int) {
 		return 0, 0
 	}
 	return int(binary.BigEndian.Uint32(tkhd.Data[o:]) >> 16), int(binary.BigEndian.Uint32(tkhd.Data[o+4:]) >> 16)
+}
+
+// OpenFile opens a movie for reading and returns it with its size. It
+// never waits on a named pipe (the open does not block, and anything but a
+// regular file is refused), so a hostile path cannot hang the caller.
+func OpenFile(path string) (*os.File, int64, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, 0, errors.New("not a regular file")
+	}
+	return f, st.Size(), nil
 }

@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
-	"syscall"
 	"time"
 
 	"codeberg.org/veil/veil/internal/mp4"
@@ -59,19 +57,12 @@ func Video(ctx context.Context, in, out string, opt metadata.Options, progress f
 	if opt.Mode != metadata.All && opt.Mode != metadata.LocationOnly {
 		return nil, fmt.Errorf("unknown clean mode %d", opt.Mode)
 	}
-	f, err := os.OpenFile(in, os.O_RDONLY|syscall.O_NONBLOCK, 0) // a named pipe must not hang the open
+	f, size, err := mp4.OpenFile(in)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
-	}
-	p, err := planVideo(ctx, f, st.Size())
+p, err := planVideo(ctx, f, size)
 	if err != nil {
 		return nil, err
 	}
@@ -160,30 +151,58 @@ type keptTrack struct {
 	filters []sampleFilter // by sample description; nil entries copy samples whole
 	sizes   []uint32       // output sample sizes when any sample is filtered
 	entries [][]byte       // rebuilt sample descriptions (whole boxes)
-	offsets []int64        // output chunk offsets, by chunk
+	// outBytes are the output chunks' lengths when any sample is filtered
+	// (else each chunk keeps its length); offsets where they go.
+	outBytes []int64
+	offsets  []int64
+	// coAt is where the chunk offset values start in the movie box.
+	coAt int
 }
 
-// outChunk is one chunk of the output, in output order.
-type outChunk struct {
-	track, chunk int
-	in, inBytes  int64
-	outBytes     int64
+// chunkOut is the length of chunk ci in the output.
+func (kt *keptTrack) chunkOut(ci int) int64 {
+	if kt.outBytes != nil {
+		return kt.outBytes[ci]
+	}
+	return kt.s.Chunks[ci].Bytes
 }
 
 // videoPlan is the rewrite of one movie, decided before a byte is written.
 type videoPlan struct {
-	head     []byte // ftyp, moov and the mdat header
-	chunks   []outChunk
-	tracks   []*keptTrack
-	inTotal  int64
-	outSize  int64
-	rm       removals
-	info     *metadata.VideoInfo
-	dropped  int // units taken out of samples
-	quick    bool
-	ftyp     []byte
-	sizeBox  int
-	filtered bool
+	head    []byte // ftyp, moov and the mdat header
+	tracks  []*keptTrack
+	inTotal int64
+	outSize int64
+	rm      removals
+	info    *metadata.VideoInfo
+	dropped int // units taken out of samples
+	ftyp    []byte
+}
+
+// eachChunk calls fn for every kept chunk in output order: the tracks'
+// chunks merged by their offset in the input, so that the output keeps
+// the input's interleaving and the input is read front to back. Memory
+// stays one cursor a track.
+func (p *videoPlan) eachChunk(fn func(kt *keptTrack, ci int) error) error {
+	next := make([]int, len(p.tracks))
+	for {
+		best := -1
+		var at int64
+		for ti, kt := range p.tracks {
+			if ci := next[ti]; ci < len(kt.s.Chunks) {
+				if off := kt.s.Chunks[ci].Offset; best < 0 || off < at {
+					best, at = ti, off
+				}
+			}
+		}
+		if best < 0 {
+			return nil
+		}
+		if err := fn(p.tracks[best], next[best]); err != nil {
+			return err
+		}
+		next[best]++
+	}
 }
 
 func planVideo(ctx context.Context, r io.ReaderAt, size int64) (*videoPlan, error) {
@@ -199,7 +218,7 @@ func planVideo(ctx context.Context, r io.ReaderAt, size int64) (*videoPlan, erro
 	case err != nil:
 		return nil, err
 	}
-	p := &videoPlan{quick: mf.QuickTime, info: &metadata.VideoInfo{Container: containerOf(mf)}}
+	p := &videoPlan{info: &metadata.VideoInfo{Container: containerOf(mf)}}
 	p.noteDropped(mf)
 	var total uint64
 	for _, t := range mf.Tracks {
@@ -549,48 +568,45 @@ func cleanHvcC(p []byte) ([]byte, error) {
 	return append(append(out, byte(kept)), arrays...), nil
 }
 
-// measure learns the size of every filtered sample once filtered, and
-// orders the output's chunks as the input's.
+// measure learns the size of every filtered sample once filtered.
 func (p *videoPlan) measure(ctx context.Context, r io.ReaderAt) error {
 	win := newWindow(r)
-	for ti, kt := range p.tracks {
+	for _, kt := range p.tracks {
 		anyFilter := false
 		for _, f := range kt.filters {
 			anyFilter = anyFilter || f != nil
 		}
-		if anyFilter {
-			kt.sizes = make([]uint32, kt.s.Count)
-		}
 		kt.offsets = make([]int64, len(kt.s.Chunks))
+		if !anyFilter {
+			p.inTotal += kt.s.Bytes()
+			continue
+		}
+		kt.sizes = make([]uint32, kt.s.Count)
+		kt.outBytes = make([]int64, len(kt.s.Chunks))
 		for ci, c := range kt.s.Chunks {
 			if ci%4096 == 0 && ctx.Err() != nil {
 				return ctx.Err()
 			}
-			oc := outChunk{track: ti, chunk: ci, in: c.Offset, inBytes: c.Bytes, outBytes: c.Bytes}
-			if f := kt.filters[c.Entry]; f != nil {
-				oc.outBytes = 0
-				off := c.Offset
-				for i := c.First; i < c.First+c.N; i++ {
-					n := kt.s.Size(i)
-					m, dropped, err := f.measure(win, off, n)
-					if err != nil {
+			p.inTotal += c.Bytes
+			f := kt.filters[c.Entry]
+			off := c.Offset
+			for i := c.First; i < c.First+c.N; i++ {
+				n := kt.s.Size(i)
+				m := n
+				if f != nil {
+					var dropped int
+					var err error
+					if m, dropped, err = f.measure(win, off, n); err != nil {
 						return fmt.Errorf("video track %d, sample %d: %w", kt.t.ID, i+1, err)
 					}
-					kt.sizes[i] = m
 					p.dropped += dropped
-					oc.outBytes += int64(m)
-					off += int64(n)
 				}
-			} else if kt.sizes != nil {
-				for i := c.First; i < c.First+c.N; i++ {
-					kt.sizes[i] = kt.s.Size(i)
-				}
+				kt.sizes[i] = m
+				kt.outBytes[ci] += int64(m)
+				off += int64(n)
 			}
-			p.inTotal += c.Bytes
-			p.chunks = append(p.chunks, oc)
 		}
 	}
-	sort.SliceStable(p.chunks, func(i, j int) bool { return p.chunks[i].in < p.chunks[j].in })
 	if p.dropped > 0 {
 		p.rm.add(fmt.Sprintf("%d SEI, user data or filler units in the video", p.dropped))
 	}
@@ -609,8 +625,10 @@ func (p *videoPlan) layout(f *mp4.File) error {
 		p.ftyp = box("ftyp", []byte("qt  \x20\x05\x03\x00qt  "))
 	}
 	var payload int64
-	for _, c := range p.chunks {
-		payload += c.outBytes
+	for _, kt := range p.tracks {
+		for ci := range kt.s.Chunks {
+			payload += kt.chunkOut(ci)
+		}
 	}
 	mdatHdr := 8
 	if payload+8 > 0xFFFFFFFF {
@@ -623,13 +641,24 @@ func (p *videoPlan) layout(f *mp4.File) error {
 		moov = p.moov(f, large)
 	}
 	off := int64(len(p.ftyp) + len(moov) + mdatHdr)
-	for _, c := range p.chunks {
-		p.tracks[c.track].offsets[c.chunk] = off
-		off += c.outBytes
+	p.eachChunk(func(kt *keptTrack, ci int) error {
+		kt.offsets[ci] = off
+		off += kt.chunkOut(ci)
+		return nil
+	})
+	// The offsets go into the movie box built above, in place: its size
+	// does not depend on their values.
+	for _, kt := range p.tracks {
+		for i, o := range kt.offsets {
+			if large {
+				binary.BigEndian.PutUint64(moov[kt.coAt+8*i:], uint64(o))
+			} else {
+				binary.BigEndian.PutUint32(moov[kt.coAt+4*i:], uint32(o))
+			}
+		}
 	}
-	moov = p.moov(f, large)
 	p.outSize = off
-	head := append(append([]byte(nil), p.ftyp...), moov...)
+	head := append(append(make([]byte, 0, len(p.ftyp)+len(moov)+mdatHdr), p.ftyp...), moov...)
 	if mdatHdr == 8 {
 		head = binary.BigEndian.AppendUint32(head, uint32(payload+8))
 		head = append(head, "mdat"...)
@@ -642,13 +671,38 @@ func (p *videoPlan) layout(f *mp4.File) error {
 	return nil
 }
 
-// moov builds the movie box; large selects co64 chunk offsets.
-func (p *videoPlan) moov(f *mp4.File, large bool) []byte {
-	kids := [][]byte{box("mvhd", undated(f.Moov.Child("mvhd").Data))}
-	for _, kt := range p.tracks {
-		kids = append(kids, p.trak(kt, large))
+// builder writes nested boxes into one buffer, patching each box's size
+// when it is closed, so that a large movie box is never copied.
+type builder struct{ b []byte }
+
+func (w *builder) open(t string) int {
+	i := len(w.b)
+	w.b = append(w.b, 0, 0, 0, 0)
+	w.b = append(w.b, t...)
+	return i
+}
+
+func (w *builder) close(i int) { binary.BigEndian.PutUint32(w.b[i:], uint32(len(w.b)-i)) }
+
+func (w *builder) box(t string, parts ...[]byte) {
+	i := w.open(t)
+	for _, p := range parts {
+		w.b = append(w.b, p...)
 	}
-	return box("moov", kids...)
+	w.close(i)
+}
+
+// moov builds the movie box; large selects co64 chunk offsets, which are
+// left zero (layout fills them in).
+func (p *videoPlan) moov(f *mp4.File, large bool) []byte {
+	w := &builder{}
+	m := w.open("moov")
+	w.box("mvhd", undated(f.Moov.Child("mvhd").Data))
+	for _, kt := range p.tracks {
+		p.trak(w, kt, large)
+	}
+	w.close(m)
+	return w.b
 }
 
 // undated returns a copy of a mvhd, tkhd or mdhd payload with its times zero.
@@ -664,45 +718,53 @@ func undated(d []byte) []byte {
 	return d
 }
 
-func (p *videoPlan) trak(kt *keptTrack, large bool) []byte {
+func (p *videoPlan) trak(w *builder, kt *keptTrack, large bool) {
 	t := kt.t
-	kids := [][]byte{box("tkhd", undated(t.Box.Child("tkhd").Data))}
+	tr := w.open("trak")
+	w.box("tkhd", undated(t.Box.Child("tkhd").Data))
 	if elst := t.Box.Path("edts", "elst"); elst != nil && validElst(elst.Data) {
-		kids = append(kids, box("edts", box("elst", elst.Data)))
+		e := w.open("edts")
+		w.box("elst", elst.Data)
+		w.close(e)
 	}
-	mdhd := box("mdhd", undated(t.Box.Path("mdia", "mdhd").Data))
+	md := w.open("mdia")
+	w.box("mdhd", undated(t.Box.Path("mdia", "mdhd").Data))
 	hdlr := make([]byte, 25)
 	copy(hdlr[8:12], t.Handler)
-	var mh []byte
+	w.box("hdlr", hdlr)
+	mi := w.open("minf")
 	if t.Handler == "vide" {
-		mh = box("vmhd", []byte{0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0})
+		w.box("vmhd", []byte{0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0})
 	} else {
-		mh = box("smhd", make([]byte, 8))
+		w.box("smhd", make([]byte, 8))
 	}
-	dinf := box("dinf", box("dref", []byte{0, 0, 0, 0, 0, 0, 0, 1}, box("url ", []byte{0, 0, 0, 1})))
-	minf := box("minf", mh, dinf, p.stbl(kt, large))
-	kids = append(kids, box("mdia", mdhd, box("hdlr", hdlr), minf))
-	return box("trak", kids...)
+	w.box("dinf", box("dref", []byte{0, 0, 0, 0, 0, 0, 0, 1}, box("url ", []byte{0, 0, 0, 1})))
+	p.stbl(w, kt, large)
+	w.close(mi)
+	w.close(md)
+	w.close(tr)
 }
 
 func validElst(d []byte) bool {
 	if len(d) < 8 {
 		return false
 	}
-	w := 12
+	wd := 12
 	if d[0] == 1 {
-		w = 20
+		wd = 20
 	}
 	n := binary.BigEndian.Uint32(d[4:])
-	return uint64(len(d)-8) == uint64(n)*uint64(w)
+	return uint64(len(d)-8) == uint64(n)*uint64(wd)
 }
 
-func (p *videoPlan) stbl(kt *keptTrack, large bool) []byte {
-	stsd := binary.BigEndian.AppendUint32(make([]byte, 4), uint32(len(kt.entries)))
+func (p *videoPlan) stbl(w *builder, kt *keptTrack, large bool) {
+	st := w.open("stbl")
+	sd := w.open("stsd")
+	w.b = binary.BigEndian.AppendUint32(append(w.b, 0, 0, 0, 0), uint32(len(kt.entries)))
 	for _, e := range kt.entries {
-		stsd = append(stsd, e...)
+		w.b = append(w.b, e...)
 	}
-	kids := [][]byte{box("stsd", stsd)}
+	w.close(sd)
 	for _, k := range kt.t.Stbl.Kids {
 		if !videoKeepStbl[k.Type] {
 			continue
@@ -710,44 +772,40 @@ func (p *videoPlan) stbl(kt *keptTrack, large bool) []byte {
 		if (k.Type == "sbgp" || k.Type == "sgpd") && (len(k.Data) < 8 || !videoKeepGroups[string(k.Data[4:8])]) {
 			continue
 		}
-		kids = append(kids, box(k.Type, k.Data))
+		w.box(k.Type, k.Data)
 	}
-	kids = append(kids, box("stsc", kt.t.Stbl.Child("stsc").Data))
-	var stsz []byte
+	w.box("stsc", kt.t.Stbl.Child("stsc").Data)
 	s := kt.s
+	sz := w.open("stsz")
+	w.b = append(w.b, 0, 0, 0, 0)
 	switch {
 	case kt.sizes != nil:
-		stsz = make([]byte, 12, 12+4*len(kt.sizes))
-		binary.BigEndian.PutUint32(stsz[8:], s.Count)
+		w.b = binary.BigEndian.AppendUint32(w.b, 0)
+		w.b = binary.BigEndian.AppendUint32(w.b, s.Count)
 		for _, n := range kt.sizes {
-			stsz = binary.BigEndian.AppendUint32(stsz, n)
+			w.b = binary.BigEndian.AppendUint32(w.b, n)
 		}
 	case s.Const != 0:
-		stsz = make([]byte, 12)
-		binary.BigEndian.PutUint32(stsz[4:], s.Const)
-		binary.BigEndian.PutUint32(stsz[8:], s.Count)
+		w.b = binary.BigEndian.AppendUint32(w.b, s.Const)
+		w.b = binary.BigEndian.AppendUint32(w.b, s.Count)
 	default:
-		stsz = make([]byte, 12, 12+4*int(s.Count))
-		binary.BigEndian.PutUint32(stsz[8:], s.Count)
+		w.b = binary.BigEndian.AppendUint32(w.b, 0)
+		w.b = binary.BigEndian.AppendUint32(w.b, s.Count)
 		for i := uint32(0); i < s.Count; i++ {
-			stsz = binary.BigEndian.AppendUint32(stsz, s.Size(i))
+			w.b = binary.BigEndian.AppendUint32(w.b, s.Size(i))
 		}
 	}
-	kids = append(kids, box("stsz", stsz))
-	co := binary.BigEndian.AppendUint32(make([]byte, 4), uint32(len(kt.offsets)))
-	name := "stco"
+	w.close(sz)
+	name, width := "stco", 4
 	if large {
-		name = "co64"
-		for _, o := range kt.offsets {
-			co = binary.BigEndian.AppendUint64(co, uint64(o))
-		}
-	} else {
-		for _, o := range kt.offsets {
-			co = binary.BigEndian.AppendUint32(co, uint32(o))
-		}
+		name, width = "co64", 8
 	}
-	kids = append(kids, box(name, co))
-	return box("stbl", kids...)
+	co := w.open(name)
+	w.b = binary.BigEndian.AppendUint32(append(w.b, 0, 0, 0, 0), uint32(len(kt.offsets)))
+	kt.coAt = len(w.b)
+	w.b = append(w.b, make([]byte, width*len(kt.offsets))...)
+	w.close(co)
+	w.close(st)
 }
 
 // box builds a box of type t from its payload parts.
@@ -804,22 +862,22 @@ func (p *videoPlan) write(ctx context.Context, r io.ReaderAt, w io.Writer, progr
 		return err
 	}
 	br := bufio.NewReaderSize(nil, 256<<10)
-	var done, written int64
-	written = int64(len(p.head))
+	sr := new(io.SectionReader)
+	var done int64
+	written := int64(len(p.head))
 	last := time.Now()
-	for _, c := range p.chunks {
+	err := p.eachChunk(func(kt *keptTrack, ci int) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		kt := p.tracks[c.track]
-		ch := kt.s.Chunks[c.chunk]
-		sr := io.NewSectionReader(r, c.in, c.inBytes)
+		ch := kt.s.Chunks[ci]
+		*sr = *io.NewSectionReader(r, ch.Offset, ch.Bytes)
 		if f := kt.filters[ch.Entry]; f == nil {
 			n, err := io.Copy(bw, sr)
 			if err != nil {
 				return fmt.Errorf("copying samples: %w", err)
 			}
-			if n != c.inBytes {
+			if n != ch.Bytes {
 				return fmt.Errorf("copying samples: %w", io.ErrUnexpectedEOF)
 			}
 		} else {
@@ -834,12 +892,16 @@ func (p *videoPlan) write(ctx context.Context, r io.ReaderAt, w io.Writer, progr
 				}
 			}
 		}
-		written += c.outBytes
-		done += c.inBytes
+		written += kt.chunkOut(ci)
+		done += ch.Bytes
 		if progress != nil && time.Since(last) > 50*time.Millisecond {
 			progress(done, p.inTotal)
 			last = time.Now()
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if err := bw.Flush(); err != nil {
 		return err

@@ -7,10 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"codeberg.org/veil/veil/internal/mp4"
@@ -47,19 +45,12 @@ func Video(ctx context.Context, path string) (r *metadata.Report, err error) {
 			r, err = nil, fmt.Errorf("unreadable video (inspector failed: %v)", p)
 		}
 	}()
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0) // a named pipe must not hang the open
+	f, size, err := mp4.OpenFile(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
-	}
-	return inspectVideo(ctx, f, st.Size())
+return inspectVideo(ctx, f, size)
 }
 
 func inspectVideo(ctx context.Context, rd io.ReaderAt, size int64) (*metadata.Report, error) {

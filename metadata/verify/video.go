@@ -3,12 +3,13 @@ package verify
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"slices"
 
 	"codeberg.org/veil/veil/internal/bmff"
 	"codeberg.org/veil/veil/metadata"
@@ -89,10 +90,9 @@ type vEntry struct {
 
 // vChunk is a run of samples in the file.
 type vChunk struct {
-	off, n     int64
-	track      int
-	first, cnt uint32
-	entry      int
+	off, n       int64
+	first, cnt   uint32
+	track, entry uint16
 }
 
 // Video re-reads a cleaned movie (size bytes of r) and returns an error
@@ -434,7 +434,7 @@ func (w *vWalker) stsd(p []byte) error {
 	if err != nil {
 		return err
 	}
-	if uint32(len(types)) != n || n == 0 {
+	if uint32(len(types)) != n || n == 0 || n > 1024 {
 		return notClean("stsd holds %d descriptions, says %d", len(types), n)
 	}
 	for i, t := range types {
@@ -596,8 +596,14 @@ func vHvcC(p []byte) (int, error) {
 // chunks lays out every chunk of every track from stsc, stsz and the chunk
 // offsets, sorted by offset.
 func (w *vWalker) chunks() ([]vChunk, error) {
-	var out []vChunk
-	var total uint64
+	var total, nch uint64
+	for _, tr := range w.tracks {
+		nch += uint64(len(tr.offsets))
+	}
+	if nch > vMaxSamples {
+		return nil, notClean("too many chunks")
+	}
+	out := make([]vChunk, 0, nch)
 	for ti, tr := range w.tracks {
 		total += uint64(tr.count)
 		if total > vMaxSamples {
@@ -633,7 +639,7 @@ func (w *vWalker) chunks() ([]vChunk, error) {
 						n += int64(binary.BigEndian.Uint32(tr.sizes[4*i:]))
 					}
 				}
-				out = append(out, vChunk{off: tr.offsets[c-1], n: n, track: ti, first: uint32(sample), cnt: per, entry: int(desc - 1)})
+				out = append(out, vChunk{off: tr.offsets[c-1], n: n, track: uint16(ti), first: uint32(sample), cnt: per, entry: uint16(desc - 1)})
 				sample += uint64(per)
 			}
 		}
@@ -641,7 +647,7 @@ func (w *vWalker) chunks() ([]vChunk, error) {
 			return nil, notClean("sample tables disagree")
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].off < out[j].off })
+	slices.SortStableFunc(out, func(a, b vChunk) int { return cmp.Compare(a.off, b.off) })
 	return out, nil
 }
 
