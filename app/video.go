@@ -251,8 +251,9 @@ func (u *ui) showKind(k fileKind) {
 	u.tabs.Refresh()
 }
 
-// loadVideoFile runs on a background goroutine: the video's facts and
-// poster frame, then (on the UI goroutine) the view and what it reveals.
+// loadVideoFile runs on a background goroutine. It opens the video view at
+// once (on the UI goroutine: what the file reveals, its hashes, Save clean
+// copy), then makes the poster frame through FFmpeg and shows it.
 func (u *ui) loadVideoFile(ctx context.Context, gen int, path string, size int64) {
 	// The video is open at once: what it reveals and its hashes do not
 	// wait for FFmpeg, which can take seconds on a large file.
