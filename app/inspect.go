@@ -26,8 +26,18 @@ var (
 	styleChoices = []redact.Style{redact.Solid, redact.Pixelate, redact.Blur}
 )
 
-// categoryTitle is a category in plain words.
-func categoryTitle(c metadata.Category) string {
+// categoryTitle is a category in plain words, for a photo or a video.
+func categoryTitle(k fileKind, c metadata.Category) string {
+	if k == kindVideo {
+		switch c {
+		case metadata.Location:
+			return lang.L("Where it was filmed")
+		case metadata.People:
+			return lang.L("People: names and detected faces")
+		case metadata.Time:
+			return lang.L("When it was filmed")
+		}
+	}
 	switch c {
 	case metadata.Location:
 		return lang.L("Where it was taken")
@@ -147,7 +157,7 @@ func reportRows(k fileKind, rep *metadata.Report, err error, res *metadata.Resul
 
 	details := container.NewVBox()
 	for _, g := range rep.ByCategory() {
-		title := widget.NewLabel(categoryTitle(g.Category))
+		title := widget.NewLabel(categoryTitle(k, g.Category))
 		title.TextStyle.Bold = true
 		rows = append(rows, container.NewBorder(nil, nil, widget.NewIcon(severityIcon(g.Worst)), nil, title))
 		for _, f := range g.Findings {

@@ -116,7 +116,7 @@ func TestVideoOpensWithPosterAndFindings(t *testing.T) {
 		t.Error("a video offers Save clean copy only")
 	}
 	report := renderedText(tu.inspectBox)
-	if !strings.Contains(report, "This video carries 1 pieces of hidden information") || !strings.Contains(report, "51.50740") {
+	if !strings.Contains(report, "This video carries 1 pieces of hidden information") || !strings.Contains(report, "Where it was filmed") || !strings.Contains(report, "51.50740") {
 		t.Errorf("report panel:\n%s", report)
 	}
 	if tu.redactBtn.Visible() {
