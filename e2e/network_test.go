@@ -88,7 +88,11 @@ func TestNoNetworkSyscalls(t *testing.T) {
 	// all the same.
 	runs["inspect video"] = []string{"inspect", "--json", video}
 	runs["clean video"] = []string{"clean", "--json", "-o", filepath.Join(home, "out-video"), video}
-	videoRuns := map[string]bool{"hash --video-pdq": true}
+	// A Matroska file is copied into an MP4 by FFmpeg before the clean.
+	mkv := filepath.Join(home, "clip.mkv")
+	makeVideo(t, mkv, "1")
+	runs["clean mkv"] = []string{"clean", "--json", "-o", filepath.Join(home, "out-mkv"), mkv}
+	videoRuns := map[string]bool{"hash --video-pdq": true, "clean mkv": true}
 	names := make([]string, 0, len(runs))
 	for n := range runs {
 		names = append(names, n)

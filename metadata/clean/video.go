@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"codeberg.org/veil/veil/internal/mp4"
@@ -62,7 +63,28 @@ func Video(ctx context.Context, in, out string, opt metadata.Options, progress f
 		return nil, err
 	}
 	defer f.Close()
-p, err := planVideo(ctx, f, size)
+	var r io.ReaderAt = f
+	p, err := planVideo(ctx, f, size)
+	var rx *remuxError
+	if errors.As(err, &rx) {
+		// Another container, or a fragmented movie: FFmpeg copies its video
+		// and audio streams into a plain MP4 (nothing decoded), which the
+		// rewrite below then cleans and the verifier checks like any other.
+		m, merr := remux(ctx, in, out, rx.demuxer)
+		if merr != nil {
+			return nil, fmt.Errorf("%w (and converting it with FFmpeg failed: %v)", err, merr)
+		}
+		defer m.Close()
+		st, serr := m.Stat()
+		if serr != nil {
+			return nil, serr
+		}
+		if p, err = planVideo(ctx, m, st.Size()); err != nil {
+			return nil, fmt.Errorf("after converting it with FFmpeg: %w", err)
+		}
+		p.rm.add("container converted to MP4 by FFmpeg (streams copied, not re-encoded)")
+		r = m
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +93,7 @@ p, err := planVideo(ctx, f, size)
 		return nil, err
 	}
 	defer s.Discard()
-	if err := p.write(ctx, f, s, progress); err != nil {
+	if err := p.write(ctx, r, s, progress); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -212,7 +234,7 @@ func planVideo(ctx context.Context, r io.ReaderAt, size int64) (*videoPlan, erro
 	mf, err := mp4.Open(r, size)
 	switch {
 	case errors.Is(err, mp4.ErrFragmented):
-		return nil, refused("%v; only whole (unfragmented) movies are cleaned", err)
+		return nil, remuxable(refused("%v; only whole (unfragmented) movies are cleaned", err), "mov")
 	case errors.Is(err, mp4.ErrNotMovie):
 		return nil, refused("not an MP4, MOV or 3GP movie")
 	case err != nil:
@@ -258,7 +280,16 @@ func refuseOtherContainers(r io.ReaderAt, size int64) error {
 		return errors.New("the file is empty")
 	}
 	if what := mp4.OtherContainer(r, size); what != "" {
-		return refused("it is %s; only MP4, MOV, M4V and 3GP movies are cleaned", what)
+		err := refused("it is %s; only MP4, MOV, M4V and 3GP movies are cleaned", what)
+		switch {
+		case strings.Contains(what, "Matroska"):
+			return remuxable(err, "matroska")
+		case strings.Contains(what, "AVI"):
+			return remuxable(err, "avi")
+		case strings.Contains(what, "transport stream"):
+			return remuxable(err, "mpegts")
+		}
+		return err
 	}
 	return nil
 }
@@ -460,9 +491,13 @@ func (p *videoPlan) entry(e *mp4.SampleEntry, quick bool) ([]byte, sampleFilter,
 			}
 			filter = nalFilter{lengthSize: int(data[4]&3) + 1, keep: avcKeepNAL}
 		case "hvcC":
+			n := len(data)
 			var err error
 			if data, err = cleanHvcC(data); err != nil {
 				return nil, nil, err
+			}
+			if len(data) < n {
+				p.rm.add("SEI units in the HEVC configuration")
 			}
 			filter = nalFilter{lengthSize: int(data[21]&3) + 1, keep: hevcKeepNAL}
 		case "av1C":

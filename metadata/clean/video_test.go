@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -125,16 +126,39 @@ func TestVideoLayouts(t *testing.T) {
 	}
 }
 
-func TestVideoRefusals(t *testing.T) {
+// TestVideoFragmentedThroughFFmpeg: a fragmented movie is refused by the
+// rewrite, copied into a plain MP4 by FFmpeg, then cleaned and verified
+// like any other; without FFmpeg it gets the refusal.
+func TestVideoFragmentedThroughFFmpeg(t *testing.T) {
 	frag := mp4test.Phone()
 	frag.Fragmented = true
+	out, res, err := cleanBytes(t, mp4test.Build(frag))
+	if _, lerr := exec.LookPath("ffmpeg"); lerr != nil {
+		if err == nil || !strings.Contains(err.Error(), "fragmented") {
+			t.Fatalf("without FFmpeg: got %v, want the refusal", err)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(res.Removed, ";"), "converted to MP4 by FFmpeg") {
+		t.Errorf("Removed does not say the container was converted: %v", res.Removed)
+	}
+	for _, s := range append(mp4test.Secrets, "SEI-CAMERA-SERIAL", "PhoneCam", "Core Media", "Lavf") {
+		if bytes.Contains(out, []byte(s)) {
+			t.Errorf("the clean copy still holds %q", s)
+		}
+	}
+}
+
+func TestVideoRefusals(t *testing.T) {
 	metaOnly := mp4test.Movie{Meta: [][]byte{[]byte("FACE-BOX 1"), []byte("FACE-BOX 2")}}
 	ts := bytes.Repeat(append([]byte{0x47}, make([]byte, 187)...), 4)
 	cases := map[string]struct {
 		data []byte
 		want string
 	}{
-		"fragmented":   {mp4test.Build(frag), "fragmented"},
 		"matroska":     {append([]byte("\x1a\x45\xdf\xa3"), make([]byte, 60)...), "Matroska"},
 		"avi":          {append([]byte("RIFF\x00\x10\x00\x00AVI LIST"), make([]byte, 60)...), "AVI"},
 		"playlist":     {[]byte("#EXTM3U\n#EXT-X-VERSION:3\nfile:///etc/passwd\n"), "playlist"},

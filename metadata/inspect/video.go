@@ -50,7 +50,7 @@ func Video(ctx context.Context, path string) (r *metadata.Report, err error) {
 		return nil, err
 	}
 	defer f.Close()
-return inspectVideo(ctx, f, size)
+	return inspectVideo(ctx, f, size)
 }
 
 func inspectVideo(ctx context.Context, rd io.ReaderAt, size int64) (*metadata.Report, error) {
@@ -379,7 +379,8 @@ func appleKey(k string) (metadata.Category, metadata.Severity, string) {
 	switch {
 	case strings.Contains(l, "location"):
 		return metadata.Location, metadata.High, "Location (" + k + ")"
-	case strings.HasSuffix(l, ".make"), strings.HasSuffix(l, ".model"), strings.Contains(l, "camera"), strings.Contains(l, "lens"):
+	case strings.HasSuffix(l, ".make"), strings.HasSuffix(l, ".model"), l == "make", l == "model",
+		strings.Contains(l, "camera"), strings.Contains(l, "lens"), strings.Contains(l, "serial"):
 		return metadata.Device, metadata.Medium, k
 	case strings.HasSuffix(l, ".software"), strings.Contains(l, "android.version"), strings.Contains(l, "encoder"):
 		return metadata.Software, metadata.Low, k
@@ -440,7 +441,7 @@ func (v *videoInspector) meta(b *mp4.Box, where string) {
 					continue
 				}
 				c, s, field := appleKey(name)
-				if strings.Contains(strings.ToLower(name), "iso6709") {
+				if strings.Contains(strings.ToLower(name), "location") {
 					val = iso6709(val)
 				}
 				v.in.add(c, s, where, field, val)
@@ -573,6 +574,9 @@ func (v *videoInspector) sei(t *mp4.Track, where string) {
 		ls = int(c.Data[4]&3) + 1
 	} else if c := e.Child("hvcC"); c != nil && len(c.Data) >= 22 {
 		ls, hevc = int(c.Data[21]&3)+1, true
+		if n := hvcCSEI(c.Data); n != "" {
+			v.in.add(metadata.Software, metadata.Low, where, "Data in the video configuration (HEVC SEI in hvcC)", n)
+		}
 	} else {
 		return
 	}
@@ -631,4 +635,35 @@ func (v *videoInspector) sei(t *mp4.Track, where string) {
 		sev = metadata.Medium
 	}
 	v.in.add(metadata.Software, sev, where, "Data inside the video stream (SEI)", val)
+}
+
+// hvcCSEI returns the text of the SEI units an HEVC configuration holds
+// (x265 writes its version and settings there), or "".
+func hvcCSEI(p []byte) string {
+	if len(p) < 23 {
+		return ""
+	}
+	var text []string
+	i := 23
+	for a := 0; a < int(p[22]) && len(p)-i >= 3; a++ {
+		typ := p[i] & 0x3F
+		n := int(binary.BigEndian.Uint16(p[i+1:]))
+		i += 3
+		for k := 0; k < n && len(p)-i >= 2; k++ {
+			l := int(binary.BigEndian.Uint16(p[i:]))
+			i += 2
+			if l > len(p)-i {
+				return strings.Join(text, "; ")
+			}
+			if typ == 39 || typ == 40 {
+				t := printableRuns(p[i:i+l], 6, maxValue)
+				if t == "" {
+					t = sizeText(l)
+				}
+				text = append(text, t)
+			}
+			i += l
+		}
+	}
+	return strings.Join(text, "; ")
 }

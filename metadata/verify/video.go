@@ -17,7 +17,7 @@ import (
 
 // Bounds of the video verifier's walk.
 const (
-	vMaxMovie   = 256 << 20
+	vMaxMovie   = 128 << 20
 	vMaxBoxes   = 1 << 18
 	vMaxSamples = 1 << 25
 	vMaxTracks  = 256
