@@ -137,7 +137,7 @@ func reportRows(k fileKind, rep *metadata.Report, err error, res *metadata.Resul
 	var rows []fyne.CanvasObject
 	switch {
 	case k == kindVideo && errors.Is(err, inspect.ErrVideoUnsupported): // the reason names Veil
-		return append(rows, wrapLabel(fmt.Sprintf(lang.L("%v. Veil cannot clean it, but it can still be hashed for reporting."), err)))
+		return append(rows, wrapLabel(fmt.Sprintf(lang.L("%v. Veil cannot list what it reveals. For an MKV, WebM, AVI or MTS video, or a fragmented MP4, Save clean copy still works: FFmpeg copies the picture and sound into a new MP4 (nothing is re-encoded), and Veil checks that copy like any other. Any video can be hashed for reporting."), err)))
 	case k == kindVideo && err != nil:
 		return append(rows, wrapLabel(fmt.Sprintf(lang.L("Veil could not read this video: %v. It cannot be cleaned, but it can still be hashed for reporting."), err)))
 	}

@@ -22,6 +22,7 @@ import (
 
 	"codeberg.org/veil/veil/fingerprint"
 	"codeberg.org/veil/veil/internal/ffmpeg"
+	"codeberg.org/veil/veil/metadata/inspect"
 )
 
 // A video opens in the same window as a photo, in place of the region
@@ -42,9 +43,11 @@ type videoDoc struct {
 	// across; nil when none could be made (PreviewErr says why).
 	Poster     *image.NRGBA
 	PreviewErr error
-	// Unreadable is set when the metadata engine could not read the file
-	// (a container it does not read, a damaged movie): no clean copy is
-	// offered.
+	// Unreadable is set when the metadata engine could not read the movie
+	// (damaged, truncated): no clean copy is offered. A container it does
+	// not read itself (MKV, AVI, MTS, a fragmented MP4) is not unreadable:
+	// the cleaner copies its streams into an MP4 through FFmpeg and checks
+	// that.
 	Unreadable error
 }
 
@@ -303,7 +306,7 @@ func (u *ui) startVideoInspect(gen int, v *videoDoc) {
 				return
 			}
 			u.report = rep
-			if err != nil {
+			if err != nil && !errors.Is(err, inspect.ErrVideoUnsupported) {
 				v.Unreadable = err
 				u.updateControls()
 			}

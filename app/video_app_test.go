@@ -572,24 +572,49 @@ func TestVideoFixture(t *testing.T) {
 	unchanged(t, src, orig, st.ModTime())
 }
 
-// TestVideoUnsupportedOffersNoCleanCopy: a video the metadata engine does
-// not read (an MTS, say) says so once and offers no clean copy; its
-// hashes can still be computed.
-func TestVideoUnsupportedOffersNoCleanCopy(t *testing.T) {
+// TestVideoOtherContainer: a video in a container the inspector does not
+// read (an MTS, say) says so once and is still offered a clean copy, which
+// the cleaner makes through FFmpeg as an MP4.
+func TestVideoOtherContainer(t *testing.T) {
 	tu := newTestUI(t)
 	withFakeVideoEngines(tu)
 	tu.eng.inspectVideo = func(ctx context.Context, path string) (*metadata.Report, error) {
 		return nil, fmt.Errorf("%w: it is an MPEG transport stream", inspect.ErrVideoUnsupported)
 	}
-	tu.openFile(writeVideo(t, t.TempDir(), "clip.mts", 100))
+	fake := newCleanFake()
+	tu.eng.cleanVideo = fake.clean
+	tu.openFile(writeVideo(t, t.TempDir(), "00012.MTS", 100))
 	tu.wait()
-	if !tu.saveClean.Disabled() {
-		t.Error("a clean copy is offered of a video Veil cannot read")
-	}
-	if r := renderedText(tu.inspectBox); !strings.Contains(r, "MPEG transport stream. Veil cannot clean it, but it can still be hashed") {
+	if r := renderedText(tu.inspectBox); !strings.Contains(r, "MPEG transport stream. Veil cannot list what it reveals. For an MKV, WebM, AVI or MTS video") {
 		t.Errorf("report panel:\n%s", r)
 	}
-	// The next video is offered a clean copy again.
+	if tu.saveClean.Disabled() {
+		t.Fatal("no clean copy offered")
+	}
+	tu.saveCleanCopy()
+	tu.wait()
+	files := filesUnder(t, tu.saveTo)
+	if len(files) != 1 || filepath.Ext(files[0]) != ".mp4" {
+		t.Errorf("saved %q, want one .mp4", files)
+	}
+}
+
+// TestVideoDamagedOffersNoCleanCopy: a movie the inspector finds damaged
+// is offered no clean copy; the next one is.
+func TestVideoDamagedOffersNoCleanCopy(t *testing.T) {
+	tu := newTestUI(t)
+	withFakeVideoEngines(tu)
+	tu.eng.inspectVideo = func(ctx context.Context, path string) (*metadata.Report, error) {
+		return nil, errors.New("damaged or truncated: a box runs past the end of the file")
+	}
+	tu.openFile(writeVideo(t, t.TempDir(), "clip.mp4", 100))
+	tu.wait()
+	if !tu.saveClean.Disabled() {
+		t.Error("a clean copy is offered of a damaged video")
+	}
+	if r := renderedText(tu.inspectBox); !strings.Contains(r, "runs past the end of the file. It cannot be cleaned, but it can still be hashed") {
+		t.Errorf("report panel:\n%s", r)
+	}
 	withFakeVideoEngines(tu)
 	tu.openFile(writeVideo(t, t.TempDir(), "clip.mp4", 100))
 	tu.wait()
@@ -711,8 +736,19 @@ func TestVideoHostileFiles(t *testing.T) {
 			if tu.vdoc.Poster != nil || strings.TrimSpace(tu.vpane.problem.Text) == "" {
 				t.Errorf("preview: %q", tu.vpane.problem.Text)
 			}
-			if !tu.saveClean.Disabled() || !strings.Contains(report, "can still be hashed for reporting") {
-				t.Error("a clean copy is offered of a video Veil cannot read")
+			if !strings.Contains(report, "hashed for reporting") {
+				t.Errorf("report does not say the file can still be hashed")
+			}
+			if !tu.saveClean.Disabled() {
+				// Offered (a container the cleaner may take through
+				// FFmpeg): it must refuse in one line and leave nothing.
+				tu.saveCleanCopy()
+				tu.wait()
+				top := tu.win.Canvas().Overlays().Top()
+				if files := filesUnder(t, tu.saveTo); len(files) != 0 || top == nil || !strings.Contains(renderedText(top), name) {
+					t.Errorf("save left %q; message %v", files, top)
+				}
+				t.Logf("save: %s", strings.TrimSpace(renderedText(top)))
 			}
 		})
 	}

@@ -63,10 +63,12 @@ func (u *ui) saveCleanVideo() {
 }
 
 // neutralVideoName is a name for a video's copy that says nothing about the
-// original ("video-" and random digits), with the original's extension.
+// original ("video-" and random digits), with the original's extension when
+// the copy keeps its container; others (MKV, AVI, MTS) are copied into an
+// MP4.
 func neutralVideoName(orig string) string {
 	ext := strings.ToLower(filepath.Ext(orig))
-	if ext == "" {
+	if !metadata.IsVideoName(orig) {
 		ext = ".mp4"
 	}
 	return "video-" + strings.TrimPrefix(outfile.NeutralName(ext), "photo-")
