@@ -47,8 +47,14 @@ import (
 // for videos: the dates and device names of a movie sit in the same boxes
 // as its location.
 //
-// Fragmented movies, other containers and files Video cannot fully walk
-// are refused with an error saying why; the input is never modified.
+// Matroska/WebM, AVI, MPEG transport streams (AVCHD) and fragmented MP4
+// are first copied by FFmpeg (system ffmpeg, file protocol only, one
+// demuxer allowed; streams copied, never re-encoded) into an unnamed
+// temporary MP4, which then takes the same rewrite and verifier; the
+// result's Removed says so. Without FFmpeg, or when it fails, and for
+// playlists and files Video cannot fully walk, the error says why in one
+// line; the input is never modified. The output's name should end in .mp4
+// then (the CLI does so).
 func Video(ctx context.Context, in, out string, opt metadata.Options, progress func(done, total int64)) (res *metadata.Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -440,7 +446,7 @@ func (p *videoPlan) keep(t *mp4.Track, f *mp4.File) (*keptTrack, error) {
 		if e.KidsErr != nil {
 			return nil, fmt.Errorf("%w: %s track %d: %q sample description: %v", mp4.ErrDamaged, kind, t.ID, e.Box.Name(), e.KidsErr)
 		}
-		entry, filter, err := p.entry(e, f.QuickTime)
+		entry, filter, err := p.entry(e)
 		if err != nil {
 			return nil, fmt.Errorf("%s track %d: %w", kind, t.ID, err)
 		}
@@ -461,7 +467,7 @@ func (p *videoPlan) keep(t *mp4.Track, f *mp4.File) (*keptTrack, error) {
 // entry rebuilds a kept sample description: fixed fields without vendor
 // and encoder names, then only the allowed boxes. It returns the filter
 // for the samples it describes (nil to copy them whole).
-func (p *videoPlan) entry(e *mp4.SampleEntry, quick bool) ([]byte, sampleFilter, error) {
+func (p *videoPlan) entry(e *mp4.SampleEntry) ([]byte, sampleFilter, error) {
 	fixed := append([]byte(nil), e.Fixed...)
 	switch e.Kind {
 	case mp4.VisualEntry:
@@ -541,7 +547,6 @@ func (p *videoPlan) entry(e *mp4.SampleEntry, quick bool) ([]byte, sampleFilter,
 	if e.Format == "mp4v" && filter == nil {
 		filter = &mp4vFilter{}
 	}
-	_ = quick
 	return box(e.Format, append([][]byte{fixed}, kids...)...), filter, nil
 }
 
