@@ -56,6 +56,24 @@ func (s *Stream) File() *os.File {
 	return s.t.File
 }
 
+// Sync makes what was written so far durable and asks the system to drop
+// it from its cache, so that a verification before Commit reads what the
+// storage holds. Commit syncs again in any case.
+func (s *Stream) Sync() error {
+	if s.committed || s.discarded {
+		return os.ErrClosed
+	}
+	if err := s.t.sync(); err != nil {
+		return err
+	}
+	st, err := s.t.Stat()
+	if err != nil {
+		return err
+	}
+	dropCache(s.t.File, st.Size())
+	return nil
+}
+
 // Commit makes the output durable, reads all of it back from storage
 // (comparing it with what went through Write), runs check on it and only
 // then gives it its name. check reads the file (it may use ReadAt, Stat,
