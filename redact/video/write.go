@@ -1,0 +1,76 @@
+package video
+
+import (
+	"context"
+	"errors"
+	"os"
+
+	"codeberg.org/veil/veil/internal/ffmpeg"
+	"codeberg.org/veil/veil/outfile"
+	"codeberg.org/veil/veil/redact"
+)
+
+// Output is a redacted video written and verified, but not yet named: it
+// is an unnamed temporary file until Save, and nothing at all after
+// Discard (or if the program dies first).
+type Output struct {
+	path   string
+	stream *outfile.Stream
+	// Rendered and Verification say what was written and what the check
+	// of the written file found. Verification.Findings, if any, are faces
+	// a person should look at before saving.
+	Rendered     *Rendered
+	Verification *Verification
+}
+
+// Path is the name the output will have.
+func (o *Output) Path() string { return o.path }
+
+// Save gives the verified output its name; the container check runs once
+// more on what storage holds. It fails if the name was taken meanwhile.
+func (o *Output) Save() error {
+	return o.stream.Commit(func(f *os.File) error {
+		_, err := VerifyContainer(f)
+		return err
+	})
+}
+
+// Discard drops the output; it never gets a name. Safe to call after Save.
+func (o *Output) Discard() { o.stream.Discard() }
+
+// Write renders plan into a new file for path (which must not exist) and
+// verifies it, but does not name it: the caller reviews the findings and
+// calls Save or Discard. On an error nothing is left behind. progress
+// reports both the encode and the check.
+func Write(ctx context.Context, ff *ffmpeg.Runner, a *Analysis, plan *Plan, path string, opt RenderOptions, progress func(Progress)) (*Output, error) {
+	if plan.Style == redact.Blur {
+		return nil, errors.New("blur is too weak for video (many frames of one face give it away): use solid or pixelate")
+	}
+	format, err := OutputFormat(path)
+	if err != nil {
+		return nil, err
+	}
+	opt.Format = format
+	s, err := outfile.Create(path, outfile.Options{Input: a.Path})
+	if err != nil {
+		return nil, err
+	}
+	o := &Output{path: path, stream: s}
+	ok := false
+	defer func() {
+		if !ok {
+			s.Discard()
+		}
+	}()
+	if o.Rendered, err = Render(ctx, ff, a, plan, s.File(), opt, progress); err != nil {
+		return nil, err
+	}
+	if err := s.Sync(); err != nil {
+		return nil, err
+	}
+	if o.Verification, err = Verify(ctx, ff, a, plan, s.File(), o.Rendered.Audio, progress); err != nil {
+		return nil, err
+	}
+	ok = true
+	return o, nil
+}
