@@ -236,6 +236,7 @@ func (a *Analysis) trackOptions() TrackOptions {
 	if o.MaxGap == 0 {
 		o = DefaultTrackOptions(a.FPS())
 	}
+	o.Frame = image.Rectangle{Max: a.Size}
 	o.Extend = max(o.Extend, a.Options.SmallEvery, a.Options.TurnedEvery/2)
 	o.MaxGap = max(o.MaxGap, 2*a.Options.SmallEvery, a.Options.TurnedEvery+1)
 	return o

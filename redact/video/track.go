@@ -73,6 +73,10 @@ type TrackOptions struct {
 	// Grow is how much an extended box grows per frame, as a fraction of
 	// its size (so that a face moving faster than predicted stays inside).
 	Grow float64
+	// Frame is the frame's rectangle, when known. A face cut by its edge
+	// is detected smaller than it is; its box is then widened, away from
+	// the edge, to the size the track has where the face is whole.
+	Frame image.Rectangle
 }
 
 // DefaultTrackOptions are for a frame rate of fps: gaps of up to 1 s are
@@ -278,6 +282,7 @@ func (b *building) finish(id, frames int, opt TrackOptions) *Track {
 			t.Kinds[i] = Extended
 		}
 	}
+	b.wholeAtEdges(opt.Frame)
 	for j, h := range b.hits {
 		t.Boxes[h.f-start] = h.d.Cover
 		t.Kinds[h.f-start] = Detected
@@ -295,6 +300,49 @@ func (b *building) finish(id, frames int, opt TrackOptions) *Track {
 		}
 	}
 	return t
+}
+
+// edgeSlack is how close to the frame's edge a detector's box must come
+// to count as cut by it.
+const edgeSlack = 2
+
+// wholeAtEdges widens the cover of every detection cut by the frame's edge
+// to the track's size where its face is whole (the median over the
+// detections clear of every edge), keeping the side away from the edge
+// where it is. A track never seen whole is left as it is.
+func (b *building) wholeAtEdges(frame image.Rectangle) {
+	if frame.Empty() {
+		return
+	}
+	inner := frame.Inset(edgeSlack)
+	var ws, hs []int
+	for _, h := range b.hits {
+		if h.d.Box.In(inner) {
+			ws = append(ws, h.d.Cover.Dx())
+			hs = append(hs, h.d.Cover.Dy())
+		}
+	}
+	if len(ws) == 0 {
+		return
+	}
+	slices.Sort(ws)
+	slices.Sort(hs)
+	w, hgt := ws[len(ws)/2], hs[len(hs)/2]
+	for k := range b.hits {
+		box, c := b.hits[k].d.Box, &b.hits[k].d.Cover
+		if box.Min.X <= inner.Min.X && c.Dx() < w {
+			c.Min.X = c.Max.X - w
+		}
+		if box.Max.X >= inner.Max.X && c.Dx() < w {
+			c.Max.X = c.Min.X + w
+		}
+		if box.Min.Y <= inner.Min.Y && c.Dy() < hgt {
+			c.Min.Y = c.Max.Y - hgt
+		}
+		if box.Max.Y >= inner.Max.Y && c.Dy() < hgt {
+			c.Max.Y = c.Min.Y + hgt
+		}
+	}
 }
 
 func reversed(h []seen) []seen {

@@ -163,3 +163,27 @@ func TestFollowEmpty(t *testing.T) {
 		t.Fatal("tracks from no frames")
 	}
 }
+
+// TestFollowFaceCutByEdge: a face leaving the frame is detected ever
+// smaller as the edge cuts it; its cover keeps the size it had whole.
+func TestFollowFaceCutByEdge(t *testing.T) {
+	frame := image.Rect(0, 0, 320, 240)
+	opt := TrackOptions{MinIoU: 0.2, MaxGap: 5, Extend: 2, Grow: 0.04, Frame: frame}
+	var fr [][]Detection
+	var truth []image.Rectangle
+	for f := range 12 {
+		whole := image.Rect(100-12*f, 80, 160-12*f, 140) // moving left, out of the frame
+		truth = append(truth, whole)
+		fr = append(fr, []Detection{face(whole.Intersect(frame))})
+	}
+	tracks := Follow(fr, opt)
+	if len(tracks) != 1 {
+		t.Fatalf("%d tracks", len(tracks))
+	}
+	for f, whole := range truth {
+		if !covered(tracks, f, whole) {
+			b, _ := tracks[0].At(f)
+			t.Errorf("frame %d: face %v not inside its cover %v", f, whole, b)
+		}
+	}
+}
