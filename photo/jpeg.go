@@ -183,46 +183,19 @@ func decodeJPEGGather(b []byte, maps []gatherMap) ([]image.Image, bool, error) {
 	}
 	// One destination buffer for all views; the combined map sends each source
 	// pixel to its place in it.
-	total := 0
-	for _, m := range maps {
-		total += m.w * m.h
+	rowStart, srcX, dst, err := gatherIndex(w, h, maps)
+	if err != nil {
+		return nil, false, err
 	}
-	rowStart := make([]C.int, h+1)
-	srcX := make([]C.int, total)
-	dst := make([]C.int, total)
-	// Count per source row, then fill (a counting sort by row).
-	for _, m := range maps {
-		for _, sy := range m.sy {
-			rowStart[sy+1]++
-		}
-	}
-	for y := 0; y < h; y++ {
-		rowStart[y+1] += rowStart[y]
-	}
-	next := make([]C.int, h)
-	copy(next, rowStart[:h])
-	base := 0
-	for _, m := range maps {
-		for i := range m.sx {
-			sy := m.sy[i]
-			k := next[sy]
-			next[sy]++
-			srcX[k] = C.int(m.sx[i])
-			dst[k] = C.int(base + i)
-		}
-		base += m.w * m.h
-	}
+	total := len(srcX)
 	pix := make([]byte, total*bpp)
 	grey := C.int(1)
-	if total == 0 {
-		return nil, false, errors.New("nothing to decode")
-	}
 	if C.veil_read_gather(d.v, (*C.uchar)(unsafe.Pointer(&pix[0])), C.int(bpp),
-		&rowStart[0], &srcX[0], &dst[0], &grey) != 0 {
+		cInts(rowStart), cInts(srcX), cInts(dst), &grey) != 0 {
 		return nil, false, d.err()
 	}
 	out := make([]image.Image, len(maps))
-	base = 0
+	base := 0
 	for i, m := range maps {
 		p := pix[base*bpp : (base+m.w*m.h)*bpp : (base+m.w*m.h)*bpp]
 		r := image.Rect(0, 0, m.w, m.h)
@@ -235,3 +208,7 @@ func decodeJPEGGather(b []byte, maps []gatherMap) ([]image.Image, bool, error) {
 	}
 	return out, d.gray || grey != 0, nil
 }
+
+// cInts passes an []int32 to C as int* (C's int is 32 bits on every platform
+// Veil builds for).
+func cInts(s []int32) *C.int { return (*C.int)(unsafe.Pointer(&s[0])) }
