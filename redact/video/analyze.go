@@ -42,6 +42,8 @@ type AnalyzeOptions struct {
 	// Track overrides the tracking defaults (DefaultTrackOptions for the
 	// video's frame rate) when MaxGap is set.
 	Track TrackOptions
+	// NoFaces skips face detection: only areas added by hand are redacted.
+	NoFaces bool
 }
 
 func (o AnalyzeOptions) detectSide() int {
@@ -203,15 +205,22 @@ func Analyze(ctx context.Context, ff *ffmpeg.Runner, path string, opt AnalyzeOpt
 	if opt.Threads > 0 {
 		d = d.WithThreads(opt.Threads)
 	}
-	meter := newMeter("Finding faces", expectedFrames(a), progress)
+	stage := "Finding faces"
+	if opt.NoFaces {
+		stage = "Reading frames"
+	}
+	meter := newMeter(stage, expectedFrames(a), progress)
 	err = ff.Frames(ctx, path, ffmpeg.FrameOptions{Pixels: ffmpeg.RGBA, AutoRotate: true, MaxSide: opt.DetectSide}, func(f *ffmpeg.Frame) error {
 		i := len(a.Frames)
 		if err := a.addFrame(f); err != nil {
 			return err
 		}
-		faces, err := findFaces(ctx, d, f, i, a.Size, opt)
-		if err != nil {
-			return err
+		var faces []Detection
+		if !opt.NoFaces {
+			var err error
+			if faces, err = findFaces(ctx, d, f, i, a.Size, opt); err != nil {
+				return err
+			}
 		}
 		a.Faces = append(a.Faces, faces)
 		meter.frame(i + 1)

@@ -97,7 +97,7 @@ func (c clip) make(t testing.TB, ff *ffmpeg.Runner, dir, name string) string {
 		// stream, not when it encodes one.
 		err = ff.Run(context.Background(), ffmpeg.Job{
 			Inputs: []ffmpeg.Input{{Path: encoded}},
-			Args:   []string{"-map", "0", "-c", "copy", "-metadata:s:v:0", "rotate=90"}, Format: "mp4", Output: path,
+			Args:   []string{"-map", "0", "-c", "copy", "-metadata:s:v:0", "rotate=270"}, Format: "mp4", Output: path,
 		})
 	}
 	if err != nil {

@@ -3,6 +3,7 @@ package video
 import (
 	"fmt"
 	"image"
+	"slices"
 	"time"
 
 	"codeberg.org/veil/veil/redact"
@@ -67,6 +68,32 @@ func (p *Plan) Regions(i int) []redact.Region {
 		}
 	}
 	return out
+}
+
+// AddFindings turns the faces a check found outside the redactions into
+// tracks of their own (tracked, filled and extended like the first ones,
+// marked Second) and redacts them too. It returns the new tracks.
+func (p *Plan) AddFindings(a *Analysis, fs []Finding) []*Track {
+	if len(fs) == 0 {
+		return nil
+	}
+	frames := make([][]Detection, len(a.Frames))
+	for _, f := range fs {
+		if f.Frame >= 0 && f.Frame < len(frames) {
+			frames[f.Frame] = append(frames[f.Frame], Detection{Box: f.Box, Cover: f.Cover, Score: f.Score})
+		}
+	}
+	next := 1
+	for _, t := range p.Tracks {
+		next = max(next, t.ID+1)
+	}
+	added := Follow(frames, a.trackOptions())
+	for _, t := range added {
+		t.ID, t.Second = next, true
+		next++
+	}
+	p.Tracks = append(slices.Clone(p.Tracks), added...)
+	return added
 }
 
 // Empty reports whether the plan redacts nothing at all.

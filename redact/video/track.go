@@ -46,6 +46,9 @@ type Track struct {
 	// BestScore its highest score.
 	Detections int
 	BestScore  float32
+	// Second is set for a track made of what the check of a written
+	// redaction found (Plan.AddFindings), not the first analysis.
+	Second bool
 }
 
 // Last is the index of the last frame the track covers.

@@ -27,9 +27,10 @@ var ErrNotRedacted = errors.New("the written video is not redacted as planned")
 type Finding struct {
 	Frame int
 	Time  time.Duration
-	// Box is the face's tight box in the upright frame.
-	Box   image.Rectangle
-	Score float32
+	// Box is the face's tight box in the upright frame; Cover the area
+	// that would redact it.
+	Box, Cover image.Rectangle
+	Score      float32
 }
 
 // Verification is what Verify checked in the written video.
@@ -104,7 +105,7 @@ func Verify(ctx context.Context, ff *ffmpeg.Runner, a *Analysis, plan *Plan, out
 		}
 		for _, fc := range scaleFaces(faces, see.Rect.Size(), a.Size) {
 			if !plan.covers(i, fc.Box) {
-				v.Findings = append(v.Findings, Finding{Frame: i, Time: a.Frames[i].Time, Box: fc.Box, Score: fc.Score})
+				v.Findings = append(v.Findings, Finding{Frame: i, Time: a.Frames[i].Time, Box: fc.Box, Cover: fc.Cover, Score: fc.Score})
 			}
 		}
 		v.Frames++
