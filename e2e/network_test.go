@@ -81,6 +81,11 @@ func TestNoNetworkSyscalls(t *testing.T) {
 		}
 	}
 	runs["help"] = []string{"help"}
+	// Videos: FFmpeg runs as veil's child, which strace -f follows.
+	video := filepath.Join(photos, "clip.mp4")
+	makeVideo(t, video, "2")
+	runs["hash --video-pdq"] = []string{"hash", "--video-pdq", video}
+	videoRuns := map[string]bool{"hash --video-pdq": true}
 	names := make([]string, 0, len(runs))
 	for n := range runs {
 		names = append(names, n)
@@ -90,13 +95,16 @@ func TestNoNetworkSyscalls(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			before := map[string]snapshot{photo: snap(photo), face: snap(face), heic: snap(heic)}
 			trace := filepath.Join(t.TempDir(), "trace")
-			args := append([]string{"-f", "-qq", "-o", trace, "-e", "trace=socket,connect,bind,sendto,sendmsg", veilBin}, runs[name]...)
+			args := append([]string{"-f", "-qq", "-o", trace, "-e", "trace=socket,connect,bind,sendto,sendmsg,execve", veilBin}, runs[name]...)
 			r := runCmd(t, 2*time.Minute, home, strace, args...)
 			if r.code != 0 {
 				t.Errorf("exit %d: %s%s", r.code, clip(r.stdout), clip(r.stderr))
 			}
 			for _, bad := range networkCalls(t, trace) {
 				t.Errorf("network system call: %s", bad)
+			}
+			if videoRuns[name] && !traced(t, trace, "ffmpeg") {
+				t.Error("no ffmpeg child in the trace: the video path is unchecked")
 			}
 			for p, s := range before {
 				if d := s.unchanged(p); d != "" {
@@ -105,6 +113,20 @@ func TestNoNetworkSyscalls(t *testing.T) {
 			}
 		})
 	}
+}
+
+// traced reports whether the trace shows prog being executed.
+func traced(t *testing.T, trace, prog string) bool {
+	b, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.Contains(l, "execve(") && strings.Contains(l, "/"+prog+`"`) && !strings.Contains(l, "ENOENT") {
+			return true
+		}
+	}
+	return false
 }
 
 func dirExists(p string) bool {
