@@ -70,6 +70,10 @@ func runRedactVideo(o redactOptions, in string, stdout, stderr io.Writer) int {
 	defer stop()
 	msg, status, err := j.run(ctx, stdout)
 	j.meter.clear()
+	if ctx.Err() != nil {
+		fmt.Fprintf(stderr, "veil redact: %s: stopped; nothing was written\n", in)
+		return 130 // as a shell reports a command stopped by Ctrl-C
+	}
 	if err != nil {
 		path := in
 		var oe outErr

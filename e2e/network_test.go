@@ -85,7 +85,10 @@ func TestNoNetworkSyscalls(t *testing.T) {
 	video := filepath.Join(photos, "clip.mp4")
 	makeVideo(t, video, "2")
 	runs["hash --video-pdq"] = []string{"hash", "--video-pdq", video}
-	videoRuns := map[string]bool{"hash --video-pdq": true}
+	// A redaction runs ffprobe and three ffmpeg children (read for faces,
+	// encode from Veil's frames, read back for the check).
+	runs["redact video"] = []string{"redact", "--faces", "--region", "10,10,60,60@0.5-1.5", "-o", filepath.Join(home, "out-redacted.mp4"), video}
+	videoRuns := map[string]bool{"hash --video-pdq": true, "redact video": true}
 	names := make([]string, 0, len(runs))
 	for n := range runs {
 		names = append(names, n)
