@@ -109,9 +109,10 @@ type building struct {
 
 func (b *building) last() seen { return b.hits[len(b.hits)-1] }
 
-// velocity is the track's box motion per frame (centre and size), from its
-// last detections, spread over at least a few frames so one jittery box does
-// not fling the prediction.
+// velocity is the track's box motion per frame forward in time (centre and
+// size), from its last detections (its last four hits, which may be listed
+// backwards in time), spread over a few frames so one jittery box does not
+// fling the prediction.
 func (b *building) velocity() (dx, dy, dw, dh float64) {
 	n := len(b.hits)
 	if n < 2 {
@@ -119,8 +120,8 @@ func (b *building) velocity() (dx, dy, dw, dh float64) {
 	}
 	a := b.hits[max(0, n-4)]
 	z := b.hits[n-1]
-	df := float64(z.f - a.f)
-	if df <= 0 {
+	df := float64(z.f - a.f) // negative for a run listed backwards
+	if df == 0 {
 		return 0, 0, 0, 0
 	}
 	ac, zc := centre(a.d.Box), centre(z.d.Box)
@@ -270,22 +271,18 @@ func (b *building) finish(id, frames int, opt TrackOptions) *Track {
 	t.Kinds = make([]BoxKind, end-start+1)
 	// Motion at each end, from the detections nearest it.
 	head := &building{hits: reversed(b.hits[:min(len(b.hits), 4)])}
-	hdx, hdy, _, _ := head.velocity()
-	tdx, tdy, _, _ := b.velocity()
 	for f := start; f <= end; f++ {
 		i := f - start
 		switch {
 		case f < first.f:
-			k := float64(first.f - f)
-			t.Boxes[i] = grow(moveRect(first.d.Cover, hdx*k, hdy*k), opt.Grow*k)
+			t.Boxes[i] = grow(head.carry(f), opt.Grow*float64(first.f-f))
 			t.Kinds[i] = Extended
 		case f > last.f:
-			k := float64(f - last.f)
-			t.Boxes[i] = grow(moveRect(last.d.Cover, tdx*k, tdy*k), opt.Grow*k)
+			t.Boxes[i] = grow(b.carry(f), opt.Grow*float64(f-last.f))
 			t.Kinds[i] = Extended
 		}
 	}
-	b.wholeAtEdges(opt.Frame)
+	b.wholeAtEdges(opt.Frame, opt.MaxGap)
 	for j, h := range b.hits {
 		t.Boxes[h.f-start] = h.d.Cover
 		t.Kinds[h.f-start] = Detected
@@ -309,30 +306,44 @@ func (b *building) finish(id, frames int, opt TrackOptions) *Track {
 // to count as cut by it.
 const edgeSlack = 2
 
-// wholeAtEdges widens the cover of every detection cut by the frame's edge
-// to the track's size where its face is whole (the median over the
-// detections clear of every edge), keeping the side away from the edge
-// where it is. A track never seen whole is left as it is.
-func (b *building) wholeAtEdges(frame image.Rectangle) {
+// wholeAtEdges corrects the cover of every detection cut by the frame's
+// edge, where the detector sees part of a face (and, with its mirrored
+// border, may centre its box on the edge itself):
+//
+//   - the cover is widened, away from the edge, to the track's size where
+//     its face is whole (the median over the detections clear of every
+//     edge), keeping the side away from the edge where it is;
+//   - it is joined with where the face was predicted to be, from the
+//     nearest whole detections before and after it (within maxGap frames)
+//     moving at their speed.
+//
+// A track never seen whole is left as it is.
+func (b *building) wholeAtEdges(frame image.Rectangle, maxGap int) {
 	if frame.Empty() {
 		return
 	}
 	inner := frame.Inset(edgeSlack)
+	var whole []seen
 	var ws, hs []int
 	for _, h := range b.hits {
 		if h.d.Box.In(inner) {
+			whole = append(whole, h)
 			ws = append(ws, h.d.Cover.Dx())
 			hs = append(hs, h.d.Cover.Dy())
 		}
 	}
-	if len(ws) == 0 {
+	if len(whole) == 0 {
 		return
 	}
 	slices.Sort(ws)
 	slices.Sort(hs)
 	w, hgt := ws[len(ws)/2], hs[len(hs)/2]
 	for k := range b.hits {
-		box, c := b.hits[k].d.Box, &b.hits[k].d.Cover
+		h := &b.hits[k]
+		box, c := h.d.Box, &h.d.Cover
+		if box.In(inner) {
+			continue
+		}
 		if box.Min.X <= inner.Min.X && c.Dx() < w {
 			c.Min.X = c.Max.X - w
 		}
@@ -345,7 +356,26 @@ func (b *building) wholeAtEdges(frame image.Rectangle) {
 		if box.Max.Y >= inner.Max.Y && c.Dy() < hgt {
 			c.Max.Y = c.Min.Y + hgt
 		}
+		// The nearest whole sightings before and after, carried on.
+		at, _ := slices.BinarySearchFunc(whole, h.f, func(s seen, f int) int { return s.f - f })
+		if at > 0 && h.f-whole[at-1].f <= maxGap {
+			run := &building{hits: whole[max(0, at-4):at]}
+			*c = c.Union(run.carry(h.f))
+		}
+		if at < len(whole) && whole[at].f-h.f <= maxGap {
+			run := &building{hits: reversed(whole[at:min(len(whole), at+4)])}
+			*c = c.Union(run.carry(h.f))
+		}
 	}
+}
+
+// carry is the cover of the run's last detection moved at the run's speed
+// to frame f (before or after it).
+func (b *building) carry(f int) image.Rectangle {
+	l := b.last()
+	dx, dy, _, _ := b.velocity()
+	k := float64(f - l.f)
+	return moveRect(l.d.Cover, dx*k, dy*k)
 }
 
 func reversed(h []seen) []seen {

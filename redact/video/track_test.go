@@ -187,3 +187,55 @@ func TestFollowFaceCutByEdge(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowExtensionBeforeFollowsMotion: before its first detection, a
+// face entering from the left is covered where it was coming from.
+func TestFollowExtensionBeforeFollowsMotion(t *testing.T) {
+	opt := TrackOptions{MinIoU: 0.2, MaxGap: 5, Extend: 4, Grow: 0.04}
+	p := path(30, 10, 100, 8, 40)
+	miss := map[int]bool{}
+	for f := range 10 {
+		miss[f] = true
+	}
+	tracks := Follow(frames([][]image.Rectangle{p}, []map[int]bool{miss}), opt)
+	if len(tracks) != 1 || tracks[0].First != 6 {
+		t.Fatalf("tracks %v", tracks)
+	}
+	for f := 6; f < 10; f++ {
+		if !covered(tracks, f, p[f]) {
+			b, _ := tracks[0].At(f)
+			t.Errorf("frame %d: the face coming in at %v is not inside %v", f, p[f], b)
+		}
+	}
+}
+
+// TestFollowEdgeBoxOffCentre: where a face leaves the frame the detector may
+// box a sliver centred on the edge (its mirrored border makes the face's
+// reflection part of what it sees); the face's predicted place is covered
+// anyway.
+func TestFollowEdgeBoxOffCentre(t *testing.T) {
+	frame := image.Rect(0, 0, 640, 360)
+	opt := TrackOptions{MinIoU: 0.2, MaxGap: 8, Extend: 2, Grow: 0.04, Frame: frame}
+	var fr [][]Detection
+	var truth []image.Rectangle
+	for f := range 14 {
+		whole := image.Rect(120-11*f, 80, 250-11*f, 250) // 130 px wide, leaving at 11 px a frame
+		truth = append(truth, whole)
+		box := whole
+		if whole.Min.X < 0 {
+			// A sliver centred on the edge, half as wide as the visible part.
+			box = image.Rect(0, 80, whole.Max.X/2, 250)
+		}
+		fr = append(fr, []Detection{{Box: box, Cover: grow(box, 0.2), Score: 0.9}})
+	}
+	tracks := Follow(fr, opt)
+	if len(tracks) != 1 {
+		t.Fatalf("%d tracks", len(tracks))
+	}
+	for f, whole := range truth {
+		if vis := whole.Intersect(frame); !covered(tracks, f, vis) {
+			b, _ := tracks[0].At(f)
+			t.Errorf("frame %d: visible face %v not inside %v", f, vis, b)
+		}
+	}
+}
