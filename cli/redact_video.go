@@ -8,26 +8,22 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"codeberg.org/veil/veil/fingerprint"
 	"codeberg.org/veil/veil/internal/ffmpeg"
 	"codeberg.org/veil/veil/outfile"
 	"codeberg.org/veil/veil/redact"
 	"codeberg.org/veil/veil/redact/video"
 )
 
-// videoExts are the video files "veil redact" takes.
-var videoExts = []string{".mp4", ".m4v", ".mov", ".3gp", ".3g2"}
-
-// isVideoName reports whether name is a video Veil redacts, by its extension.
-func isVideoName(name string) bool {
-	return slices.Contains(videoExts, strings.ToLower(filepath.Ext(name)))
-}
+// isVideoName reports whether name is a video, by its extension: "veil
+// redact" takes those as videos (FFmpeg's whitelist refuses what is not).
+func isVideoName(name string) bool { return fingerprint.IsVideoName(name) }
 
 // trackList collects repeated --keep N flags.
 type trackList []int
@@ -208,19 +204,10 @@ func (j *videoJob) plan(a *video.Analysis) (*video.Plan, error) {
 // write renders and verifies the plan; faces the check finds outside the
 // redactions are redacted too, in one more pass, before anything is named.
 func (j *videoJob) write(ctx context.Context, ff *ffmpeg.Runner, a *video.Analysis, plan *video.Plan) (*video.Output, int, error) {
-	opt := video.RenderOptions{KeepAudio: j.o.KeepAudio}
-	out, err := video.Write(ctx, ff, a, plan, j.o.Out, opt, j.meter.show)
-	if err != nil {
-		return nil, 0, j.writeErr(ctx, err)
+	note := func(found, tracks int) {
+		j.meter.note(fmt.Sprintf("The check found %s outside the redactions: redacting %s too.", plural(found, "face"), plural(tracks, "more track")))
 	}
-	fs := out.Verification.Findings
-	if len(fs) == 0 {
-		return out, 0, nil
-	}
-	out.Discard()
-	added := plan.AddFindings(a, fs)
-	j.meter.note(fmt.Sprintf("The check found %s outside the redactions: redacting %s too.", plural(len(fs), "face"), plural(len(added), "more track")))
-	out, err = video.Write(ctx, ff, a, plan, j.o.Out, opt, j.meter.show)
+	out, added, err := video.Redact(ctx, ff, a, plan, j.o.Out, video.RenderOptions{KeepAudio: j.o.KeepAudio}, j.meter.show, note)
 	if err != nil {
 		return nil, 0, j.writeErr(ctx, err)
 	}

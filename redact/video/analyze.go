@@ -44,6 +44,10 @@ type AnalyzeOptions struct {
 	Track TrackOptions
 	// NoFaces skips face detection: only areas added by hand are redacted.
 	NoFaces bool
+	// Frame, if not nil, sees every frame as the detector does (upright,
+	// scaled to DetectSide) before it is searched, for a viewer's
+	// thumbnails. img is reused for the next frame: copy what must stay.
+	Frame func(i int, img *image.NRGBA)
 }
 
 func (o AnalyzeOptions) detectSide() int {
@@ -214,6 +218,9 @@ func Analyze(ctx context.Context, ff *ffmpeg.Runner, path string, opt AnalyzeOpt
 		i := len(a.Frames)
 		if err := a.addFrame(f); err != nil {
 			return err
+		}
+		if opt.Frame != nil {
+			opt.Frame(i, &image.NRGBA{Pix: f.Pix, Stride: f.Stride, Rect: image.Rect(0, 0, f.Width, f.Height)})
 		}
 		var faces []Detection
 		if !opt.NoFaces {

@@ -35,16 +35,7 @@ func FollowArea(ctx context.Context, ff *ffmpeg.Runner, a *Analysis, rect image.
 	var tr *areaTracker
 	boxes := make([]image.Rectangle, 0, last-first+1)
 	meter := newMeter("Following the area", last-first+1, progress)
-	start := a.Frames[first].Time
-	err := ff.Frames(ctx, a.Path, ffmpeg.FrameOptions{Pixels: ffmpeg.RGBA, AutoRotate: true, MaxSide: followSide, Start: start}, func(f *ffmpeg.Frame) error {
-		i := first + len(boxes)
-		if i > last {
-			return errEnough
-		}
-		// Seeking may start a frame early: skip to the one drawn on.
-		if len(boxes) == 0 && f.Time+a.FrameDuration(first)/2 < a.Frames[first].Time {
-			return nil
-		}
+	err := a.frames(ctx, ff, first, last, followSide, func(_ int, f *ffmpeg.Frame) error {
 		g := grey(f)
 		if tr == nil {
 			r := image.Rect(int(float64(rect.Min.X)*sx), int(float64(rect.Min.Y)*sy),
@@ -59,7 +50,7 @@ func FollowArea(ctx context.Context, ff *ffmpeg.Runner, a *Analysis, rect image.
 		meter.frame(len(boxes))
 		return nil
 	})
-	if err != nil && !errors.Is(err, errEnough) {
+	if err != nil {
 		return nil, err
 	}
 	// A video that ends early (it should not) keeps the last place.
@@ -74,6 +65,51 @@ func FollowArea(ctx context.Context, ff *ffmpeg.Runner, a *Analysis, rect image.
 }
 
 var errEnough = errors.New("enough frames")
+
+// frames decodes frames first..last (upright, RGBA, long side at most
+// maxSide) and calls fn with each and its index. It seeks to the first
+// (FFmpeg's seek may land a frame early; those are skipped) and stops after
+// the last.
+func (a *Analysis) frames(ctx context.Context, ff *ffmpeg.Runner, first, last, maxSide int, fn func(i int, f *ffmpeg.Frame) error) error {
+	if first < 0 || last >= len(a.Frames) || first > last {
+		return fmt.Errorf("frames %d to %d are not in the video", first, last)
+	}
+	i := first
+	err := ff.Frames(ctx, a.Path, ffmpeg.FrameOptions{Pixels: ffmpeg.RGBA, AutoRotate: true, MaxSide: maxSide, Start: a.Frames[first].Time}, func(f *ffmpeg.Frame) error {
+		if i > last {
+			return errEnough
+		}
+		if i == first && f.Time+a.FrameDuration(first)/2 < a.Frames[first].Time {
+			return nil
+		}
+		if err := fn(i, f); err != nil {
+			return err
+		}
+		i++
+		return nil
+	})
+	if errors.Is(err, errEnough) {
+		err = nil
+	}
+	return err
+}
+
+// Picture returns frame i upright, its long side at most maxSide (0: full
+// size), for a viewer.
+func (a *Analysis) Picture(ctx context.Context, ff *ffmpeg.Runner, i, maxSide int) (*image.NRGBA, error) {
+	var img *image.NRGBA
+	err := a.frames(ctx, ff, i, i, maxSide, func(_ int, f *ffmpeg.Frame) error {
+		img = &image.NRGBA{Pix: append([]byte(nil), f.Pix...), Stride: f.Stride, Rect: image.Rect(0, 0, f.Width, f.Height)}
+		return errEnough
+	})
+	if err != nil {
+		return nil, err
+	}
+	if img == nil {
+		return nil, ErrNoFrames
+	}
+	return img, nil
+}
 
 // greyImage is a frame's luma, for the tracker.
 type greyImage struct {
@@ -99,7 +135,7 @@ func grey(f *ffmpeg.Frame) *greyImage {
 
 // areaTracker finds a template near its last place in each new frame.
 type areaTracker struct {
-	tmpl []float32 // template, tw×th
+	tmpl   []float32 // template, tw×th
 	tw, th int
 	// at is the template's top-left corner in the first frame; off its
 	// displacement since.

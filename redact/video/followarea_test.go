@@ -51,3 +51,42 @@ func TestFollowArea(t *testing.T) {
 		t.Error("a span ending before it starts was accepted")
 	}
 }
+
+// TestPicture returns a given frame, upright, scaled.
+func TestPicture(t *testing.T) {
+	ff := runner(t)
+	size := image.Pt(160, 96)
+	src := clip{size: size, n: 12, rotate: true, draw: func(i int, img *image.NRGBA) {
+		for k := range img.Pix {
+			img.Pix[k] = 255
+			if k%4 != 3 {
+				img.Pix[k] = uint8(20 * i)
+			}
+		}
+		// A dark corner top left, to see the picture's way up.
+		for y := range 10 {
+			for x := range 10 {
+				copy(img.Pix[img.PixOffset(x, y):], []byte{0, 0, 0, 255})
+			}
+		}
+	}}.make(t, ff, t.TempDir(), "p.mp4")
+	a, err := Analyze(context.Background(), ff, src, AnalyzeOptions{NoFaces: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range []int{0, 7, 11} {
+		img, err := a.Picture(context.Background(), ff, i, 80)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if img.Rect.Dx() != 80 || img.Rect.Dy() != 48 {
+			t.Fatalf("frame %d is %v, want 80x48 upright", i, img.Rect.Size())
+		}
+		if c := img.NRGBAAt(40, 30); int(c.R) < 20*i-6 || int(c.R) > 20*i+6 {
+			t.Errorf("frame %d shows grey %d, want %d", i, c.R, 20*i)
+		}
+		if c := img.NRGBAAt(1, 1); c.R > 40 && i > 2 {
+			t.Errorf("frame %d: the dark corner is not top left (%v)", i, c)
+		}
+	}
+}
