@@ -74,3 +74,30 @@ func Write(ctx context.Context, ff *ffmpeg.Runner, a *Analysis, plan *Plan, path
 	ok = true
 	return o, nil
 }
+
+// Redact is Write with one more pass when the check finds faces outside
+// the redactions: those are added to the plan as tracks of their own
+// (Plan.AddFindings, reported through added) and the video is written and
+// checked again. Faces the second check still finds are in the output's
+// Verification for a person to review. note, if not nil, is told when a
+// second pass starts.
+func Redact(ctx context.Context, ff *ffmpeg.Runner, a *Analysis, plan *Plan, path string, opt RenderOptions, progress func(Progress), note func(found, tracks int)) (out *Output, added []*Track, err error) {
+	out, err = Write(ctx, ff, a, plan, path, opt, progress)
+	if err != nil {
+		return nil, nil, err
+	}
+	fs := out.Verification.Findings
+	if len(fs) == 0 {
+		return out, nil, nil
+	}
+	out.Discard()
+	added = plan.AddFindings(a, fs)
+	if note != nil {
+		note(len(fs), len(added))
+	}
+	out, err = Write(ctx, ff, a, plan, path, opt, progress)
+	if err != nil {
+		return nil, added, err
+	}
+	return out, added, nil
+}
