@@ -13,8 +13,6 @@ import (
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2/lang"
-
-	"codeberg.org/veil/veil/photo"
 )
 
 // browseEntry is one row of the browser: a subfolder or an image file.
@@ -36,7 +34,7 @@ func readFolder(dir string) ([]browseEntry, error) {
 	out := make([]browseEntry, 0, len(des))
 	for _, de := range des {
 		name := de.Name()
-		if strings.HasPrefix(name, ".") || (de.Type().IsRegular() && !photo.IsImageName(name)) {
+		if strings.HasPrefix(name, ".") || (de.Type().IsRegular() && !openable(name)) {
 			continue // skipped before the per-entry stat: most of a big folder may be other files
 		}
 		var info fs.FileInfo
@@ -51,7 +49,7 @@ func readFolder(dir string) ([]browseEntry, error) {
 		switch {
 		case info.IsDir():
 			out = append(out, browseEntry{Name: name, Dir: true, Mod: info.ModTime()})
-		case info.Mode().IsRegular() && photo.IsImageName(name):
+		case info.Mode().IsRegular() && openable(name):
 			out = append(out, browseEntry{Name: name, Size: info.Size(), Mod: info.ModTime()})
 		}
 	}
