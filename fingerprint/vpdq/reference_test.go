@@ -45,6 +45,9 @@ var simdVectors = map[string]bool{"test-padded-dimensions": true}
 // Meta's expected hashes frame by frame: frame number, quality, hash and
 // timestamp must all be equal, and so must the number of frames.
 func TestReferenceVectors(t *testing.T) {
+	if raceEnabled {
+		t.Skip("checked in the normal run (the race detector makes full-size PDQ ten times slower)")
+	}
 	dir := testenv.Shared(t, "fixtures/video/vpdq")
 	ff := runner(t)
 	expected, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
@@ -101,6 +104,9 @@ func runner(t testing.TB) *ffmpeg.Runner {
 // test-padded-dimensions.txt follows FFmpeg's SIMD path, so the plain C
 // path gives the same frames and times but not all the same hashes.
 func TestPaddedDimensionsPixelPath(t *testing.T) {
+	if raceEnabled || testing.Short() {
+		t.Skip("checked in the full normal run")
+	}
 	dir := testenv.Shared(t, "fixtures/video/vpdq")
 	ff := runner(t)
 	want := readExpected(t, filepath.Join(dir, "test-padded-dimensions.txt"))

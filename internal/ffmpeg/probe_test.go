@@ -3,6 +3,7 @@ package ffmpeg
 import (
 	"context"
 	"errors"
+	"image"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -57,6 +58,11 @@ func TestProbeFixtures(t *testing.T) {
 	}
 	if !ok || v.Clockwise() != 90 || v.Width != 568 || v.Height != 320 || data != 2 {
 		t.Errorf("iPhone MOV: video %+v, %d data tracks", v, data)
+	}
+	// The poster is upright: the stored 568x320 picture turned a quarter.
+	img, err := ff.Poster(ctx, filepath.Join(dir, "mov-with-gps.mov"), PosterOptions{At: time.Second})
+	if err != nil || img.Rect != image.Rect(0, 0, 320, 568) {
+		t.Errorf("iPhone MOV poster: %v", err)
 	}
 	mts := filepath.Join(dir, "mts-Sony_ILCE-7M3_A7M3.mts")
 	_, err = ff.Probe(ctx, mts, ProbeOptions{})
