@@ -150,9 +150,6 @@ type ui struct {
 	sideTabs  *container.AppTabs
 	photoTab  *container.TabItem
 	batchTab  *container.TabItem
-	// video is the Video view (video_panel.go).
-	video    *videoPanel
-	videoTab *container.TabItem
 }
 
 // newUI builds Veil's interface into w. trace may be nil (tests); exit ends
@@ -221,9 +218,6 @@ func (u *ui) cancelAll() {
 	if u.batch != nil {
 		u.batch.Cancel()
 	}
-	if u.video != nil {
-		u.video.Cancel() // an encode stops; a checked copy not yet saved is dropped
-	}
 }
 
 // build lays out the window: a top bar with the always-visible quick exit,
@@ -242,9 +236,7 @@ func (u *ui) build() fyne.CanvasObject {
 	u.photoTab = container.NewTabItemWithIcon(lang.L("Photo"), theme.FileImageIcon(), u.buildPhoto())
 	u.batch = newBatchPanel(u)
 	u.batchTab = container.NewTabItemWithIcon(lang.L("Many photos"), theme.ListIcon(), u.batch.content)
-	u.video = newVideoPanel(u)
-	u.videoTab = container.NewTabItemWithIcon(lang.L("Video"), theme.MediaVideoIcon(), u.video.content)
-	u.tabs = container.NewAppTabs(u.photoTab, u.batchTab, u.videoTab)
+	u.tabs = container.NewAppTabs(u.photoTab, u.batchTab)
 	return container.NewBorder(container.NewPadded(top), nil, nil, nil, u.tabs)
 }
 

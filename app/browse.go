@@ -174,9 +174,6 @@ func (b *browser) open(dir string) {
 	b.updateOK()
 	b.u.goJob(func() {
 		es, err := readFolder(dir)
-		if b.mode != browseOpen {
-			es = photosOnly(es) // the batch takes photos only
-		}
 		b.u.do(func() { b.listed(gen, es, err) })
 	})
 }

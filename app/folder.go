@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2/lang"
+
+	"codeberg.org/veil/veil/photo"
 )
 
 // browseEntry is one row of the browser: a subfolder or an image file.
@@ -34,7 +36,7 @@ func readFolder(dir string) ([]browseEntry, error) {
 	out := make([]browseEntry, 0, len(des))
 	for _, de := range des {
 		name := de.Name()
-		if strings.HasPrefix(name, ".") || (de.Type().IsRegular() && !openable(name)) {
+		if strings.HasPrefix(name, ".") || (de.Type().IsRegular() && !photo.IsImageName(name)) {
 			continue // skipped before the per-entry stat: most of a big folder may be other files
 		}
 		var info fs.FileInfo
@@ -49,7 +51,7 @@ func readFolder(dir string) ([]browseEntry, error) {
 		switch {
 		case info.IsDir():
 			out = append(out, browseEntry{Name: name, Dir: true, Mod: info.ModTime()})
-		case info.Mode().IsRegular() && openable(name):
+		case info.Mode().IsRegular() && photo.IsImageName(name):
 			out = append(out, browseEntry{Name: name, Size: info.Size(), Mod: info.ModTime()})
 		}
 	}

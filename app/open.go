@@ -18,7 +18,6 @@ import (
 	"fyne.io/fyne/v2/lang"
 	xdraw "golang.org/x/image/draw"
 
-	"codeberg.org/veil/veil/fingerprint"
 	"codeberg.org/veil/veil/internal/inputs"
 	"codeberg.org/veil/veil/photo"
 )
@@ -115,10 +114,6 @@ func errNoClipboardPhoto() error {
 func (u *ui) openFile(path string) {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
-	}
-	if fingerprint.IsVideoName(path) {
-		u.openVideo(path)
-		return
 	}
 	u.timings.reset()
 	u.timings.mark("open")

@@ -942,18 +942,3 @@ func (p *videoPanel) stopSave() {
 		p.saveStop()
 	}
 }
-
-// openVideo opens a video in the Video view.
-func (u *ui) openVideo(path string) {
-	u.tabs.Select(u.videoTab)
-	u.video.Open(path)
-}
-
-// openable reports whether the file browser lists a file: photos and the
-// videos the Video view opens.
-func openable(name string) bool { return photo.IsImageName(name) || fingerprint.IsVideoName(name) }
-
-// photosOnly drops the videos from a folder listing.
-func photosOnly(es []browseEntry) []browseEntry {
-	return slices.DeleteFunc(es, func(e browseEntry) bool { return !e.Dir && fingerprint.IsVideoName(e.Name) })
-}
