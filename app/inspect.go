@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -66,7 +67,7 @@ func (u *ui) startInspect(gen int, d *document) {
 				return
 			}
 			u.report, u.cleaned, u.cleanErr = rep, res, cerr
-			u.showReport(rep, err, res, cerr)
+			u.showReport(kindPhoto, rep, err, res, cerr)
 			u.timings.mark("report shown")
 		})
 	})
@@ -85,11 +86,11 @@ const reportPause = 30 * time.Millisecond
 // findings by category (most revealing first within each), what a clean
 // copy removes, and the technical names under "Details". The rows are built
 // at once and shown a few per frame.
-func (u *ui) showReport(rep *metadata.Report, err error, res *metadata.Result, cerr error) {
+func (u *ui) showReport(k fileKind, rep *metadata.Report, err error, res *metadata.Result, cerr error) {
 	u.reportGen++
 	gen := u.reportGen
 	box := u.inspectBox
-	rows := reportRows(rep, err, res, cerr)
+	rows := reportRows(k, rep, err, res, cerr)
 	first := min(len(rows), reportBatch)
 	box.Objects = append(box.Objects[:0], rows[:first]...)
 	box.Refresh()
@@ -119,9 +120,13 @@ func (u *ui) showReport(rep *metadata.Report, err error, res *metadata.Result, c
 	})
 }
 
-// reportRows builds the rows of the "What it reveals" panel.
-func reportRows(rep *metadata.Report, err error, res *metadata.Result, cerr error) []fyne.CanvasObject {
+// reportRows builds the rows of the "What it reveals" panel about a photo
+// or a video.
+func reportRows(k fileKind, rep *metadata.Report, err error, res *metadata.Result, cerr error) []fyne.CanvasObject {
 	var rows []fyne.CanvasObject
+	if errors.Is(err, errNoVideoMetadata) {
+		return append(rows, wrapLabel(lang.L("This version of Veil cannot yet read or remove a video's hidden information (such as where and when it was filmed, and on which phone). It can show the video and compute its hashes for reporting. Do not rely on Veil to clean a video before you share it.")))
+	}
 	if err != nil {
 		return append(rows, wrapLabel(fmt.Sprintf(lang.L("Veil could not read this file's hidden information: %v"), err)))
 	}
@@ -131,15 +136,7 @@ func reportRows(rep *metadata.Report, err error, res *metadata.Result, cerr erro
 			high++
 		}
 	}
-	var head string
-	switch {
-	case len(rep.Findings) == 0:
-		head = lang.L("This photo carries no hidden information that Veil knows of.")
-	case high > 0:
-		head = fmt.Sprintf(lang.L("This photo carries %d pieces of hidden information. %d of them could identify you or a place."), len(rep.Findings), high)
-	default:
-		head = fmt.Sprintf(lang.L("This photo carries %d pieces of hidden information."), len(rep.Findings))
-	}
+	head := reportHead(k, len(rep.Findings), high)
 	h := wrapLabel(head)
 	h.TextStyle.Bold = true
 	rows = append(rows, h)
@@ -177,6 +174,26 @@ func reportRows(rep *metadata.Report, err error, res *metadata.Result, cerr erro
 		rows = append(rows, widget.NewAccordion(widget.NewAccordionItem(lang.L("Details"), details)))
 	}
 	return rows
+}
+
+// reportHead is the report's first sentence: how much the file reveals.
+func reportHead(k fileKind, n, high int) string {
+	if k == kindVideo {
+		switch {
+		case n == 0:
+			return lang.L("This video carries no hidden information that Veil knows of.")
+		case high > 0:
+			return fmt.Sprintf(lang.L("This video carries %d pieces of hidden information. %d of them could identify you or a place."), n, high)
+		}
+		return fmt.Sprintf(lang.L("This video carries %d pieces of hidden information."), n)
+	}
+	switch {
+	case n == 0:
+		return lang.L("This photo carries no hidden information that Veil knows of.")
+	case high > 0:
+		return fmt.Sprintf(lang.L("This photo carries %d pieces of hidden information. %d of them could identify you or a place."), n, high)
+	}
+	return fmt.Sprintf(lang.L("This photo carries %d pieces of hidden information."), n)
 }
 
 func shorten(s string, n int) string {

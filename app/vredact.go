@@ -19,10 +19,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 	xdraw "golang.org/x/image/draw"
 
-	"codeberg.org/veil/veil/fingerprint"
 	"codeberg.org/veil/veil/internal/ffmpeg"
 	"codeberg.org/veil/veil/outfile"
-	"codeberg.org/veil/veil/photo"
 	"codeberg.org/veil/veil/redact"
 	"codeberg.org/veil/veil/redact/video"
 )
@@ -50,10 +48,10 @@ const (
 	stripHeight = 54
 )
 
-// videoPanel is the "Video" view: a frame with the faces found in it, a
+// vredactPanel is the "Video" view: a frame with the faces found in it, a
 // strip of frames and a timeline of face tracks, lists of faces and areas,
 // and saving a redacted copy that is checked before it gets its name.
-type videoPanel struct {
+type vredactPanel struct {
 	u       *ui
 	eng     videoEngines
 	content fyne.CanvasObject
@@ -109,18 +107,17 @@ type videoPanel struct {
 	review     *fyne.Container
 }
 
-func newVideoPanel(u *ui) *videoPanel {
-	p := &videoPanel{u: u, eng: defaultVideoEngines(), frameFor: -1, want: -1, selArea: -1}
+func newVredactPanel(u *ui) *vredactPanel {
+	p := &vredactPanel{u: u, eng: defaultVideoEngines(), frameFor: -1, want: -1, selArea: -1}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	p.content = p.build()
 	p.updateControls()
 	return p
 }
 
-func (p *videoPanel) build() fyne.CanvasObject {
+func (p *vredactPanel) build() fyne.CanvasObject {
 	u := p.u
-	openBtn := u.button(lang.L("Open video…"), theme.FolderOpenIcon(), u.chooseOpen)
-	p.title = widget.NewLabel(lang.L("Open a video to find and cover the faces in it."))
+	p.title = widget.NewLabel("")
 	p.title.TextStyle.Bold = true
 	p.title.Truncation = fyne.TextTruncateEllipsis
 
@@ -172,13 +169,13 @@ func (p *videoPanel) build() fyne.CanvasObject {
 	side := container.NewBorder(nil, container.NewPadded(save), nil, nil, lists)
 	split := container.NewHSplit(left, side)
 	split.Offset = 0.66
-	top := container.NewBorder(nil, nil, openBtn, nil, p.title)
+	top := container.NewBorder(nil, nil, nil, nil, p.title)
 	return container.NewBorder(container.NewPadded(top), nil, nil, nil, split)
 }
 
 // Cancel stops the open video's work and drops an output not yet saved
 // (quick exit, closing the window, opening another video).
-func (p *videoPanel) Cancel() {
+func (p *vredactPanel) Cancel() {
 	p.cancel()
 	if p.saveStop != nil {
 		p.saveStop()
@@ -189,9 +186,23 @@ func (p *videoPanel) Cancel() {
 	}
 }
 
+// show opens the video at path in the panel's tab (added on first use):
+// the video view's "Redact faces…" action.
+func (p *vredactPanel) show(path string) {
+	u := p.u
+	if u.vredactTab == nil {
+		u.vredactTab = container.NewTabItemWithIcon(lang.L("Redact video"), theme.VisibilityOffIcon(), p.content)
+	}
+	if !slices.Contains(u.tabs.Items, u.vredactTab) {
+		u.tabs.Append(u.vredactTab)
+	}
+	u.tabs.Select(u.vredactTab)
+	p.Open(path)
+}
+
 // Open starts on a video: its faces are found in the background, with
 // progress; the first frame shows as soon as it is decoded.
-func (p *videoPanel) Open(path string) {
+func (p *vredactPanel) Open(path string) {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
@@ -246,7 +257,7 @@ func (p *videoPanel) Open(path string) {
 	})
 }
 
-func (p *videoPanel) openFailed(gen int, err error) {
+func (p *vredactPanel) openFailed(gen int, err error) {
 	if gen != p.gen || ctxDone(p.ctx) {
 		return
 	}
@@ -273,7 +284,7 @@ func displayCopy(img *image.NRGBA) *image.NRGBA {
 }
 
 // gotThumb keeps a thumbnail; the first frame also shows at once.
-func (p *videoPanel) gotThumb(gen, i int, th *image.NRGBA, big image.Image, full image.Point) {
+func (p *vredactPanel) gotThumb(gen, i int, th *image.NRGBA, big image.Image, full image.Point) {
 	if gen != p.gen {
 		return
 	}
@@ -285,7 +296,7 @@ func (p *videoPanel) gotThumb(gen, i int, th *image.NRGBA, big image.Image, full
 	p.rebuildStrip()
 }
 
-func (p *videoPanel) analyzing(gen int, pr video.Progress) {
+func (p *vredactPanel) analyzing(gen int, pr video.Progress) {
 	if gen != p.gen || p.a != nil {
 		return
 	}
@@ -293,7 +304,7 @@ func (p *videoPanel) analyzing(gen int, pr video.Progress) {
 }
 
 // analyzed shows the faces found: every track is covered by default.
-func (p *videoPanel) analyzed(gen int, ff *ffmpeg.Runner, a *video.Analysis) {
+func (p *vredactPanel) analyzed(gen int, ff *ffmpeg.Runner, a *video.Analysis) {
 	if gen != p.gen {
 		return
 	}
@@ -319,7 +330,7 @@ func (p *videoPanel) analyzed(gen int, ff *ffmpeg.Runner, a *video.Analysis) {
 }
 
 // style is the chosen redaction style.
-func (p *videoPanel) style() redact.Style {
+func (p *vredactPanel) style() redact.Style {
 	if p.styleSel.SelectedIndex() == 1 {
 		return redact.Pixelate
 	}
@@ -327,7 +338,7 @@ func (p *videoPanel) style() redact.Style {
 }
 
 // planChanged applies the style and redraws.
-func (p *videoPanel) planChanged() {
+func (p *vredactPanel) planChanged() {
 	if p.plan != nil {
 		p.plan.Style = p.style()
 	}
@@ -336,7 +347,7 @@ func (p *videoPanel) planChanged() {
 
 // seek shows frame i: the nearest thumbnail at once, the frame itself when
 // decoded (one decode at a time; the latest wish wins).
-func (p *videoPanel) seek(i int) {
+func (p *vredactPanel) seek(i int) {
 	if p.a == nil {
 		return
 	}
@@ -358,7 +369,7 @@ func (p *videoPanel) seek(i int) {
 }
 
 // nearestThumb is the thumbnail closest in time to frame i.
-func (p *videoPanel) nearestThumb(i int) *image.NRGBA {
+func (p *vredactPanel) nearestThumb(i int) *image.NRGBA {
 	best, bestD := (*image.NRGBA)(nil), -1
 	for k, th := range p.thumbs {
 		if d := max(k-i, i-k); bestD < 0 || d < bestD {
@@ -369,7 +380,7 @@ func (p *videoPanel) nearestThumb(i int) *image.NRGBA {
 }
 
 // fetch decodes the wanted frame in the background.
-func (p *videoPanel) fetch() {
+func (p *vredactPanel) fetch() {
 	if p.fetching || p.want < 0 || p.a == nil {
 		return
 	}
@@ -394,7 +405,7 @@ func (p *videoPanel) fetch() {
 }
 
 // redraw puts the current frame, its boxes and the timeline on screen.
-func (p *videoPanel) redraw() {
+func (p *vredactPanel) redraw() {
 	if p.a == nil {
 		return
 	}
@@ -431,7 +442,7 @@ func (p *videoPanel) redraw() {
 }
 
 // preview is the current frame as it will be saved.
-func (p *videoPanel) preview() image.Image {
+func (p *vredactPanel) preview() image.Image {
 	src, ok := p.frame.(*image.NRGBA)
 	if !ok {
 		return p.frame
@@ -450,7 +461,7 @@ func (p *videoPanel) preview() image.Image {
 }
 
 // rows are the timeline's rows: tracks, then areas.
-func (p *videoPanel) rows() []timelineRow {
+func (p *vredactPanel) rows() []timelineRow {
 	var rows []timelineRow
 	for _, t := range p.plan.Tracks {
 		k := boxFace
@@ -473,7 +484,7 @@ func (p *videoPanel) rows() []timelineRow {
 }
 
 // rebuildStrip lays out the thumbnails, each a button to its moment.
-func (p *videoPanel) rebuildStrip() {
+func (p *vredactPanel) rebuildStrip() {
 	p.strip.RemoveAll()
 	keys := make([]int, 0, len(p.thumbs))
 	for k := range p.thumbs {
@@ -491,7 +502,7 @@ func (p *videoPanel) rebuildStrip() {
 }
 
 // trackSelected moves to the track's first sighting and marks it.
-func (p *videoPanel) trackSelected(id widget.ListItemID) {
+func (p *vredactPanel) trackSelected(id widget.ListItemID) {
 	if p.plan == nil || id < 0 || id >= len(p.plan.Tracks) {
 		return
 	}
@@ -508,19 +519,19 @@ func (p *videoPanel) trackSelected(id widget.ListItemID) {
 	p.redraw()
 }
 
-func (p *videoPanel) trackCount() int {
+func (p *vredactPanel) trackCount() int {
 	if p.plan == nil {
 		return 0
 	}
 	return len(p.plan.Tracks)
 }
 
-func (p *videoPanel) newTrackRow() fyne.CanvasObject {
+func (p *vredactPanel) newTrackRow() fyne.CanvasObject {
 	return p.u.check("", nil)
 }
 
 // updateTrackRow shows a track: ticked while it is covered.
-func (p *videoPanel) updateTrackRow(id widget.ListItemID, o fyne.CanvasObject) {
+func (p *vredactPanel) updateTrackRow(id widget.ListItemID, o fyne.CanvasObject) {
 	c := o.(*keyCheck)
 	t := p.plan.Tracks[id]
 	first, last := p.a.Frames[t.First].Time, p.a.Frames[t.Last()].Time+p.a.FrameDuration(t.Last())
@@ -547,14 +558,14 @@ func (p *videoPanel) updateTrackRow(id widget.ListItemID, o fyne.CanvasObject) {
 	}
 }
 
-func (p *videoPanel) areaCount() int {
+func (p *vredactPanel) areaCount() int {
 	if p.plan == nil {
 		return 0
 	}
 	return len(p.plan.Areas)
 }
 
-func (p *videoPanel) updateAreaRow(id widget.ListItemID, o fyne.CanvasObject) {
+func (p *vredactPanel) updateAreaRow(id widget.ListItemID, o fyne.CanvasObject) {
 	ar := p.plan.Areas[id]
 	how := lang.L("fixed")
 	if ar.Boxes != nil {
@@ -567,7 +578,7 @@ func (p *videoPanel) updateAreaRow(id widget.ListItemID, o fyne.CanvasObject) {
 // drawn adds an area drawn on the current frame: from now to the end,
 // fixed in place (Follows what it covers, Starts here and Ends here change
 // that).
-func (p *videoPanel) drawn(r image.Rectangle) {
+func (p *vredactPanel) drawn(r image.Rectangle) {
 	if p.plan == nil || p.running || p.pending != nil {
 		return
 	}
@@ -577,7 +588,7 @@ func (p *videoPanel) drawn(r image.Rectangle) {
 	p.setStatus(lang.L("Area added from this moment to the end. Use Starts here / Ends here to change its time, or let it follow what it covers."), -1)
 }
 
-func (p *videoPanel) selectArea(i int) {
+func (p *vredactPanel) selectArea(i int) {
 	if p.plan == nil || i < 0 || i >= len(p.plan.Areas) {
 		return
 	}
@@ -596,7 +607,7 @@ func (p *videoPanel) selectArea(i int) {
 }
 
 // setAreaEnd moves the selected area's start or end to the current frame.
-func (p *videoPanel) setAreaEnd(start bool) {
+func (p *vredactPanel) setAreaEnd(start bool) {
 	i := p.selArea
 	if p.plan == nil || i < 0 || i >= len(p.plan.Areas) {
 		return
@@ -621,7 +632,7 @@ func (p *videoPanel) setAreaEnd(start bool) {
 }
 
 // deleteArea removes the selected area.
-func (p *videoPanel) deleteArea() {
+func (p *vredactPanel) deleteArea() {
 	i := p.selArea
 	if p.plan == nil || i < 0 || i >= len(p.plan.Areas) {
 		return
@@ -636,7 +647,7 @@ func (p *videoPanel) deleteArea() {
 
 // setFollow makes the selected area follow what it covers (the simple
 // tracker, in the background) or stay fixed.
-func (p *videoPanel) setFollow(on bool) {
+func (p *vredactPanel) setFollow(on bool) {
 	i := p.selArea
 	if p.plan == nil || i < 0 || i >= len(p.plan.Areas) {
 		return
@@ -685,7 +696,7 @@ func (p *videoPanel) setFollow(on bool) {
 }
 
 // tappedFrame selects the face or area under the pointer.
-func (p *videoPanel) tappedFrame(pt image.Point) {
+func (p *vredactPanel) tappedFrame(pt image.Point) {
 	if p.plan == nil {
 		return
 	}
@@ -705,7 +716,7 @@ func (p *videoPanel) tappedFrame(pt image.Point) {
 
 // tappedTimeline moves to the frame clicked and selects its row (row -2:
 // scrubbing, nothing to select).
-func (p *videoPanel) tappedTimeline(frame, row int) {
+func (p *vredactPanel) tappedTimeline(frame, row int) {
 	if p.plan == nil {
 		return
 	}
@@ -722,7 +733,7 @@ func (p *videoPanel) tappedTimeline(frame, row int) {
 }
 
 // updateControls enables what can be used now.
-func (p *videoPanel) updateControls() {
+func (p *vredactPanel) updateControls() {
 	ready := p.a != nil && !p.running && p.pending == nil
 	areaSel := ready && p.selArea >= 0 && p.plan != nil && p.selArea < len(p.plan.Areas)
 	setEnabled(p.saveBtn, ready && p.plan != nil && !p.plan.Empty())
@@ -748,7 +759,7 @@ func (p *videoPanel) updateControls() {
 }
 
 // setStatus shows a message and, for f in 0..1, a progress bar.
-func (p *videoPanel) setStatus(msg string, f float64) {
+func (p *vredactPanel) setStatus(msg string, f float64) {
 	p.status.SetText(msg)
 	if f < 0 {
 		p.progress.Hide()
@@ -800,7 +811,7 @@ func roughTime(d time.Duration) string {
 
 // save asks where, then renders, checks and (if the check finds nothing
 // left to cover) names the redacted copy.
-func (p *videoPanel) save() {
+func (p *vredactPanel) save() {
 	if p.plan == nil || p.running || p.pending != nil {
 		return
 	}
@@ -823,7 +834,7 @@ func (p *videoPanel) save() {
 }
 
 // render runs the encode and check in the background.
-func (p *videoPanel) render(out string) {
+func (p *vredactPanel) render(out string) {
 	ctx, stop := context.WithCancel(p.ctx)
 	p.running, p.saveStop, p.findings = true, stop, nil
 	p.review.RemoveAll()
@@ -858,7 +869,7 @@ func (p *videoPanel) render(out string) {
 
 // finished reports an encode: saved and verified, stopped, failed, or
 // checked with faces still found (then the user decides).
-func (p *videoPanel) finished(stopped bool, o *video.Output, added []*video.Track, err error) {
+func (p *vredactPanel) finished(stopped bool, o *video.Output, added []*video.Track, err error) {
 	switch {
 	case stopped:
 		if o != nil {
@@ -881,7 +892,7 @@ func (p *videoPanel) finished(stopped bool, o *video.Output, added []*video.Trac
 }
 
 // commit names a checked output and says what was verified.
-func (p *videoPanel) commit(o *video.Output, added int) {
+func (p *vredactPanel) commit(o *video.Output, added int) {
 	if err := o.Save(); err != nil {
 		p.setStatus("", -1)
 		p.u.showError(fmt.Errorf("%s: %w", baseName(o.Path()), err))
@@ -903,7 +914,7 @@ func (p *videoPanel) commit(o *video.Output, added int) {
 }
 
 // showReview offers the choices for faces the check still finds.
-func (p *videoPanel) showReview() {
+func (p *vredactPanel) showReview() {
 	prev := p.u.button(lang.L("Previous"), theme.NavigateBackIcon(), func() { p.stepFinding(-1) })
 	next := p.u.button(lang.L("Next"), theme.NavigateNextIcon(), func() { p.stepFinding(1) })
 	anyway := p.u.button(lang.L("Save anyway"), theme.DocumentSaveIcon(), func() {
@@ -928,7 +939,7 @@ func (p *videoPanel) showReview() {
 }
 
 // stepFinding moves to the next or previous finding.
-func (p *videoPanel) stepFinding(d int) {
+func (p *vredactPanel) stepFinding(d int) {
 	if len(p.findings) == 0 {
 		return
 	}
@@ -937,7 +948,7 @@ func (p *videoPanel) stepFinding(d int) {
 }
 
 // stopSave cancels a running encode; nothing gets a name.
-func (p *videoPanel) stopSave() {
+func (p *vredactPanel) stopSave() {
 	if p.saveStop != nil {
 		p.saveStop()
 	}

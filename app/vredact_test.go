@@ -36,7 +36,7 @@ func makeTestVideo(t *testing.T, dir, name, size string, n int) string {
 // frame at fakeVideoFace (the frames are read for real), so the workflow
 // is quick and the same every time.
 func withFakeVideoFaces(tu *testUI) {
-	tu.video.eng.analyze = func(ctx context.Context, ff *ffmpeg.Runner, path string, opt video.AnalyzeOptions, progress func(video.Progress)) (*video.Analysis, error) {
+	tu.vredact.eng.analyze = func(ctx context.Context, ff *ffmpeg.Runner, path string, opt video.AnalyzeOptions, progress func(video.Progress)) (*video.Analysis, error) {
 		opt.NoFaces = true
 		a, err := video.Analyze(ctx, ff, path, opt, progress)
 		if err != nil {
@@ -58,10 +58,9 @@ func TestVideoRedactWorkflow(t *testing.T) {
 	tu := newTestUI(t)
 	withFakeVideoFaces(tu)
 	src := makeTestVideo(t, t.TempDir(), "clip.mp4", "160x120", 12)
-	tu.onUI(func() { tu.openFile(src) })
-	tu.wait()
-	p := tu.video
-	if tu.tabs.Selected() != tu.videoTab || p.a == nil || len(p.plan.Tracks) != 1 || len(p.a.Frames) != 12 {
+	tu.openForRedaction(t, src)
+	p := tu.vredact
+	if tu.tabs.Selected() != tu.vredactTab || p.a == nil || len(p.plan.Tracks) != 1 || len(p.a.Frames) != 12 {
 		t.Fatalf("after opening: tab %v, analysis %v", tu.tabs.Selected().Text, p.a != nil)
 	}
 	if !strings.Contains(p.status.Text, "1 faces followed") {
@@ -110,9 +109,8 @@ func TestVideoStopAndQuickExit(t *testing.T) {
 	tu := newTestUI(t)
 	withFakeVideoFaces(tu)
 	src := makeTestVideo(t, t.TempDir(), "clip.mp4", "320x240", 60)
-	tu.onUI(func() { tu.openFile(src) })
-	tu.wait()
-	p := tu.video
+	tu.openForRedaction(t, src)
+	p := tu.vredact
 	tu.onUI(func() {
 		p.save()
 		if !p.running {
@@ -135,6 +133,19 @@ func TestVideoStopAndQuickExit(t *testing.T) {
 	if names := listNames(t, tu.saveTo); len(names) != 0 {
 		t.Errorf("after a quick exit during the encode the folder holds %v", names)
 	}
+}
+
+// openForRedaction opens a video as a user does: it opens in the video
+// view, whose "Redact faces…" button brings it into the redaction panel.
+func (tu *testUI) openForRedaction(t *testing.T, path string) {
+	t.Helper()
+	tu.onUI(func() { tu.openFile(path) })
+	tu.wait()
+	if tu.vdoc == nil || !tu.redactBtn.Visible() {
+		t.Fatalf("%s did not open in the video view with a Redact faces button", path)
+	}
+	tu.onUI(func() { tu.redactBtn.OnTapped() })
+	tu.wait()
 }
 
 func listNames(t *testing.T, dir string) []string {
