@@ -105,6 +105,10 @@ type vredactPanel struct {
 	saveBtn    *keyButton
 	stopBtn    *keyButton
 	review     *fyne.Container
+	listTabs   *container.AppTabs
+	facesTab   *container.TabItem
+	areasTab   *container.TabItem
+	sound      *fyne.Container // the Keep the sound tick and its note, for videos with sound
 }
 
 func newVredactPanel(u *ui) *vredactPanel {
@@ -146,7 +150,7 @@ func (p *vredactPanel) build() fyne.CanvasObject {
 	p.endHere = u.button(lang.L("Ends here"), nil, func() { p.setAreaEnd(false) })
 	p.follow = u.check(lang.L("Follows what it covers"), func(on bool) { p.setFollow(on) })
 	p.removeArea = u.button(lang.L("Remove area"), theme.DeleteIcon(), p.deleteArea)
-	areaTools := container.NewVBox(container.NewGridWithColumns(2, p.startHere, p.endHere), p.follow, p.removeArea)
+	areaTools := container.NewGridWithColumns(2, p.startHere, p.endHere, p.follow, p.removeArea)
 
 	p.styleSel = u.selector([]string{lang.L("Solid (safest)"), lang.L("Pixelate")}, func(string) { p.planChanged() })
 	p.styleSel.SetSelectedIndex(0)
@@ -159,14 +163,19 @@ func (p *vredactPanel) build() fyne.CanvasObject {
 	p.progress = widget.NewProgressBar()
 	p.review = container.NewVBox()
 
-	lists := container.NewVSplit(
-		container.NewBorder(widget.NewLabel(lang.L("Faces (untick to leave one visible)")), nil, nil, nil, p.tracks),
-		container.NewBorder(widget.NewLabel(lang.L("Areas added by hand")), areaTools, nil, nil, p.areas))
-	lists.Offset = 0.55
+	facesHint := wrapLabel(lang.L("Untick a face to leave it visible."))
+	facesHint.Importance = widget.LowImportance
+	areasHint := wrapLabel(lang.L("Drag on the picture to cover more."))
+	areasHint.Importance = widget.LowImportance
+	p.facesTab = container.NewTabItem(lang.L("Faces"), container.NewBorder(facesHint, nil, nil, nil, p.tracks))
+	p.areasTab = container.NewTabItem(lang.L("Areas"), container.NewBorder(areasHint, areaTools, nil, nil, p.areas))
+	p.listTabs = container.NewAppTabs(p.facesTab, p.areasTab)
 	soundNote := wrapLabel(lang.L("Sound is removed unless you keep it: voices and sounds can identify people and places."))
 	soundNote.Importance = widget.LowImportance
-	save := container.NewVBox(p.styleSel, p.showResult, p.keepAudio, soundNote, p.saveBtn, p.progress, p.stopBtn, p.status, p.review)
-	side := container.NewBorder(nil, container.NewPadded(save), nil, nil, lists)
+	p.sound = container.NewVBox(p.keepAudio, soundNote)
+	save := container.NewVBox(container.NewGridWithColumns(2, p.styleSel, p.showResult), p.sound, p.saveBtn,
+		container.NewBorder(nil, nil, nil, p.stopBtn, p.progress), p.status, p.review)
+	side := container.NewBorder(nil, container.NewPadded(save), nil, nil, p.listTabs)
 	split := container.NewHSplit(left, side)
 	split.Offset = 0.66
 	top := container.NewBorder(nil, nil, nil, nil, p.title)
@@ -494,7 +503,7 @@ func (p *vredactPanel) rebuildStrip() {
 	for _, k := range keys {
 		img := canvas.NewImageFromImage(asRGBA(p.thumbs[k]))
 		img.FillMode = canvas.ImageFillContain
-		img.SetMinSize(fyne.NewSize(stripHeight*16/9, stripHeight))
+		img.SetMinSize(fyne.NewSize(stripHeight*3/4, stripHeight)) // narrow windows letterbox them
 		frame := k
 		p.strip.Add(newTapArea(img, func() { p.seek(frame) }))
 	}
@@ -508,6 +517,7 @@ func (p *vredactPanel) trackSelected(id widget.ListItemID) {
 	}
 	t := p.plan.Tracks[id]
 	p.selTrack, p.selArea = t.ID, -1
+	p.listTabs.Select(p.facesTab)
 	for k, kind := range t.Kinds {
 		if kind == video.Detected {
 			p.seek(t.First + k)
@@ -584,6 +594,7 @@ func (p *vredactPanel) drawn(r image.Rectangle) {
 	}
 	p.plan.Areas = append(p.plan.Areas, video.Area{First: p.cur, Last: len(p.a.Frames) - 1, Rect: r})
 	p.areas.Refresh()
+	p.listTabs.Select(p.areasTab)
 	p.selectArea(len(p.plan.Areas) - 1)
 	p.setStatus(lang.L("Area added from this moment to the end. Use Starts here / Ends here to change its time, or let it follow what it covers."), -1)
 }
@@ -594,6 +605,7 @@ func (p *vredactPanel) selectArea(i int) {
 	}
 	p.selArea, p.selTrack = i, 0
 	p.tracks.UnselectAll()
+	p.listTabs.Select(p.areasTab)
 	p.areas.Select(i)
 	ar := p.plan.Areas[i]
 	if p.cur < ar.First || p.cur > ar.Last {
@@ -741,7 +753,13 @@ func (p *vredactPanel) updateControls() {
 		setEnabled(w, areaSel)
 	}
 	setEnabled(p.styleSel, ready)
-	setEnabled(p.keepAudio, ready && p.a.Audio != nil)
+	setEnabled(p.keepAudio, ready)
+	if p.a != nil && p.a.Audio != nil {
+		p.sound.Show()
+	} else {
+		p.sound.Hide()
+	}
+	p.countLists()
 	setEnabled(p.slider, p.a != nil)
 	if p.running {
 		p.stopBtn.Show()
@@ -755,6 +773,19 @@ func (p *vredactPanel) updateControls() {
 		p.hint.SetText(lang.L("Yellow: a face the check found outside the redactions."))
 	default:
 		p.hint.SetText(lang.L("Red: a face to be covered. Grey: a face left visible. Blue: an area you added. Drag on the picture to add an area."))
+	}
+}
+
+// countLists puts the number of faces and areas in their tabs' names.
+func (p *vredactPanel) countLists() {
+	faces, areas := lang.L("Faces"), lang.L("Areas")
+	if p.plan != nil {
+		faces = fmt.Sprintf("%s (%d)", faces, len(p.plan.Tracks))
+		areas = fmt.Sprintf("%s (%d)", areas, len(p.plan.Areas))
+	}
+	if p.facesTab.Text != faces || p.areasTab.Text != areas {
+		p.facesTab.Text, p.areasTab.Text = faces, areas
+		p.listTabs.Refresh()
 	}
 }
 
