@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"maps"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -871,17 +872,28 @@ func (p *vredactPanel) render(out string) {
 	p.review.RemoveAll()
 	p.updateControls()
 	p.redraw()
-	gen, ff, a, plan := p.gen, p.ff, p.a, p.plan
+	gen, ff, a := p.gen, p.ff, p.a
+	// The encode works on its own copy of the plan: a second pass adds the
+	// faces the check found to it, while the window keeps drawing p.plan.
+	plan := *p.plan
+	plan.Keep, plan.Areas = maps.Clone(p.plan.Keep), slices.Clone(p.plan.Areas)
 	opt := video.RenderOptions{KeepAudio: p.keepAudio.Checked && a.Audio != nil}
 	p.setStatus(lang.L("Covering and encoding…"), 0)
+	var again string // set on the UI goroutine when a second pass starts
+	p.u.writes.Add(1) // quick exit gives the encode a moment to remove its temporary file
 	p.u.goJob(func() {
-		o, added, err := p.eng.redact(ctx, ff, a, plan, out, opt, func(pr video.Progress) {
+		defer p.u.writes.Done()
+		o, added, err := p.eng.redact(ctx, ff, a, &plan, out, opt, func(pr video.Progress) {
 			p.u.do(func() {
 				if gen == p.gen && p.running {
-					p.setStatus(progressText(pr), fraction(pr))
+					p.setStatus(again+progressText(pr), fraction(pr))
 				}
 			})
-		}, nil)
+		}, func(found, tracks int) {
+			p.u.do(func() {
+				again = fmt.Sprintf(lang.L("The check of the written video found %d faces outside the covers; covering them too and writing it again."), found) + "\n"
+			})
+		})
 		p.u.do(func() {
 			stopped := ctx.Err() != nil
 			stop()
@@ -892,7 +904,8 @@ func (p *vredactPanel) render(out string) {
 				return
 			}
 			p.running, p.saveStop = false, nil
-			p.tracks.Refresh() // tracks the check added
+			p.plan.Tracks = plan.Tracks // with those the check added
+			p.tracks.Refresh()
 			p.finished(stopped, o, added, err)
 		})
 	})
