@@ -879,7 +879,7 @@ func (p *vredactPanel) render(out string) {
 	plan.Keep, plan.Areas = maps.Clone(p.plan.Keep), slices.Clone(p.plan.Areas)
 	opt := video.RenderOptions{KeepAudio: p.keepAudio.Checked && a.Audio != nil}
 	p.setStatus(lang.L("Covering and encoding…"), 0)
-	var again string // set on the UI goroutine when a second pass starts
+	var again string  // set on the UI goroutine when a second pass starts
 	p.u.writes.Add(1) // quick exit gives the encode a moment to remove its temporary file
 	p.u.goJob(func() {
 		defer p.u.writes.Done()
