@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
 	"codeberg.org/veil/veil/internal/ffmpeg"
 	"codeberg.org/veil/veil/internal/testenv"
 	"codeberg.org/veil/veil/redact/video"
@@ -101,6 +104,122 @@ func TestVideoRedactWorkflow(t *testing.T) {
 	if names := listNames(t, tu.saveTo); len(names) != 1 {
 		t.Errorf("the save folder holds %v", names)
 	}
+	// The saved frames as a viewer decodes them: the face covered in every
+	// frame, the area from frame 4 on and not before.
+	for i, img := range decodeFrames(t, saved[0]) {
+		if d := darkShare(img, fakeVideoFace.Inset(3)); d < 0.99 {
+			t.Errorf("frame %d: the face is %.0f%% covered", i, 100*d)
+		}
+		area := darkShare(img, image.Rect(90, 60, 140, 100).Inset(3))
+		if i >= 4 && area < 0.99 || i < 4 && area > 0.5 {
+			t.Errorf("frame %d: the area is %.0f%% dark", i, 100*area)
+		}
+	}
+}
+
+// TestVideoAreaTimesAndFollow draws an area, moves its start and end to
+// other moments, makes it follow what it covers, and shows the result.
+func TestVideoAreaTimesAndFollow(t *testing.T) {
+	tu := newTestUI(t)
+	withFakeVideoFaces(tu)
+	src := makeTestVideo(t, t.TempDir(), "clip.mp4", "160x120", 12)
+	tu.openForRedaction(t, src)
+	p := tu.vredact
+	r := image.Rect(100, 30, 140, 70)
+	tu.onUI(func() {
+		p.seek(4)
+		p.drawn(r)
+		p.seek(2)
+		p.startHere.OnTapped()
+		p.seek(8)
+		p.endHere.OnTapped()
+	})
+	tu.wait()
+	if ar := p.plan.Areas[0]; ar.First != 2 || ar.Last != 8 || ar.Rect != r || ar.Boxes != nil {
+		t.Fatalf("after Starts here at 2 and Ends here at 8: %+v", ar)
+	}
+	if tu.listTabsSelected() != p.areasTab {
+		t.Error("the Areas tab is not shown for the new area")
+	}
+	tu.onUI(func() { p.follow.SetChecked(true) })
+	tu.wait()
+	ar := p.plan.Areas[0]
+	if len(ar.Boxes) != 7 {
+		t.Fatalf("following: %d boxes for frames 2..8", len(ar.Boxes))
+	}
+	// testsrc's picture does not move under a still area: the tracker
+	// must keep it where it was drawn, give or take a few pixels.
+	for k, b := range ar.Boxes {
+		if d := b.Min.Sub(r.Min); max(d.X, -d.X, d.Y, -d.Y) > 6 || b.Size() != r.Size() {
+			t.Errorf("frame %d: followed to %v, drawn at %v", 2+k, b, r)
+		}
+	}
+	row := widget.NewLabel("")
+	p.updateAreaRow(0, row)
+	if !strings.Contains(row.Text, "follows") {
+		t.Errorf("area row %q", row.Text)
+	}
+	// The preview of frame 5 shows the area covered.
+	tu.onUI(func() {
+		p.showResult.SetChecked(true)
+		p.seek(5)
+	})
+	tu.wait()
+	tu.onUI(func() {
+		img, ok := p.preview().(*image.NRGBA)
+		if !ok || p.frameFor != 5 {
+			t.Fatalf("no preview of frame 5 (frame %d shown)", p.frameFor)
+		}
+		b, _ := p.plan.Areas[0].At(5)
+		if d := darkShare(img, scaleRect(b, p.a.Size, img.Rect.Size()).Inset(2)); d < 0.99 {
+			t.Errorf("the preview shows the area %.0f%% covered", 100*d)
+		}
+	})
+	// Unticking Follows makes it fixed again, where it started.
+	tu.onUI(func() { p.follow.SetChecked(false) })
+	if ar := p.plan.Areas[0]; ar.Boxes != nil || ar.Rect.Size() != r.Size() {
+		t.Errorf("after unticking Follows: %+v", ar)
+	}
+}
+
+// listTabsSelected is the redaction panel's shown list tab.
+func (tu *testUI) listTabsSelected() *container.TabItem { return tu.vredact.listTabs.Selected() }
+
+// decodeFrames decodes every frame of a video, upright, as RGBA.
+func decodeFrames(t *testing.T, path string) []*image.NRGBA {
+	t.Helper()
+	ff, err := ffmpeg.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*image.NRGBA
+	err = ff.Frames(context.Background(), path, ffmpeg.FrameOptions{Pixels: ffmpeg.RGBA, AutoRotate: true}, func(f *ffmpeg.Frame) error {
+		out = append(out, &image.NRGBA{Pix: append([]byte(nil), f.Pix...), Stride: f.Stride, Rect: image.Rect(0, 0, f.Width, f.Height)})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// darkShare is the share of r's pixels that are near black (luma <= 48,
+// the check's limit for a solid cover after encoding).
+func darkShare(img *image.NRGBA, r image.Rectangle) float64 {
+	r = r.Intersect(img.Rect)
+	if r.Empty() {
+		return 0
+	}
+	dark := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			c := img.NRGBAAt(x, y)
+			if (299*int(c.R)+587*int(c.G)+114*int(c.B))/1000 <= 48 {
+				dark++
+			}
+		}
+	}
+	return float64(dark) / float64(r.Dx()*r.Dy())
 }
 
 // TestVideoStopAndQuickExit: stopping an encode saves nothing; a quick exit
