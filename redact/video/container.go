@@ -19,7 +19,7 @@ import (
 // in moov only mvhd, trak and (FFmpeg's bit-exact empty tag list) udta with
 // one meta holding an hdlr and an empty ilst; in each trak only tkhd,
 // edts and mdia; every creation and modification time zero; handler names
-// empty or FFmpeg's generic ones. Sample descriptions and tables are not
+// empty. Sample descriptions and tables are not
 // inspected.
 var VerifyContainer = interimVerifyContainer
 
@@ -46,9 +46,10 @@ var allowedBoxes = map[string][]string{
 	"meta": {"hdlr", "ilst"},
 }
 
-// genericHandlerNames are the handler names FFmpeg writes with no name of
-// the source in them.
-var genericHandlerNames = []string{"", "VideoHandler", "SoundHandler", "DataHandler", "Core Media Video", "Core Media Audio"}
+// genericHandlerNames are the handler names a redaction may carry: none
+// (encodeArgs asks FFmpeg for empty ones; part 1's inspector reports even
+// FFmpeg's generic names).
+var genericHandlerNames = []string{""}
 
 // maxBoxes bounds the walk: a hostile file cannot make it run long.
 const maxBoxes = 10_000

@@ -154,7 +154,7 @@ func TestWriteAreaVFRRotated(t *testing.T) {
 		t.Errorf("duration %v, source %v", info.Duration, a.Duration)
 	}
 	data, _ := os.ReadFile(outPath)
-	for _, leak := range []string{"Secret", "51.5074", "2026", "x264", "Lavf"} {
+	for _, leak := range []string{"Secret", "51.5074", "2026", "x264", "Lavf", "Lavc", "Handler", "H.264"} {
 		if bytes.Contains(data, []byte(leak)) {
 			t.Errorf("output contains %q", leak)
 		}
@@ -203,6 +203,12 @@ func TestWriteKeepAudio(t *testing.T) {
 	info, err := ff.Probe(context.Background(), filepath.Join(dir, "out.mov"), ffmpeg.ProbeOptions{})
 	if err != nil || len(info.Streams) != 2 || info.Streams[1].Type != "audio" {
 		t.Fatalf("streams %+v, %v", info, err)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "out.mov"))
+	for _, leak := range []string{"Lavf", "Lavc", "Handler", "H.264"} {
+		if bytes.Contains(data, []byte(leak)) {
+			t.Errorf("output contains %q", leak)
+		}
 	}
 }
 

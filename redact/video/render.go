@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -28,7 +27,8 @@ const (
 
 // RenderOptions tune Render.
 type RenderOptions struct {
-	// KeepAudio copies the first sound track. Voices and background sound
+	// KeepAudio keeps the first sound track (re-encoded, see encodeArgs).
+	// Voices and background sound
 	// identify people and places too, so it is off by default.
 	KeepAudio bool
 	// CRF and Preset are libx264's quality and speed (0, "": the defaults).
@@ -62,10 +62,6 @@ type Rendered struct {
 	Audio bool
 }
 
-// copyableAudio are the sound codecs an MP4 or MOV holds as they are;
-// others (AMR from old phones) are re-encoded to AAC.
-var copyableAudio = []string{"aac", "mp3", "alac", "ac3", "eac3", "opus"}
-
 // encodeArgs are FFmpeg's output options for the redacted video.
 func encodeArgs(a *Analysis, opt RenderOptions) []string {
 	crf, preset := opt.CRF, opt.Preset
@@ -83,21 +79,21 @@ func encodeArgs(a *Analysis, opt RenderOptions) []string {
 		"-fps_mode", "passthrough", "-copyts", "-enc_time_base", "-1",
 		"-video_track_timescale", strconv.FormatInt(a.TimeBase.Den, 10),
 		// x264 writes its version and settings in an SEI message: none
-		// are kept, and the container gets no metadata, chapters or
-		// encoder names (the sample description names the codec only).
+		// are kept, and the container gets no metadata, chapters, handler
+		// or encoder names. (An empty encoder tag makes FFmpeg write its
+		// own, "Lavc libx264", as the compressor name: a space writes none.
+		// Part 1's inspector finds nothing in such a file.)
 		"-bsf:v", "filter_units=remove_types=6",
 		"-map_metadata", "-1", "-map_chapters", "-1",
-		"-fflags", "+bitexact", "-flags:v", "+bitexact",
-		"-metadata:s:v:0", "handler_name=", "-metadata:s:v:0", "language=und",
-		"-metadata:s:v:0", "encoder=H.264",
+		"-fflags", "+bitexact", "-flags:v", "+bitexact", "-empty_hdlr_name", "1",
+		"-metadata:s:v:0", "language=und", "-metadata:s:v:0", "encoder= ",
 	}
 	if opt.KeepAudio && a.Audio != nil {
-		args = append(args, "-map", "1:a:0", "-flags:a", "+bitexact", "-metadata:s:a:0", "handler_name=")
-		if slices.Contains(copyableAudio, a.Audio.Codec) {
-			args = append(args, "-c:a", "copy")
-		} else {
-			args = append(args, "-c:a", "aac", "-b:a", "128k")
-		}
+		// The sound is re-encoded, never copied: an encoder's own data
+		// travels inside the coded sound (FFmpeg's AAC names its version
+		// in the first frame, others may name theirs), where no container
+		// check looks. 192 kb/s AAC keeps speech and ambience intact.
+		args = append(args, "-map", "1:a:0", "-c:a", "aac", "-b:a", "192k", "-flags:a", "+bitexact", "-metadata:s:a:0", "encoder= ")
 	}
 	return args
 }
