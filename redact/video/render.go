@@ -28,8 +28,8 @@ const (
 // RenderOptions tune Render.
 type RenderOptions struct {
 	// KeepAudio keeps the first sound track (re-encoded, see encodeArgs).
-	// Voices and background sound
-	// identify people and places too, so it is off by default.
+	// Voices and background sound identify people and places too, so it
+	// is off by default.
 	KeepAudio bool
 	// CRF and Preset are libx264's quality and speed (0, "": the defaults).
 	CRF    int
