@@ -977,9 +977,26 @@ func (p *vredactPanel) showReview() {
 		p.updateControls()
 		p.redraw()
 	})
-	discard.Importance = widget.HighImportance
-	p.review.Objects = []fyne.CanvasObject{container.NewHBox(prev, next), container.NewHBox(discard, anyway)}
+	cover := p.u.button(lang.L("Cover them too and save again"), theme.VisibilityOffIcon(), p.coverFindings)
+	cover.Importance = widget.HighImportance
+	p.review.Objects = []fyne.CanvasObject{container.NewHBox(prev, next), cover, container.NewHBox(discard, anyway)}
 	p.review.Refresh()
+}
+
+// coverFindings adds what the check still found to the plan, as faces of
+// their own (the user can untick any that is not a face), and writes the
+// video again under the same name.
+func (p *vredactPanel) coverFindings() {
+	if p.pending == nil || p.running {
+		return
+	}
+	out := p.pending.Path()
+	p.pending.Discard()
+	p.plan.AddFindings(p.a, p.findings)
+	p.pending, p.findings = nil, nil
+	p.review.RemoveAll()
+	p.tracks.Refresh()
+	p.render(out)
 }
 
 // stepFinding moves to the next or previous finding.
