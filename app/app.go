@@ -368,7 +368,7 @@ func (u *ui) regionsChanged() {
 // updateControls enables what can be used now.
 func (u *ui) updateControls() {
 	has := u.doc != nil
-	setEnabled(u.saveClean, has || (u.vdoc != nil && !u.vpane.task.Running()))
+	setEnabled(u.saveClean, has || (u.vdoc != nil && u.vdoc.Unreadable == nil && !u.vpane.task.Running()))
 	setEnabled(u.saveRedact, has && len(u.hist.Regions()) > 0)
 	setEnabled(u.undoBtn, u.hist.CanUndo())
 	setEnabled(u.redoBtn, u.hist.CanRedo())

@@ -127,7 +127,7 @@ func stateIcon(it batchItem) fyne.Resource {
 		return theme.CancelIcon()
 	}
 	if fingerprint.IsVideoName(it.Path) {
-		return theme.FileVideoIcon()
+		return theme.MediaVideoIcon()
 	}
 	return theme.FileImageIcon()
 }
@@ -317,9 +317,6 @@ func (b *batchPanel) CleanAll(dir string) {
 // cleanVideo streams a verified clean copy of the video at path into dir
 // under a neutral name and returns that name.
 func (b *batchPanel) cleanVideo(ctx context.Context, path, dir string, opt metadata.Options, progress func(done, total int64)) (string, error) {
-	if b.u.eng.cleanVideo == nil {
-		return "", errNoVideoClean()
-	}
 	out := outfile.Available(filepath.Join(dir, neutralVideoName(path)))
 	b.u.writes.Add(1)
 	defer b.u.writes.Done()

@@ -526,7 +526,7 @@ func (b *browser) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		r.icon.SetResource(theme.CheckButtonIcon())
 		r.size.SetText(sizeText(e.Size))
 	case fingerprint.IsVideoName(e.Name):
-		r.icon.SetResource(theme.FileVideoIcon())
+		r.icon.SetResource(theme.MediaVideoIcon())
 		r.size.SetText(sizeText(e.Size))
 	default:
 		r.icon.SetResource(theme.FileImageIcon())

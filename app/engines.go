@@ -46,13 +46,11 @@ type engines struct {
 	// hashFile hashes a file from disk: a video is streamed (MD5 and
 	// SHA-256, vPDQ on request) with progress through opt.Progress.
 	hashFile func(ctx context.Context, path string, opt fingerprint.Options) fingerprint.Result
-	// inspectVideo reports what a video reveals. nil: this build cannot
-	// (video_meta.go).
+	// inspectVideo reports what a video reveals.
 	inspectVideo func(ctx context.Context, path string) (*metadata.Report, error)
 	// cleanVideo writes a clean copy of the video at in to out, streaming,
 	// and gives it that name only once the written file passed the
-	// independent verifier; progress gets bytes done of total. nil: this
-	// build cannot (video_meta.go).
+	// independent verifier; progress gets bytes done of total.
 	cleanVideo func(ctx context.Context, in, out string, opt metadata.Options, progress func(done, total int64)) (*metadata.Result, error)
 }
 
@@ -78,11 +76,11 @@ func defaultEngines() engines {
 		apply:   redact.Apply,
 		redact:  redact.RedactOwned,
 
-		probe:    probeVideo,
-		poster:   posterFrame,
-		hashFile: hashOne,
-		// inspectVideo, cleanVideo: nil until the video metadata engine
-		// is merged (video_meta.go).
+		probe:        probeVideo,
+		poster:       posterFrame,
+		hashFile:     hashOne,
+		inspectVideo: inspect.Video,
+		cleanVideo:   clean.Video,
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/inspect"
 	"codeberg.org/veil/veil/redact"
 )
 
@@ -124,8 +125,11 @@ func (u *ui) showReport(k fileKind, rep *metadata.Report, err error, res *metada
 // or a video.
 func reportRows(k fileKind, rep *metadata.Report, err error, res *metadata.Result, cerr error) []fyne.CanvasObject {
 	var rows []fyne.CanvasObject
-	if errors.Is(err, errNoVideoMetadata) {
-		return append(rows, wrapLabel(lang.L("This version of Veil cannot yet read or remove a video's hidden information (such as where and when it was filmed, and on which phone). It can show the video and compute its hashes for reporting. Do not rely on Veil to clean a video before you share it.")))
+	switch {
+	case k == kindVideo && errors.Is(err, inspect.ErrVideoUnsupported): // the reason names Veil
+		return append(rows, wrapLabel(fmt.Sprintf(lang.L("%v. Veil cannot clean it, but it can still be hashed for reporting."), err)))
+	case k == kindVideo && err != nil:
+		return append(rows, wrapLabel(fmt.Sprintf(lang.L("Veil could not read this video: %v. It cannot be cleaned, but it can still be hashed for reporting."), err)))
 	}
 	if err != nil {
 		return append(rows, wrapLabel(fmt.Sprintf(lang.L("Veil could not read this file's hidden information: %v"), err)))

@@ -42,6 +42,10 @@ type videoDoc struct {
 	// across; nil when none could be made (PreviewErr says why).
 	Poster     *image.NRGBA
 	PreviewErr error
+	// Unreadable is set when the metadata engine could not read the file
+	// (a container it does not read, a damaged movie): no clean copy is
+	// offered.
+	Unreadable error
 }
 
 // fileKind is what a file to open turned out to be.
@@ -84,30 +88,27 @@ func posterTime(info *ffmpeg.Info) time.Duration {
 	return min(time.Second, info.Duration/3)
 }
 
-// loadVideo reads a video's facts and poster frame through FFmpeg. Without
-// FFmpeg, or when FFmpeg refuses the file, the video still opens (its
-// hashes need no FFmpeg) and PreviewErr says why there is no picture.
-func loadVideo(ctx context.Context, eng engines, path string, size int64) *videoDoc {
-	v := &videoDoc{Path: path, Name: baseName(path), Size: size}
+// videoPicture reads a video's facts and poster frame through FFmpeg.
+// Without FFmpeg, or when FFmpeg refuses the file, err says why there is
+// no picture; the video is open all the same (its metadata and hashes need
+// no FFmpeg).
+func videoPicture(ctx context.Context, eng engines, path string) (*ffmpeg.Info, *image.NRGBA, error) {
 	info, err := eng.probe(ctx, path)
 	if err != nil {
-		v.PreviewErr = err
-		return v
+		return nil, nil, err
 	}
-	v.Info = info
 	if _, ok := info.Video(); !ok {
-		v.PreviewErr = errors.New(lang.L("it has no picture to show"))
-		return v
+		return info, nil, errors.New(lang.L("it has no picture to show"))
 	}
-	v.Poster, v.PreviewErr = eng.poster(ctx, path, posterTime(info), displayMaxSide)
-	return v
+	poster, err := eng.poster(ctx, path, posterTime(info), displayMaxSide)
+	return info, poster, err
 }
 
 // previewProblem is the line shown in place of a poster frame.
 func previewProblem(err error) string {
 	switch {
 	case errors.Is(err, ffmpeg.ErrNotInstalled):
-		return lang.L("Veil needs FFmpeg to show previews of videos (install the ffmpeg package, for example with \"sudo apt install ffmpeg\"). Hashing works without it.")
+		return lang.L("Veil needs FFmpeg to show a picture of this video (install the ffmpeg package, for example with \"sudo apt install ffmpeg\"). Cleaning and hashing work without it.")
 	case errors.Is(err, ffmpeg.ErrRefused):
 		return lang.L("Veil shows previews of MP4, MOV, M4V and 3GP videos only. This file can still be hashed for reporting.")
 	}
@@ -178,7 +179,7 @@ func (u *ui) newVideoPane() *videoPane {
 	vv.facts = widget.NewLabel("")
 	vv.facts.Truncation = fyne.TextTruncateEllipsis
 	vv.task = u.newTaskRow()
-	icon := widget.NewIcon(theme.FileVideoIcon())
+	icon := widget.NewIcon(theme.MediaVideoIcon())
 	vv.problemBox = container.NewCenter(container.NewVBox(container.NewCenter(icon), container.NewGridWrap(fyne.NewSize(420, 120), vv.problem)))
 	vv.problemBox.Hide()
 	vv.content = container.NewBorder(nil, container.NewVBox(vv.facts, vv.task.box), nil, nil,
@@ -200,6 +201,16 @@ func (vv *videoPane) show(v *videoDoc) {
 	vv.poster.Image = nil
 	vv.poster.Hide()
 	vv.problem.SetText(previewProblem(v.PreviewErr))
+	vv.problem.Show()
+	vv.problemBox.Show()
+}
+
+// loading shows v while its picture is being made.
+func (vv *videoPane) loading(v *videoDoc) {
+	vv.facts.SetText(videoFacts(v))
+	vv.poster.Image = nil
+	vv.poster.Hide()
+	vv.problem.SetText(lang.L("Making a picture of the video…"))
 	vv.problem.Show()
 	vv.problemBox.Show()
 }
@@ -226,7 +237,7 @@ func (u *ui) showKind(k fileKind) {
 		if u.redactVideo != nil {
 			u.redactBtn.Show()
 		}
-		u.photoTab.Text, u.photoTab.Icon = lang.L("Video"), theme.FileVideoIcon()
+		u.photoTab.Text, u.photoTab.Icon = lang.L("Video"), theme.MediaVideoIcon()
 	} else {
 		u.vpane.content.Hide()
 		u.editor.Show()
@@ -243,21 +254,31 @@ func (u *ui) showKind(k fileKind) {
 // loadVideoFile runs on a background goroutine: the video's facts and
 // poster frame, then (on the UI goroutine) the view and what it reveals.
 func (u *ui) loadVideoFile(ctx context.Context, gen int, path string, size int64) {
-	v := loadVideo(ctx, u.eng, path, size)
+	// The video is open at once: what it reveals and its hashes do not
+	// wait for FFmpeg, which can take seconds on a large file.
+	v := &videoDoc{Path: path, Name: baseName(path), Size: size}
 	u.do(func() {
 		if gen != u.gen {
 			return
 		}
 		u.vdoc = v
 		u.showKind(kindVideo)
-		u.vpane.show(v)
-		u.timings.mark("first frame")
-		u.busyStop("")
+		u.vpane.loading(v)
 		u.updateControls()
 		u.startVideoInspect(gen, v)
 		if u.sideTabs.SelectedIndex() == 1 {
 			u.hashPanel.Start()
 		}
+	})
+	info, poster, err := videoPicture(ctx, u.eng, path)
+	u.do(func() {
+		if gen != u.gen {
+			return
+		}
+		v.Info, v.Poster, v.PreviewErr = info, poster, err
+		u.vpane.show(v)
+		u.timings.mark("first frame")
+		u.busyStop("")
 	})
 }
 
@@ -274,10 +295,6 @@ func (u *ui) redactFaces() {
 // in the background.
 func (u *ui) startVideoInspect(gen int, v *videoDoc) {
 	ctx := u.ctx
-	if u.eng.inspectVideo == nil {
-		u.showReport(kindVideo, nil, errNoVideoMetadata, nil, nil)
-		return
-	}
 	u.goJob(func() {
 		rep, err := u.eng.inspectVideo(ctx, v.Path)
 		u.do(func() {
@@ -285,6 +302,10 @@ func (u *ui) startVideoInspect(gen int, v *videoDoc) {
 				return
 			}
 			u.report = rep
+			if err != nil {
+				v.Unreadable = err
+				u.updateControls()
+			}
 			u.showReport(kindVideo, rep, err, nil, nil)
 			u.timings.mark("report shown")
 		})

@@ -22,21 +22,24 @@ func (u *ui) saveCleanVideo() {
 	if v == nil || u.vpane.task.Running() {
 		return
 	}
-	if u.eng.cleanVideo == nil {
-		u.showError(fmt.Errorf("%s: %w", v.Name, errNoVideoClean()))
-		return
-	}
 	opt := metadata.Options{Mode: metadata.All}
 	u.pickSave(folderOf(v.Path), neutralVideoName(v.Path), func(path string) {
 		if u.vdoc != v { // another file was opened meanwhile
 			return
 		}
-		t := u.vpane.task.Start(u.ctx, lang.L("Saving a clean copy and checking it…"))
+		t := u.vpane.task.Start(u.ctx, lang.L("Writing a clean copy…"))
+		progress := func(done, total int64) {
+			t.progress(done, total)
+			if total > 0 && done == total {
+				// The engine now reads the copy back and verifies it.
+				t.say(lang.L("Checking the clean copy…"))
+			}
+		}
 		u.updateControls()
 		u.writes.Add(1)
 		u.goJob(func() {
 			defer u.writes.Done()
-			res, err := u.eng.cleanVideo(t.ctx, v.Path, path, opt, t.progress)
+			res, err := u.eng.cleanVideo(t.ctx, v.Path, path, opt, progress)
 			cancelled := t.ctx.Err() != nil
 			u.do(func() {
 				t.end()

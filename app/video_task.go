@@ -37,7 +37,7 @@ func (u *ui) newTaskRow() *taskRow {
 	t.label.Truncation = fyne.TextTruncateEllipsis
 	t.bar = widget.NewProgressBar()
 	t.stop = u.button(lang.L("Cancel"), theme.CancelIcon(), t.Cancel)
-	t.box = container.NewBorder(nil, nil, nil, t.stop, container.NewVBox(t.label, t.bar))
+	t.box = container.NewBorder(nil, nil, nil, container.NewCenter(t.stop), container.NewVBox(t.label, t.bar))
 	t.box.Hide()
 	return t
 }
@@ -53,6 +53,8 @@ type task struct {
 	// progress may be called from any goroutine as often as the engine
 	// likes (done of total; total 0 when unknown).
 	progress func(done, total int64)
+	// say replaces the row's text, from any goroutine.
+	say func(text string)
 	// end hides the row, on the UI goroutine, unless a newer task has
 	// taken it over.
 	end func()
@@ -93,7 +95,14 @@ func (t *taskRow) Start(parent context.Context, text string) task {
 			t.box.Hide()
 		}
 	}
-	return task{ctx: ctx, progress: progress, end: end}
+	say := func(text string) {
+		t.u.do(func() {
+			if t.id == id {
+				t.label.SetText(text)
+			}
+		})
+	}
+	return task{ctx: ctx, progress: progress, say: say, end: end}
 }
 
 // Cancel stops the task under way, if any; the task's own code then ends

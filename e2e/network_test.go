@@ -87,6 +87,10 @@ func TestNoNetworkSyscalls(t *testing.T) {
 	// A redaction runs ffprobe and three ffmpeg children (read for faces,
 	// encode from Veil's frames, read back for the check).
 	runs["redact video"] = []string{"redact", "--faces", "--region", "10,10,60,60@0.5-1.5", "-o", filepath.Join(home, "out-redacted.mp4"), video}
+	// The lossless video clean and inspect run no FFmpeg: pure Go, traced
+	// all the same.
+	runs["inspect video"] = []string{"inspect", "--json", video}
+	runs["clean video"] = []string{"clean", "--json", "-o", filepath.Join(home, "out-video"), video}
 	videoRuns := map[string]bool{"hash --video-pdq": true, "redact video": true}
 	names := make([]string, 0, len(runs))
 	for n := range runs {
