@@ -1,37 +1,39 @@
 package video
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
+
+	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/verify"
 )
 
 // VerifyContainer checks the structure of a written redaction and returns
-// how it was checked. It is the one place the file's boxes are judged, so
-// that part 1's independent MP4/MOV verifier (metadata/verify) replaces
-// it in a single call when it is available.
-//
-// Until then it is an interim allow-list of its own, for the files this
-// package has FFmpeg write: only ftyp, free/wide, mdat and moov at the top;
-// in moov only mvhd, trak and (FFmpeg's bit-exact empty tag list) udta with
-// one meta holding an hdlr and an empty ilst; in each trak only tkhd,
-// edts and mdia; every creation and modification time zero; handler names
-// empty. Sample descriptions and tables are not
-// inspected.
-var VerifyContainer = interimVerifyContainer
-
-func interimVerifyContainer(f *os.File) (string, error) {
+// how it was checked: part 1's independent video verifier
+// (metadata/verify.Video: only ftyp, moov and mdat, allow-listed boxes,
+// zero dates, no handler, vendor or encoder names, no SEI or user data in
+// the samples, samples tiling mdat exactly), then an allow-list of this
+// package's own for the files Write produces (FFmpeg's output after part
+// 1's cleaner): in moov only mvhd, trak and udta/meta; in each trak only
+// tkhd, edts and mdia; every creation and modification time zero; handler
+// names empty.
+func VerifyContainer(f *os.File) (string, error) {
 	st, err := f.Stat()
 	if err != nil {
+		return "", err
+	}
+	if err := verify.Video(context.Background(), f, st.Size(), metadata.Options{}); err != nil {
 		return "", err
 	}
 	if err := checkBoxes(f, st.Size()); err != nil {
 		return "", err
 	}
-	return "interim structure check (no metadata boxes, zero dates)", nil
+	return "part 1's video verifier and Veil's own structure check (no metadata boxes, zero dates, no names)", nil
 }
 
 // Container boxes the interim check allows, by parent ("" is the file).

@@ -3,9 +3,11 @@ package video
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 
 	"codeberg.org/veil/veil/internal/ffmpeg"
+	"codeberg.org/veil/veil/metadata/clean"
 	"codeberg.org/veil/veil/outfile"
 	"codeberg.org/veil/veil/redact"
 )
@@ -51,6 +53,14 @@ func Write(ctx context.Context, ff *ffmpeg.Runner, a *Analysis, plan *Plan, path
 		return nil, err
 	}
 	opt.Format = format
+	// FFmpeg encodes into one unnamed file; part 1's lossless video
+	// cleaner rewrites that into a second, the one that may get the name,
+	// leaving only the boxes and units it knows to be clean.
+	raw, err := outfile.Create(path, outfile.Options{Input: a.Path})
+	if err != nil {
+		return nil, err
+	}
+	defer raw.Discard()
 	s, err := outfile.Create(path, outfile.Options{Input: a.Path})
 	if err != nil {
 		return nil, err
@@ -62,9 +72,20 @@ func Write(ctx context.Context, ff *ffmpeg.Runner, a *Analysis, plan *Plan, path
 			s.Discard()
 		}
 	}()
-	if o.Rendered, err = Render(ctx, ff, a, plan, s.File(), opt, progress); err != nil {
+	if o.Rendered, err = Render(ctx, ff, a, plan, raw.File(), opt, progress); err != nil {
 		return nil, err
 	}
+	if err := raw.Sync(); err != nil {
+		return nil, err
+	}
+	st, err := raw.File().Stat()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := clean.CleanVideoTo(ctx, raw.File(), st.Size(), s, nil); err != nil {
+		return nil, fmt.Errorf("cleaning the encoded video: %w", err)
+	}
+	raw.Discard()
 	if err := s.Sync(); err != nil {
 		return nil, err
 	}
