@@ -179,7 +179,8 @@ func (p *vredactPanel) build() fyne.CanvasObject {
 	side := container.NewBorder(nil, container.NewPadded(save), nil, nil, p.listTabs)
 	split := container.NewHSplit(left, side)
 	split.Offset = 0.66
-	top := container.NewBorder(nil, nil, nil, nil, p.title)
+	closeBtn := u.button(lang.L("Close"), theme.CancelIcon(), p.close)
+	top := container.NewBorder(nil, nil, nil, closeBtn, p.title)
 	return container.NewBorder(container.NewPadded(top), nil, nil, nil, split)
 }
 
@@ -208,6 +209,29 @@ func (p *vredactPanel) show(path string) {
 	}
 	u.tabs.Select(u.vredactTab)
 	p.Open(path)
+}
+
+// close stops any work on the video (an encode not finished saves
+// nothing), forgets it and takes the panel's tab away.
+func (p *vredactPanel) close() {
+	p.Cancel()
+	p.gen++ // work still reporting back is dropped
+	p.path, p.a, p.plan, p.ff, p.thumbs = "", nil, nil, nil, nil
+	p.frame, p.frameFor, p.running, p.saveStop, p.findings = nil, -1, false, nil, nil
+	p.view.SetFrame(nil, 0, 0)
+	p.view.SetBoxes(nil)
+	p.timeline.Set(0, 0, nil)
+	p.strip.RemoveAll()
+	p.review.RemoveAll()
+	p.tracks.Refresh()
+	p.areas.Refresh()
+	p.setStatus("", -1)
+	p.updateControls()
+	u := p.u
+	if u.vredactTab != nil {
+		u.tabs.Remove(u.vredactTab)
+		u.tabs.Select(u.photoTab)
+	}
 }
 
 // Open starts on a video: its faces are found in the background, with

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -240,6 +241,20 @@ func TestVideoStopAndQuickExit(t *testing.T) {
 	tu.wait()
 	if names := listNames(t, tu.saveTo); len(names) != 0 || !strings.Contains(p.status.Text, "Nothing was saved") {
 		t.Errorf("after stopping: %v, status %q", names, p.status.Text)
+	}
+	// Close during an encode: nothing saved, the tab gone; it comes back
+	// with the next video.
+	tu.onUI(func() {
+		p.save()
+		p.close()
+	})
+	tu.wait()
+	if names := listNames(t, tu.saveTo); len(names) != 0 || slices.Contains(tu.tabs.Items, tu.vredactTab) || p.a != nil {
+		t.Errorf("after Close during an encode: %v saved, tab shown %v", names, slices.Contains(tu.tabs.Items, tu.vredactTab))
+	}
+	tu.openForRedaction(t, src)
+	if tu.tabs.Selected() != tu.vredactTab || p.a == nil {
+		t.Fatal("the video did not open for redaction again after Close")
 	}
 	tu.onUI(func() { p.save() })
 	tu.onUI(func() { tu.quickExit() })
