@@ -59,11 +59,7 @@ func withFakeVideoFaces(tu *testUI) {
 // saves: the copy is named only after its check, and the status says what
 // was checked.
 func TestVideoRedactWorkflow(t *testing.T) {
-	tu := newTestUI(t)
-	withFakeVideoFaces(tu)
-	src := makeTestVideo(t, t.TempDir(), "clip.mp4", "160x120", 12)
-	tu.openForRedaction(t, src)
-	p := tu.vredact
+	tu, p, _ := openFakeClip(t, "160x120", 12)
 	if tu.tabs.Selected() != tu.vredactTab || p.a == nil || len(p.plan.Tracks) != 1 || len(p.a.Frames) != 12 {
 		t.Fatalf("after opening: tab %v, analysis %v", tu.tabs.Selected().Text, p.a != nil)
 	}
@@ -121,11 +117,7 @@ func TestVideoRedactWorkflow(t *testing.T) {
 // TestVideoAreaTimesAndFollow draws an area, moves its start and end to
 // other moments, makes it follow what it covers, and shows the result.
 func TestVideoAreaTimesAndFollow(t *testing.T) {
-	tu := newTestUI(t)
-	withFakeVideoFaces(tu)
-	src := makeTestVideo(t, t.TempDir(), "clip.mp4", "160x120", 12)
-	tu.openForRedaction(t, src)
-	p := tu.vredact
+	tu, p, _ := openFakeClip(t, "160x120", 12)
 	r := image.Rect(100, 30, 140, 70)
 	tu.onUI(func() {
 		p.seek(4)
@@ -226,11 +218,7 @@ func darkShare(img *image.NRGBA, r image.Rectangle) float64 {
 // TestVideoStopAndQuickExit: stopping an encode saves nothing; a quick exit
 // during an encode ends the app and leaves no file either.
 func TestVideoStopAndQuickExit(t *testing.T) {
-	tu := newTestUI(t)
-	withFakeVideoFaces(tu)
-	src := makeTestVideo(t, t.TempDir(), "clip.mp4", "320x240", 60)
-	tu.openForRedaction(t, src)
-	p := tu.vredact
+	tu, p, src := openFakeClip(t, "320x240", 60)
 	tu.onUI(func() {
 		p.save()
 		if !p.running {
@@ -267,6 +255,17 @@ func TestVideoStopAndQuickExit(t *testing.T) {
 	if names := listNames(t, tu.saveTo); len(names) != 0 {
 		t.Errorf("after a quick exit during the encode the folder holds %v", names)
 	}
+}
+
+// openFakeClip opens an n-frame test clip of the given size for redaction,
+// with the fake face in every frame.
+func openFakeClip(t *testing.T, size string, n int) (*testUI, *vredactPanel, string) {
+	t.Helper()
+	tu := newTestUI(t)
+	withFakeVideoFaces(tu)
+	src := makeTestVideo(t, t.TempDir(), "clip.mp4", size, n)
+	tu.openForRedaction(t, src)
+	return tu, tu.vredact, src
 }
 
 // openForRedaction opens a video as a user does: it opens in the video
