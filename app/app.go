@@ -163,6 +163,10 @@ type ui struct {
 	sideTabs  *container.AppTabs
 	photoTab  *container.TabItem
 	batchTab  *container.TabItem
+	// vredact is the video redaction panel (vredact.go), in its own tab
+	// shown once a video is opened for redaction.
+	vredact    *vredactPanel
+	vredactTab *container.TabItem
 }
 
 // newUI builds Veil's interface into w. trace may be nil (tests); exit ends
@@ -231,6 +235,9 @@ func (u *ui) cancelAll() {
 	if u.batch != nil {
 		u.batch.Cancel()
 	}
+	if u.vredact != nil {
+		u.vredact.Cancel() // an encode stops; a checked copy not yet saved is dropped
+	}
 }
 
 // build lays out the window: a top bar with the always-visible quick exit,
@@ -250,6 +257,8 @@ func (u *ui) build() fyne.CanvasObject {
 	u.batch = newBatchPanel(u)
 	u.batchTab = container.NewTabItemWithIcon(lang.L("Many files"), theme.ListIcon(), u.batch.content)
 	u.tabs = container.NewAppTabs(u.photoTab, u.batchTab)
+	u.vredact = newVredactPanel(u)
+	u.redactVideo = u.vredact.show
 	return container.NewBorder(container.NewPadded(top), nil, nil, nil, u.tabs)
 }
 
