@@ -17,7 +17,7 @@ TEST_TAGS := ci,nodynamic,wasm2go
 FUZZTIME ?= 3
 BIN := bin/veil
 
-.PHONY: all deps deps-test deps-smoke model build run release test test-race fuzz smoke package bench clean
+.PHONY: all deps deps-test deps-smoke model build run release test test-race test-cross fuzz smoke package bench clean
 
 all: build
 
@@ -49,10 +49,18 @@ test: deps-test model
 	$(GO) vet -tags $(TEST_TAGS) ./...
 	$(GO) test -tags $(TEST_TAGS) -count=1 -timeout 20m ./...
 	$(MAKE) --no-print-directory test-race
+	$(MAKE) --no-print-directory test-cross
 	./scripts/fuzz.sh $(FUZZTIME)
 
 test-race:
 	$(GO) test -race -short -tags $(TEST_TAGS) -count=1 -timeout 20m ./...
+
+# test-cross: without cgo (JPEG then decodes through photo/internal/libjpegwasm)
+# the cores and the command line build for Linux, Windows and macOS.
+test-cross: model
+	for os in linux windows darwin; do \
+		GOOS=$$os GOARCH=amd64 CGO_ENABLED=0 $(GO) build -tags $(TAGS) ./cmd/veil-cli ./cli/... ./metadata/... ./fingerprint/... ./redact/... ./photo/... || exit 1; \
+	done
 
 fuzz: deps-test model
 	./scripts/fuzz.sh 60
