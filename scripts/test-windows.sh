@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# test-windows.sh [gotest] [cli] [gui] - test the Windows build under wine
+# (all three when none is named). Run through "make test-windows", which
+# builds bin/veil.exe and bin/veil-cli.exe first.
+#
+#   gotest  go test of the packages below, compiled for Windows and run by
+#           wine (go_windows_amd64_exec). Failures wine alone causes are
+#           listed with their reason (scripts/wine/known-failures.txt); any
+#           other failure fails the run.
+#   cli     veil-cli.exe under wine against the Linux build, on every file of
+#           ../shared/fixtures/{pdq,metadata,faces}: hash --json --dihedral,
+#           inspect --json, detect --json, clean --json -o, redact --faces.
+#           Output must be identical apart from path separators, cleaned and
+#           redacted files identical byte for byte.
+#   gui     veil.exe under wine and Xvfb: opens a photo, finds its faces,
+#           quick exit (Shift x3) ends it; the prefix's user folders and
+#           registry are listed before and after: nothing new.
+#
+# Everything happens in a throwaway wine prefix under build/wine, made afresh
+# each run. Wine 8 (Debian 12) lacks bcryptprimitives.dll, which Go programs
+# need; a test-only stand-in (scripts/wine/bcryptprimitives.c) goes into that
+# prefix, never into the zip.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+GO=${GO:-go}
+tags=${TAGS:?test-windows.sh: run through make test-windows (TAGS unset)}
+test_tags=${TEST_TAGS:?test-windows.sh: TEST_TAGS unset}
+work="$root/build/wine"
+fixtures="$root/../shared/fixtures"
+stages=("$@")
+[ ${#stages[@]} -gt 0 ] || stages=(gotest cli gui)
+
+export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" WINEARCH=win64
+wine=/usr/lib/wine/wine64
+wineserver() { /usr/lib/wine/wineserver "$@"; }
+started=$(date +%s)
+status=0
+
+log() { echo "test-windows: $*" >&2; }
+elapsed() { echo "$(($(date +%s) - $1)) s"; }
+
+prefix() {
+	local t0
+	t0=$(date +%s)
+	wineserver -k 2>/dev/null || true
+	rm -rf "$WINEPREFIX" && mkdir -p "$work/bin"
+	x86_64-w64-mingw32-gcc -O2 -shared -o "$work/bcryptprimitives.dll" scripts/wine/bcryptprimitives.c -ladvapi32
+	$wine wineboot --init >/dev/null 2>&1
+	wineserver -w
+	# A persistent server, so that no test binary's wine starts it and hands it
+	# its output pipe (go test would wait a minute for that pipe to close).
+	wineserver -p
+	cp "$work/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/"
+	printf '#!/bin/sh\n# go test runs each Windows test binary through this.\nexec %s "$@"\n' "$wine" >"$work/bin/go_windows_amd64_exec"
+	chmod +x "$work/bin/go_windows_amd64_exec"
+	log "fresh wine prefix $WINEPREFIX ($($wine --version 2>/dev/null)), $(elapsed "$t0")"
+}
+
+gotest() {
+	local t0 pkgs
+	t0=$(date +%s)
+	# Every package but e2e, whose tests build and drive the Linux binary.
+	pkgs=$("$GO" list ./... | grep -v '/e2e$')
+	log "go test of $(echo "$pkgs" | wc -l) packages under wine"
+	PATH="$work/bin:$PATH" GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc \
+		"$GO" test -json -count=1 -timeout 30m -tags "$test_tags" $pkgs >"$work/gotest.json" 2>"$work/gotest.err" || true
+	if ! "$GO" run scripts/wine/gotest-report.go "$work/gotest.json" scripts/wine/known-failures.txt | tee "$work/gotest.txt"; then
+		status=1
+	fi
+	log "go test under wine: $(elapsed "$t0")"
+}
+
+# run SIDE OUTNAME ARGS...: one CLI run from inside the fixtures folder, by
+# the Linux binary (SIDE=linux) or veil-cli.exe under wine (SIDE=windows).
+run() {
+	local side=$1 name=$2 rc=0
+	shift 2
+	if [ "$side" = linux ]; then
+		(cd "$fixtures" && "$work/veil-cli-linux" "$@") >"$work/cli/$side/$name.out" 2>"$work/cli/$side/$name.err" || rc=$?
+	else
+		(cd "$fixtures" && $wine "$root/bin/veil-cli.exe" "$@") >"$work/cli/$side/$name.out" 2>"$work/cli/$side/$name.err" || rc=$?
+	fi
+	echo "$rc" >"$work/cli/$side/$name.rc"
+}
+
+# normalise: Windows path separators (JSON-escaped or plain) become slashes.
+normalise() { sed -e 's/\\\\/\//g' -e 's/\\/\//g' -e 's/\r$//' "$1"; }
+
+cli() {
+	local t0 side files images n f ext out
+	t0=$(date +%s)
+	[ -d "$fixtures" ] || { log "cli: ../shared/fixtures not present: skipped"; return; }
+	"$GO" build -tags "$tags" -o "$work/veil-cli-linux" ./cmd/veil-cli
+	mapfile -t files < <(cd "$fixtures" && find pdq metadata faces -type f | LC_ALL=C sort)
+	mapfile -t images < <(printf '%s\n' "${files[@]}" | grep -iE '\.(jpe?g|png|gif|webp|tiff?|heic|heif|avif)$')
+	log "cli: ${#files[@]} files (${#images[@]} images), Linux build against veil-cli.exe under wine"
+	for side in linux windows; do
+		local ts
+		ts=$(date +%s)
+		rm -rf "$work/cli/$side" && mkdir -p "$work/cli/$side/clean" "$work/cli/$side/redact"
+		local dir="$work/cli/$side"
+		[ "$side" = windows ] && dir="Z:$(echo "$work/cli/$side" | tr / '\\')"
+		run "$side" hash hash --json --dihedral "${files[@]}"
+		run "$side" inspect inspect --json "${files[@]}"
+		run "$side" detect detect --json "${files[@]}"
+		run "$side" clean clean --json -o "$dir/clean" "${files[@]}"
+		# One redaction per image, in turn as JPEG, PNG and WebP.
+		n=0
+		for f in "${images[@]}"; do
+			ext=(jpg png webp)
+			ext=${ext[$((n % 3))]}
+			out="$(echo "$f" | tr / _).$ext"
+			if [ "$side" = windows ]; then
+				run "$side" "redact-$n" redact --faces -o "$dir\\redact\\$out" "$f"
+			else
+				run "$side" "redact-$n" redact --faces -o "$dir/redact/$out" "$f"
+			fi
+			n=$((n + 1))
+		done
+		log "cli: $side side $(elapsed "$ts")"
+	done
+
+	# Compare: each command's stdout, stderr and exit status, line by line.
+	local lines=0 same=0 cmd diffs=0 kind
+	printf '%-10s %6s %6s %9s\n' command lines same different >"$work/cli.txt"
+	for cmd in hash inspect detect clean redact; do
+		local cl=0 cs=0
+		for f in "$work/cli/linux/$cmd"*.out "$work/cli/linux/$cmd"*.err "$work/cli/linux/$cmd"*.rc; do
+			[ "$cmd" = redact ] || [[ $(basename "$f") != redact-* ]] || continue
+			kind=${f#"$work/cli/linux/"}
+			local a b
+			a=$(normalise "$f" | wc -l)
+			b=$(diff <(normalise "$f") <(normalise "$work/cli/windows/$kind") | grep -c '^<' || true)
+			cl=$((cl + a))
+			cs=$((cs + a - b))
+			if ! diff -q <(normalise "$f") <(normalise "$work/cli/windows/$kind") >/dev/null; then
+				diffs=$((diffs + 1))
+				{ echo "--- $kind differs (Linux <, Windows >):"; diff <(normalise "$f") <(normalise "$work/cli/windows/$kind") | head -20; } >>"$work/cli-diff.txt"
+			fi
+		done
+		printf '%-10s %6d %6d %9d\n' "$cmd" "$cl" "$cs" "$((cl - cs))" >>"$work/cli.txt"
+		lines=$((lines + cl))
+		same=$((same + cs))
+	done
+	# The files written: same names, same bytes.
+	local written wsame
+	written=$(cd "$work/cli/linux" && find clean redact -type f | wc -l)
+	wsame=$(comm -12 <(cd "$work/cli/linux" && find clean redact -type f -exec sha256sum {} + | sort) \
+		<(cd "$work/cli/windows" && find clean redact -type f -exec sha256sum {} + | sort) | wc -l)
+	local wwin
+	wwin=$(cd "$work/cli/windows" && find clean redact -type f | wc -l)
+	{
+		printf '%-10s %6d %6d %9d\n' total "$lines" "$same" "$((lines - same))"
+		echo "files written: Linux $written, Windows $wwin, identical bytes $wsame"
+	} >>"$work/cli.txt"
+	cat "$work/cli.txt"
+	if [ "$same" -ne "$lines" ] || [ "$wsame" -ne "$written" ] || [ "$wwin" -ne "$written" ] || [ "$diffs" -ne 0 ]; then
+		log "cli: Linux and Windows differ; see $work/cli-diff.txt"
+		head -60 "$work/cli-diff.txt" >&2 || true
+		status=1
+	fi
+	log "cli: ${#files[@]} files, $lines lines, $same identical; $written files written, $wsame identical ($(elapsed "$t0"))"
+}
+
+# snapshot NAME: what the prefix holds for the user: files under users\ and
+# the Windows temp folder, and the registry (wine writes it out when its
+# server exits, so wait for that).
+snapshot() {
+	wineserver -w
+	(cd "$WINEPREFIX/drive_c" && find users windows/temp -mindepth 1 -printf '%y %p\n' 2>/dev/null | LC_ALL=C sort) >"$work/gui/$1.files"
+	# Registry keys and values, without wine's own per-key timestamps.
+	cat "$WINEPREFIX"/{user,system,userdef}.reg | grep -v '^#time=' | LC_ALL=C sort >"$work/gui/$1.reg"
+}
+
+gui() {
+	local t0 photo disp pid wid gone i
+	t0=$(date +%s)
+	[ -f "$fixtures/faces/2008_001322.jpg" ] || { log "gui: ../shared/fixtures not present: skipped"; return; }
+	rm -rf "$work/gui" && mkdir -p "$work/gui/shots"
+	photo="Z:$(echo "$fixtures/faces/2008_001322.jpg" | tr / '\\')"
+	disp=:$((70 + RANDOM % 20))
+	Xvfb "$disp" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+	local xvfb=$!
+	trap 'kill $xvfb 2>/dev/null || true' RETURN
+	export DISPLAY=$disp
+	sleep 1
+	# Wine's own first-run work (its desktop, fonts) happens in this warm-up,
+	# so that the listing afterwards shows only what Veil does.
+	$wine "$root/bin/veil-cli.exe" version >/dev/null 2>&1
+	snapshot before
+
+	VEIL_TIMINGS=1 $wine "$root/bin/veil.exe" "$photo" >"$work/gui/veil.log" 2>&1 &
+	pid=$!
+	wid=$(timeout 60 xdotool search --sync --onlyvisible --name '^Veil$' | head -1 || true)
+	if [ -z "$wid" ]; then
+		log "gui: no window titled Veil within 60 s"
+		import -window root "$work/gui/shots/no-window.png" || true
+		status=1
+		kill "$pid" 2>/dev/null || true
+		return
+	fi
+	# The faces are found when the status line says so.
+	for i in $(seq 120); do
+		grep -q 'detected' "$work/gui/veil.log" && break
+		sleep 0.5
+	done
+	sleep 2
+	import -window root "$work/gui/shots/01-opened.png"
+	grep 'veil timing' "$work/gui/veil.log" | head -20 >&2 || true
+
+	# Quick exit: Shift three times.
+	xdotool windowactivate --sync "$wid" 2>/dev/null || xdotool windowfocus "$wid" || true
+	local tq
+	tq=$(date +%s%N)
+	for i in 1 2 3; do
+		xdotool key --clearmodifiers Shift_L
+		sleep 0.15
+	done
+	gone=""
+	for i in $(seq 100); do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			gone=$((($(date +%s%N) - tq) / 1000000))
+			break
+		fi
+		sleep 0.1
+	done
+	import -window root "$work/gui/shots/02-after-quick-exit.png"
+	if [ -z "$gone" ]; then
+		log "gui: quick exit (Shift x3) did not end Veil within 10 s"
+		kill "$pid" 2>/dev/null || true
+		status=1
+	else
+		log "gui: quick exit ended Veil ${gone} ms after the first Shift"
+	fi
+	snapshot after
+	if diff "$work/gui/before.files" "$work/gui/after.files" >"$work/gui/files.diff" &&
+		diff "$work/gui/before.reg" "$work/gui/after.reg" >"$work/gui/reg.diff"; then
+		log "gui: prefix unchanged: $(wc -l <"$work/gui/after.files") entries under users\\ and windows\\temp, $(wc -l <"$work/gui/after.reg") registry lines, before and after"
+	else
+		log "gui: Veil left something in the prefix:"
+		cat "$work/gui/files.diff" "$work/gui/reg.diff" >&2
+		status=1
+	fi
+	log "gui: $(elapsed "$t0"); screenshots in $work/gui/shots"
+}
+
+./scripts/deps.sh wine
+prefix
+for s in "${stages[@]}"; do
+	case "$s" in
+	gotest | cli | gui) "$s" ;;
+	*) log "unknown stage $s (gotest, cli, gui)"; exit 2 ;;
+	esac
+done
+wineserver -k 2>/dev/null || true
+log "done in $(elapsed "$started")$([ "$status" = 0 ] && echo ", all passed" || echo ", FAILED")"
+exit "$status"
