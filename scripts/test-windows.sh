@@ -85,8 +85,11 @@ run() {
 	echo "$rc" >"$work/cli/$side/$name.rc"
 }
 
-# normalise: Windows path separators (JSON-escaped or plain) become slashes.
-normalise() { sed -e 's/\\\\/\//g' -e 's/\\/\//g' -e 's/\r$//' "$1"; }
+# normalise: Windows path separators (JSON-escaped or plain) become
+# slashes, and each side's output folder reads OUT.
+normalise() {
+	sed -e 's/\\\\/\//g' -e 's/\\/\//g' -e 's/\r$//' -e "s|Z:$work/cli/windows/|OUT/|g" -e "s|$work/cli/linux/|OUT/|g" "$1"
+}
 
 cli() {
 	local t0 side files images n f ext out
@@ -121,9 +124,15 @@ cli() {
 		done
 		log "cli: $side side $(elapsed "$ts")"
 	done
+	compare
+	log "cli: $(elapsed "$t0")"
+}
 
-	# Compare: each command's stdout, stderr and exit status, line by line.
+# compare: each command's stdout, stderr and exit status, line by line, and
+# the files written, byte for byte.
+compare() {
 	local lines=0 same=0 cmd diffs=0 kind
+	rm -f "$work/cli-diff.txt"
 	printf '%-10s %6s %6s %9s\n' command lines same different >"$work/cli.txt"
 	for cmd in hash inspect detect clean redact; do
 		local cl=0 cs=0
@@ -137,7 +146,7 @@ cli() {
 			cs=$((cs + a - b))
 			if ! diff -q <(normalise "$f") <(normalise "$work/cli/windows/$kind") >/dev/null; then
 				diffs=$((diffs + 1))
-				{ echo "--- $kind differs (Linux <, Windows >):"; diff <(normalise "$f") <(normalise "$work/cli/windows/$kind") | head -20; } >>"$work/cli-diff.txt"
+				{ echo "--- $kind differs (Linux <, Windows >):"; diff <(normalise "$f") <(normalise "$work/cli/windows/$kind") | head -20 || true; } >>"$work/cli-diff.txt"
 			fi
 		done
 		printf '%-10s %6d %6d %9d\n' "$cmd" "$cl" "$cs" "$((cl - cs))" >>"$work/cli.txt"
@@ -158,24 +167,35 @@ cli() {
 	cat "$work/cli.txt"
 	if [ "$same" -ne "$lines" ] || [ "$wsame" -ne "$written" ] || [ "$wwin" -ne "$written" ] || [ "$diffs" -ne 0 ]; then
 		log "cli: Linux and Windows differ; see $work/cli-diff.txt"
-		head -60 "$work/cli-diff.txt" >&2 || true
+		head -60 "$work/cli-diff.txt" >&2
 		status=1
 	fi
-	log "cli: ${#files[@]} files, $lines lines, $same identical; $written files written, $wsame identical ($(elapsed "$t0"))"
+	log "cli: $lines lines, $same identical; $written files written, $wsame identical"
 }
 
-# snapshot NAME: what the prefix holds for the user: files under users\ and
-# the Windows temp folder, and the registry (wine writes it out when its
-# server exits, so wait for that).
+# snapshot NAME: what the prefix holds for the user after wine has shut
+# down (it writes the registry out then): the files under users\ and the
+# Windows temp folder; the registry's keys and value names (NAME.keys, wine's
+# per-key timestamps dropped) and its values (NAME.values).
 snapshot() {
+	wineserver -k 2>/dev/null || true
 	wineserver -w
 	(cd "$WINEPREFIX/drive_c" && find users windows/temp -mindepth 1 -printf '%y %p\n' 2>/dev/null | LC_ALL=C sort) >"$work/gui/$1.files"
-	# Registry keys and values, without wine's own per-key timestamps.
-	cat "$WINEPREFIX"/{user,system,userdef}.reg | grep -v '^#time=' | LC_ALL=C sort >"$work/gui/$1.reg"
+	local f
+	for f in user system userdef; do
+		awk -v hive="$f" '
+			/^\[/ { key = $0; sub(/\] [0-9]+$/, "]", key); print hive " " key > "/dev/stdout"; next }
+			/^("|@)/ { name = $0; sub(/"?=.*/, "", name); print hive " " key " " name; print hive " " key " " $0 > "/dev/stderr" }
+		' "$WINEPREFIX/$f.reg"
+	done 2>"$work/gui/$1.values.tmp" | LC_ALL=C sort >"$work/gui/$1.keys"
+	LC_ALL=C sort "$work/gui/$1.values.tmp" >"$work/gui/$1.values" && rm "$work/gui/$1.values.tmp"
 }
 
+# veil_pid: the Linux process id of veil.exe under wine, if it runs.
+veil_pid() { pgrep -f 'bin[\\/]veil\.exe' | head -1; }
+
 gui() {
-	local t0 photo disp pid wid gone i
+	local t0 photo disp gone i tq
 	t0=$(date +%s)
 	[ -f "$fixtures/faces/2008_001322.jpg" ] || { log "gui: ../shared/fixtures not present: skipped"; return; }
 	rm -rf "$work/gui" && mkdir -p "$work/gui/shots"
@@ -183,36 +203,35 @@ gui() {
 	disp=:$((70 + RANDOM % 20))
 	Xvfb "$disp" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
 	local xvfb=$!
-	trap 'kill $xvfb 2>/dev/null || true' RETURN
 	export DISPLAY=$disp
 	sleep 1
-	# Wine's own first-run work (its desktop, fonts) happens in this warm-up,
-	# so that the listing afterwards shows only what Veil does.
-	$wine "$root/bin/veil-cli.exe" version >/dev/null 2>&1
+	# Veil runs in a wine virtual desktop (a window frame, as on Windows).
+	# Wine's own first-run work for a desktop (fonts, display settings) is
+	# done by a warm-up run first, so the listings compare only Veil's run.
+	$wine explorer /desktop=Veil,1280x800 "$root/bin/veil-cli.exe" version >/dev/null 2>&1 || true
 	snapshot before
 
-	VEIL_TIMINGS=1 $wine "$root/bin/veil.exe" "$photo" >"$work/gui/veil.log" 2>&1 &
-	pid=$!
-	wid=$(timeout 60 xdotool search --sync --onlyvisible --name '^Veil$' | head -1 || true)
-	if [ -z "$wid" ]; then
-		log "gui: no window titled Veil within 60 s"
-		import -window root "$work/gui/shots/no-window.png" || true
-		status=1
-		kill "$pid" 2>/dev/null || true
-		return
-	fi
-	# The faces are found when the status line says so.
-	for i in $(seq 120); do
+	VEIL_TIMINGS=1 $wine explorer /desktop=Veil,1280x800 "$root/bin/veil.exe" "$photo" >"$work/gui/veil.log" 2>&1 &
+	for i in $(seq 240); do
 		grep -q 'detected' "$work/gui/veil.log" && break
 		sleep 0.5
 	done
 	sleep 2
-	import -window root "$work/gui/shots/01-opened.png"
-	grep 'veil timing' "$work/gui/veil.log" | head -20 >&2 || true
+	import -window root "$work/gui/shots/01-opened-faces-found.png"
+	grep 'veil timing' "$work/gui/veil.log" | head -12 >&2 || true
+	if ! grep -q 'detected' "$work/gui/veil.log" || [ -z "$(veil_pid)" ]; then
+		log "gui: Veil did not open the photo and find its faces within 2 minutes"
+		cat "$work/gui/veil.log" >&2
+		status=1
+	fi
+	# While it runs, everything Fyne and Go write goes to the private folder.
+	(cd "$WINEPREFIX/drive_c/users" && find . -path '*veil-*' | head -20) >"$work/gui/private-folder.txt"
+	log "gui: the private folder while Veil runs: $(head -1 "$work/gui/private-folder.txt") ($(wc -l <"$work/gui/private-folder.txt") entries)"
 
-	# Quick exit: Shift three times.
-	xdotool windowactivate --sync "$wid" 2>/dev/null || xdotool windowfocus "$wid" || true
-	local tq
+	# Quick exit: Shift three times (after a click on the window's title bar,
+	# to give it the keyboard).
+	xdotool mousemove 300 12 click 1
+	sleep 0.5
 	tq=$(date +%s%N)
 	for i in 1 2 3; do
 		xdotool key --clearmodifiers Shift_L
@@ -220,7 +239,7 @@ gui() {
 	done
 	gone=""
 	for i in $(seq 100); do
-		if ! kill -0 "$pid" 2>/dev/null; then
+		if [ -z "$(veil_pid)" ]; then
 			gone=$((($(date +%s%N) - tq) / 1000000))
 			break
 		fi
@@ -229,29 +248,38 @@ gui() {
 	import -window root "$work/gui/shots/02-after-quick-exit.png"
 	if [ -z "$gone" ]; then
 		log "gui: quick exit (Shift x3) did not end Veil within 10 s"
-		kill "$pid" 2>/dev/null || true
 		status=1
 	else
-		log "gui: quick exit ended Veil ${gone} ms after the first Shift"
+		log "gui: quick exit ended Veil within ${gone} ms of the first Shift"
 	fi
 	snapshot after
-	if diff "$work/gui/before.files" "$work/gui/after.files" >"$work/gui/files.diff" &&
-		diff "$work/gui/before.reg" "$work/gui/after.reg" >"$work/gui/reg.diff"; then
-		log "gui: prefix unchanged: $(wc -l <"$work/gui/after.files") entries under users\\ and windows\\temp, $(wc -l <"$work/gui/after.reg") registry lines, before and after"
-	else
+	kill "$xvfb" 2>/dev/null || true
+	diff "$work/gui/before.files" "$work/gui/after.files" >"$work/gui/files.diff" || true
+	diff "$work/gui/before.keys" "$work/gui/after.keys" >"$work/gui/keys.diff" || true
+	diff "$work/gui/before.values" "$work/gui/after.values" >"$work/gui/values.diff" || true
+	log "gui: prefix before and after: $(wc -l <"$work/gui/after.files") files and folders under users\\ and windows\\temp, $(wc -l <"$work/gui/after.keys") registry keys and values"
+	if [ -s "$work/gui/files.diff" ] || [ -s "$work/gui/keys.diff" ] || grep -qiE 'veil|fyne' "$work/gui/after.values"; then
 		log "gui: Veil left something in the prefix:"
-		cat "$work/gui/files.diff" "$work/gui/reg.diff" >&2
+		cat "$work/gui/files.diff" "$work/gui/keys.diff" >&2
+		grep -iE 'veil|fyne' "$work/gui/after.values" >&2 || true
 		status=1
+	else
+		log "gui: nothing new: no file, no registry key or value, no mention of veil or fyne"
+	fi
+	if [ -s "$work/gui/values.diff" ]; then
+		log "gui: values wine itself rewrites at every start of its desktop (listed, not Veil's):"
+		grep '^>' "$work/gui/values.diff" | sed 's/=.*//' | sort -u >&2
 	fi
 	log "gui: $(elapsed "$t0"); screenshots in $work/gui/shots"
 }
 
 ./scripts/deps.sh wine
-prefix
+[ "${stages[*]}" = compare ] || prefix
 for s in "${stages[@]}"; do
 	case "$s" in
 	gotest | cli | gui) "$s" ;;
-	*) log "unknown stage $s (gotest, cli, gui)"; exit 2 ;;
+	compare) compare ;; # again, on the outputs of the last cli stage
+	*) log "unknown stage $s (gotest, cli, gui, compare)"; exit 2 ;;
 	esac
 done
 wineserver -k 2>/dev/null || true

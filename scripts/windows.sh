@@ -42,7 +42,8 @@ build() {
 	"$GO" build -tags "$tags" -trimpath -ldflags "-s -w" -o bin/veil-cli.exe ./cmd/veil-cli
 	check_imports bin/veil-cli.exe
 
-	"$GO" install fyne.io/fyne/v2/cmd/fyne@v2.7.1
+	# The packaging tool runs here, so it is built for this machine.
+	GOOS= GOARCH= CGO_ENABLED= CC= "$GO" install fyne.io/fyne/v2/cmd/fyne@v2.7.1
 	local fyne
 	fyne="$(GOOS= GOARCH= "$GO" env GOPATH)/bin/fyne"
 	# fyne package bumps the build number in FyneApp.toml and writes its
