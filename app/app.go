@@ -4,7 +4,7 @@
 // adds no logic of its own to theirs. Every engine call runs in a goroutine;
 // results reach widgets through fyne.Do. Before Fyne starts, Run redirects
 // every file Fyne, its font index and the GL driver would write into a private
-// folder that is removed on every way out (see notrace.go).
+// folder that is removed on every way out (see internal/notrace).
 package app
 
 import (
@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"image"
 	"os"
-	"runtime/debug"
 	"sync"
 	"time"
 
@@ -25,6 +24,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"codeberg.org/veil/veil/assets"
+	"codeberg.org/veil/veil/internal/notrace"
 	"codeberg.org/veil/veil/metadata"
 )
 
@@ -37,7 +37,7 @@ const AppID = "org.veil.app"
 
 // Run starts the desktop app with the given files opened and returns the exit status.
 func Run(files []string) int {
-	tr, err := startNoTrace()
+	tr, err := notrace.Start()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "veil:", err)
 		return 1
@@ -61,7 +61,7 @@ func Run(files []string) int {
 	u := newUI(a, w, defaultEngines(), tr, os.Exit)
 	u.settings = st
 	u.applySettings()
-	tr.onSignal(func() {
+	tr.OnSignal(func() {
 		// Clean up even if the UI thread is stuck; the signal means "go now".
 		go func() { time.Sleep(500 * time.Millisecond); tr.Remove(); os.Exit(1) }()
 		fyne.Do(u.quickExit)
@@ -85,63 +85,13 @@ func Run(files []string) int {
 	return 0
 }
 
-// memoryLimit is the Go heap's soft limit for the desktop app. A 24 MP photo
-// is 96 MB as pixels, and redacting it holds three such buffers for a moment;
-// without a limit the collector lets the heap reach twice the live size
-// before collecting. GOMEMLIMIT in the environment overrides it.
-const memoryLimit = 300 << 20
-
-func limitMemory() {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
-		headroom.limited = true
-	}
-}
-
-// decodeHeadroom is the soft limit while a HEIF photo is decoded. The
-// decoder's memory (libheif's, near 430 MB for a 12 MP iPhone photo) is all
-// live, so under memoryLimit the collector ran flat out for nothing and
-// parked the UI goroutine in mark assists: stalls of 115-260 ms in 4 of 10
-// openings, 1 in 10 with the headroom, and the first frame sooner.
-const decodeHeadroom = 800 << 20
-
-var headroom struct {
-	sync.Mutex
-	limited bool // limitMemory set memoryLimit (not so in tests or with GOMEMLIMIT)
-	n       int  // decodes under way
-}
-
-// withHeadroom raises the soft memory limit to decodeHeadroom until the
-// returned function is called (by the last of overlapping callers).
-func withHeadroom() (release func()) {
-	headroom.Lock()
-	defer headroom.Unlock()
-	if !headroom.limited {
-		return func() {}
-	}
-	if headroom.n++; headroom.n == 1 {
-		debug.SetMemoryLimit(decodeHeadroom)
-	}
-	return func() {
-		headroom.Lock()
-		defer headroom.Unlock()
-		if headroom.n--; headroom.n == 0 {
-			debug.SetMemoryLimit(memoryLimit)
-		}
-	}
-}
-
-// releaseMemory returns the memory of finished heavy work (a detection
-// pass, a redaction) to the system, off the UI goroutine.
-func releaseMemory() { debug.FreeOSMemory() }
-
 // ui is the state of one window. Its fields are touched only on Fyne's UI
 // goroutine; background work gets copies and reports back through fyne.Do.
 type ui struct {
 	app      fyne.App
 	win      fyne.Window
 	eng      engines
-	trace    *noTrace
+	trace    *notrace.Session
 	exit     func(int)
 	now      func() time.Time
 	clip     *guardedClipboard
@@ -204,7 +154,7 @@ type ui struct {
 
 // newUI builds Veil's interface into w. trace may be nil (tests); exit ends
 // the process (os.Exit in the real app).
-func newUI(a fyne.App, w fyne.Window, eng engines, tr *noTrace, exit func(int)) *ui {
+func newUI(a fyne.App, w fyne.Window, eng engines, tr *notrace.Session, exit func(int)) *ui {
 	u := &ui{app: a, win: w, eng: eng, trace: tr, exit: exit, now: time.Now, timings: newTimings(), do: fyne.Do}
 	u.ctx, u.cancel = context.WithCancel(context.Background())
 	u.clip = newGuardedClipboard(a.Clipboard())

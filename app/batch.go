@@ -2,10 +2,11 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -156,9 +157,9 @@ func (b *batchPanel) Add(files []string) {
 
 // AddPaths adds files and the images inside folders.
 func (b *batchPanel) AddPaths(paths []string) {
-	files, errs := collectImages(paths)
+	files, err := mediaFiles(paths)
 	b.Add(files)
-	if err := errors.Join(errs...); err != nil {
+	if err != nil {
 		b.u.showError(err)
 	}
 }
@@ -238,9 +239,14 @@ func (b *batchPanel) chooseCleanAll() {
 	b.u.pickFolder(start, b.CleanAll)
 }
 
+// cleanWriters bounds the verified writes of "Clean all" under way while
+// the next photo is cleaned. Cleaning goes one photo at a time, so memory
+// stays at one decode; each write then mostly waits for its own sync, and
+// those waits overlap instead of adding up.
+const cleanWriters = 4
+
 // CleanAll writes a verified clean copy of every file into dir, under a
-// neutral name, never over anything. One file at a time: cleaning is mostly
-// reading and writing, and it keeps memory at one photo.
+// neutral name, never over anything.
 func (b *batchPanel) CleanAll(dir string) {
 	if b.running || len(b.items) == 0 {
 		return
@@ -257,51 +263,61 @@ func (b *batchPanel) CleanAll(dir string) {
 	}
 	b.summary.SetText(lang.L("Cleaning…"))
 	b.u.goJob(func() {
-		for i, p := range paths {
-			if ctx.Err() != nil {
-				break
-			}
-			b.u.do(func() { b.set(i, batchWorking, "") })
-			name, err := cleanOne(eng, p, dir, opt)
+		var done atomic.Int64
+		report := func(i int, name string, err error) {
+			n := done.Add(1)
 			b.u.do(func() {
 				if err != nil {
 					b.set(i, batchFailed, err.Error())
 				} else {
 					b.set(i, batchDone, "→ "+name)
 				}
-				b.progress.SetValue(float64(i + 1))
+				b.progress.SetValue(float64(n))
 			})
 		}
+		slots := make(chan struct{}, cleanWriters)
+		var writes sync.WaitGroup
+		for i, p := range paths {
+			if ctx.Err() != nil {
+				break
+			}
+			b.u.do(func() { b.set(i, batchWorking, "") })
+			res, err := cleanBytes(eng, p, opt)
+			if err != nil {
+				report(i, "", err)
+				continue
+			}
+			slots <- struct{}{}
+			writes.Add(1)
+			b.u.goJob(func() {
+				defer func() { <-slots; writes.Done() }()
+				name, err := saveClean(eng, p, dir, res, opt)
+				report(i, name, err)
+			})
+		}
+		writes.Wait()
+		outfile.SyncDirs()
 		b.u.do(func() { b.finish(ctx, lang.L("Cleaned %d of %d photos; each copy was checked.")) })
 	})
 }
 
-// cleanOne cleans one file into dir and checks the written copy.
-func cleanOne(eng engines, path, dir string, opt metadata.Options) (string, error) {
+// cleanBytes reads one file and cleans it in memory.
+func cleanBytes(eng engines, path string, opt metadata.Options) (*metadata.Result, error) {
 	b, err := photo.ReadFile(path)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	res, err := eng.clean(b, opt)
-	if err != nil {
-		return "", err
-	}
-	if err := eng.verify(res.Data, opt); err != nil {
-		return "", err
-	}
+	return eng.clean(b, opt)
+}
+
+// saveClean writes a cleaned copy of the file at path into dir under a
+// neutral name; it gets that name only once the bytes read back from disk
+// pass eng.verify.
+func saveClean(eng engines, path, dir string, res *metadata.Result, opt metadata.Options) (string, error) {
 	out := outfile.Available(filepath.Join(dir, outfile.NeutralName(res.Format.Ext())))
-	if err := outfile.Write(out, res.Data, outfile.Options{Input: path}); err != nil {
-		return "", err
-	}
-	back, err := photo.ReadFile(out)
-	if err == nil && string(back) != string(res.Data) {
-		err = errors.New("the saved file differs from what was written")
-	}
-	if err == nil {
-		err = eng.verify(back, opt)
-	}
-	if err != nil {
-		return "", err
+	check := func(written []byte) error { return eng.verify(written, opt) }
+	if err := outfile.WriteChecked(out, res.Data, outfile.Options{Input: path, DeferDirSync: true}, check); err != nil {
+		return "", saveError(err)
 	}
 	return filepath.Base(out), nil
 }

@@ -4,12 +4,10 @@ import (
 	"context"
 	"image"
 	"runtime"
-	"sync"
 
 	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/photo"
 	"codeberg.org/veil/veil/redact"
-	"codeberg.org/veil/veil/redact/detect"
 )
 
 // engines are the calls the app makes into Veil's engines. The app adds no
@@ -23,7 +21,8 @@ type engines struct {
 	inspect func(b []byte) (*metadata.Report, error)
 	clean   func(b []byte, o metadata.Options) (*metadata.Result, error)
 	verify  func(b []byte, o metadata.Options) error
-	// detect finds faces in an upright image and returns their padded boxes.
+	// detect finds faces in an upright image and returns the areas to cover,
+	// in pixels from its top-left corner.
 	detect func(ctx context.Context, upright image.Image) ([]image.Rectangle, error)
 	apply  func(img image.Image, rs []redact.Region) (*image.NRGBA, error)
 	// redact burns regions into the upright image in place (the caller hands
@@ -55,48 +54,9 @@ func defaultEngines() engines {
 	}
 }
 
-// redactFormat is the format of a redacted copy: the original's where the
-// redaction engine writes it, otherwise PNG for GIF and TIFF (lossless, as
-// they were) and JPEG for HEIC (photos, and readable everywhere).
-func redactFormat(f photo.Format) photo.Format {
-	switch f {
-	case photo.JPEG, photo.PNG, photo.WebP:
-		return f
-	case photo.GIF, photo.TIFF:
-		return photo.PNG
-	}
-	return photo.JPEG
-}
-
-var (
-	detectorOnce sync.Once
-	detector     *detect.Detector
-	detectorErr  error
-)
-
-// detectFaces runs the face detector with its redaction settings (every
-// pass, padded boxes) and returns the boxes to cover.
+// detectFaces finds faces with the redaction settings. One core stays free
+// for the window: with every core busy, the UI goroutine, the software GL
+// renderer and the X server wait behind the detector and the window stalls.
 func detectFaces(ctx context.Context, upright image.Image) ([]image.Rectangle, error) {
-	detectorOnce.Do(func() {
-		detector, detectorErr = detect.New()
-		if detectorErr == nil {
-			// One core stays free for the window: with every core busy, the
-			// UI goroutine, the software GL renderer and the X server wait
-			// behind the detector and the window stalls for 100-250 ms.
-			detector = detector.WithThreads(runtime.NumCPU() - 1)
-		}
-	})
-	if detectorErr != nil {
-		return nil, detectorErr
-	}
-	faces, err := detector.Detect(ctx, upright, detect.DefaultOptions())
-	if err != nil {
-		return nil, err
-	}
-	boxes := make([]image.Rectangle, len(faces))
-	for i, f := range faces {
-		// Grown to the crown, ears and chin, as veil redact --faces does.
-		boxes[i] = redact.FaceRect(f.Box, f.Raw)
-	}
-	return boxes, nil
+	return redact.FindFaces(ctx, upright, runtime.NumCPU()-1)
 }

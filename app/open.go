@@ -18,14 +18,9 @@ import (
 	"fyne.io/fyne/v2/lang"
 	xdraw "golang.org/x/image/draw"
 
+	"codeberg.org/veil/veil/internal/inputs"
 	"codeberg.org/veil/veil/photo"
 )
-
-// imageExts are the file name endings the pickers offer and folders are
-// scanned for. Opening a single file does not depend on them: formats are
-// recognised from the bytes.
-var imageExts = []string{".jpg", ".jpeg", ".jpe", ".png", ".webp", ".gif", ".tif", ".tiff", ".heic", ".heif", ".avif",
-	".JPG", ".JPEG", ".PNG", ".WEBP", ".GIF", ".TIF", ".TIFF", ".HEIC", ".HEIF", ".AVIF"}
 
 // openPaths opens what the command line or a drop named: one photo in the
 // photo view, several files or any folder in the batch view.
@@ -39,10 +34,10 @@ func (u *ui) openPaths(paths []string) error {
 			return nil
 		}
 	}
-	files, errs := collectImages(paths)
+	files, err := mediaFiles(paths)
 	u.batch.Add(files)
 	u.tabs.Select(u.batchTab)
-	return errors.Join(errs...)
+	return err
 }
 
 // chooseOpen shows Veil's file browser (browse.go) for one photo.
@@ -208,44 +203,12 @@ func (u *ui) loadBytes(gen int, path, name string, b []byte, view viewSize) {
 	})
 }
 
-// collectImages expands paths into image files: folders are walked
-// (recursively, in name order) for files with an image ending; files named
-// directly are taken as they are.
-func collectImages(paths []string) ([]string, []error) {
-	var files []string
-	var errs []error
-	for _, p := range paths {
-		st, err := os.Stat(p)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if !st.IsDir() {
-			files = append(files, p)
-			continue
-		}
-		filepath.WalkDir(p, func(q string, e os.DirEntry, err error) error {
-			if err != nil {
-				errs = append(errs, err)
-				return nil
-			}
-			if e.Type().IsRegular() && isImageName(q) {
-				files = append(files, q)
-			}
-			return nil
-		})
-	}
-	return files, errs
-}
-
-func isImageName(name string) bool {
-	ext := strings.ToLower(filepath.Ext(name))
-	for _, e := range imageExts {
-		if e == ext {
-			return true
-		}
-	}
-	return false
+// mediaFiles expands dropped, pasted or chosen paths into the files to
+// work on, as the command line does (internal/inputs): folders are walked
+// for images, hidden files skipped; files named directly are kept.
+func mediaFiles(paths []string) ([]string, error) {
+	files, errs := inputs.Paths(inputs.Expand(paths, photo.IsImageName))
+	return files, errors.Join(errs...)
 }
 
 // showError shows one line naming the file and the problem. (Fyne's

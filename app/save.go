@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -28,8 +27,9 @@ func (u *ui) cleanOptions() metadata.Options {
 	return metadata.Options{Mode: metadata.All}
 }
 
-// saveCleanCopy makes a clean copy (metadata only, pixels untouched),
-// verifies it, asks where to save it, writes it and verifies what was written.
+// saveCleanCopy makes a clean copy (metadata only, pixels untouched; the
+// engine verifies its own output), asks where to save it, writes it and
+// verifies what was written before it gets its name.
 func (u *ui) saveCleanCopy() {
 	d := u.doc
 	if d == nil {
@@ -39,9 +39,6 @@ func (u *ui) saveCleanCopy() {
 	u.busyStart(lang.L("Removing hidden information…"))
 	u.goJob(func() {
 		res, err := u.eng.clean(d.Data, opt)
-		if err == nil {
-			err = u.eng.verify(res.Data, opt)
-		}
 		u.do(func() {
 			if err != nil {
 				u.busyStop("")
@@ -51,7 +48,7 @@ func (u *ui) saveCleanCopy() {
 			u.busyStop("")
 			verify := func(b []byte) error { return u.eng.verify(b, opt) }
 			u.pickSave(docFolder(d), outfile.NeutralName(res.Format.Ext()), func(path string) {
-				u.writeVerified(d, path, res.Data, verify, func(name string) string {
+				u.writeVerified(d, path, res.Data, outfile.Options{}, verify, func(name string) string {
 					return cleanMessage(name, res)
 				})
 			})
@@ -82,7 +79,8 @@ func cleanMessage(name string, res *metadata.Result) string {
 
 // saveRedacted burns the regions into the full-resolution upright image (the
 // engine encodes a fresh file without any metadata and verifies it), asks
-// where to save it, writes it and verifies what was written.
+// where to save it, writes it and verifies what was written before it gets
+// its name.
 func (u *ui) saveRedacted() {
 	d := u.doc
 	if d == nil {
@@ -104,9 +102,6 @@ func (u *ui) saveRedacted() {
 		// as soon as the engine has encoded it (peak: one full-size image).
 		out, err := redactFresh(u.eng, d, rs)
 		releaseMemory()
-		if err == nil {
-			err = u.eng.verify(out, metadata.Options{Mode: metadata.All})
-		}
 		u.do(func() {
 			u.busyStop("")
 			if err != nil {
@@ -116,7 +111,7 @@ func (u *ui) saveRedacted() {
 			u.timings.mark("redacted and checked")
 			verify := func(b []byte) error { return u.eng.verify(b, metadata.Options{Mode: metadata.All}) }
 			u.pickSave(docFolder(d), outfile.NeutralName(photo.Sniff(out).Ext()), func(path string) {
-				u.writeVerified(d, path, out, verify, func(name string) string {
+				u.writeVerified(d, path, out, outfile.Options{}, verify, func(name string) string {
 					msg := fmt.Sprintf(lang.L("Saved a redacted copy as %s and checked it: %d areas are covered for good."), name, len(rs))
 					if len(removed) > 0 {
 						msg += "\n" + fmt.Sprintf(lang.L("The copy also carries none of the photo's hidden information (%d items removed)."), len(removed))
@@ -137,34 +132,20 @@ func redactFresh(eng engines, d *document, rs []redact.Region) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return eng.redact(photo.ToNRGBA(up), rs, redactFormat(d.Format))
+	return eng.redact(photo.ToNRGBA(up), rs, redact.OutputFor(d.Format))
 }
 
-// writeVerified writes data atomically (never over an existing file or the
-// original), reads it back and checks it byte for byte and with verify. Only
-// then does it say the copy is done. A written file that fails the check is
-// removed.
-func (u *ui) writeVerified(d *document, path string, data []byte, verify func([]byte) error, message func(name string) string) {
-	input := ""
+// writeVerified writes data through outfile.WriteChecked: never over an
+// existing file or the original, read back and compared byte for byte and
+// checked with verify before the file gets its name. Only then does it say
+// the copy is done; a copy that fails is never left behind.
+func (u *ui) writeVerified(d *document, path string, data []byte, opt outfile.Options, verify func([]byte) error, message func(name string) string) {
 	if d != nil {
-		input = d.Path
+		opt.Input = d.Path
 	}
 	u.busyStart(lang.L("Saving and checking…"))
 	u.goJob(func() {
-		err := outfile.Write(path, data, outfile.Options{Input: input})
-		if err == nil {
-			var back []byte
-			back, err = photo.ReadFile(path)
-			if err == nil && !bytes.Equal(back, data) {
-				err = errors.New(lang.L("the saved file differs from what was written"))
-			}
-			if err == nil && verify != nil {
-				err = verify(back)
-			}
-			if err != nil {
-				os.Remove(path)
-			}
-		}
+		err := saveError(outfile.WriteChecked(path, data, opt, verify))
 		u.do(func() {
 			if err != nil {
 				u.busyStop("")
@@ -178,6 +159,15 @@ func (u *ui) writeVerified(d *document, path string, data []byte, verify func([]
 			done.Show()
 		})
 	})
+}
+
+// saveError says in the user's language when a copy read back differently
+// from what was written; other errors pass as they are.
+func saveError(err error) error {
+	if errors.Is(err, outfile.ErrReadBack) {
+		return errors.New(lang.L("the saved file differs from what was written"))
+	}
+	return err
 }
 
 // docFolder is where copies of d are offered to be saved: beside the original.

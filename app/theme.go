@@ -5,8 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
-
-	"codeberg.org/veil/veil/assets"
 )
 
 // veilTheme is Fyne's default theme (light or dark, following the system)
@@ -41,6 +39,3 @@ func (t veilTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color
 }
 
 func applyTheme(a fyne.App) { a.Settings().SetTheme(veilTheme{theme.DefaultTheme()}) }
-
-// yunetNotice is the face model's licence, shown in the About box.
-func yunetNotice() string { return assets.YuNetLicense }

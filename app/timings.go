@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -57,15 +56,6 @@ func (t *timings) get(step string) (wall, cpu time.Duration, ok bool) {
 	defer t.mu.Unlock()
 	wall, ok = t.marks[step]
 	return wall, t.cpu[step], ok
-}
-
-// processCPU is the CPU time (user and system) the process has used.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // stallProbe measures how long the UI goroutine takes to run an empty

@@ -10,49 +10,49 @@ import (
 // key-down events to the window's quick-exit gesture so that Shift ×3 works
 // wherever the keyboard focus is.
 
-type keyButton struct {
-	widget.Button
+// quickExitKeys, embedded in a widget, makes it a desktop.Keyable that
+// forwards every key-down to the quick-exit gesture.
+type quickExitKeys struct {
 	onKey func(*fyne.KeyEvent)
 }
 
+// KeyDown forwards to the quick-exit gesture.
+func (k quickExitKeys) KeyDown(e *fyne.KeyEvent) { k.onKey(e) }
+
+// KeyUp is required by desktop.Keyable.
+func (quickExitKeys) KeyUp(*fyne.KeyEvent) {}
+
+type keyButton struct {
+	widget.Button
+	quickExitKeys
+}
+
 func (u *ui) button(label string, icon fyne.Resource, tapped func()) *keyButton {
-	b := &keyButton{onKey: u.keyDown}
+	b := &keyButton{quickExitKeys: quickExitKeys{u.keyDown}}
 	b.Text, b.Icon, b.OnTapped = label, icon, tapped
 	b.ExtendBaseWidget(b)
 	return b
 }
 
-// KeyDown forwards to the quick-exit gesture.
-func (b *keyButton) KeyDown(e *fyne.KeyEvent) { b.onKey(e) }
-
-// KeyUp is required by desktop.Keyable.
-func (b *keyButton) KeyUp(*fyne.KeyEvent) {}
-
 type keyCheck struct {
 	widget.Check
-	onKey func(*fyne.KeyEvent)
+	quickExitKeys
 }
 
 func (u *ui) check(label string, changed func(bool)) *keyCheck {
-	c := &keyCheck{onKey: u.keyDown}
+	c := &keyCheck{quickExitKeys: quickExitKeys{u.keyDown}}
 	c.Text, c.OnChanged = label, changed
 	c.ExtendBaseWidget(c)
 	return c
 }
 
-// KeyDown forwards to the quick-exit gesture.
-func (c *keyCheck) KeyDown(e *fyne.KeyEvent) { c.onKey(e) }
-
-// KeyUp is required by desktop.Keyable.
-func (c *keyCheck) KeyUp(*fyne.KeyEvent) {}
-
 type keySelect struct {
 	widget.Select
-	onKey func(*fyne.KeyEvent)
+	quickExitKeys
 }
 
 func (u *ui) selector(options []string, changed func(string)) *keySelect {
-	s := &keySelect{onKey: u.keyDown}
+	s := &keySelect{quickExitKeys: quickExitKeys{u.keyDown}}
 	s.Options, s.OnChanged = options, changed
 	for _, o := range options { // size the picker for its longest choice
 		if len([]rune(o)) > len([]rune(s.PlaceHolder)) {
@@ -62,12 +62,6 @@ func (u *ui) selector(options []string, changed func(string)) *keySelect {
 	s.ExtendBaseWidget(s)
 	return s
 }
-
-// KeyDown forwards to the quick-exit gesture.
-func (s *keySelect) KeyDown(e *fyne.KeyEvent) { s.onKey(e) }
-
-// KeyUp is required by desktop.Keyable.
-func (s *keySelect) KeyUp(*fyne.KeyEvent) {}
 
 type keyEntry struct {
 	widget.Entry

@@ -22,6 +22,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"codeberg.org/veil/veil/internal/notrace"
 	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/photo"
 	"codeberg.org/veil/veil/redact"
@@ -39,7 +40,7 @@ type testUI struct {
 
 var fakeFace = image.Rect(40, 30, 100, 100)
 
-func newTestUI(t *testing.T) *testUI {
+func newTestUI(t testing.TB) *testUI {
 	t.Helper()
 	a := test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
@@ -359,7 +360,7 @@ func TestQuickExit(t *testing.T) {
 			for _, k := range []string{"XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "MESA_SHADER_CACHE_DISABLE", "MESA_GLSL_CACHE_DISABLE", "__GL_SHADER_DISK_CACHE"} {
 				t.Setenv(k, "")
 			}
-			tr, err := startNoTrace()
+			tr, err := notrace.Start()
 			if err != nil {
 				t.Fatal(err)
 			}

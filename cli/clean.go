@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +11,8 @@ import (
 	"strings"
 	"sync"
 
+	"codeberg.org/veil/veil/internal/fserr"
+	"codeberg.org/veil/veil/internal/inputs"
 	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/outfile"
 	"codeberg.org/veil/veil/photo"
@@ -29,7 +29,7 @@ Folders are walked recursively and their layout is kept under DIR.
 JPEG, PNG, WebP, GIF and HEIC/AVIF keep their exact pixels; TIFF becomes a PNG
 (and a HEIC too unusual to rebuild, a JPEG),
 with the orientation applied. Every copy is re-read and verified before it
-is reported clean; a copy that fails the check is deleted.
+is reported clean; a copy that fails the check is never saved.
 
 Options:
 `
@@ -46,56 +46,64 @@ type cleanRecord struct {
 }
 
 type cleanJob struct {
-	in       input
+	in       inputs.File
 	outDir   string
 	rename   bool
 	opt      metadata.Options
 	reserved *nameSet
 }
 
+// cleanOptions are the flags of "veil clean".
+type cleanOptions struct {
+	JSON   bool
+	Only   string
+	Rename bool
+	OutDir string
+}
+
 func runClean(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("clean", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	asJSON := fs.Bool("json", false, "print one JSON object per input (JSON Lines)")
-	only := fs.String("only", "", `remove only this kind of data: "location" (keeps camera and date fields)`)
-	rename := fs.Bool("rename", false, "give outputs neutral names (photo-1a2b3c4d.jpg) instead of the originals' names")
-	outDir := fs.String("o", "", "output folder (required; created if missing)")
-	fs.Usage = func() { fmt.Fprint(stderr, cleanUsage); fs.PrintDefaults() }
-	if err := fs.Parse(reorderFlags(args, map[string]bool{"only": true, "o": true})); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
+	var o cleanOptions
+	f := newFlags("clean", cleanUsage, true)
+	f.BoolVar(&o.JSON, "json", false, "print one JSON object per input (JSON Lines)")
+	f.StringVar(&o.Only, "only", "", `remove only this kind of data: "location" (keeps camera and date fields)`)
+	f.BoolVar(&o.Rename, "rename", false, "give outputs neutral names (photo-1a2b3c4d.jpg) instead of the originals' names")
+	f.StringVar(&o.OutDir, "o", "", "output folder (required; created if missing)")
+	files, status, ok := f.parse(args, stdout, stderr)
+	if !ok {
+		return status
+	}
+	if o.Only != "" && o.Only != "location" {
+		fmt.Fprintf(stderr, "veil clean: --only takes \"location\", not %q\n", o.Only)
 		return 2
 	}
+	if o.OutDir == "" {
+		return f.usageError(stderr)
+	}
+	return o.run(files, stdout, stderr)
+}
+
+// run cleans files (and the images in folders among them) into o.OutDir.
+func (o cleanOptions) run(args []string, stdout, stderr io.Writer) int {
 	var opt metadata.Options
-	switch *only {
-	case "":
-	case "location":
+	if o.Only == "location" {
 		opt.Mode = metadata.LocationOnly
-	default:
-		fmt.Fprintf(stderr, "veil clean: --only takes \"location\", not %q\n", *only)
-		return 2
 	}
-	if *outDir == "" || fs.NArg() == 0 {
-		fs.Usage()
-		return 2
-	}
-	if err := os.MkdirAll(*outDir, 0o755); err != nil {
-		fmt.Fprintf(stderr, "veil clean: output folder %s: %v\n", *outDir, err)
+	if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
+		fmt.Fprintf(stderr, "veil clean: output folder %s: %v\n", o.OutDir, err)
 		return 1
 	}
-	outfile.SweepTemp(*outDir)
+	outfile.SweepTemp(o.OutDir)
 
-	inputs := expandInputs(fs.Args(), isImageName)
-	jobs := make([]cleanJob, len(inputs))
+	files := inputs.Expand(args, photo.IsImageName)
+	jobs := make([]cleanJob, len(files))
 	names := &nameSet{taken: map[string]bool{}}
-	for i, in := range inputs {
-		jobs[i] = cleanJob{in: in, outDir: *outDir, rename: *rename, opt: opt, reserved: names}
+	for i, in := range files {
+		jobs[i] = cleanJob{in: in, outDir: o.OutDir, rename: o.Rename, opt: opt, reserved: names}
 	}
 	progress := newProgress(stderr, "cleaning", len(jobs))
 	failed := 0
 	forEachOrdered(len(jobs), cleanWorkers(), func(i int) cleanRecord {
-		return cleanOne(jobs[i])
+		return cleanFile(jobs[i])
 	}, func(i int, r cleanRecord) {
 		progress.step()
 		if r.Status != "clean" {
@@ -103,7 +111,7 @@ func runClean(args []string, stdout, stderr io.Writer) int {
 			progress.clear()
 			fmt.Fprintf(stderr, "veil clean: %s\n", fileError(r.Input, errors.New(r.Error)))
 		}
-		if *asJSON {
+		if o.JSON {
 			line, _ := json.Marshal(r)
 			stdout.Write(append(line, '\n'))
 		} else if r.Status == "clean" {
@@ -114,7 +122,7 @@ func runClean(args []string, stdout, stderr io.Writer) int {
 	progress.done()
 	outfile.SyncDirs()
 	if failed > 0 {
-		if !*asJSON {
+		if !o.JSON {
 			fmt.Fprintf(stderr, "veil clean: %d of %d files could not be cleaned\n", failed, len(jobs))
 		}
 		return 1
@@ -131,21 +139,22 @@ func cleanWorkers() int { return 4 * max(1, runtime.NumCPU()) }
 // TIFF): each can take hundreds of megabytes and a whole core.
 var decodeSlots = make(chan struct{}, max(1, runtime.NumCPU()))
 
-func cleanOne(j cleanJob) (rec cleanRecord) {
-	rec = cleanRecord{Input: j.in.path, Status: "error", Removed: []string{}}
+// cleanFile cleans one file of a "veil clean" run into its output.
+func cleanFile(j cleanJob) (rec cleanRecord) {
+	rec = cleanRecord{Input: j.in.Path, Status: "error", Removed: []string{}}
 	defer func() {
 		// A bug in a parser must cost one file, never the batch.
 		if r := recover(); r != nil {
 			rec.Status, rec.Output, rec.Error = "error", "", fmt.Sprintf("internal error while cleaning (%v); nothing was written", r)
 		}
 	}()
-	if j.in.err != nil {
-		rec.Error = describeOpenError(j.in.err)
+	if j.in.Err != nil {
+		rec.Error = fserr.Reason(j.in.Err)
 		return rec
 	}
-	data, err := photo.ReadFile(j.in.path)
+	data, err := photo.ReadFile(j.in.Path)
 	if err != nil {
-		rec.Error = describeOpenError(err)
+		rec.Error = fserr.Reason(err)
 		return rec
 	}
 	f := photo.Sniff(data)
@@ -163,14 +172,11 @@ func cleanOne(j cleanJob) (rec cleanRecord) {
 	rec.Lossless = res.Lossless
 	out := j.reserved.reserve(outputPath(j, res.Format))
 	defer j.reserved.release(out)
-	if err := outfile.Write(out, res.Data, outfile.Options{Input: j.in.path, DeferDirSync: true}); err != nil {
-		rec.Error = "writing the cleaned copy: " + err.Error()
-		return rec
-	}
-	// Re-read what is really on disk and check it again; never say clean otherwise.
-	if err := verifyWritten(out, res.Data, j.opt); err != nil {
-		os.Remove(out)
-		rec.Error = "the written copy failed verification and was deleted: " + err.Error()
+	// The copy gets its name only once what is really on disk has been read
+	// back and verified again; never say clean otherwise.
+	check := func(written []byte) error { return verifyCopy(written, j.opt) }
+	if err := outfile.WriteChecked(out, res.Data, outfile.Options{Input: j.in.Path, DeferDirSync: true}, check); err != nil {
+		rec.Error = writeError("cleaned", err)
 		return rec
 	}
 	rec.Output = out
@@ -181,17 +187,6 @@ func cleanOne(j cleanJob) (rec cleanRecord) {
 	return rec
 }
 
-func verifyWritten(path string, want []byte, opt metadata.Options) error {
-	got, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	if !bytes.Equal(got, want) {
-		return errors.New("the file on disk differs from what was written")
-	}
-	return metadata.Verify(got, opt)
-}
-
 // outputPath picks where a cleaned copy goes: the folder layout of the input
 // mirrored under the output folder, the extension matching the output format,
 // and a free name (never an existing file).
@@ -200,27 +195,23 @@ func outputPath(j cleanJob, f photo.Format) string {
 	var rel string
 	switch {
 	case j.rename:
-		rel = filepath.Join(filepath.Dir(j.in.rel), outfile.NeutralName(ext))
-	case j.in.rel != "":
-		rel = strings.TrimSuffix(j.in.rel, filepath.Ext(j.in.rel)) + keepExtCase(j.in.rel, ext)
+		rel = filepath.Join(filepath.Dir(j.in.Rel), outfile.NeutralName(ext))
+	case j.in.Rel != "":
+		rel = strings.TrimSuffix(j.in.Rel, filepath.Ext(j.in.Rel)) + keepExtCase(j.in.Rel, f)
 	default:
-		base := filepath.Base(j.in.path)
-		rel = strings.TrimSuffix(base, filepath.Ext(base)) + keepExtCase(base, ext)
+		base := filepath.Base(j.in.Path)
+		rel = strings.TrimSuffix(base, filepath.Ext(base)) + keepExtCase(base, f)
 	}
 	return filepath.Join(j.outDir, rel)
 }
 
 // keepExtCase keeps the original extension when it already names the output
-// format (".JPG" stays ".JPG", ".jpeg" stays ".jpeg"), otherwise uses ext.
-func keepExtCase(name, ext string) string {
-	old := filepath.Ext(name)
-	l := strings.ToLower(old)
-	same := l == ext || (ext == ".jpg" && (l == ".jpeg" || l == ".jpe")) || (ext == ".tiff" && l == ".tif") ||
-		(ext == ".heic" && (l == ".heif" || l == ".hif" || l == ".avif"))
-	if same {
-		return old
+// format (".JPG" stays ".JPG", ".jpeg" stays ".jpeg"), otherwise uses f's.
+func keepExtCase(name string, f photo.Format) string {
+	if photo.FormatForName(name) == f {
+		return filepath.Ext(name)
 	}
-	return ext
+	return f.Ext()
 }
 
 // nameSet hands out output names so that two files of a batch cleaned at the
@@ -263,19 +254,4 @@ func cleanSummary(r cleanRecord) string {
 		removed = "removed " + strings.Join(r.Removed, ", ")
 	}
 	return fmt.Sprintf("clean: %s -> %s (%s; %s; verified)", r.Input, r.Output, how, removed)
-}
-
-// describeOpenError turns file-system errors into the short words a user reads.
-func describeOpenError(err error) string {
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return "no such file"
-	case errors.Is(err, os.ErrPermission):
-		return "permission denied"
-	}
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }

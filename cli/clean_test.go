@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/photo"
 )
 
 // leakyJPEG builds a small JPEG carrying a planted comment, an XMP packet and
@@ -164,14 +165,6 @@ func TestCleanUsageErrors(t *testing.T) {
 	}
 }
 
-func TestReorderFlags(t *testing.T) {
-	got := reorderFlags([]string{"a.jpg", "-o", "out", "--json", "b.jpg"}, map[string]bool{"o": true})
-	want := []string{"-o", "out", "--json", "--", "a.jpg", "b.jpg"}
-	if strings.Join(got, " ") != strings.Join(want, " ") {
-		t.Errorf("got %q, want %q", got, want)
-	}
-}
-
 func TestForEachOrderedKeepsOrder(t *testing.T) {
 	var got []int
 	forEachOrdered(50, 4, func(i int) int {
@@ -191,12 +184,17 @@ func TestForEachOrderedKeepsOrder(t *testing.T) {
 }
 
 func TestKeepExtCase(t *testing.T) {
-	for _, tt := range []struct{ name, ext, want string }{
-		{"a.JPG", ".jpg", ".JPG"}, {"a.jpeg", ".jpg", ".jpeg"}, {"a.heic", ".jpg", ".jpg"},
-		{"a.HEIF", ".heic", ".HEIF"}, {"a.avif", ".heic", ".avif"}, {"a.tif", ".png", ".png"},
+	for _, tt := range []struct {
+		name string
+		f    photo.Format
+		want string
+	}{
+		{"a.JPG", photo.JPEG, ".JPG"}, {"a.jpeg", photo.JPEG, ".jpeg"}, {"a.jfif", photo.JPEG, ".jfif"},
+		{"a.heic", photo.JPEG, ".jpg"}, {"a.HEIF", photo.HEIF, ".HEIF"}, {"a.avif", photo.HEIF, ".avif"},
+		{"a.hif", photo.HEIF, ".hif"}, {"a.tif", photo.PNG, ".png"}, {"a.gif", photo.GIF, ".gif"},
 	} {
-		if got := keepExtCase(tt.name, tt.ext); got != tt.want {
-			t.Errorf("keepExtCase(%q, %q) = %q, want %q", tt.name, tt.ext, got, tt.want)
+		if got := keepExtCase(tt.name, tt.f); got != tt.want {
+			t.Errorf("keepExtCase(%q, %v) = %q, want %q", tt.name, tt.f, got, tt.want)
 		}
 	}
 }

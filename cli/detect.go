@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strconv"
-	"strings"
 
+	"codeberg.org/veil/veil/internal/inputs"
 	"codeberg.org/veil/veil/photo"
 	"codeberg.org/veil/veil/redact/detect"
 )
@@ -47,52 +46,32 @@ type detectFace struct {
 	Score float64 `json:"score"`
 }
 
+// detectOptions are the flags of "veil detect".
+type detectOptions struct {
+	JSON      bool
+	Threshold float64
+}
+
 func runDetect(args []string, stdout, stderr io.Writer) int {
-	asJSON := false
-	opt := detect.DefaultOptions()
-	var files []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			files = append(files, args[i+1:]...)
-			break
-		}
-		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if !strings.HasPrefix(a, "-") || a == "-" {
-			files = append(files, a)
-			continue
-		}
-		switch name {
-		case "h", "help":
-			io.WriteString(stdout, detectUsage)
-			return 0
-		case "json":
-			asJSON = true
-		case "threshold":
-			if !hasVal {
-				if i+1 >= len(args) {
-					fmt.Fprintln(stderr, "veil detect: --threshold needs a value")
-					return 2
-				}
-				i++
-				val = args[i]
-			}
-			t, err := strconv.ParseFloat(val, 32)
-			if err != nil || !(t >= 0 && t <= 1) {
-				fmt.Fprintf(stderr, "veil detect: --threshold takes a number from 0 to 1, not %q\n", val)
-				return 2
-			}
-			opt.Threshold = float32(t)
-		default:
-			fmt.Fprintf(stderr, "veil detect: unknown option %s\n", a)
-			io.WriteString(stderr, detectUsage)
-			return 2
-		}
+	var o detectOptions
+	f := newFlags("detect", detectUsage, false)
+	f.BoolVar(&o.JSON, "json", false, "print one JSON object per file (JSON Lines)")
+	f.Float64Var(&o.Threshold, "threshold", float64(detect.DefaultOptions().Threshold), "lowest score reported, 0..1")
+	files, status, ok := f.parse(args, stdout, stderr)
+	if !ok {
+		return status
 	}
-	if len(files) == 0 {
-		io.WriteString(stderr, detectUsage)
+	if !(o.Threshold >= 0 && o.Threshold <= 1) {
+		fmt.Fprintf(stderr, "veil detect: --threshold takes a number from 0 to 1, not %g\n", o.Threshold)
 		return 2
 	}
+	return o.run(files, stdout, stderr)
+}
+
+// run finds the faces in the files (and the images in folders among them).
+func (o detectOptions) run(args []string, stdout, stderr io.Writer) int {
+	opt := detect.DefaultOptions()
+	opt.Threshold = float32(o.Threshold)
 	d, err := detect.New()
 	if err != nil {
 		fmt.Fprintln(stderr, "veil detect:", err)
@@ -100,17 +79,17 @@ func runDetect(args []string, stdout, stderr io.Writer) int {
 	}
 	status := 0
 	enc := json.NewEncoder(stdout)
-	for _, in := range expandInputs(files, isImageName) {
+	for _, in := range inputs.Expand(args, photo.IsImageName) {
 		rec, err := detectFile(d, in, opt)
 		if err != nil {
 			status = 1
-			fmt.Fprintln(stderr, fileError(in.path, err))
-			if asJSON {
-				enc.Encode(detectRecord{File: in.path, Faces: []detectFace{}, Error: err.Error()})
+			fmt.Fprintln(stderr, fileError(in.Path, err))
+			if o.JSON {
+				enc.Encode(detectRecord{File: in.Path, Faces: []detectFace{}, Error: err.Error()})
 			}
 			continue
 		}
-		if asJSON {
+		if o.JSON {
 			enc.Encode(rec)
 			continue
 		}
@@ -127,11 +106,11 @@ func runDetect(args []string, stdout, stderr io.Writer) int {
 }
 
 // detectFile decodes one photo, turns it upright and finds its faces.
-func detectFile(d *detect.Detector, in input, opt detect.Options) (detectRecord, error) {
-	if in.err != nil {
-		return detectRecord{}, in.err
+func detectFile(d *detect.Detector, in inputs.File, opt detect.Options) (detectRecord, error) {
+	if in.Err != nil {
+		return detectRecord{}, in.Err
 	}
-	b, err := photo.ReadFile(in.path)
+	b, err := photo.ReadFile(in.Path)
 	if err != nil {
 		return detectRecord{}, err
 	}
@@ -145,7 +124,7 @@ func detectFile(d *detect.Detector, in input, opt detect.Options) (detectRecord,
 		return detectRecord{}, err
 	}
 	bounds := img.Bounds()
-	rec := detectRecord{File: in.path, Width: bounds.Dx(), Height: bounds.Dy(), Faces: []detectFace{}}
+	rec := detectRecord{File: in.Path, Width: bounds.Dx(), Height: bounds.Dy(), Faces: []detectFace{}}
 	for _, f := range faces {
 		r := f.Box.Sub(bounds.Min)
 		rec.Faces = append(rec.Faces, detectFace{

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,7 +14,10 @@ import (
 
 	"codeberg.org/veil/veil/fingerprint"
 	"codeberg.org/veil/veil/fingerprint/pdq"
+	"codeberg.org/veil/veil/internal/fserr"
+	"codeberg.org/veil/veil/internal/inputs"
 	"codeberg.org/veil/veil/outfile"
+	"codeberg.org/veil/veil/photo"
 )
 
 func init() {
@@ -42,85 +43,61 @@ usage error.
 Options:
 `
 
-// hashFlagValued lists the flags that take a value, for reordering.
-var hashFlagValued = map[string]bool{"report": true}
+// hashOptions are the flags of "veil hash".
+type hashOptions struct {
+	JSON      bool
+	Dihedral  bool
+	Report    string
+	WithNames bool
+}
+
+// reportWriters are the report formats of --report, by file name ending.
+var reportWriters = map[string]func(io.Writer, []fingerprint.Result, fingerprint.ReportOptions) error{
+	".json": fingerprint.WriteJSON,
+	".csv":  fingerprint.WriteCSV,
+	".pdf":  fingerprint.WritePDF,
+}
 
 func runHash(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("hash", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	asJSON := fs.Bool("json", false, "print one JSON object per file (JSON Lines)")
-	dihedral := fs.Bool("dihedral", false, "add the 8 PDQ hashes of the picture turned and mirrored (orig, rot90, rot180, rot270, flipx, flipy, flipp, flipm)")
-	report := fs.String("report", "", "also write a report to `FILE`: .json, .csv or .pdf (printable); never overwrites")
-	withNames := fs.Bool("with-names", false, "put file names and paths in the report (left out by default: a name can identify someone)")
-	fs.Usage = func() { fmt.Fprint(stderr, hashUsage); fs.PrintDefaults() }
-	if err := fs.Parse(hashReorder(args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	var o hashOptions
+	f := newFlags("hash", hashUsage, true)
+	f.BoolVar(&o.JSON, "json", false, "print one JSON object per file (JSON Lines)")
+	f.BoolVar(&o.Dihedral, "dihedral", false, "add the 8 PDQ hashes of the picture turned and mirrored (orig, rot90, rot180, rot270, flipx, flipy, flipp, flipm)")
+	f.StringVar(&o.Report, "report", "", "also write a report to `FILE`: .json, .csv or .pdf (printable); never overwrites")
+	f.BoolVar(&o.WithNames, "with-names", false, "put file names and paths in the report (left out by default: a name can identify someone)")
+	files, status, ok := f.parse(args, stdout, stderr)
+	if !ok {
+		return status
 	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return 2
-	}
-	var write func(io.Writer, []fingerprint.Result, fingerprint.ReportOptions) error
-	if *report != "" {
-		switch strings.ToLower(filepath.Ext(*report)) {
-		case ".json":
-			write = fingerprint.WriteJSON
-		case ".csv":
-			write = fingerprint.WriteCSV
-		case ".pdf":
-			write = fingerprint.WritePDF
-		default:
-			fmt.Fprintf(stderr, "veil hash: --report needs a name ending in .json, .csv or .pdf, not %q\n", *report)
+	if o.Report != "" {
+		if reportWriters[strings.ToLower(filepath.Ext(o.Report))] == nil {
+			fmt.Fprintf(stderr, "veil hash: --report needs a name ending in .json, .csv or .pdf, not %q\n", o.Report)
 			return 2
 		}
-		if _, err := os.Lstat(*report); err == nil {
-			fmt.Fprintf(stderr, "veil hash: %s already exists; choose another name for the report\n", *report)
+		if _, err := os.Lstat(o.Report); err == nil {
+			fmt.Fprintf(stderr, "veil hash: %s already exists; choose another name for the report\n", o.Report)
 			return 2
 		}
 	}
+	return o.run(files, stdout, stderr)
+}
 
-	inputs := expandInputs(fs.Args(), func(name string) bool { return isImageName(name) || fingerprint.IsVideoName(name) })
-	results := make([]fingerprint.Result, len(inputs))
-	var paths []string
-	var at []int // index in results of each path
-	for i, in := range inputs {
-		if in.err != nil {
-			results[i] = fingerprint.Result{File: in.path, Kind: fingerprint.KindImage, Error: hashDescribe(in.err)}
-			continue
-		}
-		paths = append(paths, in.path)
-		at = append(at, i)
-	}
-	if len(inputs) == 0 {
+// run hashes the files (and the images and videos in folders among them),
+// prints the hashes and writes the report.
+func (o hashOptions) run(args []string, stdout, stderr io.Writer) int {
+	results := hashInputs(inputs.Expand(args, func(name string) bool { return photo.IsImageName(name) || fingerprint.IsVideoName(name) }), o.Dihedral, stderr)
+	if len(results) == 0 {
 		fmt.Fprintln(stderr, "veil hash: no images or videos found")
 		return 1
 	}
-	var progress func(done, total int)
-	if isTerminal(stderr) && len(paths) > 1 {
-		progress = func(done, total int) {
-			fmt.Fprintf(stderr, "\rHashing %d of %d…", done, total)
-			if done == total {
-				fmt.Fprint(stderr, "\r\033[K")
-			}
-		}
-	}
-	hashed := fingerprint.HashAll(context.Background(), paths, fingerprint.Options{Dihedral: *dihedral}, runtime.NumCPU(), progress)
-	for k, r := range hashed {
-		results[at[k]] = r
-	}
-
-	status := 0
-	failed := 0
+	status, failed := 0, 0
 	for _, r := range results {
 		if !r.OK() {
 			status = 1
 			failed++
 		}
 	}
-	if *asJSON {
+	if o.JSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)
 		for _, r := range results {
@@ -134,19 +111,54 @@ func runHash(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "%s hashed completely, %d with problems. These are hashes of the original files: a cleaned or redacted copy will not match.\n",
 			hashPlural(len(results)-failed), failed)
 	}
-	if write != nil {
-		var buf bytes.Buffer
-		if err := write(&buf, results, fingerprint.ReportOptions{WithNames: *withNames, Created: time.Now()}); err != nil {
-			fmt.Fprintln(stderr, fileError(*report, err))
+	if o.Report != "" {
+		if err := o.writeReport(results); err != nil {
+			fmt.Fprintln(stderr, fileError(o.Report, err))
 			return 1
 		}
-		if err := outfile.Write(*report, buf.Bytes(), outfile.Options{Mode: 0o600}); err != nil {
-			fmt.Fprintln(stderr, fileError(*report, err))
-			return 1
-		}
-		fmt.Fprintf(stderr, "Report written to %s. It holds hashes only, but keep it private.\n", *report)
+		fmt.Fprintf(stderr, "Report written to %s. It holds hashes only, but keep it private.\n", o.Report)
 	}
 	return status
+}
+
+// hashInputs hashes every readable file on all cores; a file that could not
+// be read at all gets its error as its result.
+func hashInputs(files []inputs.File, dihedral bool, stderr io.Writer) []fingerprint.Result {
+	results := make([]fingerprint.Result, len(files))
+	var paths []string
+	var at []int // index in results of each path
+	for i, in := range files {
+		if in.Err != nil {
+			results[i] = fingerprint.Result{File: in.Path, Kind: fingerprint.KindImage, Error: fserr.Reason(in.Err)}
+			continue
+		}
+		paths = append(paths, in.Path)
+		at = append(at, i)
+	}
+	var progress func(done, total int)
+	if isTerminal(stderr) && len(paths) > 1 {
+		progress = func(done, total int) {
+			fmt.Fprintf(stderr, "\rHashing %d of %d…", done, total)
+			if done == total {
+				fmt.Fprint(stderr, "\r\033[K")
+			}
+		}
+	}
+	hashed := fingerprint.HashAll(context.Background(), paths, fingerprint.Options{Dihedral: dihedral}, runtime.NumCPU(), progress)
+	for k, r := range hashed {
+		results[at[k]] = r
+	}
+	return results
+}
+
+// writeReport writes the report file (0600: hashes are private too).
+func (o hashOptions) writeReport(results []fingerprint.Result) error {
+	write := reportWriters[strings.ToLower(filepath.Ext(o.Report))]
+	var buf bytes.Buffer
+	if err := write(&buf, results, fingerprint.ReportOptions{WithNames: o.WithNames, Created: time.Now()}); err != nil {
+		return err
+	}
+	return outfile.WriteChecked(o.Report, buf.Bytes(), outfile.Options{Mode: 0o600}, nil)
 }
 
 // printHashTable prints one block per file, labels aligned, problems last.
@@ -188,37 +200,4 @@ func hashPlural(n int) string {
 		return "1 file"
 	}
 	return fmt.Sprintf("%d files", n)
-}
-
-// hashDescribe words an error about a path given on the command line.
-func hashDescribe(err error) string {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return err.Error()
-}
-
-// hashReorder moves flags before the files, so "veil hash a.jpg --json"
-// works; "--" ends the flags.
-func hashReorder(args []string) []string {
-	var flags, files []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			files = append(files, args[i+1:]...)
-			break
-		}
-		if len(a) > 1 && a[0] == '-' {
-			flags = append(flags, a)
-			name := strings.TrimLeft(a, "-")
-			if !strings.Contains(name, "=") && hashFlagValued[name] && i+1 < len(args) {
-				i++
-				flags = append(flags, args[i])
-			}
-			continue
-		}
-		files = append(files, a)
-	}
-	return append(append(flags, "--"), files...)
 }

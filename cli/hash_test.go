@@ -141,8 +141,8 @@ func TestHashCommandUsage(t *testing.T) {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
 	}
-	code, _, errs := runHashCmd("-h")
-	if code != 0 || !strings.Contains(errs, "ORIGINAL") {
-		t.Errorf("-h: exit %d\n%s", code, errs)
+	code, out, _ := runHashCmd("-h")
+	if code != 0 || !strings.Contains(out, "ORIGINAL") {
+		t.Errorf("-h: exit %d\n%s", code, out)
 	}
 }

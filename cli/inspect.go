@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"codeberg.org/veil/veil/internal/inputs"
 	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/photo"
 )
@@ -50,41 +51,34 @@ type inspectJSONFinding struct {
 	Value    string `json:"value"`
 }
 
+// inspectOptions are the flags of "veil inspect".
+type inspectOptions struct {
+	JSON bool
+}
+
 func runInspect(args []string, stdout, stderr io.Writer) int {
-	asJSON := false
-	var files []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--":
-			files = append(files, args[i+1:]...)
-			i = len(args)
-		case a == "--json" || a == "-json":
-			asJSON = true
-		case a == "-h" || a == "-help" || a == "--help":
-			fmt.Fprint(stdout, inspectUsage)
-			return 0
-		case strings.HasPrefix(a, "-") && a != "-":
-			fmt.Fprintf(stderr, "veil inspect: unknown option %q\n%s", a, inspectUsage)
-			return 2
-		default:
-			files = append(files, a)
-		}
+	var o inspectOptions
+	f := newFlags("inspect", inspectUsage, false)
+	f.BoolVar(&o.JSON, "json", false, "one JSON object per file and line (JSON Lines)")
+	files, status, ok := f.parse(args, stdout, stderr)
+	if !ok {
+		return status
 	}
-	if len(files) == 0 {
-		fmt.Fprint(stderr, inspectUsage)
-		return 2
-	}
+	return o.run(files, stdout, stderr)
+}
+
+// run inspects the files (and the images in folders among them).
+func (o inspectOptions) run(args []string, stdout, stderr io.Writer) int {
 	status := 0
 	first := true
-	for _, in := range expandInputs(files, isImageName) {
+	for _, in := range inputs.Expand(args, photo.IsImageName) {
 		r, err := inspectFile(in)
 		if err != nil {
 			status = 1
-			fmt.Fprintln(stderr, "veil inspect: "+fileError(in.path, err))
+			fmt.Fprintln(stderr, "veil inspect: "+fileError(in.Path, err))
 		}
-		if asJSON {
-			writeInspectJSON(stdout, in.path, r, err)
+		if o.JSON {
+			writeInspectJSON(stdout, in.Path, r, err)
 			continue
 		}
 		if r == nil {
@@ -94,23 +88,23 @@ func runInspect(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stdout)
 		}
 		first = false
-		writeInspectText(stdout, in.path, r, err)
+		writeInspectText(stdout, in.Path, r, err)
 	}
 	return status
 }
 
 // inspectFile reads and inspects one file; a panic anywhere in parsing becomes
 // an error for that file only.
-func inspectFile(in input) (r *metadata.Report, err error) {
-	if in.err != nil {
-		return nil, in.err
+func inspectFile(in inputs.File) (r *metadata.Report, err error) {
+	if in.Err != nil {
+		return nil, in.Err
 	}
 	defer func() {
 		if p := recover(); p != nil {
 			r, err = nil, fmt.Errorf("unreadable image (inspector failed: %v)", p)
 		}
 	}()
-	b, err := photo.ReadFile(in.path)
+	b, err := photo.ReadFile(in.Path)
 	if err != nil {
 		return nil, err
 	}

@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"image"
 	"io"
@@ -13,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 
+	"codeberg.org/veil/veil/internal/fserr"
+	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/outfile"
 	"codeberg.org/veil/veil/photo"
 	"codeberg.org/veil/veil/redact"
@@ -37,10 +37,6 @@ weakest (someone who knows the person may still recognise them).
 
 Options:
 `
-
-// detectFaces finds faces in an upright image and returns their (padded)
-// boxes in its pixels. It is nil in builds without the detector.
-var detectFaces func(ctx context.Context, img image.Image) ([]image.Rectangle, error)
 
 // regionList collects repeated --region x,y,w,h flags.
 type regionList []image.Rectangle
@@ -82,71 +78,35 @@ func parseRegion(v string) (image.Rectangle, error) {
 	return image.Rect(n[0], n[1], n[0]+n[2], n[1]+n[3]), nil
 }
 
-// parseInterspersed parses flags that may come before or after the file
-// names; after "--" everything is a file name.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		if len(rest) == 0 {
-			break
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
-	return pos, nil
+// redactOptions are the flags of "veil redact".
+type redactOptions struct {
+	Faces   bool
+	Regions regionList
+	Shape   string
+	Style   string
+	Out     string
 }
 
 func runRedact(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("redact", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	faces := fs.Bool("faces", false, "find faces and redact them")
-	var regions regionList
-	fs.Var(&regions, "region", "redact the area x,y,w,h (repeatable)")
-	shapeName := fs.String("shape", "rect", "outline of each area: rect or ellipse")
-	styleName := fs.String("style", "solid", "solid, pixelate or blur")
-	out := fs.String("o", "", "output file (required; .jpg, .png or .webp)")
-	fs.Usage = func() { fmt.Fprint(stderr, redactUsage); fs.PrintDefaults() }
-	files, err := parseInterspersed(fs, args)
+	var o redactOptions
+	f := newFlags("redact", redactUsage, true)
+	f.BoolVar(&o.Faces, "faces", false, "find faces and redact them")
+	f.Var(&o.Regions, "region", "redact the area x,y,w,h (repeatable)")
+	f.StringVar(&o.Shape, "shape", "rect", "outline of each area: rect or ellipse")
+	f.StringVar(&o.Style, "style", "solid", "solid, pixelate or blur")
+	f.StringVar(&o.Out, "o", "", "output file (required; .jpg, .png or .webp)")
+	files, status, ok := f.parse(args, stdout, stderr)
+	if !ok {
+		return status
+	}
+	if len(files) != 1 || o.Out == "" {
+		return f.usageError(stderr)
+	}
+	job, err := o.job(files[0])
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
+		fmt.Fprintf(stderr, "veil redact: %v\n", err)
 		return 2
 	}
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "veil redact: "+format+"\n", a...)
-		return 2
-	}
-	if len(files) != 1 || *out == "" {
-		fs.Usage()
-		return 2
-	}
-	shape, err := redact.ParseShape(*shapeName)
-	if err != nil {
-		return fail("%v", err)
-	}
-	style, err := redact.ParseStyle(*styleName)
-	if err != nil {
-		return fail("%v", err)
-	}
-	if !*faces && len(regions) == 0 {
-		return fail("nothing to redact: give --faces, --region x,y,w,h, or both")
-	}
-	format, err := redact.OutputFormat(filepath.Ext(*out))
-	if err != nil {
-		return fail("%s: %v", *out, err)
-	}
-	if *faces && detectFaces == nil {
-		return fail("--faces: face detection is not available in this build")
-	}
-	job := redactJob{in: files[0], out: *out, faces: *faces, regions: regions, shape: shape, style: style, format: format}
 	msg, err := job.run()
 	if err != nil {
 		fmt.Fprintf(stderr, "veil redact: %s\n", fileError(job.errPath, err))
@@ -154,6 +114,26 @@ func runRedact(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, msg)
 	return 0
+}
+
+// job checks the options and returns the redaction of the file in.
+func (o redactOptions) job(in string) (*redactJob, error) {
+	shape, err := redact.ParseShape(o.Shape)
+	if err != nil {
+		return nil, err
+	}
+	style, err := redact.ParseStyle(o.Style)
+	if err != nil {
+		return nil, err
+	}
+	if !o.Faces && len(o.Regions) == 0 {
+		return nil, errors.New("nothing to redact: give --faces, --region x,y,w,h, or both")
+	}
+	format, err := redact.OutputFormat(filepath.Ext(o.Out))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", o.Out, err)
+	}
+	return &redactJob{in: in, out: o.Out, faces: o.Faces, regions: o.Regions, shape: shape, style: style, format: format}, nil
 }
 
 type redactJob struct {
@@ -181,7 +161,7 @@ func (j *redactJob) run() (msg string, err error) {
 	}
 	data, err := photo.ReadFile(j.in)
 	if err != nil {
-		return "", openError(err)
+		return "", errors.New(fserr.Reason(err))
 	}
 	cfg, _, err := photo.Config(data)
 	if err != nil {
@@ -207,7 +187,7 @@ func (j *redactJob) run() (msg string, err error) {
 	}
 	nFaces := 0
 	if j.faces {
-		boxes, err := detectFaces(context.Background(), upright)
+		boxes, err := redact.FindFaces(context.Background(), upright, 0)
 		if err != nil {
 			return "", fmt.Errorf("face detection: %w", err)
 		}
@@ -227,13 +207,11 @@ func (j *redactJob) run() (msg string, err error) {
 		return "", err
 	}
 	j.errPath = j.out
-	if err := outfile.Write(j.out, outData, outfile.Options{Input: j.in}); err != nil {
-		return "", fmt.Errorf("writing the redacted copy: %w", err)
-	}
-	// Re-read what is really on disk; never call it redacted otherwise.
-	if err := verifyRedactedFile(j.out, outData); err != nil {
-		os.Remove(j.out)
-		return "", fmt.Errorf("the written copy failed verification and was deleted: %w", err)
+	// The copy gets its name only once what is really on disk has been read
+	// back and verified; never call it redacted otherwise.
+	check := func(written []byte) error { return verifyCopy(written, metadata.Options{}) }
+	if err := outfile.WriteChecked(j.out, outData, outfile.Options{Input: j.in}, check); err != nil {
+		return "", errors.New(writeError("redacted", err))
 	}
 	var what []string
 	if j.faces {
@@ -249,35 +227,9 @@ func (j *redactJob) run() (msg string, err error) {
 	return fmt.Sprintf("redacted: %s -> %s (%s; verified: no metadata)", j.in, j.out, strings.Join(what, ", ")), nil
 }
 
-func verifyRedactedFile(path string, want []byte) error {
-	got, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	if !bytes.Equal(got, want) {
-		return errors.New("the file on disk differs from what was written")
-	}
-	return verifyWrittenMetadata(got)
-}
-
 func plural(n int, what string) string {
 	if n == 1 {
 		return "1 " + what
 	}
 	return fmt.Sprintf("%d %ss", n, what)
-}
-
-// openError turns file-system errors into the short words a user reads.
-func openError(err error) error {
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return errors.New("no such file")
-	case errors.Is(err, os.ErrPermission):
-		return errors.New("permission denied")
-	}
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

@@ -25,6 +25,7 @@ import (
 	"syscall"
 
 	"codeberg.org/veil/veil/fingerprint/pdq"
+	"codeberg.org/veil/veil/internal/fserr"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -100,13 +101,13 @@ func hashFile(ctx context.Context, path string, opt Options) Result {
 	// the Stat below then refuses it. Regular files ignore the flag.
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		r.Error = describe(err)
+		r.Error = fserr.Reason(err)
 		return r
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		r.Error = describe(err)
+		r.Error = fserr.Reason(err)
 		return r
 	}
 	if !st.Mode().IsRegular() {
@@ -117,12 +118,12 @@ func hashFile(ctx context.Context, path string, opt Options) Result {
 	head := make([]byte, 64)
 	n, err := io.ReadFull(f, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		r.Error = describe(err)
+		r.Error = fserr.Reason(err)
 		return r
 	}
 	head = head[:n]
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		r.Error = describe(err)
+		r.Error = fserr.Reason(err)
 		return r
 	}
 	video := isVideo(head, path)
@@ -131,7 +132,7 @@ func hashFile(ctx context.Context, path string, opt Options) Result {
 			r.Kind = KindVideo
 		}
 		if err := streamDigests(ctx, f, &r); err != nil {
-			r.Error = describe(err)
+			r.Error = fserr.Reason(err)
 			return r
 		}
 		if !video {
@@ -141,7 +142,7 @@ func hashFile(ctx context.Context, path string, opt Options) Result {
 	}
 	b, err := io.ReadAll(io.LimitReader(f, photo.MaxFileSize+1))
 	if err != nil {
-		r.Error = describe(err)
+		r.Error = fserr.Reason(err)
 		return r
 	}
 	if ctx.Err() != nil {
@@ -264,7 +265,8 @@ func perceptual(b []byte, f photo.Format, o int, opt Options) (stored pdq.Result
 		}
 		return stored, upright, nil
 	}
-	img, _, err := photo.Decode(b)
+	// The pixels as the reference reads them (through ImageMagick).
+	img, _, err := photo.DecodeReference(b)
 	if err != nil {
 		return stored, nil, decodeError(f, err)
 	}
@@ -289,16 +291,6 @@ func decodeError(f photo.Format, err error) error {
 		msg = fmt.Sprintf("corrupt %s data: %s", f, msg)
 	}
 	return fmt.Errorf("%s; no PDQ hash (a damaged picture would give a wrong one)", msg)
-}
-
-// describe turns a file error into words without repeating the path, which
-// the caller shows next to it.
-func describe(err error) string {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return err.Error()
 }
 
 // videoExts are the video files recognised by name when their first bytes

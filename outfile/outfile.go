@@ -1,10 +1,12 @@
 // Package outfile writes Veil's outputs safely: atomically (a crash leaves no
 // partial file under the final name), never over an existing file, never over
 // the input, with fresh timestamps and no extended attributes copied from
-// anywhere. It is the only way Veil writes an image to disk.
+// anywhere, and only after the written bytes were read back and checked. It
+// is the only way Veil writes a file to disk, through [WriteChecked].
 package outfile
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -21,11 +23,20 @@ var ErrExists = errors.New("output file already exists")
 // ErrSameAsInput is returned when the output would be the input file itself.
 var ErrSameAsInput = errors.New("output would overwrite the original")
 
+// ErrNotVerified is wrapped by the error of a copy that was written but did
+// not read back as written or failed the caller's check. Such a copy never
+// gets its name: it is discarded before anyone can open it.
+var ErrNotVerified = errors.New("the written copy failed verification and was discarded")
+
+// ErrReadBack is wrapped (with [ErrNotVerified]) when the bytes read back from
+// the written file differ from the bytes written.
+var ErrReadBack = errors.New("the file read back differs from what was written")
+
 // tempPrefix marks Veil's temporary files, so a later run can sweep any that a
 // killed process left behind.
 const tempPrefix = ".veil-tmp-"
 
-// Options control Write.
+// Options control WriteChecked.
 type Options struct {
 	// Replace allows replacing an existing output (never the input).
 	Replace bool
@@ -48,40 +59,64 @@ func (o Options) perm() os.FileMode {
 	return o.Mode.Perm() &^ umask()
 }
 
-// Write stores data as path: into a temporary file in the same folder, synced,
-// then linked or renamed to path. If the process dies, no file exists under
-// path; at worst a hidden temporary file does, which SweepTemp removes.
-func Write(path string, data []byte, opt Options) error {
-	if opt.Input != "" && sameFile(opt.Input, path) {
-		return ErrSameAsInput
-	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+// WriteChecked stores data as path, and only if the stored copy can be
+// trusted. It writes a temporary file in path's folder (unnamed, with
+// O_TMPFILE, where the system has it; else under a hidden name), makes its
+// data durable, reads it back, compares the bytes with data and runs check
+// (when not nil) on the bytes read back; only then does the file get its
+// name. When any step fails, or the process dies on the way, nothing exists
+// under path: at worst a hidden temporary file does, which SweepTemp removes.
+//
+// Errors from a failed comparison or check wrap [ErrNotVerified]; the check's
+// own error is wrapped too, so callers can still match it with errors.Is.
+//
+// Every output is synced on its own (fdatasync), never with the whole file
+// system: other programs' unwritten data is theirs to flush. Writers in a
+// batch overlap their syncs by calling WriteChecked from several goroutines.
+//
+// A streaming sibling for outputs too large to hold in memory (videos) would
+// keep this sequence and this type: write through the temporary file while
+// hashing, sync, re-read it comparing digests, run a check over an
+// io.ReaderAt, then name it.
+func WriteChecked(path string, data []byte, opt Options, check func(written []byte) error) error {
+	t, err := create(path, opt)
+	if err != nil {
 		return err
 	}
-	if !opt.Replace {
-		if _, err := os.Lstat(path); err == nil {
-			return fmt.Errorf("%w: %s", ErrExists, path)
-		}
-	}
-	if err := writeAtomic(dir, path, data, opt.Replace, opt.perm()); err != nil {
+	defer t.discard()
+	if _, err := t.Write(data); err != nil {
 		return err
 	}
-	if opt.DeferDirSync {
-		pending.Lock()
-		if pending.dirs == nil {
-			pending.dirs = map[string]bool{}
-		}
-		pending.dirs[dir] = true
-		pending.Unlock()
-		return nil
+	if err := t.sync(); err != nil {
+		return err
 	}
-	return syncDir(dir)
+	back, err := t.readBack()
+	switch {
+	case err != nil:
+		return fmt.Errorf("%w: reading it back: %w", ErrNotVerified, err)
+	case !bytes.Equal(back, data):
+		return fmt.Errorf("%w: %w", ErrNotVerified, ErrReadBack)
+	}
+	if check != nil {
+		if err := check(back); err != nil {
+			return fmt.Errorf("%w: %w", ErrNotVerified, err)
+		}
+	}
+	return t.commit()
 }
 
 var pending struct {
 	sync.Mutex
 	dirs map[string]bool
+}
+
+func deferDirSync(dir string) {
+	pending.Lock()
+	defer pending.Unlock()
+	if pending.dirs == nil {
+		pending.dirs = map[string]bool{}
+	}
+	pending.dirs[dir] = true
 }
 
 // SyncDirs syncs every folder that received a file written with DeferDirSync.
@@ -93,47 +128,6 @@ func SyncDirs() {
 	for d := range dirs {
 		syncDir(d)
 	}
-}
-
-// writePortable is the temp-name + rename path used where O_TMPFILE is not available.
-func writePortable(dir, path string, data []byte, replace bool, perm os.FileMode) error {
-	tmp, err := os.CreateTemp(dir, tempPrefix+"*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(name)
-		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		return err
-	}
-	if err := tmp.Chmod(perm); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if replace {
-		err = os.Rename(name, path)
-	} else {
-		// A hard link fails if path appeared meanwhile, so nothing is ever clobbered.
-		if err = os.Link(name, path); err == nil {
-			os.Remove(name)
-		}
-	}
-	if err != nil {
-		return err
-	}
-	ok = true
-	return nil
 }
 
 // SweepTemp removes temporary files that an interrupted run left in dir.

@@ -134,7 +134,7 @@ func Decode(b []byte) (img image.Image, f Format, err error) {
 	case GIF:
 		img, err = decodeGIF(b)
 	case WebP:
-		img, err = webp.Decode(bytes.NewReader(b))
+		img, err = decodeWebP(b)
 	case TIFF:
 		img, err = tiff.Decode(bytes.NewReader(b))
 	case HEIF:

@@ -111,3 +111,95 @@ func TestGIFMatchesImageMagick(t *testing.T) {
 		t.Errorf("stored RGB differs from ImageMagick's:\n got %x\nwant %x", got, want)
 	}
 }
+
+// animatedGIF encodes frames (each with its own bounds and palette) on a
+// width×height logical screen.
+func animatedGIF(t *testing.T, width, height int, frames ...*image.Paletted) []byte {
+	t.Helper()
+	g := &gif.GIF{Image: frames, Delay: make([]int, len(frames)), Config: image.Config{Width: width, Height: height}}
+	var b bytes.Buffer
+	if err := gif.EncodeAll(&b, g); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// rampFrame is a w×h frame at (x, y) whose pixel (i, j) is palette entry
+// (i+j)%len(p).
+func rampFrame(x, y, w, h int, p color.Palette) *image.Paletted {
+	m := image.NewPaletted(image.Rect(x, y, x+w, y+h), p)
+	for j := 0; j < h; j++ {
+		for i := 0; i < w; i++ {
+			m.Pix[j*m.Stride+i] = uint8((i + j) % len(p))
+		}
+	}
+	return m
+}
+
+// TestGIFAsReference: the reference stacks all frames of a GIF into one
+// volume; its first slice is the first frame at the top left, padded with
+// black to the largest frame, and grey only in red when another frame has
+// colour.
+func TestGIFAsReference(t *testing.T) {
+	grey := color.Palette{color.Gray{10}, color.Gray{120}, color.Gray{250}}
+	colour := color.Palette{color.RGBA{200, 20, 20, 255}, color.RGBA{20, 200, 20, 255}, color.RGBA{20, 20, 200, 255}}
+	for _, tc := range []struct {
+		name   string
+		file   []byte
+		w, h   int
+		at     func(c color.NRGBA) color.NRGBA // first frame's pixel as expected
+		greyed bool                            // result must be *image.Gray
+		same   bool                            // unchanged from Decode
+	}{
+		{"colour first, largest", animatedGIF(t, 40, 30, rampFrame(0, 0, 40, 30, colour), rampFrame(5, 5, 10, 10, grey)), 40, 30, nil, false, true},
+		{"grey first, colour later", animatedGIF(t, 40, 30, rampFrame(0, 0, 40, 30, grey), rampFrame(5, 5, 10, 10, colour)), 40, 30,
+			func(c color.NRGBA) color.NRGBA { return color.NRGBA{c.R, 0, 0, 255} }, false, false},
+		{"grey first, larger grey later", animatedGIF(t, 40, 30, rampFrame(0, 0, 20, 10, grey), rampFrame(0, 0, 40, 30, grey)), 40, 30,
+			func(c color.NRGBA) color.NRGBA { return c }, true, false},
+		{"colour first, larger later", animatedGIF(t, 40, 30, rampFrame(0, 0, 20, 10, colour), rampFrame(0, 0, 30, 25, grey)), 30, 25,
+			func(c color.NRGBA) color.NRGBA { return c }, false, false},
+		{"single frame", animatedGIF(t, 40, 30, rampFrame(0, 0, 40, 30, grey)), 40, 30, nil, true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			first, _, err := Decode(tc.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			img, _, err := DecodeReference(tc.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.same {
+				if img.Bounds() != first.Bounds() {
+					t.Fatalf("bounds %v, want %v", img.Bounds(), first.Bounds())
+				}
+				for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
+					for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
+						if img.At(x, y) != first.At(x, y) {
+							t.Fatalf("pixel (%d,%d) changed", x, y)
+						}
+					}
+				}
+				return
+			}
+			if got := img.Bounds(); got != image.Rect(0, 0, tc.w, tc.h) {
+				t.Fatalf("bounds %v, want %dx%d", got, tc.w, tc.h)
+			}
+			if _, isGrey := img.(*image.Gray); isGrey != tc.greyed {
+				t.Errorf("result is %T", img)
+			}
+			fb := first.Bounds()
+			for y := 0; y < tc.h; y++ {
+				for x := 0; x < tc.w; x++ {
+					want := color.NRGBA{0, 0, 0, 255}
+					if x < fb.Dx() && y < fb.Dy() {
+						want = tc.at(color.NRGBAModel.Convert(first.At(fb.Min.X+x, fb.Min.Y+y)).(color.NRGBA))
+					}
+					if got := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA); got != want {
+						t.Fatalf("pixel (%d,%d) = %v, want %v", x, y, got, want)
+					}
+				}
+			}
+		})
+	}
+}

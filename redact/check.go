@@ -84,15 +84,15 @@ func checkPixelate(out *image.NRGBA, ordered []Region, i int) error {
 	ref := make([]uint32, nbx*nby) // 0: unseen; else 1<<24 | rgb
 	return owned(ordered, i, out.Rect, func(y int, c image.Rectangle, own []bool) error {
 		row := out.Pix[y*out.Stride:]
+		if err := opaque(row, y, c, own); err != nil {
+			return err
+		}
 		by := (y - r.Rect.Min.Y) / bs
 		for k, ok := range own {
 			if !ok {
 				continue
 			}
 			x := c.Min.X + k
-			if row[4*x+3] != 255 {
-				return fmt.Errorf("pixel (%d,%d) is not opaque", x, y)
-			}
 			v := 1<<24 | uint32(row[4*x])<<16 | uint32(row[4*x+1])<<8 | uint32(row[4*x+2])
 			b := by*nbx + (x-r.Rect.Min.X)/bs
 			if ref[b] == 0 {
@@ -119,14 +119,14 @@ func checkBlur(out *image.NRGBA, ordered []Region, i int) error {
 	prevY := -1
 	return owned(ordered, i, out.Rect, func(y int, c image.Rectangle, own []bool) error {
 		row := out.Pix[y*out.Stride:]
+		if err := opaque(row, y, c, own); err != nil {
+			return err
+		}
 		for k, ok := range own {
 			if !ok {
 				continue
 			}
 			x := c.Min.X + k
-			if row[4*x+3] != 255 {
-				return fmt.Errorf("pixel (%d,%d) is not opaque", x, y)
-			}
 			if k > 0 && own[k-1] && maxDiff(row[4*x:4*x+3], row[4*x-4:4*x-1]) > limit {
 				return fmt.Errorf("pixel (%d,%d) is too sharp for the blur", x, y)
 			}
@@ -138,6 +138,17 @@ func checkBlur(out *image.NRGBA, ordered []Region, i int) error {
 		prevY = y
 		return nil
 	})
+}
+
+// opaque checks that every pixel of row y that own marks (from owned) is
+// fully opaque, as pixelated and blurred regions must be.
+func opaque(row []uint8, y int, c image.Rectangle, own []bool) error {
+	for k, ok := range own {
+		if x := c.Min.X + k; ok && row[4*x+3] != 255 {
+			return fmt.Errorf("pixel (%d,%d) is not opaque", x, y)
+		}
+	}
+	return nil
 }
 
 func maxDiff(a, b []uint8) int {

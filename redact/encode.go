@@ -28,15 +28,11 @@ const (
 var ErrOutputFormat = errors.New("redacted images are written as JPEG, PNG or WebP")
 
 // OutputFormat returns the format for an output file name's extension
-// (.jpg/.jpeg/.jpe, .png, .webp, in any case).
+// (.jpg and the other JPEG endings, .png, .webp, in any case).
 func OutputFormat(ext string) (photo.Format, error) {
-	switch lower(ext) {
-	case ".jpg", ".jpeg", ".jpe":
-		return photo.JPEG, nil
-	case ".png":
-		return photo.PNG, nil
-	case ".webp":
-		return photo.WebP, nil
+	switch f := photo.FormatForName(ext); f {
+	case photo.JPEG, photo.PNG, photo.WebP:
+		return f, nil
 	}
 	if ext == "" {
 		return photo.Unknown, fmt.Errorf("%w: the output name has no extension", ErrOutputFormat)
@@ -44,14 +40,18 @@ func OutputFormat(ext string) (photo.Format, error) {
 	return photo.Unknown, fmt.Errorf("%w, not %q", ErrOutputFormat, ext)
 }
 
-func lower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
+// OutputFor is the format of a redacted copy of a photo in format f: the
+// same where Redact writes it (JPEG, PNG, WebP), otherwise PNG for GIF and
+// TIFF (lossless, as they were) and JPEG for HEIC (photos, and readable
+// everywhere).
+func OutputFor(f photo.Format) photo.Format {
+	switch f {
+	case photo.JPEG, photo.PNG, photo.WebP:
+		return f
+	case photo.GIF, photo.TIFF:
+		return photo.PNG
 	}
-	return string(b)
+	return photo.JPEG
 }
 
 // Encode encodes img afresh as f (JPEG, PNG or WebP) with no metadata at all:

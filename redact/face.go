@@ -1,6 +1,11 @@
 package redact
 
-import "image"
+import (
+	"context"
+	"image"
+
+	"codeberg.org/veil/veil/redact/detect"
+)
 
 // Margins added around a face detector's tight (forehead-to-chin) box when it
 // is redacted, as fractions of the box's width (sides) and height (top,
@@ -29,4 +34,30 @@ func FaceRect(padded, raw image.Rectangle) image.Rectangle {
 		return grown
 	}
 	return grown.Union(padded)
+}
+
+// FindFaces finds the faces in img, which must be upright (orientation
+// applied), with the detector's redaction settings (every pass, padded
+// boxes), and returns the areas to cover: each grown by FaceRect, in pixels
+// from img's top-left corner. threads bounds the goroutines one detection
+// uses (0 or less: one per core); an interactive program leaves a core to
+// its window.
+func FindFaces(ctx context.Context, img image.Image, threads int) ([]image.Rectangle, error) {
+	d, err := detect.New()
+	if err != nil {
+		return nil, err
+	}
+	if threads > 0 {
+		d = d.WithThreads(threads)
+	}
+	faces, err := d.Detect(ctx, img, detect.DefaultOptions())
+	if err != nil {
+		return nil, err
+	}
+	origin := img.Bounds().Min
+	boxes := make([]image.Rectangle, len(faces))
+	for i, f := range faces {
+		boxes[i] = FaceRect(f.Box, f.Raw).Sub(origin)
+	}
+	return boxes, nil
 }

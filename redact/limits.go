@@ -1,9 +1,10 @@
 package redact
 
 import (
-	"errors"
 	"fmt"
 	"image"
+
+	"codeberg.org/veil/veil/photo"
 )
 
 // MaxPixels is the largest image Veil redacts: a 64-megapixel phone sensor.
@@ -13,14 +14,13 @@ import (
 // more memory than Veil allows itself.
 const MaxPixels = 66_000_000
 
-// ErrTooLarge is returned for images above MaxPixels.
-var ErrTooLarge = errors.New("image too large to redact")
-
-// CheckSize reports whether an image of w×h pixels can be redacted. Callers
-// check the header's size before decoding; Redact checks again.
+// CheckSize reports whether an image of w×h pixels can be redacted: above
+// MaxPixels the error wraps photo.ErrTooLarge, the one "too large" of every
+// engine. Callers check the header's size before decoding; Redact checks
+// again.
 func CheckSize(w, h int) error {
 	if int64(w)*int64(h) > MaxPixels {
-		return fmt.Errorf("%w: %dx%d is %.0f megapixels, the limit is %d", ErrTooLarge, w, h, float64(w)*float64(h)/1e6, MaxPixels/1_000_000)
+		return fmt.Errorf("%w to redact: %dx%d is %.0f megapixels, the limit is %d", photo.ErrTooLarge, w, h, float64(w)*float64(h)/1e6, MaxPixels/1_000_000)
 	}
 	return nil
 }

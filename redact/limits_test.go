@@ -4,11 +4,14 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"strings"
 	"testing"
+
+	"codeberg.org/veil/veil/photo"
 )
 
 func TestSizeLimit(t *testing.T) {
-	if err := CheckSize(8200, 8200); !errors.Is(err, ErrTooLarge) {
+	if err := CheckSize(8200, 8200); !errors.Is(err, photo.ErrTooLarge) || !strings.HasPrefix(err.Error(), "image too large to redact: 8200x8200") {
 		t.Errorf("67 MP: err = %v", err)
 	}
 	if err := CheckSize(9248, 6936); err != nil { // a 64-megapixel phone sensor
@@ -16,7 +19,7 @@ func TestSizeLimit(t *testing.T) {
 	}
 	// A huge image is refused before any painting (the check reads only bounds).
 	huge := &image.Uniform{C: color.Black}
-	if _, err := Apply(boundsOnly{huge, image.Rect(0, 0, 10000, 10000)}, []Region{{Rect: image.Rect(0, 0, 10, 10)}}); !errors.Is(err, ErrTooLarge) {
+	if _, err := Apply(boundsOnly{huge, image.Rect(0, 0, 10000, 10000)}, []Region{{Rect: image.Rect(0, 0, 10, 10)}}); !errors.Is(err, photo.ErrTooLarge) {
 		t.Errorf("Apply on 100 MP: err = %v", err)
 	}
 }

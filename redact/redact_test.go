@@ -15,7 +15,12 @@ import (
 	"codeberg.org/veil/veil/photo"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+// updating reports whether the test runs with -update, the flag that
+// internal/testenv registers for every test binary importing it.
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
 
 // pattern returns a w×h image whose neighbouring pixels all differ, so any
 // change to a pixel shows.
@@ -362,7 +367,7 @@ func TestSolidGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		path := filepath.Join("testdata", name+".png")
-		if *update {
+		if updating() {
 			if err := os.MkdirAll("testdata", 0o755); err != nil {
 				t.Fatal(err)
 			}
@@ -469,7 +474,7 @@ func TestVerifyOutputRejects(t *testing.T) {
 }
 
 func TestOutputFormat(t *testing.T) {
-	for ext, want := range map[string]photo.Format{".jpg": photo.JPEG, ".JPEG": photo.JPEG, ".png": photo.PNG, ".WebP": photo.WebP} {
+	for ext, want := range map[string]photo.Format{".jpg": photo.JPEG, ".JPEG": photo.JPEG, ".jfif": photo.JPEG, ".png": photo.PNG, ".WebP": photo.WebP} {
 		if got, err := OutputFormat(ext); err != nil || got != want {
 			t.Errorf("%s: %v, %v", ext, got, err)
 		}

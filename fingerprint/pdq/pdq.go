@@ -16,8 +16,14 @@ type Result struct {
 	Hash    Hash
 	Quality int // 0..100; below MinQuality services discard the hash
 	// Dihedral holds the hashes of the eight transforms (see DihedralNames),
-	// filled only when asked for; Dihedral[Orig] equals Hash.
+	// filled only when asked for, as the reference's --pdqdih prints them.
 	Dihedral []Hash
+	// DihedralQuality is the quality the reference prints with them. Both
+	// equal Hash and Quality except for a picture of exactly 64x64 pixels:
+	// the reference's plain hash takes those pixels as they are, while its
+	// dihedral hashes still run them through the box filter (window 1, but
+	// a float running sum), which can change the bits.
+	DihedralQuality int
 }
 
 // HashImage returns the PDQ hash of img and its quality, exactly as the
@@ -31,7 +37,8 @@ func HashImage(img image.Image) (Hash, int, error) {
 }
 
 // Dihedral returns the eight dihedral hashes of img (orig, rot90, rot180,
-// rot270, flipx, flipy, flipp, flipm) from one computation, and the quality.
+// rot270, flipx, flipy, flipp, flipm) from one computation, and their
+// quality, as the reference's --pdqdih prints them.
 // They are close to, but not always exactly, the hashes of the transformed
 // images.
 func Dihedral(img image.Image) ([8]Hash, int, error) {
@@ -40,7 +47,7 @@ func Dihedral(img image.Image) ([8]Hash, int, error) {
 	if err == nil {
 		copy(out[:], r.Dihedral)
 	}
-	return out, r.Quality, err
+	return out, r.DihedralQuality, err
 }
 
 // Compute runs PDQ on img, which may be a nearest-neighbour sample already
@@ -61,7 +68,9 @@ func Compute(img image.Image, grey, dihedral bool) (Result, error) {
 	luma, tmp := buf[:ow*oh], buf[ow*oh:]
 	fillLuma(luma, img, ow, oh, grey)
 	var a [64 * 64]float32
-	if ow == 64 && oh == 64 {
+	as64 := ow == 64 && oh == 64
+	if as64 {
+		// The reference's plain hash skips the filter for 64x64 input.
 		copy(a[:], luma)
 	} else {
 		jarosz(luma, tmp, oh, ow)
@@ -72,6 +81,14 @@ func Compute(img image.Image, grey, dihedral bool) (Result, error) {
 	dct(&a, &c)
 	res := Result{Hash: bitsOf(&c), Quality: q}
 	if dihedral {
+		res.DihedralQuality = q
+		if as64 {
+			// Its dihedral hashes do not skip it (pdqDihedralHash256esFromFloatLuma).
+			jarosz(luma, tmp, oh, ow)
+			decimate(luma, oh, ow, &a)
+			res.DihedralQuality = quality(&a)
+			dct(&a, &c)
+		}
 		res.Dihedral = make([]Hash, 8)
 		var t [16 * 16]float32
 		for k := range 8 {
@@ -231,9 +248,13 @@ func quality(a *[64 * 64]float32) int {
 }
 
 // dctMatrix is the 16x64 partial DCT-II basis (frequencies 1..16; DC is left
-// out), computed in float64 and stored as float32 as the reference does.
+// out), built as the reference builds it: the scale sqrt(2/64) is a float32
+// constant there, so it is rounded to float32 first; its product with the
+// float64 cosine is then rounded to float32. Keeping the scale in float64
+// puts 112 of the 1024 entries one ulp off, and on flat or striped pictures,
+// whose coefficients are all rounding noise, that moves up to 96 bits.
 var dctMatrix = func() (d [16 * 64]float32) {
-	scale := math.Sqrt(2.0 / 64.0)
+	scale := float64(float32(math.Sqrt(2.0 / 64.0)))
 	for i := 0; i < 16; i++ {
 		for j := 0; j < 64; j++ {
 			d[i*64+j] = float32(scale * math.Cos(math.Pi/2/64.0*float64(i+1)*float64(2*j+1)))

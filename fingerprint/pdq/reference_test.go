@@ -46,7 +46,7 @@ func decodeFixture(t testing.TB, path string) Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, _, err := photo.Decode(b)
+	img, _, err := photo.DecodeReference(b)
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
@@ -101,10 +101,10 @@ func TestReferenceDihedral(t *testing.T) {
 			t.Fatalf("unknown transform %q", row[1])
 		}
 		q, _ := strconv.Atoi(row[3])
-		if got := r.Dihedral[k].String(); got != row[2] || r.Quality != q {
+		if got := r.Dihedral[k].String(); got != row[2] || r.DihedralQuality != q {
 			bad++
 			want, _ := Parse(row[2])
-			t.Errorf("%s %s: got %s q%d, want %s q%d (%d bits apart)", row[0], row[1], got, r.Quality, row[2], q, Distance(r.Dihedral[k], want))
+			t.Errorf("%s %s: got %s q%d, want %s q%d (%d bits apart)", row[0], row[1], got, r.DihedralQuality, row[2], q, Distance(r.Dihedral[k], want))
 		}
 	}
 	if bad > 0 {

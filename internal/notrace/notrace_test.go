@@ -1,4 +1,4 @@
-package app
+package notrace
 
 import (
 	"os"
@@ -58,7 +58,7 @@ func TestStartNoTraceRedirectsAndRemoves(t *testing.T) {
 	for _, k := range []string{"XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "MESA_SHADER_CACHE_DISABLE", "MESA_GLSL_CACHE_DISABLE", "__GL_SHADER_DISK_CACHE"} {
 		t.Setenv(k, "") // restored after the test
 	}
-	n, err := startNoTrace()
+	n, err := Start()
 	if err != nil {
 		t.Fatal(err)
 	}

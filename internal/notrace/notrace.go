@@ -1,4 +1,10 @@
-package app
+// Package notrace keeps Veil from leaving traces on a shared computer: before
+// the UI toolkit starts, it points the folders where Fyne, its font index and
+// the GL driver keep configuration and caches into a private folder, and it
+// removes that folder on every way out, sweeping those of crashed runs at the
+// next start. It is process set-up, not UI: the desktop app calls Start
+// first thing and Remove last.
+package notrace
 
 import (
 	"errors"
@@ -9,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -18,9 +23,9 @@ import (
 // leftovers from a folder that another running Veil still uses.
 const privatePrefix = "veil-"
 
-// noTrace owns the private folder that Fyne's configuration, caches and
+// Session owns the private folder that Fyne's configuration, caches and
 // preferences are redirected into, and removes it on every way out.
-type noTrace struct {
+type Session struct {
 	Dir string
 	// RealConfig is the user's configuration folder before the redirect, used
 	// only when the user opts in to remembered settings.
@@ -30,11 +35,11 @@ type noTrace struct {
 	stop chan struct{}
 }
 
-// startNoTrace sweeps folders left by crashed runs, creates a fresh 0700
+// Start sweeps folders left by crashed runs, creates a fresh 0700
 // private folder and points XDG_CONFIG_HOME, XDG_CACHE_HOME and Mesa's shader
 // cache away from the user's home. It must run before the Fyne app is created:
 // Fyne, go-text's font index and Mesa read these variables lazily.
-func startNoTrace() (*noTrace, error) {
+func Start() (*Session, error) {
 	realConfig, _ := os.UserConfigDir()
 	sweepPrivate(os.TempDir())
 	dir, err := os.MkdirTemp("", privatePrefix+strconv.Itoa(os.Getpid())+"-")
@@ -59,12 +64,12 @@ func startNoTrace() (*noTrace, error) {
 			return nil, err
 		}
 	}
-	return &noTrace{Dir: dir, RealConfig: realConfig, stop: make(chan struct{})}, nil
+	return &Session{Dir: dir, RealConfig: realConfig, stop: make(chan struct{})}, nil
 }
 
 // Remove deletes the private folder. It is safe to call more than once and
 // from any goroutine.
-func (n *noTrace) Remove() {
+func (n *Session) Remove() {
 	if n == nil {
 		return
 	}
@@ -82,11 +87,12 @@ func (n *noTrace) Remove() {
 	})
 }
 
-// onSignal runs quit when SIGINT, SIGTERM or SIGHUP arrive, so that a Ctrl+C in
-// a terminal or a logout still removes the private folder.
-func (n *noTrace) onSignal(quit func()) {
+// OnSignal runs quit when the process is asked to end (SIGINT, SIGTERM or
+// SIGHUP on Unix), so that a Ctrl+C in a terminal or a logout still removes
+// the private folder.
+func (n *Session) OnSignal(quit func()) {
 	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	signal.Notify(ch, exitSignals...)
 	go func() {
 		defer signal.Stop(ch)
 		select {
@@ -135,17 +141,4 @@ func privatePID(name string) (int, bool) {
 	}
 	pid, err := strconv.Atoi(num)
 	return pid, err == nil && pid > 0
-}
-
-func processAlive(pid int) bool {
-	if pid == os.Getpid() {
-		return true
-	}
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
-}
-
-func ownedByUs(st os.FileInfo) bool {
-	s, ok := st.Sys().(*syscall.Stat_t)
-	return ok && int(s.Uid) == os.Getuid()
 }

@@ -1,9 +1,0 @@
-package cli
-
-import "codeberg.org/veil/veil/metadata"
-
-// verifyWrittenMetadata is the metadata engine's check of a redacted copy as
-// it was read back from disk.
-func verifyWrittenMetadata(b []byte) error {
-	return metadata.Verify(b, metadata.Options{})
-}
