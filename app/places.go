@@ -2,7 +2,6 @@ package app
 
 import (
 	"os"
-	"os/user"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -24,6 +23,7 @@ const (
 	placeDownloads
 	placeDrive
 	placeRoot
+	placeDocuments
 )
 
 // place is one shortcut in the file browser's side bar.
@@ -40,14 +40,7 @@ type place struct {
 // computer. Only folders that exist are listed, each once.
 func places(home, configDir string, media []string) []place {
 	var ps []place
-	add := func(k placeKind, label, path string, icon fyne.Resource) {
-		if path == "" || slices.ContainsFunc(ps, func(p place) bool { return p.Path == path }) {
-			return
-		}
-		if st, err := os.Stat(path); err == nil && st.IsDir() {
-			ps = append(ps, place{Kind: k, Label: label, Path: path, Icon: icon})
-		}
-	}
+	add := func(k placeKind, label, path string, icon fyne.Resource) { ps = addPlace(ps, k, label, path, icon) }
 	if home != "" {
 		add(placeHome, lang.L("Home"), home, theme.HomeIcon())
 		dirs := map[string]string{}
@@ -85,6 +78,18 @@ func places(home, configDir string, media []string) []place {
 	return ps
 }
 
+// addPlace appends a place for path to ps when path is a folder not yet
+// listed.
+func addPlace(ps []place, k placeKind, label, path string, icon fyne.Resource) []place {
+	if path == "" || slices.ContainsFunc(ps, func(p place) bool { return p.Path == path }) {
+		return ps
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		ps = append(ps, place{Kind: k, Label: label, Path: path, Icon: icon})
+	}
+	return ps
+}
+
 // parseUserDirs reads an XDG user-dirs.dirs file: lines such as
 // XDG_PICTURES_DIR="$HOME/Bilder". A folder set to Home itself means the
 // user turned it off; it maps to "" so no default is guessed instead.
@@ -119,18 +124,6 @@ func parseUserDirs(text, home string) map[string]string {
 func homeDir() string {
 	h, _ := os.UserHomeDir()
 	return h
-}
-
-// mediaRoots are where desktops mount removable drives for this user.
-func mediaRoots() []string {
-	name := os.Getenv("USER")
-	if cu, err := user.Current(); err == nil {
-		name = cu.Username
-	}
-	if name == "" {
-		return nil
-	}
-	return []string{filepath.Join("/media", name), filepath.Join("/run/media", name)}
 }
 
 // userConfigDir is where the user's own configuration lives: Run points

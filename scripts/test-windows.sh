@@ -195,16 +195,11 @@ snapshot() {
 veil_pid() { pgrep -f 'bin[\\/]veil\.exe' | head -1; }
 
 gui() {
-	local t0 photo disp gone i tq
+	local t0 photo gone i tq
 	t0=$(date +%s)
 	[ -f "$fixtures/faces/2008_001322.jpg" ] || { log "gui: ../shared/fixtures not present: skipped"; return; }
 	rm -rf "$work/gui" && mkdir -p "$work/gui/shots"
 	photo="Z:$(echo "$fixtures/faces/2008_001322.jpg" | tr / '\\')"
-	disp=:$((70 + RANDOM % 20))
-	Xvfb "$disp" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-	local xvfb=$!
-	export DISPLAY=$disp
-	sleep 1
 	# Veil runs in a wine virtual desktop (a window frame, as on Windows).
 	# Wine's own first-run work for a desktop (fonts, display settings) is
 	# done by a warm-up run first, so the listings compare only Veil's run.
@@ -253,7 +248,6 @@ gui() {
 		log "gui: quick exit ended Veil within ${gone} ms of the first Shift"
 	fi
 	snapshot after
-	kill "$xvfb" 2>/dev/null || true
 	diff "$work/gui/before.files" "$work/gui/after.files" >"$work/gui/files.diff" || true
 	diff "$work/gui/before.keys" "$work/gui/after.keys" >"$work/gui/keys.diff" || true
 	diff "$work/gui/before.values" "$work/gui/after.values" >"$work/gui/values.diff" || true
@@ -275,6 +269,14 @@ gui() {
 
 ./scripts/deps.sh wine
 [ "${stages[*]}" = compare ] || prefix
+# One X display for everything: wine makes real windows only with one (the
+# end-of-session test needs a top-level window; the GUI is shown on it).
+display=:$((70 + RANDOM % 20))
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb=$!
+trap 'kill $xvfb 2>/dev/null || true' EXIT
+export DISPLAY=$display
+sleep 1
 for s in "${stages[@]}"; do
 	case "$s" in
 	gotest | cli | gui) "$s" ;;
