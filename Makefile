@@ -56,11 +56,14 @@ test-race:
 	$(GO) test -race -short -tags $(TEST_TAGS) -count=1 -timeout 20m ./...
 
 # test-cross: without cgo (JPEG then decodes through photo/internal/libjpegwasm)
-# the cores and the command line build for Linux, Windows and macOS.
+# the cores and the command line build for Linux, Windows and macOS, and
+# everything vets for Windows, so a Unix-only call is caught at once.
 test-cross: model
 	for os in linux windows darwin; do \
 		GOOS=$$os GOARCH=amd64 CGO_ENABLED=0 $(GO) build -tags $(TAGS) ./cmd/veil-cli ./cli/... ./metadata/... ./fingerprint/... ./redact/... ./photo/... || exit 1; \
 	done
+	GOOS=darwin GOARCH=arm64 CGO_ENABLED=0 $(GO) build -tags $(TAGS) -o /dev/null ./cmd/veil-cli
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) vet -tags $(TEST_TAGS) ./...
 
 fuzz: deps-test model
 	./scripts/fuzz.sh 60
