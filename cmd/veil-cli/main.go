@@ -11,5 +11,6 @@ import (
 )
 
 func main() {
+	cli.Program = "veil-cli"
 	os.Exit(cli.Run(os.Args[1:], os.Stdout, os.Stderr))
 }
