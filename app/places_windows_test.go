@@ -13,7 +13,6 @@ func TestSystemPlacesWindows(t *testing.T) {
 	ps := tu.systemPlaces()
 	home, drives := false, 0
 	for _, p := range ps {
-		t.Logf("%-8v %-28s %s", p.Kind, p.Label, p.Path)
 		switch p.Kind {
 		case placeHome:
 			home = true
@@ -30,6 +29,6 @@ func TestSystemPlacesWindows(t *testing.T) {
 		}
 	}
 	if !home || drives == 0 {
-		t.Errorf("home %v, %d drives; want both", home, drives)
+		t.Errorf("home %v, %d drives; want both: %+v", home, drives, ps)
 	}
 }

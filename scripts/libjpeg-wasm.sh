@@ -49,13 +49,13 @@ clang-14 --target=wasm32-wasi $flags -mexec-model=reactor -Wall -Werror -Wno-unu
   -Wl,--stack-first -Wl,-z,stack-size=1048576 -Wl,--strip-all \
   "$pkg/lib/shim.c" "$out/cmake/libjpeg.a" -o "$out/libjpeg.wasm"
 
-GOFLAGS=-mod=mod go run "$wasm2go" -pkg libjpegwasm -unsafe -o "$out/libjpeg.go" "$out/libjpeg.wasm"
+GOFLAGS=-mod=mod go run "$wasm2go" -pkg libjpegwasm -unsafe -o "$out/libjpeg.go.gen" "$out/libjpeg.wasm"
 {
   echo "// libjpeg-turbo $ver (Debian source package) and photo/jpeg_turbo.h,"
   echo "// compiled to wasm32-wasi by $(clang-14 --version | head -1) and translated by"
   echo "// $wasm2go: scripts/libjpeg-wasm.sh."
   echo
-  cat "$out/libjpeg.go"
+  cat "$out/libjpeg.go.gen"
 } >"$pkg/libjpeg.go"
 gofmt -l "$pkg/libjpeg.go" | (! grep .)
 echo "libjpeg-wasm: $(wc -c <"$out/libjpeg.wasm") bytes of WebAssembly -> $(wc -c <"$pkg/libjpeg.go") bytes of Go" >&2

@@ -33,6 +33,10 @@ type Session struct {
 
 	once sync.Once
 	stop chan struct{}
+	// saved are the redirected variables' values before Start, put back by
+	// Remove.
+	saved [][2]string
+	unset []string
 }
 
 // Start sweeps folders left by crashed runs, creates a fresh 0700
@@ -52,28 +56,49 @@ func Start() (*Session, error) {
 		removeTree(dir)
 		return nil, fmt.Errorf("private folder: %w", err)
 	}
+	n := &Session{Dir: dir, RealConfig: realConfig, stop: make(chan struct{})}
 	for _, kv := range redirects(dir) {
+		if old, ok := os.LookupEnv(kv[0]); ok {
+			n.saved = append(n.saved, [2]string{kv[0], old})
+		} else {
+			n.unset = append(n.unset, kv[0])
+		}
 		if err := os.Setenv(kv[0], kv[1]); err != nil {
+			n.restoreEnv()
 			removeTree(dir)
 			return nil, err
 		}
 	}
 	// Programs expect the temporary folder to exist.
 	if err := os.MkdirAll(os.TempDir(), 0o700); err != nil {
+		n.restoreEnv()
 		removeTree(dir)
 		return nil, fmt.Errorf("private folder: %w", err)
 	}
-	return &Session{Dir: dir, RealConfig: realConfig, stop: make(chan struct{})}, nil
+	return n, nil
 }
 
-// Remove deletes the private folder. It is safe to call more than once and
-// from any goroutine.
+// restoreEnv puts the redirected variables back as they were before Start,
+// so that nothing after Remove (tests that go on) points into a folder that
+// is gone.
+func (n *Session) restoreEnv() {
+	for _, kv := range n.saved {
+		os.Setenv(kv[0], kv[1])
+	}
+	for _, k := range n.unset {
+		os.Unsetenv(k)
+	}
+}
+
+// Remove deletes the private folder and puts the redirected variables back.
+// It is safe to call more than once and from any goroutine.
 func (n *Session) Remove() {
 	if n == nil {
 		return
 	}
 	n.once.Do(func() {
 		close(n.stop)
+		n.restoreEnv()
 		// A file watcher of a library could recreate part of the tree just
 		// after it is removed; check briefly that it stays gone.
 		for i := 0; i < 4; i++ {

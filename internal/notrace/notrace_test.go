@@ -96,6 +96,12 @@ func TestStartNoTraceRedirectsAndRemoves(t *testing.T) {
 	if _, err := os.Stat(n.Dir); !os.IsNotExist(err) {
 		t.Errorf("private folder still there: %v", err)
 	}
+	if cfg2, _ := os.UserConfigDir(); strings.HasPrefix(cfg2, n.Dir) {
+		t.Errorf("after Remove the configuration folder is still %s", cfg2)
+	}
+	if strings.HasPrefix(os.TempDir(), n.Dir) {
+		t.Errorf("after Remove the temporary folder is still %s", os.TempDir())
+	}
 	if ents, _ := os.ReadDir(tmp); len(ents) != 0 {
 		t.Errorf("temp folder not empty: %v", ents)
 	}

@@ -1,3 +1,5 @@
+//go:build linux && cgo
+
 // Reading an image from the X11 clipboard, with the INCR protocol that large
 // selections use and a deadline on every wait (see xclip.go).
 #include <X11/Xlib.h>

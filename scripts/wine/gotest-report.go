@@ -10,11 +10,12 @@
 // known-failures.txt holds tab-separated lines (# starts a comment):
 //
 //	message	REGEXP	REASON   a failure message wine causes, wherever it appears
+//	log	REGEXP	REASON   a line a test logs when it passes (a figure), not a failure
 //	test	PKG.TestName	REASON   a whole test wine makes fail (PKG is the path under the module)
 //	package	PKG	REASON   a test binary wine makes fail outside any test
 //
 // A failing test is wine-only when each of its messages matches a message
-// line, or when it is listed as a test.
+// line (log lines aside), or when it is listed as a test.
 package main
 
 import (
@@ -157,6 +158,9 @@ func main() {
 			if !head.MatchString(l) {
 				continue
 			}
+			if isLog(rules, l) {
+				continue
+			}
 			msgs = append(msgs, strings.TrimSpace(l))
 			m := match(rules, l)
 			if m == nil {
@@ -206,7 +210,7 @@ func readRules(path string) []*rule {
 		}
 		r := &rule{kind: f[0], what: f[1], reason: f[2]}
 		switch r.kind {
-		case "message":
+		case "message", "log":
 			r.re = regexp.MustCompile(f[1])
 		case "test", "package":
 		default:
@@ -233,6 +237,15 @@ func match(rules []*rule, line string) *rule {
 		}
 	}
 	return nil
+}
+
+func isLog(rules []*rule, line string) bool {
+	for _, r := range rules {
+		if r.kind == "log" && r.re.MatchString(line) {
+			return true
+		}
+	}
+	return false
 }
 
 func contains(s []string, v string) bool {
