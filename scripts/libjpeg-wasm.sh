@@ -58,4 +58,6 @@ GOFLAGS=-mod=mod go run "$wasm2go" -pkg libjpegwasm -unsafe -o "$out/libjpeg.go.
   cat "$out/libjpeg.go.gen"
 } >"$pkg/libjpeg.go"
 gofmt -l "$pkg/libjpeg.go" | (! grep .)
+# wasi-libc is compiled in too: its notices go with the generated code.
+cp /usr/share/doc/wasi-libc/copyright "$pkg/wasi-libc.copyright"
 echo "libjpeg-wasm: $(wc -c <"$out/libjpeg.wasm") bytes of WebAssembly -> $(wc -c <"$pkg/libjpeg.go") bytes of Go" >&2

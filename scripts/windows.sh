@@ -83,6 +83,16 @@ notices() {
 		done < <(find "$dir" -maxdepth 5 -type f \( -iname 'LICEN[CS]E*' -o -iname 'COPYING*' -o -iname 'NOTICE*' \) \
 			-not -path '*/testdata/*' -not -path '*/_examples/*' -not -path '*/example*/*' | sort)
 		[ "$found" = 1 ] || { echo "windows: $mod $ver has no licence file" >&2; exit 1; }
+		# Rust crates compiled into a module's WebAssembly (gen2brain/heic):
+		# their licence texts are not in the Go module; list them at least.
+		if [ -f "$dir/lib/Cargo.lock" ]; then
+			{
+				echo "Rust crates compiled into $mod $ver (from its lib/Cargo.lock); their"
+				echo "licence texts are not part of the Go module: see each crate on crates.io."
+				echo
+				grep -A1 '^name = ' "$dir/lib/Cargo.lock" | paste - - - | sed 's/name = "\([^"]*\)".*version = "\([^"]*\)".*/\1 \2/'
+			} >"$out/$mod/RUST-CRATES.txt"
+		fi
 	done
 }
 
