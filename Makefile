@@ -2,11 +2,16 @@
 # what they need (Debian packages, the face-detector model) on their own.
 SHELL := /bin/bash
 GO ?= go
-# nodynamic: never dlopen a system libheif; HEIC is decoded by the embedded pure-Go decoder.
-# wasm2go: that decoder (libheif compiled to WebAssembly) runs as Go code generated
-# from the WebAssembly at build time, not in the wazero runtime: no 3 s compile of the
-# module at the first HEIC of every run, and no WebAssembly runtime (with its socket
-# support) in the binary at all.
+# HEIC/HEIF/AVIF are decoded by the system's libheif through cgo (photo/heif_native.go).
+# Builds without it (CGO_ENABLED=0, windows, or the embeddedheif tag) use the embedded
+# decoder gen2brain/heic, which Veil never lets load a system libheif (ForceWasmMode).
+# For those builds, and for libwebp's WebAssembly encoder (gen2brain/webp) in every build:
+# nodynamic: leave gen2brain's dlopen code (purego) out of the binary. For HEIC that is
+# link size only; gen2brain/webp has no switch of its own, so without nodynamic it would
+# encode redacted WebP with a system libwebp when one is installed.
+# wasm2go: the WebAssembly runs as Go code generated at build time, not in the wazero
+# runtime: no compile of a module at first use, and no WebAssembly runtime (with its
+# socket support) in the binary at all.
 # no_animations: Fyne's blinking text cursor and button ripples repaint the
 # whole window many times a second; under software GL (virtual machines,
 # remote desktops) each repaint costs 20-60 ms of CPU and the window stalled
@@ -17,7 +22,7 @@ TEST_TAGS := ci,nodynamic,wasm2go
 FUZZTIME ?= 3
 BIN := bin/veil
 
-.PHONY: all deps deps-test deps-smoke model build run release test test-race test-cross fuzz smoke package windows dist test-windows bench clean
+.PHONY: all deps deps-test deps-smoke model build run release test test-race test-cross fuzz smoke package windows dist test-windows bench measure-heic clean
 
 all: build
 
@@ -70,6 +75,10 @@ fuzz: deps-test model
 
 bench: deps-test model
 	$(GO) test -tags $(TEST_TAGS) -run '^$$' -bench . -benchmem ./...
+
+measure-heic: build ## veil hash of a 12 MP iPhone HEIC beside libheif's heif-convert
+	./scripts/deps.sh measure
+	./scripts/measure-heic.sh $(BIN)
 
 smoke: build deps-smoke
 	./scripts/smoke.sh $(BIN) out/smoke

@@ -34,13 +34,13 @@ type engines struct {
 func defaultEngines() engines {
 	return engines{
 		preview: func(b []byte, maxSide int) (image.Image, photo.Format, error) {
-			if photo.Sniff(b) == photo.HEIF {
+			if needsHeadroom(b) {
 				defer withHeadroom()()
 			}
 			return photo.DecodePreview(b, maxSide)
 		},
 		decode: func(b []byte) (image.Image, photo.Format, error) {
-			if photo.Sniff(b) == photo.HEIF {
+			if needsHeadroom(b) {
 				defer withHeadroom()()
 			}
 			return photo.Decode(b)

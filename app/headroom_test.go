@@ -4,6 +4,8 @@ import (
 	"runtime/debug"
 	"sync"
 	"testing"
+
+	"codeberg.org/veil/veil/photo"
 )
 
 // TestHeadroom: overlapping HEIF decodes raise the soft memory limit once
@@ -46,5 +48,17 @@ func TestHeadroom(t *testing.T) {
 	wg.Wait()
 	if limit() != memoryLimit || headroom.n != 0 {
 		t.Fatalf("after concurrent decodes: limit %d, %d under way", limit(), headroom.n)
+	}
+}
+
+// TestNeedsHeadroom: only the embedded HEIF decoder, whose memory is in the
+// Go heap, raises the memory limit; libheif's does not.
+func TestNeedsHeadroom(t *testing.T) {
+	heif := []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic")
+	if got, want := needsHeadroom(heif), photo.HEIFDecoder != "libheif"; got != want {
+		t.Errorf("HEIF with the %s decoder: %v, want %v", photo.HEIFDecoder, got, want)
+	}
+	if needsHeadroom([]byte{0xFF, 0xD8, 0xFF, 0xE0}) {
+		t.Error("a JPEG raised the limit")
 	}
 }

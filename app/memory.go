@@ -4,6 +4,8 @@ import (
 	"os"
 	"runtime/debug"
 	"sync"
+
+	"codeberg.org/veil/veil/photo"
 )
 
 // memoryLimit is the Go heap's soft limit for the desktop app. A 24 MP photo
@@ -19,11 +21,19 @@ func limitMemory() {
 	}
 }
 
-// decodeHeadroom is the soft limit while a HEIF photo is decoded. The
-// decoder's memory (libheif's, near 430 MB for a 12 MP iPhone photo) is all
-// live, so under memoryLimit the collector would run flat out for nothing
-// and park the UI goroutine in mark assists (commit 007c799 has the figures).
+// decodeHeadroom is the soft limit while the embedded HEIF decoder (builds
+// without libheif, see needsHeadroom) decodes a photo. Its memory, near
+// 430 MB for a 12 MP iPhone photo, is in the Go heap and all live, so under
+// memoryLimit the collector would run flat out for nothing and park the UI
+// goroutine in mark assists (commit 007c799 has the figures).
 const decodeHeadroom = 800 << 20
+
+// needsHeadroom reports whether decoding b needs the raised memory limit:
+// only a HEIF decoded by the embedded decoder. libheif's memory is outside
+// the Go heap, and its decoded picture is one ordinary buffer.
+func needsHeadroom(b []byte) bool {
+	return photo.HEIFDecoder != "libheif" && photo.Sniff(b) == photo.HEIF
+}
 
 var headroom struct {
 	sync.Mutex

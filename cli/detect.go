@@ -25,7 +25,7 @@ recursively. Nothing is written to disk.
 Options:
   --json          print one JSON object per file (JSON Lines):
                   {"file", "width", "height", "faces": [{"x", "y", "w", "h", "score"}]}
-  --threshold T   lowest score reported, 0..1 (default 0.5; lower finds more,
+  --threshold T   lowest score reported, 0..1 (default 0.45; lower finds more,
                   including more false faces)
 `
 

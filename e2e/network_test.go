@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"codeberg.org/veil/veil/internal/testenv"
 )
 
 // TestNoNetworkSyscalls runs every command as a user would, under strace,
@@ -41,6 +43,18 @@ func TestNoNetworkSyscalls(t *testing.T) {
 	if err := os.WriteFile(photo, photoJPEG(640, 480, 3), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A HEIC, decoded by libheif (or the embedded fallback): the iPhone photo
+	// from ../shared when present, else Veil's own small test picture.
+	heic := filepath.Join(photos, "iphone.heic")
+	src := filepath.Join(repoRoot, "photo", "testdata", "heif", "small.heic")
+	if p, ok := testenv.SharedPath("fixtures/metadata/exif-samples/heic/mobile/iphone_13_pro_max.HEIC"); ok {
+		src = p
+	}
+	if b, err := os.ReadFile(src); err != nil {
+		t.Fatal(err)
+	} else if err := os.WriteFile(heic, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	face := photo
 	if dir := filepath.Join(repoRoot, "..", "shared", "fixtures", "faces"); dirExists(dir) {
 		face = filepath.Join(photos, "face.jpg")
@@ -60,10 +74,12 @@ func TestNoNetworkSyscalls(t *testing.T) {
 		case "redact":
 			runs["redact --region"] = []string{"redact", "--region", "10,10,100,100", "--style", "pixelate", "-o", out + ".webp", photo}
 			runs["redact --faces"] = []string{"redact", "--faces", "-o", out + ".jpg", face}
+			runs["redact --region heic"] = []string{"redact", "--region", "10,10,40,40", "-o", out + "-heic.jpg", heic}
 		case "detect":
 			runs[c] = []string{"detect", "--json", face}
+			runs["detect heic"] = []string{"detect", "--json", heic}
 		case "inspect", "hash":
-			runs[c] = []string{c, photo, face}
+			runs[c] = []string{c, photo, face, heic}
 		}
 	}
 	runs["help"] = []string{"help"}
@@ -74,7 +90,7 @@ func TestNoNetworkSyscalls(t *testing.T) {
 	sort.Strings(names)
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
-			before := map[string]snapshot{photo: snap(photo), face: snap(face)}
+			before := map[string]snapshot{photo: snap(photo), face: snap(face), heic: snap(heic)}
 			trace := filepath.Join(t.TempDir(), "trace")
 			args := append([]string{"-f", "-qq", "-o", trace, "-e", "trace=socket,connect,bind,sendto,sendmsg", veilBin}, runs[name]...)
 			r := runCmd(t, 2*time.Minute, home, strace, args...)
@@ -156,7 +172,9 @@ var allowedNet = map[string]string{
 // import a dialing package, and every third-party package that does must be
 // in allowedNet with the reason Veil cannot reach its network code.
 func TestNoNetworkImports(t *testing.T) {
-	for _, tags := range []string{"nodynamic,wasm2go", "ci,nodynamic,wasm2go"} {
+	// embeddedheif: the HEIF fallback of builds without libheif (CGO_ENABLED=0,
+	// windows) links gen2brain/heic instead.
+	for _, tags := range []string{"nodynamic,wasm2go", "ci,nodynamic,wasm2go", "nodynamic,wasm2go,embeddedheif"} {
 		cmd := exec.Command("go", "list", "-tags", tags, "-deps",
 			"-f", "{{.ImportPath}}|{{.Standard}}|{{with .Module}}{{.Path}}{{end}}|{{join .Imports \",\"}}", "./...")
 		cmd.Dir = repoRoot
@@ -169,12 +187,14 @@ func TestNoNetworkImports(t *testing.T) {
 			t.Fatalf("go list -tags %s: %v\n%s", tags, err, msg)
 		}
 		seen := 0
+		mods := map[string]bool{}
 		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 			f := strings.SplitN(line, "|", 4)
 			if len(f) != 4 || f[1] == "true" {
 				continue
 			}
 			pkg, mod := f[0], f[2]
+			mods[mod] = true
 			for _, imp := range strings.Split(f[3], ",") {
 				if !dialingPackage(imp) {
 					continue
@@ -191,6 +211,15 @@ func TestNoNetworkImports(t *testing.T) {
 		}
 		if seen == 0 {
 			t.Errorf("-tags %s: no dependency imports net at all; the scan is probably broken", tags)
+		}
+		// HEIF is decoded by libheif (C, no Go imports) where it is linked;
+		// the embedded decoder only in the fallback, and never through the
+		// wazero WebAssembly runtime (wasm2go turns it into Go).
+		if embedded := strings.Contains(tags, "embeddedheif"); mods["github.com/gen2brain/heic"] != embedded {
+			t.Errorf("-tags %s: gen2brain/heic linked: %v, want %v", tags, !embedded, embedded)
+		}
+		if mods["github.com/tetratelabs/wazero"] {
+			t.Errorf("-tags %s: the wazero runtime is linked", tags)
 		}
 	}
 }

@@ -243,13 +243,17 @@ func HashBytes(name string, b []byte, opt Options) (r Result) {
 // perceptual computes PDQ of the stored pixels and, when o ≠ 1, of the
 // upright picture.
 func perceptual(b []byte, f photo.Format, o int, opt Options) (stored pdq.Result, upright *pdq.Result, err error) {
-	if f == photo.JPEG {
+	if f == photo.JPEG || f == photo.HEIF {
 		// The fast path: one decoding pass keeps only the pixels PDQ samples.
 		or := []int{1}
 		if o != 1 {
 			or = append(or, o)
 		}
-		samples, err := photo.SampleJPEG(b, pdq.Size, or...)
+		sample := photo.SampleJPEG
+		if f == photo.HEIF {
+			sample = photo.SampleHEIF
+		}
+		samples, err := sample(b, pdq.Size, or...)
 		if err != nil {
 			return stored, nil, decodeError(f, err)
 		}

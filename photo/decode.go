@@ -94,6 +94,9 @@ func Config(b []byte) (image.Config, Format, error) {
 	default:
 		return cfg, f, ErrUnsupported
 	}
+	if errors.Is(err, ErrTooLarge) {
+		return cfg, f, err
+	}
 	if err != nil {
 		return cfg, f, fmt.Errorf("corrupt %s header: %w", f, err)
 	}

@@ -1,14 +1,11 @@
 package photo
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
 	"time"
-
-	"github.com/gen2brain/heic"
 )
 
 // Bounds for the ISO-BMFF sanity walk.
@@ -110,28 +107,22 @@ func checkHEIF(b []byte) error {
 	return nil
 }
 
+// heifConfig checks the file's boxes and items (checkHEIF, checkHEIFItems)
+// before the decoder reads its header.
 func heifConfig(b []byte) (image.Config, error) {
 	if err := checkHEIF(b); err != nil {
 		return image.Config{}, err
 	}
-	var cfg image.Config
-	err := bounded(func() (err error) {
-		cfg, err = heic.DecodeConfig(bytes.NewReader(b))
-		return err
-	})
-	return cfg, err
+	if err := checkHEIFItems(b); err != nil {
+		return image.Config{}, err
+	}
+	return backendHEIFConfig(b)
 }
 
+// decodeHEIF decodes the primary image of b; Decode has checked it with
+// heifConfig first.
 func decodeHEIF(b []byte) (image.Image, error) {
-	if err := checkHEIF(b); err != nil {
-		return nil, err
-	}
-	var img image.Image
-	err := bounded(func() (err error) {
-		img, err = heic.Decode(bytes.NewReader(b))
-		return err
-	})
-	return img, err
+	return backendDecodeHEIF(b)
 }
 
 // bounded runs f with a time limit and turns a panic into an error.

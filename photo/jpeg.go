@@ -167,45 +167,18 @@ func decodeJPEGGatherWith(newLib func() libjpeg, b []byte, maps []gatherMap) ([]
 	}
 	// One destination buffer for all views; the combined map sends each source
 	// pixel to its place in it.
-	total := 0
-	for _, m := range maps {
-		total += m.w * m.h
+	rowStart, srcX, dst, err := gatherIndex(w, h, maps)
+	if err != nil {
+		return nil, false, err
 	}
-	if total == 0 {
-		return nil, false, errors.New("nothing to decode")
-	}
-	rowStart := make([]int32, h+1)
-	srcX := make([]int32, total)
-	dst := make([]int32, total)
-	// Count per source row, then fill (a counting sort by row).
-	for _, m := range maps {
-		for _, sy := range m.sy {
-			rowStart[sy+1]++
-		}
-	}
-	for y := 0; y < h; y++ {
-		rowStart[y+1] += rowStart[y]
-	}
-	next := make([]int32, h)
-	copy(next, rowStart[:h])
-	base := 0
-	for _, m := range maps {
-		for i := range m.sx {
-			sy := m.sy[i]
-			k := next[sy]
-			next[sy]++
-			srcX[k] = m.sx[i]
-			dst[k] = int32(base + i)
-		}
-		base += m.w * m.h
-	}
+	total := len(srcX)
 	pix := make([]byte, total*bpp)
 	grey, err := d.lib.Gather(pix, bpp, rowStart, srcX, dst)
 	if err != nil {
 		return nil, false, jpegError(err)
 	}
 	out := make([]image.Image, len(maps))
-	base = 0
+	base := 0
 	for i, m := range maps {
 		p := pix[base*bpp : (base+m.w*m.h)*bpp : (base+m.w*m.h)*bpp]
 		r := image.Rect(0, 0, m.w, m.h)

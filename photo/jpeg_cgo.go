@@ -66,10 +66,8 @@ func (d *cgoJPEG) ReadRows(dst []byte, stride int) error {
 
 func (d *cgoJPEG) Gather(dst []byte, bpp int, rowStart, srcX, dstIdx []int32) (bool, error) {
 	grey := C.int(1)
-	// C.int is int32 on every platform Go supports with cgo.
 	if C.veil_read_gather(d.v, (*C.uchar)(unsafe.Pointer(&dst[0])), C.int(bpp),
-		(*C.int)(unsafe.Pointer(&rowStart[0])), (*C.int)(unsafe.Pointer(&srcX[0])),
-		(*C.int)(unsafe.Pointer(&dstIdx[0])), &grey) != 0 {
+		cInts(rowStart), cInts(srcX), cInts(dstIdx), &grey) != 0 {
 		return false, d.fail()
 	}
 	return grey != 0, nil
@@ -82,3 +80,7 @@ func (d *cgoJPEG) Close() {
 	}
 	d.pin.Unpin()
 }
+
+// cInts passes an []int32 to C as int* (C's int is 32 bits on every platform
+// Veil builds for).
+func cInts(s []int32) *C.int { return (*C.int)(unsafe.Pointer(&s[0])) }

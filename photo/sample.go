@@ -24,7 +24,13 @@ type Sample struct {
 // Only the sampled pixels are kept, so a 12 MP photo needs no 48 MB buffer.
 // The result equals sampling Orient(Decode(b)) pixel for pixel.
 func SampleJPEG(b []byte, side int, orientations ...int) ([]Sample, error) {
-	if Sniff(b) != JPEG {
+	return sample(b, JPEG, side, orientations, decodeJPEGGather)
+}
+
+// sample decodes b (of format f) once with gather, keeping the pixels of
+// the nearest-neighbour reduction of each orientation.
+func sample(b []byte, f Format, side int, orientations []int, gather func([]byte, []gatherMap) ([]image.Image, bool, error)) ([]Sample, error) {
+	if Sniff(b) != f {
 		return nil, ErrUnsupported
 	}
 	if side <= 0 || len(orientations) == 0 {
@@ -38,12 +44,12 @@ func SampleJPEG(b []byte, side int, orientations ...int) ([]Sample, error) {
 	for i, o := range orientations {
 		maps[i] = nearestMap(cfg.Width, cfg.Height, o, side)
 	}
-	imgs, grey, err := decodeJPEGGather(b, maps)
+	imgs, grey, err := gather(b, maps)
 	if err != nil {
 		if errors.Is(err, ErrTooLarge) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("corrupt jpeg data: %w", err)
+		return nil, fmt.Errorf("corrupt %s data: %w", f, err)
 	}
 	out := make([]Sample, len(imgs))
 	for i, img := range imgs {
@@ -87,4 +93,49 @@ func nearestMap(w, h, o, side int) gatherMap {
 		}
 	}
 	return m
+}
+
+// gatherIndex sorts the pixels of maps by source row for a one-pass decode
+// of a w×h picture: the pixels of row y are srcX[k] for k in
+// [rowStart[y], rowStart[y+1]), each going to pixel dst[k] of one buffer
+// holding every view in turn. It refuses a map reaching outside w×h.
+func gatherIndex(w, h int, maps []gatherMap) (rowStart, srcX, dst []int32, err error) {
+	total := 0
+	for _, m := range maps {
+		total += m.w * m.h
+		for i := range m.sx {
+			if m.sx[i] < 0 || int(m.sx[i]) >= w || m.sy[i] < 0 || int(m.sy[i]) >= h {
+				return nil, nil, nil, fmt.Errorf("sample point (%d,%d) outside the %dx%d picture", m.sx[i], m.sy[i], w, h)
+			}
+		}
+	}
+	if total == 0 {
+		return nil, nil, nil, errors.New("nothing to decode")
+	}
+	rowStart = make([]int32, h+1)
+	srcX = make([]int32, total)
+	dst = make([]int32, total)
+	// Count per source row, then fill (a counting sort by row).
+	for _, m := range maps {
+		for _, sy := range m.sy {
+			rowStart[sy+1]++
+		}
+	}
+	for y := 0; y < h; y++ {
+		rowStart[y+1] += rowStart[y]
+	}
+	next := make([]int32, h)
+	copy(next, rowStart[:h])
+	base := 0
+	for _, m := range maps {
+		for i := range m.sx {
+			sy := m.sy[i]
+			k := next[sy]
+			next[sy]++
+			srcX[k] = m.sx[i]
+			dst[k] = int32(base + i)
+		}
+		base += m.w * m.h
+	}
+	return rowStart, srcX, dst, nil
 }

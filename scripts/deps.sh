@@ -3,15 +3,17 @@
 # Groups: build (cgo GUI binary), test (all tests: build + leak checker, strace, Xvfb),
 #         smoke (real window under Xvfb, screenshots, input),
 #         bench (scripts/compare-exiftool.sh: hyperfine and exiftool),
+#         measure (scripts/measure-heic.sh: libheif's heif-convert, GNU time),
 #         wasm (regenerate the cgo-free JPEG decoder), windows (cross-build for Windows),
 #         wine (test the Windows build under wine).
 # Idempotent; works as root or through sudo; waits for another apt to finish.
 set -euo pipefail
 
-pkgs_build="gcc libc6-dev pkg-config ca-certificates libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev libjpeg62-turbo-dev fonts-wqy-microhei"
+pkgs_build="gcc libc6-dev pkg-config ca-certificates libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev libjpeg62-turbo-dev libheif-dev libde265-dev fonts-wqy-microhei"
 pkgs_test="gcc libc6-dev pkg-config libturbojpeg0-dev libimage-exiftool-perl perl strace xvfb xauth libjpeg-turbo-progs xclip"
 pkgs_smoke="xvfb xauth xdotool imagemagick x11-utils xclip"
 pkgs_bench="hyperfine libimage-exiftool-perl"
+pkgs_measure="libheif-examples time"
 pkgs_source="dpkg-dev cmake"
 pkgs_wasm="$pkgs_source clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32"
 pkgs_windows="$pkgs_source nasm gcc-mingw-w64-x86-64 zip"
@@ -24,10 +26,11 @@ for group in "$@"; do
     test) want+=($pkgs_build $pkgs_test $pkgs_smoke) ;; # the e2e GUI test builds and drives the real app
     smoke) want+=($pkgs_build $pkgs_smoke) ;;
     bench) want+=($pkgs_bench) ;;
+    measure) want+=($pkgs_build $pkgs_smoke $pkgs_measure) ;;
     wasm) want+=($pkgs_wasm) ;;
     windows) want+=($pkgs_windows) ;;
     wine) want+=($pkgs_wine) ;;
-    *) echo "deps.sh: unknown group '$group' (build, test, smoke, bench, wasm, windows, wine)" >&2; exit 2 ;;
+    *) echo "deps.sh: unknown group '$group' (build, test, smoke, bench, measure, wasm, windows, wine)" >&2; exit 2 ;;
   esac
 done
 

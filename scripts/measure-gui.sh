@@ -7,7 +7,9 @@
 # first frame, peak RSS (VmHWM), and the slowest UI-goroutine response during
 # detection, during the redaction, and from the save dialog to the written,
 # re-checked file. Without PHOTO, a 6000x4000 JPEG with camera metadata is
-# made from the shared astronaut portrait (ImageMagick, exiftool).
+# made from the shared astronaut portrait (ImageMagick, exiftool). PHOTO may
+# be any format Veil opens (e.g. the iPhone HEIC in ../shared); it keeps its
+# extension.
 # VEIL_NOWARM=1 in VEIL_MEASURE_ENV turns off the shader warm-up (app/warmup.go).
 # VEIL_STALL_STACKS=1 also logs the UI goroutine's stack during stalls
 # (logs are kept in $OUT, default out/measure). VEIL_MEASURE_ENV adds
@@ -47,9 +49,10 @@ worst() { grep "timing: $1" "$2" | grep -o 'previous step: [0-9.]*' | cut -d' ' 
 for run in $(seq "$RUNS"); do
 	W="$OUT/run$run"
 	rm -rf "$W" && mkdir -p "$W/home" "$W/tmp" "$W/out"
-	cp "$PHOTO" "$W/out/photo.jpg"
+	EXT=${PHOTO##*.}
+	cp "$PHOTO" "$W/out/photo.$EXT"
 	env -i PATH=/usr/bin:/bin DISPLAY="$DISPLAY" ${XAUTHORITY:+XAUTHORITY="$XAUTHORITY"} HOME="$W/home" TMPDIR="$W/tmp" \
-		LANG=en_US.UTF-8 VEIL_TIMINGS=1 VEIL_STALL_STACKS="${VEIL_STALL_STACKS:-}" ${VEIL_MEASURE_ENV:-} "$BIN" "$W/out/photo.jpg" 2>"$W/log" &
+		LANG=en_US.UTF-8 VEIL_TIMINGS=1 VEIL_STALL_STACKS="${VEIL_STALL_STACKS:-}" ${VEIL_MEASURE_ENV:-} "$BIN" "$W/out/photo.$EXT" 2>"$W/log" &
 	PID=$!
 	timeout 30 xdotool search --sync --onlyvisible --name '^Veil$' >/dev/null
 	for _ in $(seq 300); do grep -q 'timing: detected' "$W/log" && break; sleep 0.1; done

@@ -134,3 +134,29 @@ func BenchmarkDetect1920(b *testing.B) { benchDetect(b, 1920, 1440) }
 
 // BenchmarkDetect12MP is every default pass over a 4000×3000 photo.
 func BenchmarkDetect12MP(b *testing.B) { benchDetect(b, 4000, 3000) }
+
+// BenchmarkDetectFacesHard is every default pass over the twelve photos of
+// ../shared/fixtures/faces-hard (up to 1919×1198; one op is all twelve).
+func BenchmarkDetectFacesHard(b *testing.B) {
+	set := loadSet(b, repoShared(b, "fixtures/faces-hard"))
+	d, err := New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	opt := DefaultOptions()
+	for _, im := range set {
+		if _, err := d.Detect(context.Background(), im.img, opt); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	start := processCPU()
+	for b.Loop() {
+		for _, im := range set {
+			if _, err := d.Detect(context.Background(), im.img, opt); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	reportCPU(b, start)
+}

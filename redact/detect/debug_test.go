@@ -37,7 +37,7 @@ func TestDebugCandidates(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		kept, _ := merge(all, opt.Threshold, fullScale(img.Bounds().Dx(), img.Bounds().Dy()))
+		kept, _ := merge(all, opt.Threshold, fullScale(img.Bounds().Dx(), img.Bounds().Dy()), opt.Mirror)
 		faces := make([]Face, len(kept))
 		for k, c := range kept {
 			faces[k] = c.face(img.Bounds().Dx(), img.Bounds().Dy(), img.Bounds().Min, 0)

@@ -3,10 +3,12 @@
 // kernels where the CPU has them.
 //
 // A missed face is a privacy failure, so detection runs several passes over
-// the upright image (the whole photo at about 640 px, the same turned by 90,
-// 180 and 270 degrees, and overlapping tiles at up to 2560×1920 for small
-// background faces), merges them, and pads every box to cover hair, ears
-// and chin. The results are proposals for a person to review.
+// the upright image (the whole photo at about 640 px inside a mirrored
+// border, so that faces cut by the edge look whole; the same turned by 90,
+// 180 and 270 degrees; all of these mirrored; and overlapping tiles at up
+// to 2560×1920 for small background faces), merges them, and pads every box
+// to cover hair, ears and chin. A dark photo is brightened first. The
+// results are proposals for a person to review.
 package detect
 
 import (
@@ -48,15 +50,22 @@ type Options struct {
 	// Tiles adds a pass over overlapping tiles at up to 2560×1920 for photos
 	// larger than 800 px, for small faces in the background.
 	Tiles bool
+	// Mirror adds a mirrored copy of every whole-image pass; a face's score
+	// in those passes is then the mean of what the two views gave it. One
+	// view's score is noisy: on a profile, a hand or a blurred face it swings
+	// by 0.2 between a photo and its mirror image, on either side of any
+	// threshold. The mean is steadier, so the threshold can sit lower for
+	// the same number of false boxes.
+	Mirror bool
 	// Padding grows each box by this fraction of its width on the left and
 	// right and of its height above and below.
 	Padding float64
 }
 
-// DefaultOptions are the settings for redaction: every pass, threshold 0.5,
-// boxes padded by 25% on each side.
+// DefaultOptions are the settings for redaction: every pass, threshold
+// 0.45, boxes padded by 25% on each side.
 func DefaultOptions() Options {
-	return Options{Threshold: 0.5, Rotations: true, Tiles: true, Padding: 0.25}
+	return Options{Threshold: 0.45, Rotations: true, Tiles: true, Mirror: true, Padding: 0.25}
 }
 
 // Detector runs face detection. It is safe for concurrent use.
@@ -111,6 +120,10 @@ const (
 	// (larger ones are found by the whole-image pass).
 	tileSide    = 960
 	tileOverlap = 96
+	// borderFraction is the width of the mirrored border around the
+	// whole-image passes, as a fraction of the long side: a face cut at
+	// its middle by the edge is made whole if it is up to twice as wide.
+	borderFraction = 0.1
 	// nmsIoU is the overlap above which two boxes are the same face.
 	nmsIoU = 0.3
 	// minThreshold is the lowest threshold honoured: below it every cell of
@@ -121,12 +134,17 @@ const (
 	maxPassCandidates = 2000
 )
 
-// job is one network pass: a region of a scaled copy of the photo, turned
-// by rot quarter turns clockwise, mapped back to the photo by sx, sy.
+// job is one network pass: a region of a scaled copy of the photo, mirrored
+// left to right if flip, turned by rot quarter turns clockwise, mapped back
+// to the photo by sx, sy.
 type job struct {
-	src    *rgb8
-	r      image.Rectangle
-	rot    int
+	src  *rgb8
+	r    image.Rectangle
+	rot  int
+	flip bool
+	// border is the width of the mirrored border around the photo in src
+	// (see mirrorPad); detections centred in it are dropped.
+	border int
 	sx, sy float32 // photo pixels per src pixel
 	tile   bool
 }
@@ -139,6 +157,7 @@ type candidate struct {
 	// pw, ph are the box size in pixels of the network input.
 	pw, ph float32
 	rot    int
+	flip   bool
 	tile   bool
 	// passes counts the passes that found this face (set by merge).
 	passes int
@@ -177,7 +196,7 @@ func (d *Detector) detect(ctx context.Context, img image.Image, opt Options) ([]
 	}
 	b := img.Bounds()
 	fs := fullScale(b.Dx(), b.Dy())
-	kept, turn := merge(cands, opt.Threshold, fs)
+	kept, turn := merge(cands, opt.Threshold, fs, opt.Mirror)
 	if turn != 0 && jobs[len(jobs)-1].tile {
 		// The photo is turned: small faces lie the same way, so tile it
 		// again in that orientation.
@@ -185,7 +204,7 @@ func (d *Detector) detect(ctx context.Context, img image.Image, opt Options) ([]
 		if err != nil {
 			return nil, err
 		}
-		kept, _ = merge(append(cands, more...), opt.Threshold, fs)
+		kept, _ = merge(append(cands, more...), opt.Threshold, fs, opt.Mirror)
 	}
 	return kept, nil
 }
@@ -200,22 +219,76 @@ func planJobs(img image.Image, opt Options, threads int) []job {
 	hs := min(1, math.Sqrt(float64(tileMaxPixels)/(float64(W)*float64(H))))
 	hw, hh := max(1, int(math.Round(float64(W)*hs))), max(1, int(math.Round(float64(H)*hs)))
 	hi := shrinkImage(img, hw, hh, threads)
+	hi = brighten(hi)
 	fs := float64(fullSide) / float64(long)
 	fw, fh := max(1, int(math.Round(float64(W)*fs))), max(1, int(math.Round(float64(H)*fs)))
 	full := hi.resample(fw, fh)
 	fsx, fsy := float32(W)/float32(fw), float32(H)/float32(fh)
-	var jobs []job
+	// The whole-image passes see the photo inside a mirrored border, so
+	// that a face cut by the edge is whole for the network.
+	border := int(math.Round(borderFraction * float64(max(fw, fh))))
+	padded := mirrorPad(full, border)
+	r := image.Rect(0, 0, padded.w, padded.h)
 	rots := []int{0}
 	if opt.Rotations {
 		rots = []int{0, 1, 2, 3}
 	}
-	for _, rot := range rots {
-		jobs = append(jobs, job{src: full, r: image.Rect(0, 0, fw, fh), rot: rot, sx: fsx, sy: fsy})
+	var jobs []job
+	for _, flip := range []bool{false, true} {
+		if flip && !opt.Mirror {
+			break
+		}
+		for _, rot := range rots {
+			jobs = append(jobs, job{src: padded, r: r, rot: rot, flip: flip, border: border, sx: fsx, sy: fsy})
+		}
 	}
 	if opt.Tiles && long > tileMinSide {
 		jobs = append(jobs, tileJobs(hi, W, H, 0)...)
 	}
 	return jobs
+}
+
+// Light of dark photos (see brighten).
+const (
+	// darkTop is the level (0..255) below which the brightest 1% of a photo
+	// marks it as dark: YuNet takes raw pixel values and, trained on lit
+	// photos, sees no face in a picture whose values stay below about 30.
+	darkTop = 64
+	// brightTop is where brighten puts that brightest 1%.
+	brightTop = 200
+	// maxGain bounds the gain, beyond which only noise is amplified.
+	maxGain = 32
+)
+
+// brighten returns src with its light raised linearly, so that its
+// brightest 1% reaches brightTop, when it is a dark photo; other photos are
+// returned as they are.
+func brighten(src *rgb8) *rgb8 {
+	var hist [256]int
+	for i := 0; i+2 < len(src.pix); i += 3 {
+		hist[(int(src.pix[i])+2*int(src.pix[i+1])+int(src.pix[i+2]))/4]++
+	}
+	n := len(src.pix) / 3
+	top, acc := 255, 0
+	for ; top > 0; top-- {
+		acc += hist[top]
+		if acc*100 >= n {
+			break
+		}
+	}
+	if top >= darkTop {
+		return src
+	}
+	gain := min(maxGain, float64(brightTop)/float64(max(top, 1)))
+	var lut [256]uint8
+	for v := range lut {
+		lut[v] = uint8(math.Round(min(255, float64(v)*gain)))
+	}
+	out := &rgb8{w: src.w, h: src.h, pix: make([]uint8, len(src.pix))}
+	for i, v := range src.pix {
+		out.pix[i] = lut[v]
+	}
+	return out
 }
 
 // tileJobs lists the tiled pass over hi (the photo at up to tileMaxPixels),
@@ -336,8 +409,12 @@ func (d *Detector) pass(j job, floor float32, threads int) ([]candidate, error) 
 		return nil, fmt.Errorf("face detector: %w", err)
 	}
 	defer d.net.put(p)
-	fillInput(p.input, ih, iw, j.src, j.r, j.rot)
+	fillInput(p.input, ih, iw, j.src, j.r, j.rot, j.flip)
 	p.run(threads)
+	// From the region to the photo: the region's offset in src, less the
+	// mirrored border, then the scale.
+	ox, oy := float32(j.r.Min.X-j.border), float32(j.r.Min.Y-j.border)
+	inside := image.Rect(j.border, j.border, j.src.w-j.border, j.src.h-j.border)
 	var out []candidate
 	for si, stride := range []int{8, 16, 32} {
 		cls, obj, bbox, kps := p.outputs[si], p.outputs[3+si], p.outputs[6+si], p.outputs[9+si]
@@ -357,16 +434,20 @@ func (d *Detector) pass(j job, floor float32, threads int) ([]candidate, error) 
 			cx, cy := (c+bb[0])*s, (r+bb[1])*s
 			w := float32(math.Exp(float64(min(bb[2], 10)))) * s
 			h := float32(math.Exp(float64(min(bb[3], 10)))) * s
-			cd := candidate{score: score, rot: j.rot, tile: j.tile, pw: w, ph: h}
+			mx, my := unrotate(cx, cy, rw, rh, j.rot, j.flip)
+			if j.border > 0 && !image.Pt(int(mx)+j.r.Min.X, int(my)+j.r.Min.Y).In(inside) {
+				continue // a reflection in the mirrored border
+			}
+			cd := candidate{score: score, rot: j.rot, flip: j.flip, tile: j.tile, pw: w, ph: h}
 			// Corners and landmarks back to the region, then to the photo.
-			ax, ay := unrotate(cx-w/2, cy-h/2, rw, rh, j.rot)
-			bx, by := unrotate(cx+w/2, cy+h/2, rw, rh, j.rot)
-			cd.x0, cd.x1 = (min(ax, bx)+float32(j.r.Min.X))*j.sx, (max(ax, bx)+float32(j.r.Min.X))*j.sx
-			cd.y0, cd.y1 = (min(ay, by)+float32(j.r.Min.Y))*j.sy, (max(ay, by)+float32(j.r.Min.Y))*j.sy
+			ax, ay := unrotate(cx-w/2, cy-h/2, rw, rh, j.rot, j.flip)
+			bx, by := unrotate(cx+w/2, cy+h/2, rw, rh, j.rot, j.flip)
+			cd.x0, cd.x1 = (min(ax, bx)+ox)*j.sx, (max(ax, bx)+ox)*j.sx
+			cd.y0, cd.y1 = (min(ay, by)+oy)*j.sy, (max(ay, by)+oy)*j.sy
 			for l := range 5 {
 				u, v := (c+kps[10*k+2*l])*s, (r+kps[10*k+2*l+1])*s
-				x, y := unrotate(u, v, rw, rh, j.rot)
-				cd.lm[l] = [2]float32{(x + float32(j.r.Min.X)) * j.sx, (y + float32(j.r.Min.Y)) * j.sy}
+				x, y := unrotate(u, v, rw, rh, j.rot, j.flip)
+				cd.lm[l] = [2]float32{(x + ox) * j.sx, (y + oy) * j.sy}
 			}
 			out = append(out, cd)
 		}
@@ -408,6 +489,10 @@ const (
 	// down: photos are upright once EXIF orientation is applied, so such a
 	// face needs a score of threshold + rotatedMargin·(1 - threshold).
 	rotatedMargin = 0.6
+	// oneViewMargin is how much lower DefaultOptions' threshold is with
+	// Mirror than without (0.45 against 0.5): scores from a single view
+	// (the tiles) are lowered by as much.
+	oneViewMargin = 0.05
 )
 
 // cluster is one face: the best score each kind of pass gave the candidates
@@ -415,16 +500,29 @@ const (
 type cluster struct {
 	head      candidate
 	whole     [4]float32 // whole-image passes
+	mirrored  [4]float32 // whole-image passes mirrored
 	smallTile [4]float32 // tiled passes, faces small at the whole-image scale
 	largeTile [4]float32 // tiled passes, faces the whole-image pass should see
+	// mirror is set when the mirrored passes ran.
+	mirror bool
 }
 
-// evidence is the cluster's score in rotation r: a large face found only in
-// a tile counts when the whole-image pass saw it too.
+// evidence is the cluster's score in rotation r: the whole-image passes'
+// score (the mean of both views with Options.Mirror), or a tile's for a
+// small face; a large face found only in a tile counts when the
+// whole-image passes saw it too.
 func (g *cluster) evidence(r int) float32 {
-	e := max(g.whole[r], g.smallTile[r])
-	if g.whole[r] >= candidateFloor {
-		e = max(e, g.largeTile[r])
+	w := g.whole[r]
+	small, large := g.smallTile[r], g.largeTile[r]
+	if g.mirror {
+		w = (w + g.mirrored[r]) / 2
+		// The default threshold is lower for the steadier two-view mean;
+		// a tile is one view and keeps the one-view bar.
+		small, large = small-oneViewMargin, large-oneViewMargin
+	}
+	e := max(w, small)
+	if w >= candidateFloor {
+		e = max(e, large)
 	}
 	return e
 }
@@ -442,8 +540,14 @@ func (g *cluster) evidence(r int) float32 {
 // The photo counts as turned by r (returned as turn) when most of its clear
 // faces are seen best in rotation r, or when a clear face is seen only in
 // rotation r: a camera held sideways or a scan shows every face the same way.
-// fullScale is the whole-image pass's pixels per photo pixel.
-func merge(cands []candidate, threshold float32, fullScale float32) (kept []candidate, turn int) {
+// fullScale is the whole-image pass's pixels per photo pixel; mirror is set
+// when the mirrored passes ran.
+func merge(cands []candidate, threshold float32, fullScale float32, mirror bool) (kept []candidate, turn int) {
+	return decide(group(cands, fullScale, mirror), threshold)
+}
+
+// group clusters the candidates by greedy non-maximum suppression (see merge).
+func group(cands []candidate, fullScale float32, mirror bool) []cluster {
 	// Passes finish in any order; break score ties by position and pass so
 	// that the result does not depend on scheduling.
 	sort.Slice(cands, func(i, j int) bool {
@@ -459,6 +563,8 @@ func merge(cands []candidate, threshold float32, fullScale float32) (kept []cand
 			return a.rot < b.rot
 		case a.tile != b.tile:
 			return !a.tile
+		case a.flip != b.flip:
+			return !a.flip
 		}
 		return a.x1*a.y1 < b.x1*b.y1
 	})
@@ -477,7 +583,7 @@ func merge(cands []candidate, threshold float32, fullScale float32) (kept []cand
 			}
 		}
 		if at < 0 {
-			cl = append(cl, cluster{head: c})
+			cl = append(cl, cluster{head: c, mirror: mirror})
 			at = len(cl) - 1
 		}
 		g := &cl[at]
@@ -487,10 +593,17 @@ func merge(cands []candidate, threshold float32, fullScale float32) (kept []cand
 			g.largeTile[c.rot] = max(g.largeTile[c.rot], c.score)
 		case c.tile:
 			g.smallTile[c.rot] = max(g.smallTile[c.rot], c.score)
+		case c.flip:
+			g.mirrored[c.rot] = max(g.mirrored[c.rot], c.score)
 		default:
 			g.whole[c.rot] = max(g.whole[c.rot], c.score)
 		}
 	}
+	return cl
+}
+
+// decide keeps the clusters with enough evidence at threshold (see merge).
+func decide(cl []cluster, threshold float32) (kept []candidate, turn int) {
 	rotThreshold := threshold + rotatedMargin*(1-threshold)
 	var votes [4]int
 	confident := 0

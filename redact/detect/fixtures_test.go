@@ -90,26 +90,11 @@ func iou(a, b image.Rectangle) float64 {
 }
 
 // match greedily pairs detections (by descending score) with unmatched
-// truth boxes at IoU >= 0.3; it returns which detections matched.
+// truth boxes at IoU >= 0.3 (see pair); it returns which detections matched.
 func match(faces []Face, truth []image.Rectangle) (hits []bool) {
-	order := make([]int, len(faces))
-	for k := range order {
-		order[k] = k
-	}
-	sort.SliceStable(order, func(a, b int) bool { return faces[order[a]].Score > faces[order[b]].Score })
-	used := make([]bool, len(truth))
 	hits = make([]bool, len(faces))
-	for _, k := range order {
-		best, bi := 0.3, -1
-		for ti, tr := range truth {
-			if v := iou(faces[k].Raw, tr); !used[ti] && v >= best {
-				best, bi = v, ti
-			}
-		}
-		if bi >= 0 {
-			used[bi] = true
-			hits[k] = true
-		}
+	for k, ti := range pair(faces, truth) {
+		hits[k] = ti >= 0
 	}
 	return hits
 }

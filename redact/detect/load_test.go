@@ -428,35 +428,50 @@ func TestDetectConcurrent(t *testing.T) {
 	wg.Wait()
 }
 
-// TestPassGeometry checks that turned passes see the pixels Detect maps
-// back: a bright dot at a known place must come back to the same place.
+// TestPassGeometry checks that turned and mirrored passes see the pixels
+// Detect maps back: a bright dot at a known place must come back to the
+// same place.
 func TestPassGeometry(t *testing.T) {
 	src := &rgb8{w: 7, h: 5, pix: make([]uint8, 3*7*5)}
 	px, py := 5, 1
 	src.pix[3*(py*7+px)] = 255 // red at (5, 1)
 	r := image.Rect(0, 0, 7, 5)
-	for rot := range 4 {
-		iw, ih := 7, 5
-		if rot%2 == 1 {
-			iw, ih = 5, 7
-		}
-		in := make([]float32, 3*iw*ih)
-		fillInput(in, ih, iw, src, r, rot)
-		found := false
-		for v := range ih {
-			for u := range iw {
-				if in[2*iw*ih+v*iw+u] == 255 { // red is the third (BGR) plane
-					// The pixel's centre maps back to the dot's centre.
-					x, y := unrotate(float32(u)+0.5, float32(v)+0.5, 7, 5, rot)
-					if x != float32(px)+0.5 || y != float32(py)+0.5 {
-						t.Errorf("rot %d: pixel (%d,%d) maps to (%g,%g), want (%d.5,%d.5)", rot, u, v, x, y, px, py)
+	for _, flip := range []bool{false, true} {
+		for rot := range 4 {
+			iw, ih := 7, 5
+			if rot%2 == 1 {
+				iw, ih = 5, 7
+			}
+			in := make([]float32, 3*iw*ih)
+			fillInput(in, ih, iw, src, r, rot, flip)
+			found := false
+			for v := range ih {
+				for u := range iw {
+					if in[2*iw*ih+v*iw+u] == 255 { // red is the third (BGR) plane
+						// The pixel's centre maps back to the dot's centre.
+						x, y := unrotate(float32(u)+0.5, float32(v)+0.5, 7, 5, rot, flip)
+						if x != float32(px)+0.5 || y != float32(py)+0.5 {
+							t.Errorf("rot %d flip %v: pixel (%d,%d) maps to (%g,%g), want (%d.5,%d.5)", rot, flip, u, v, x, y, px, py)
+						}
+						found = true
 					}
-					found = true
 				}
 			}
-		}
-		if !found {
-			t.Errorf("rot %d: dot lost", rot)
+			if !found {
+				t.Errorf("rot %d flip %v: dot lost", rot, flip)
+			}
+			// A mirrored pass is the turned pass mirrored: faces upright in
+			// one are upright in the other.
+			plain := make([]float32, len(in))
+			fillInput(plain, ih, iw, src, r, rot, false)
+			for v := range ih {
+				for u := range iw {
+					k, m := v*iw+u, v*iw+iw-1-u
+					if flip && in[k] != plain[m] || !flip && in[k] != plain[k] {
+						t.Fatalf("rot %d flip %v: pixel (%d,%d) is not the turned pass mirrored", rot, flip, u, v)
+					}
+				}
+			}
 		}
 	}
 }

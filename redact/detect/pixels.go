@@ -178,8 +178,10 @@ func (src *rgb8) resample(w2, h2 int) *rgb8 {
 }
 
 // fillInput writes the region r of src, turned by rot quarter turns
-// clockwise, into a 1x3xHxW BGR network input (zero beyond the region).
-func fillInput(in []float32, ih, iw int, src *rgb8, r image.Rectangle, rot int) {
+// clockwise and then mirrored left to right if flip (so a face upright in
+// the turned frame stays upright), into a 1x3xHxW BGR network input (zero
+// beyond the region).
+func fillInput(in []float32, ih, iw int, src *rgb8, r image.Rectangle, rot int, flip bool) {
 	clear(in)
 	rw, rh := r.Dx(), r.Dy()
 	ow, oh := rw, rh // size after rotation
@@ -190,17 +192,21 @@ func fillInput(in []float32, ih, iw int, src *rgb8, r image.Rectangle, rot int) 
 	plane := ih * iw
 	for v := range oh {
 		for u := range ow {
-			// Source pixel of rotated pixel (u, v), inside region r.
+			// Source pixel of rotated pixel (t, v), inside region r.
+			t := u
+			if flip {
+				t = ow - 1 - u
+			}
 			var x, y int
 			switch rot {
 			case 0:
-				x, y = u, v
+				x, y = t, v
 			case 1: // 90° clockwise
-				x, y = v, rh-1-u
+				x, y = v, rh-1-t
 			case 2:
-				x, y = rw-1-u, rh-1-v
+				x, y = rw-1-t, rh-1-v
 			case 3: // 270° clockwise
-				x, y = rw-1-v, u
+				x, y = rw-1-v, t
 			}
 			p := src.pix[3*((r.Min.Y+y)*src.w+r.Min.X+x):]
 			k := v*iw + u
@@ -211,10 +217,18 @@ func fillInput(in []float32, ih, iw int, src *rgb8, r image.Rectangle, rot int) 
 	}
 }
 
-// unrotate maps a point of a pass frame (the region of size rw×rh turned
-// by rot quarter turns clockwise) back to the region's own coordinates.
-func unrotate(u, v float32, rw, rh int, rot int) (float32, float32) {
+// unrotate maps a point of a pass frame (the region of size rw×rh turned by
+// rot quarter turns clockwise, then mirrored if flip) back to the region's
+// own coordinates.
+func unrotate(u, v float32, rw, rh int, rot int, flip bool) (float32, float32) {
 	w, h := float32(rw), float32(rh)
+	if flip {
+		if rot%2 == 1 {
+			u = h - u
+		} else {
+			u = w - u
+		}
+	}
 	switch rot {
 	case 1:
 		return v, h - u
@@ -224,4 +238,47 @@ func unrotate(u, v float32, rw, rh int, rot int) (float32, float32) {
 		return w - v, u
 	}
 	return u, v
+}
+
+// mirrorPad returns src with a border of m pixels on every side that
+// mirrors the pixels inside the edge, so that a face cut by the edge of the
+// photo looks whole to the network (a face is nearly symmetric); the
+// corners are grey.
+func mirrorPad(src *rgb8, m int) *rgb8 {
+	w, h := src.w+2*m, src.h+2*m
+	out := &rgb8{w: w, h: h, pix: make([]uint8, 3*w*h)}
+	for y := range h {
+		sy := mirrorIndex(y-m, src.h)
+		row := out.pix[3*w*y : 3*w*(y+1)]
+		srow := src.pix[3*src.w*sy : 3*src.w*(sy+1)]
+		copy(row[3*m:], srow)
+		for x := range m {
+			copy(row[3*x:3*x+3], srow[3*mirrorIndex(x-m, src.w):])
+			copy(row[3*(w-1-x):3*(w-x)], srow[3*mirrorIndex(w-1-x-m, src.w):])
+		}
+		if y < m || y >= h-m {
+			// Corners mirrored both ways tile into kaleidoscope patterns
+			// that the network takes for faces: grey instead.
+			for x := range m {
+				row[3*x], row[3*x+1], row[3*x+2] = 128, 128, 128
+				k := 3 * (w - 1 - x)
+				row[k], row[k+1], row[k+2] = 128, 128, 128
+			}
+		}
+	}
+	return out
+}
+
+// mirrorIndex folds v into [0, n) by mirroring at the edges (edge pixels are
+// not repeated twice: -1 maps to 0, n to n-1).
+func mirrorIndex(v, n int) int {
+	for v < 0 || v >= n {
+		if v < 0 {
+			v = -v - 1
+		}
+		if v >= n {
+			v = 2*n - 1 - v
+		}
+	}
+	return v
 }

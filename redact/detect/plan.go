@@ -59,6 +59,49 @@ type plan struct {
 	bufs    [][]float32
 }
 
+// compiler holds the state of compiling one plan: the values defined so far,
+// the liveness of every name, and the pool of buffers that dead values return.
+type compiler struct {
+	m      *model
+	p      *plan
+	vals   map[string]*value
+	last   map[string]int // index of the last node that reads each name
+	free   []int          // buffers no live value uses
+	refs   map[int]int    // live names per buffer (Reshape aliases share one)
+	total  int            // floats allocated so far
+	budget int
+
+	// The node being compiled: its index, the node, and the name its result
+	// is stored under (a Conv that absorbs the next Relu takes that node's).
+	i       int
+	n       node
+	outName string
+	// fused marks Relu nodes folded into the Conv before them.
+	fused map[int]bool
+}
+
+// opCompiler compiles the node c.n: it appends the node's steps to the plan
+// and returns the value the node defines.
+type opCompiler func(c *compiler) (*value, error)
+
+// operators are the ONNX operators the interpreter runs, by op type. The
+// shape arithmetic (Shape, Gather, Unsqueeze, Concat) is folded at compile
+// time and adds no step.
+var operators = map[string]opCompiler{
+	"Conv":      compileConv,
+	"Relu":      compileUnary,
+	"Sigmoid":   compileUnary,
+	"MaxPool":   compileMaxPool,
+	"Resize":    compileResize,
+	"Add":       compileAdd,
+	"Transpose": compileTranspose,
+	"Shape":     compileShape,
+	"Gather":    compileGather,
+	"Unsqueeze": compileUnsqueeze,
+	"Concat":    compileConcat,
+	"Reshape":   compileReshape,
+}
+
 // compile builds the plan of m for a 1x3xHxW input.
 func compile(m *model, h, w int) (*plan, error) {
 	if len(m.inputs) != 1 {
@@ -67,8 +110,36 @@ func compile(m *model, h, w int) (*plan, error) {
 	if h <= 0 || w <= 0 || h*w*3 > maxPlanFloats {
 		return nil, fmt.Errorf("input size %dx%d out of range", w, h)
 	}
-	p := &plan{h: h, w: w}
-	vals := map[string]*value{}
+	c := newCompiler(m, h, w)
+	in, err := c.alloc(3 * h * w)
+	if err != nil {
+		return nil, err
+	}
+	c.refs[in] = 1
+	c.vals[m.inputs[0]] = &value{shape: []int{1, 3, h, w}, buf: in}
+	c.p.input = c.p.bufs[in]
+	for i, n := range m.nodes {
+		if c.fused[i] {
+			continue
+		}
+		if err := c.node(i, n); err != nil {
+			return nil, err
+		}
+	}
+	return c.finish()
+}
+
+// newCompiler sets up the constants and the liveness of m's names.
+func newCompiler(m *model, h, w int) *compiler {
+	c := &compiler{
+		m:      m,
+		p:      &plan{h: h, w: w},
+		vals:   map[string]*value{},
+		last:   map[string]int{},
+		refs:   map[int]int{},
+		fused:  map[int]bool{},
+		budget: planBudget(h, w),
+	}
 	for name, t := range m.inits {
 		v := &value{shape: t.dims, buf: -1}
 		if t.f != nil {
@@ -76,324 +147,335 @@ func compile(m *model, h, w int) (*plan, error) {
 		} else {
 			v.ints = t.i
 		}
-		vals[name] = v
+		c.vals[name] = v
 	}
-	// Liveness: the index of the last node that reads each name.
-	last := map[string]int{}
 	for i, n := range m.nodes {
 		for _, in := range n.in {
-			last[in] = i
+			c.last[in] = i
 		}
 	}
 	for _, o := range m.outputs {
-		last[o] = len(m.nodes)
+		c.last[o] = len(m.nodes)
 	}
-	var free []int
-	total := 0
-	budget := planBudget(h, w)
-	alloc := func(n int) (int, error) {
-		best := -1
-		for k, b := range free {
-			if len(p.bufs[b]) >= n && (best < 0 || len(p.bufs[b]) < len(p.bufs[free[best]])) {
-				best = k
-			}
-		}
-		if best >= 0 {
-			b := free[best]
-			free = append(free[:best], free[best+1:]...)
-			return b, nil
-		}
-		total += n
-		if total > budget {
-			return 0, fmt.Errorf("network needs more than %d floats of buffers at %dx%d", budget, w, h)
-		}
-		p.bufs = append(p.bufs, make([]float32, n))
-		return len(p.bufs) - 1, nil
-	}
-	// refs counts the names sharing a buffer (Reshape aliases), so a buffer is
-	// freed only when the last of them dies.
-	refs := map[int]int{}
-	in, err := alloc(3 * h * w)
-	if err != nil {
-		return nil, err
-	}
-	refs[in] = 1
-	vals[m.inputs[0]] = &value{shape: []int{1, 3, h, w}, buf: in}
-	p.input = p.bufs[in]
+	return c
+}
 
-	// fusedRelu marks Relu nodes folded into the Conv before them.
-	fusedRelu := map[int]bool{}
-	for i, n := range m.nodes {
-		if fusedRelu[i] {
-			continue
-		}
-		get := func(k int) (*value, error) {
-			if k >= len(n.in) {
-				return nil, fmt.Errorf("%s node %q: missing input %d", n.op, n.name, k)
-			}
-			v, ok := vals[n.in[k]]
-			if !ok {
-				return nil, fmt.Errorf("%s node %q: input %q is not defined before it", n.op, n.name, n.in[k])
-			}
-			return v, nil
-		}
-		if len(n.out) != 1 {
-			return nil, fmt.Errorf("%s node %q has %d outputs, want 1", n.op, n.name, len(n.out))
-		}
-		outName := n.out[0]
-		// newOut allocates the float output of this node.
-		newOut := func(shape []int) (*value, []float32, error) {
-			size := 1
-			for _, d := range shape {
-				if d <= 0 || size > maxPlanFloats/d {
-					return nil, nil, fmt.Errorf("%s node %q: bad output shape %v", n.op, n.name, shape)
-				}
-				size *= d
-			}
-			b, err := alloc(size)
-			if err != nil {
-				return nil, nil, err
-			}
-			refs[b]++
-			return &value{shape: shape, buf: b}, p.bufs[b][:size], nil
-		}
-		data := func(v *value) []float32 {
-			if v.buf < 0 {
-				return v.konst
-			}
-			return p.bufs[v.buf][:v.size()]
-		}
-		var out *value
-		switch n.op {
-		case "Conv":
-			x, err := get(0)
-			if err != nil {
-				return nil, err
-			}
-			wt, err := get(1)
-			if err != nil {
-				return nil, err
-			}
-			var bias []float32
-			if len(n.in) > 2 && n.in[2] != "" {
-				bv, err := get(2)
-				if err != nil {
-					return nil, err
-				}
-				bias = bv.konst
-			}
-			relu := false
-			if i+1 < len(m.nodes) && m.nodes[i+1].op == "Relu" && len(m.nodes[i+1].in) == 1 &&
-				m.nodes[i+1].in[0] == outName && last[outName] == i+1 && len(m.nodes[i+1].out) == 1 {
-				relu = true
-				fusedRelu[i+1] = true
-				outName = m.nodes[i+1].out[0]
-			}
-			c, err := newConv(n, x, wt, bias, relu)
-			if err != nil {
-				return nil, err
-			}
-			var o []float32
-			out, o, err = newOut(c.outShape())
-			if err != nil {
-				return nil, err
-			}
-			p.steps = append(p.steps, c.steps(n.name, data(x), o)...)
-		case "Relu", "Sigmoid":
-			x, err := get(0)
-			if err != nil {
-				return nil, err
-			}
-			if x.buf < 0 {
-				return nil, fmt.Errorf("%s node %q on a constant is not supported", n.op, n.name)
-			}
-			var o []float32
-			out, o, err = newOut(x.shape)
-			if err != nil {
-				return nil, err
-			}
-			p.steps = append(p.steps, unaryStep(n.op, data(x), o))
-		case "MaxPool":
-			x, err := get(0)
-			if err != nil {
-				return nil, err
-			}
-			mp, err := newMaxPool(n, x)
-			if err != nil {
-				return nil, err
-			}
-			var o []float32
-			out, o, err = newOut(mp.outShape())
-			if err != nil {
-				return nil, err
-			}
-			p.steps = append(p.steps, mp.step(data(x), o))
-		case "Resize":
-			x, err := get(0)
-			if err != nil {
-				return nil, err
-			}
-			scales, err := get(2)
-			if err != nil {
-				return nil, err
-			}
-			rs, err := newResize(n, x, scales)
-			if err != nil {
-				return nil, err
-			}
-			var o []float32
-			out, o, err = newOut(rs.outShape)
-			if err != nil {
-				return nil, err
-			}
-			p.steps = append(p.steps, rs.step(data(x), o))
-		case "Add":
-			a, err := get(0)
-			if err != nil {
-				return nil, err
-			}
-			b, err := get(1)
-			if err != nil {
-				return nil, err
-			}
-			if !sameShape(a.shape, b.shape) || a.buf < 0 || b.buf < 0 {
-				return nil, fmt.Errorf("Add node %q: shapes %v and %v (broadcasting is not supported)", n.name, a.shape, b.shape)
-			}
-			var o []float32
-			out, o, err = newOut(a.shape)
-			if err != nil {
-				return nil, err
-			}
-			p.steps = append(p.steps, addStep(data(a), data(b), o))
-		case "Transpose":
-			x, err := get(0)
-			if err != nil {
-				return nil, err
-			}
-			perm := n.attrs["perm"].ints
-			if len(x.shape) != 4 || len(perm) != 4 || x.buf < 0 {
-				return nil, fmt.Errorf("Transpose node %q: only 4-D transposes are supported", n.name)
-			}
-			shape := make([]int, 4)
-			seen := [4]bool{}
-			for k, a := range perm {
-				if a < 0 || a > 3 || seen[a] {
-					return nil, fmt.Errorf("Transpose node %q: bad perm %v", n.name, perm)
-				}
-				seen[a] = true
-				shape[k] = x.shape[a]
-			}
-			var o []float32
-			out, o, err = newOut(shape)
-			if err != nil {
-				return nil, err
-			}
-			p.steps = append(p.steps, transposeStep(x.shape, perm, data(x), o))
-		case "Shape":
-			x, err := get(0)
-			if err != nil {
-				return nil, err
-			}
-			ints := make([]int64, len(x.shape))
-			for k, d := range x.shape {
-				ints[k] = int64(d)
-			}
-			out = &value{shape: []int{len(ints)}, buf: -1, ints: ints}
-		case "Gather":
-			x, err := get(0)
-			if err != nil {
-				return nil, err
-			}
-			idx, err := get(1)
-			if err != nil {
-				return nil, err
-			}
-			if x.ints == nil || len(x.shape) != 1 || idx.ints == nil || n.attrs["axis"].i != 0 {
-				return nil, fmt.Errorf("Gather node %q: only gathering from a 1-D integer constant is supported", n.name)
-			}
-			res := make([]int64, len(idx.ints))
-			for k, j := range idx.ints {
-				if j < 0 {
-					j += int64(len(x.ints))
-				}
-				if j < 0 || j >= int64(len(x.ints)) {
-					return nil, fmt.Errorf("Gather node %q: index %d out of range", n.name, j)
-				}
-				res[k] = x.ints[j]
-			}
-			out = &value{shape: append([]int(nil), idx.shape...), buf: -1, ints: res}
-		case "Unsqueeze":
-			x, err := get(0)
-			if err != nil {
-				return nil, err
-			}
-			if x.ints == nil {
-				return nil, fmt.Errorf("Unsqueeze node %q: only integer constants are supported", n.name)
-			}
-			shape := append([]int(nil), x.shape...)
-			for _, a := range n.attrs["axes"].ints {
-				if a < 0 || int(a) > len(shape) || len(shape) >= maxDims {
-					return nil, fmt.Errorf("Unsqueeze node %q: bad axis %d", n.name, a)
-				}
-				shape = append(shape[:a], append([]int{1}, shape[a:]...)...)
-			}
-			out = &value{shape: shape, buf: -1, ints: x.ints}
-		case "Concat":
-			var res []int64
-			for k := range n.in {
-				x, err := get(k)
-				if err != nil {
-					return nil, err
-				}
-				if x.ints == nil || len(x.shape) != 1 || len(res)+len(x.ints) > maxDims {
-					return nil, fmt.Errorf("Concat node %q: only short 1-D integer constants are supported", n.name)
-				}
-				res = append(res, x.ints...)
-			}
-			out = &value{shape: []int{len(res)}, buf: -1, ints: res}
-		case "Reshape":
-			x, err := get(0)
-			if err != nil {
-				return nil, err
-			}
-			s, err := get(1)
-			if err != nil {
-				return nil, err
-			}
-			if x.buf < 0 || s.ints == nil {
-				return nil, fmt.Errorf("Reshape node %q: needs a tensor and a constant shape", n.name)
-			}
-			shape, err := reshape(x.shape, s.ints)
-			if err != nil {
-				return nil, fmt.Errorf("Reshape node %q: %w", n.name, err)
-			}
-			out = &value{shape: shape, buf: x.buf}
-			refs[x.buf]++
-		default:
-			return nil, fmt.Errorf("unsupported operator %q (node %q)", n.op, n.name)
-		}
-		vals[outName] = out
-		// Free the buffers of inputs read for the last time.
-		for _, name := range n.in {
-			v := vals[name]
-			if v != nil && v.buf >= 0 && last[name] <= i {
-				delete(vals, name) // a name is released once even if read twice
-				refs[v.buf]--
-				if refs[v.buf] == 0 {
-					free = append(free, v.buf)
-				}
+// node compiles node i, defines its output and releases the inputs it read
+// for the last time.
+func (c *compiler) node(i int, n node) error {
+	if len(n.out) != 1 {
+		return fmt.Errorf("%s node %q has %d outputs, want 1", n.op, n.name, len(n.out))
+	}
+	op, ok := operators[n.op]
+	if !ok {
+		return fmt.Errorf("unsupported operator %q (node %q)", n.op, n.name)
+	}
+	c.i, c.n, c.outName = i, n, n.out[0]
+	out, err := op(c)
+	if err != nil {
+		return err
+	}
+	c.vals[c.outName] = out
+	for _, name := range n.in {
+		v := c.vals[name]
+		if v != nil && v.buf >= 0 && c.last[name] <= i {
+			delete(c.vals, name) // a name is released once even if read twice
+			c.refs[v.buf]--
+			if c.refs[v.buf] == 0 {
+				c.free = append(c.free, v.buf)
 			}
 		}
 	}
-	for _, name := range m.outputs {
-		v, ok := vals[name]
+	return nil
+}
+
+// finish collects the model's outputs.
+func (c *compiler) finish() (*plan, error) {
+	for _, name := range c.m.outputs {
+		v, ok := c.vals[name]
 		if !ok || v.buf < 0 {
 			return nil, fmt.Errorf("model output %q is not computed", name)
 		}
-		p.outputs = append(p.outputs, p.bufs[v.buf][:v.size()])
-		p.outDims = append(p.outDims, v.shape)
+		c.p.outputs = append(c.p.outputs, c.p.bufs[v.buf][:v.size()])
+		c.p.outDims = append(c.p.outDims, v.shape)
 	}
-	return p, nil
+	return c.p, nil
+}
+
+// alloc returns a buffer of at least n floats: the smallest free one that
+// fits, or a new one within the plan's budget.
+func (c *compiler) alloc(n int) (int, error) {
+	p := c.p
+	best := -1
+	for k, b := range c.free {
+		if len(p.bufs[b]) >= n && (best < 0 || len(p.bufs[b]) < len(p.bufs[c.free[best]])) {
+			best = k
+		}
+	}
+	if best >= 0 {
+		b := c.free[best]
+		c.free = append(c.free[:best], c.free[best+1:]...)
+		return b, nil
+	}
+	c.total += n
+	if c.total > c.budget {
+		return 0, fmt.Errorf("network needs more than %d floats of buffers at %dx%d", c.budget, p.w, p.h)
+	}
+	p.bufs = append(p.bufs, make([]float32, n))
+	return len(p.bufs) - 1, nil
+}
+
+// input returns the current node's k-th input.
+func (c *compiler) input(k int) (*value, error) {
+	n := c.n
+	if k >= len(n.in) {
+		return nil, fmt.Errorf("%s node %q: missing input %d", n.op, n.name, k)
+	}
+	v, ok := c.vals[n.in[k]]
+	if !ok {
+		return nil, fmt.Errorf("%s node %q: input %q is not defined before it", n.op, n.name, n.in[k])
+	}
+	return v, nil
+}
+
+// inputs returns the current node's first len(dst) inputs into dst.
+func (c *compiler) inputs(dst ...**value) error {
+	for k, d := range dst {
+		v, err := c.input(k)
+		if err != nil {
+			return err
+		}
+		*d = v
+	}
+	return nil
+}
+
+// newOut allocates the float output of the current node.
+func (c *compiler) newOut(shape []int) (*value, []float32, error) {
+	size := 1
+	for _, d := range shape {
+		if d <= 0 || size > maxPlanFloats/d {
+			return nil, nil, fmt.Errorf("%s node %q: bad output shape %v", c.n.op, c.n.name, shape)
+		}
+		size *= d
+	}
+	b, err := c.alloc(size)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.refs[b]++
+	return &value{shape: shape, buf: b}, c.p.bufs[b][:size], nil
+}
+
+// data is a value's floats: its buffer, or its constant.
+func (c *compiler) data(v *value) []float32 {
+	if v.buf < 0 {
+		return v.konst
+	}
+	return c.p.bufs[v.buf][:v.size()]
+}
+
+// emit allocates the current node's output and appends the steps that
+// build computes into it.
+func (c *compiler) emit(shape []int, build func(o []float32) []step) (*value, error) {
+	out, o, err := c.newOut(shape)
+	if err != nil {
+		return nil, err
+	}
+	c.p.steps = append(c.p.steps, build(o)...)
+	return out, nil
+}
+
+// fuseRelu reports whether the node after the current one is a Relu that
+// only reads this node's output; if so it is folded into this node, whose
+// result takes the Relu's name.
+func (c *compiler) fuseRelu() bool {
+	nodes, i := c.m.nodes, c.i
+	if i+1 >= len(nodes) {
+		return false
+	}
+	next := nodes[i+1]
+	if next.op != "Relu" || len(next.in) != 1 || next.in[0] != c.outName ||
+		c.last[c.outName] != i+1 || len(next.out) != 1 {
+		return false
+	}
+	c.fused[i+1] = true
+	c.outName = next.out[0]
+	return true
+}
+
+func compileConv(c *compiler) (*value, error) {
+	var x, wt *value
+	if err := c.inputs(&x, &wt); err != nil {
+		return nil, err
+	}
+	var bias []float32
+	if len(c.n.in) > 2 && c.n.in[2] != "" {
+		bv, err := c.input(2)
+		if err != nil {
+			return nil, err
+		}
+		bias = bv.konst
+	}
+	cv, err := newConv(c.n, x, wt, bias, c.fuseRelu())
+	if err != nil {
+		return nil, err
+	}
+	return c.emit(cv.outShape(), func(o []float32) []step { return cv.steps(c.n.name, c.data(x), o) })
+}
+
+func compileUnary(c *compiler) (*value, error) {
+	x, err := c.input(0)
+	if err != nil {
+		return nil, err
+	}
+	if x.buf < 0 {
+		return nil, fmt.Errorf("%s node %q on a constant is not supported", c.n.op, c.n.name)
+	}
+	return c.emit(x.shape, func(o []float32) []step { return []step{unaryStep(c.n.op, c.data(x), o)} })
+}
+
+func compileMaxPool(c *compiler) (*value, error) {
+	x, err := c.input(0)
+	if err != nil {
+		return nil, err
+	}
+	mp, err := newMaxPool(c.n, x)
+	if err != nil {
+		return nil, err
+	}
+	return c.emit(mp.outShape(), func(o []float32) []step { return []step{mp.step(c.data(x), o)} })
+}
+
+func compileResize(c *compiler) (*value, error) {
+	x, err := c.input(0)
+	if err != nil {
+		return nil, err
+	}
+	scales, err := c.input(2)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := newResize(c.n, x, scales)
+	if err != nil {
+		return nil, err
+	}
+	return c.emit(rs.outShape, func(o []float32) []step { return []step{rs.step(c.data(x), o)} })
+}
+
+func compileAdd(c *compiler) (*value, error) {
+	var a, b *value
+	if err := c.inputs(&a, &b); err != nil {
+		return nil, err
+	}
+	if !sameShape(a.shape, b.shape) || a.buf < 0 || b.buf < 0 {
+		return nil, fmt.Errorf("Add node %q: shapes %v and %v (broadcasting is not supported)", c.n.name, a.shape, b.shape)
+	}
+	return c.emit(a.shape, func(o []float32) []step { return []step{addStep(c.data(a), c.data(b), o)} })
+}
+
+func compileTranspose(c *compiler) (*value, error) {
+	x, err := c.input(0)
+	if err != nil {
+		return nil, err
+	}
+	perm := c.n.attrs["perm"].ints
+	if len(x.shape) != 4 || len(perm) != 4 || x.buf < 0 {
+		return nil, fmt.Errorf("Transpose node %q: only 4-D transposes are supported", c.n.name)
+	}
+	shape := make([]int, 4)
+	seen := [4]bool{}
+	for k, a := range perm {
+		if a < 0 || a > 3 || seen[a] {
+			return nil, fmt.Errorf("Transpose node %q: bad perm %v", c.n.name, perm)
+		}
+		seen[a] = true
+		shape[k] = x.shape[a]
+	}
+	return c.emit(shape, func(o []float32) []step { return []step{transposeStep(x.shape, perm, c.data(x), o)} })
+}
+
+func compileShape(c *compiler) (*value, error) {
+	x, err := c.input(0)
+	if err != nil {
+		return nil, err
+	}
+	ints := make([]int64, len(x.shape))
+	for k, d := range x.shape {
+		ints[k] = int64(d)
+	}
+	return &value{shape: []int{len(ints)}, buf: -1, ints: ints}, nil
+}
+
+func compileGather(c *compiler) (*value, error) {
+	var x, idx *value
+	if err := c.inputs(&x, &idx); err != nil {
+		return nil, err
+	}
+	if x.ints == nil || len(x.shape) != 1 || idx.ints == nil || c.n.attrs["axis"].i != 0 {
+		return nil, fmt.Errorf("Gather node %q: only gathering from a 1-D integer constant is supported", c.n.name)
+	}
+	res := make([]int64, len(idx.ints))
+	for k, j := range idx.ints {
+		if j < 0 {
+			j += int64(len(x.ints))
+		}
+		if j < 0 || j >= int64(len(x.ints)) {
+			return nil, fmt.Errorf("Gather node %q: index %d out of range", c.n.name, j)
+		}
+		res[k] = x.ints[j]
+	}
+	return &value{shape: append([]int(nil), idx.shape...), buf: -1, ints: res}, nil
+}
+
+func compileUnsqueeze(c *compiler) (*value, error) {
+	x, err := c.input(0)
+	if err != nil {
+		return nil, err
+	}
+	if x.ints == nil {
+		return nil, fmt.Errorf("Unsqueeze node %q: only integer constants are supported", c.n.name)
+	}
+	shape := append([]int(nil), x.shape...)
+	for _, a := range c.n.attrs["axes"].ints {
+		if a < 0 || int(a) > len(shape) || len(shape) >= maxDims {
+			return nil, fmt.Errorf("Unsqueeze node %q: bad axis %d", c.n.name, a)
+		}
+		shape = append(shape[:a], append([]int{1}, shape[a:]...)...)
+	}
+	return &value{shape: shape, buf: -1, ints: x.ints}, nil
+}
+
+func compileConcat(c *compiler) (*value, error) {
+	var res []int64
+	for k := range c.n.in {
+		x, err := c.input(k)
+		if err != nil {
+			return nil, err
+		}
+		if x.ints == nil || len(x.shape) != 1 || len(res)+len(x.ints) > maxDims {
+			return nil, fmt.Errorf("Concat node %q: only short 1-D integer constants are supported", c.n.name)
+		}
+		res = append(res, x.ints...)
+	}
+	return &value{shape: []int{len(res)}, buf: -1, ints: res}, nil
+}
+
+// compileReshape aliases its input's buffer under the new shape.
+func compileReshape(c *compiler) (*value, error) {
+	var x, s *value
+	if err := c.inputs(&x, &s); err != nil {
+		return nil, err
+	}
+	if x.buf < 0 || s.ints == nil {
+		return nil, fmt.Errorf("Reshape node %q: needs a tensor and a constant shape", c.n.name)
+	}
+	shape, err := reshape(x.shape, s.ints)
+	if err != nil {
+		return nil, fmt.Errorf("Reshape node %q: %w", c.n.name, err)
+	}
+	c.refs[x.buf]++
+	return &value{shape: shape, buf: x.buf}, nil
 }
 
 func sameShape(a, b []int) bool {
