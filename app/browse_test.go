@@ -332,14 +332,24 @@ func TestBrowserUnreadableFolder(t *testing.T) {
 	}
 }
 
-func TestBrowserLargeFolderListsInBackground(t *testing.T) {
-	tu := newTestUI(t)
-	dir := t.TempDir()
+// largeFolder makes a folder of 10,000 (empty) photos.
+func largeFolder(tb testing.TB) string {
+	tb.Helper()
+	dir := tb.TempDir()
 	for i := range 10_000 {
 		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("IMG_%05d.jpg", i)), nil, 0o644); err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
+	return dir
+}
+
+// TestBrowserLargeFolderListsInBackground: opening a folder only says it is
+// being read; the listing arrives later, from a background job. How long the
+// UI goroutine is held is BenchmarkBrowserOpenLargeFolder's figure.
+func TestBrowserLargeFolderListsInBackground(t *testing.T) {
+	tu := newTestUI(t)
+	dir := largeFolder(t)
 	var b *browser
 	tu.onUI(func() { b = tu.browse(browseOpen, t.TempDir(), func([]string) {}) })
 	tu.wait()
@@ -356,13 +366,35 @@ func TestBrowserLargeFolderListsInBackground(t *testing.T) {
 	if !empty || note != "Reading this folder…" {
 		t.Errorf("while listing: empty %v, note %q", empty, note)
 	}
-	if took > 50*time.Millisecond {
-		t.Errorf("opening the folder held the UI goroutine for %v", took)
-	}
 	if len(b.entries) != 10_000 || b.entries[9_999].Name != "IMG_09999.jpg" {
 		t.Errorf("listed %d entries", len(b.entries))
 	}
 	t.Logf("a folder of 10,000 photos: UI goroutine busy %v, listed in %v", took, listed)
+}
+
+// BenchmarkBrowserOpenLargeFolder is how long opening a folder of 10,000
+// photos holds the UI goroutine (ns/op; the target is well under a frame,
+// 16 ms), and how long until the listing is shown (listed-ms/op).
+func BenchmarkBrowserOpenLargeFolder(bm *testing.B) {
+	tu := newTestUI(bm)
+	dir := largeFolder(bm)
+	var b *browser
+	tu.onUI(func() { b = tu.browse(browseOpen, bm.TempDir(), func([]string) {}) })
+	tu.wait()
+	var listed time.Duration
+	bm.ResetTimer()
+	for range bm.N {
+		start := time.Now()
+		tu.onUI(func() { b.open(dir) })
+		bm.StopTimer()
+		tu.wait()
+		listed += time.Since(start)
+		if len(b.entries) != 10_000 {
+			bm.Fatalf("listed %d entries", len(b.entries))
+		}
+		bm.StartTimer()
+	}
+	bm.ReportMetric(float64(listed.Microseconds())/1000/float64(bm.N), "listed-ms/op")
 }
 
 func TestBrowserHasQuickExit(t *testing.T) {

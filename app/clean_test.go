@@ -7,7 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"codeberg.org/veil/veil/internal/testenv"
 	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/inspect"
+	"codeberg.org/veil/veil/metadata/verify"
 )
 
 // withComment inserts a JPEG comment segment (COM) right after SOI.
@@ -30,22 +33,7 @@ func withComment(t *testing.T, path, text string) []byte {
 // skips the test when the shared material is not present.
 func sharedFixture(t *testing.T, rel string) string {
 	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			t.Skip("../shared/fixtures/" + rel + " not present: no repository root found")
-		}
-		dir = up
-	}
-	p := filepath.Join(dir, "..", "shared", "fixtures", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skip("../shared/fixtures/" + rel + " not present: " + err.Error())
-	}
-	return p
+	return testenv.Shared(t, "fixtures/"+rel)
 }
 
 func TestSaveCleanCopy(t *testing.T) {
@@ -74,7 +62,7 @@ func TestSaveCleanCopy(t *testing.T) {
 	if bytes.Contains(b, []byte("Acacia")) || bytes.Contains(b, []byte("Jane")) {
 		t.Error("the clean copy still holds the comment")
 	}
-	if err := metadata.Verify(b, metadata.Options{}); err != nil {
+	if err := verify.File(b, metadata.Options{}); err != nil {
 		t.Errorf("clean copy fails verification: %v", err)
 	}
 	unchanged(t, src, orig, st.ModTime())
@@ -103,7 +91,7 @@ func TestInspectFixtureShowsLocation(t *testing.T) {
 		t.Fatalf("outputs %v", outs)
 	}
 	b, _ := os.ReadFile(outs[0])
-	rep, err := metadata.Inspect(b)
+	rep, err := inspect.File(b)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,9 @@ import (
 	"runtime"
 
 	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/clean"
+	"codeberg.org/veil/veil/metadata/inspect"
+	"codeberg.org/veil/veil/metadata/verify"
 	"codeberg.org/veil/veil/photo"
 	"codeberg.org/veil/veil/redact"
 )
@@ -45,9 +48,9 @@ func defaultEngines() engines {
 			}
 			return photo.Decode(b)
 		},
-		inspect: metadata.Inspect,
-		clean:   metadata.Clean,
-		verify:  metadata.Verify,
+		inspect: inspect.File,
+		clean:   clean.File,
+		verify:  verify.File,
 		detect:  detectFaces,
 		apply:   redact.Apply,
 		redact:  redact.RedactOwned,

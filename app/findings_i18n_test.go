@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
-	"hash/crc32"
 	"image"
 	"image/jpeg"
 	"image/png"
@@ -12,14 +11,16 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"sort"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/lang"
 
 	"codeberg.org/veil/veil/internal/testenv"
+	"codeberg.org/veil/veil/internal/testimg"
 	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/clean"
+	"codeberg.org/veil/veil/metadata/inspect"
 )
 
 // findingsFile reads one findings file (e.g. "findings.zh_Hans") as key → text.
@@ -153,17 +154,18 @@ func TestFindingsShownInChinese(t *testing.T) {
 // Source patterns for the labels the engine writes: tag tables, literal
 // fields, removal phrases.
 var (
-	srcTag     = regexp.MustCompile(`\{"([^"]+)", (?:Location|People|Device|Time|Software|HiddenImages|Trailers|Other), (?:Low|Medium|High)\}`)
-	srcField   = regexp.MustCompile(`\.add\(\w+, [\w.]+, (?:\w+\([^()]*\)|[^,"()]+), "([^"]*)"( ?\+ ?[\w.()]+(?: ?\+ ?"([^"]*)")?)?`)
+	srcTag     = regexp.MustCompile(`\{"([^"]+)", (?:metadata\.)?(?:Location|People|Device|Time|Software|HiddenImages|Trailers|Other), (?:metadata\.)?(?:Low|Medium|High)\}`)
+	srcField   = regexp.MustCompile(`\.add\([\w.]+, [\w.]+, (?:\w+\([^()]*\)|[^,"()]+), "([^"]*)"( ?\+ ?[\w.()]+(?: ?\+ ?"([^"]*)")?)?`)
 	srcRemoved = regexp.MustCompile(`(?:rm\.add\(|append\(removed, |return |iccDropped = )"([^"]*)"( ?\+ ?[\w.()]+(?: ?\+ ?"([^"]*)")?)?`)
 )
 
-// engineLabels gathers, from the metadata package's source, every field
-// name and removal phrase written as a literal. A literal joined with a
+// engineLabels gathers, from the inspector's and the cleaner's source, every
+// field name and removal phrase written as a literal. A literal joined with a
 // variable part ("duplicate " + name + " segment") gets a sample in its place.
 func engineLabels(t *testing.T) (fields, removed []string) {
-	srcs, _ := filepath.Glob("../metadata/*.go")
-	for _, f := range srcs {
+	inspector, _ := filepath.Glob("../metadata/inspect/*.go")
+	cleaner, _ := filepath.Glob("../metadata/clean/*.go")
+	for _, f := range append(inspector, cleaner...) {
 		if strings.HasSuffix(f, "_test.go") {
 			continue
 		}
@@ -178,20 +180,20 @@ func engineLabels(t *testing.T) (fields, removed []string) {
 		for _, m := range srcField.FindAllStringSubmatch(s, -1) {
 			fields = append(fields, completeLabel(m))
 		}
-		// Only the cleaners' returns are removal phrases; the walkers return block names.
-		base := filepath.Base(f)
-		if !strings.HasPrefix(base, "clean") && base != "exifwrite.go" && base != "reencode.go" && base != "heif_rewrite.go" {
+		// Only the cleaner's returns are removal phrases; the inspector's
+		// return block names.
+		if !strings.Contains(filepath.ToSlash(f), "/clean/") {
 			continue
 		}
 		for _, m := range srcRemoved.FindAllStringSubmatch(s, -1) {
 			if m[1] == "" {
-				continue // reencodePhrase's "not a removal"
+				continue // itemPhrase's "not a removal"
 			}
 			removed = append(removed, completeLabel(m))
 		}
 	}
 	if len(fields) < 250 || len(removed) < 40 {
-		t.Fatalf("found only %d fields and %d removal phrases in ../metadata; the scan is broken", len(fields), len(removed))
+		t.Fatalf("found only %d fields and %d removal phrases in ../metadata/{inspect,clean}; the scan is broken", len(fields), len(removed))
 	}
 	return fields, removed
 }
@@ -236,7 +238,7 @@ func TestFindingLabelsTranslated(t *testing.T) {
 	}
 
 	check := func(t *testing.T, name string, b []byte) {
-		rep, err := metadata.Inspect(b)
+		rep, err := inspect.File(b)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			return
@@ -249,7 +251,7 @@ func TestFindingLabelsTranslated(t *testing.T) {
 				t.Errorf("%s: %s value %q has no translation", name, f.Field, f.Value)
 			}
 		}
-		res, err := metadata.Clean(b, metadata.Options{Mode: metadata.All})
+		res, err := clean.File(b, metadata.Options{Mode: metadata.All})
 		if err != nil {
 			return // the panel shows the error, not a list
 		}
@@ -261,7 +263,7 @@ func TestFindingLabelsTranslated(t *testing.T) {
 	}
 	t.Run("built", func(t *testing.T) {
 		for name, b := range map[string][]byte{"camera.jpg": cameraJPEG(t), "text.png": textPNG(t)} {
-			rep, err := metadata.Inspect(b)
+			rep, err := inspect.File(b)
 			if err != nil || len(rep.Findings) < 6 {
 				t.Fatalf("%s: the built photo reveals too little (%v)", name, err)
 			}
@@ -318,19 +320,19 @@ func cameraJPEG(t *testing.T) []byte {
 	if err := jpeg.Encode(&img, image.NewGray(image.Rect(0, 0, 16, 16)), nil); err != nil {
 		t.Fatal(err)
 	}
-	exif := buildTIFF(
-		[]tiffEntry{
-			tiffASCII(0x010F, "PhoneMaker"), tiffASCII(0x0110, "Phone 12"), tiffASCII(0x0131, "Editor 2.1"),
-			tiffASCII(0x0132, "2024:05:01 10:11:12"), tiffASCII(0x013B, "Jane Doe"), tiffASCII(0x8298, "(c) Jane Doe"),
-		},
-		[]tiffEntry{
-			tiffASCII(0x9003, "2024:05:01 10:11:12"), tiffASCII(0x9011, "+02:00"), tiffASCII(0xA430, "Jane Doe"),
-			tiffASCII(0xA431, "SN-123456"), tiffASCII(0xA434, "Wide 4mm"), tiffASCII(0xA435, "LS-99"),
-		},
-		[]tiffEntry{
-			tiffASCII(0x0001, "N"), tiffRational(0x0002, 51, 1, 30, 1, 0, 1), tiffASCII(0x0003, "W"), tiffRational(0x0004, 0, 1, 7, 1, 0, 1),
-			{0x0005, 1, 1, []byte{0}}, tiffRational(0x0006, 35, 1), tiffRational(0x0011, 90, 1),
-		})
+	exif := testimg.TIFFOrder(binary.LittleEndian, &testimg.IFD{Entries: []testimg.Entry{
+		testimg.ASCII(0x010F, "PhoneMaker"), testimg.ASCII(0x0110, "Phone 12"), testimg.ASCII(0x0131, "Editor 2.1"),
+		testimg.ASCII(0x0132, "2024:05:01 10:11:12"), testimg.ASCII(0x013B, "Jane Doe"), testimg.ASCII(0x8298, "(c) Jane Doe"),
+	}, Sub: map[uint16]*testimg.IFD{
+		0x8769: {Entries: []testimg.Entry{
+			testimg.ASCII(0x9003, "2024:05:01 10:11:12"), testimg.ASCII(0x9011, "+02:00"), testimg.ASCII(0xA430, "Jane Doe"),
+			testimg.ASCII(0xA431, "SN-123456"), testimg.ASCII(0xA434, "Wide 4mm"), testimg.ASCII(0xA435, "LS-99"),
+		}},
+		0x8825: {Entries: []testimg.Entry{
+			testimg.ASCII(0x0001, "N"), testimg.Rational(0x0002, 51, 1, 30, 1, 0, 1), testimg.ASCII(0x0003, "W"), testimg.Rational(0x0004, 0, 1, 7, 1, 0, 1),
+			testimg.Bytes(0x0005, 0), testimg.Rational(0x0006, 35, 1), testimg.Rational(0x0011, 90, 1),
+		}},
+	}})
 	xmp := `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">` +
 		`<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" ` +
 		`xmlns:exif="http://ns.adobe.com/exif/1.0/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:mwg-rs="http://www.metadataworkinggroup.com/schemas/regions/" ` +
@@ -340,18 +342,12 @@ func cameraJPEG(t *testing.T) []byte {
 		`</rdf:Description></rdf:RDF></x:xmpmeta>`
 	var out bytes.Buffer
 	out.Write(img.Bytes()[:2])
-	segment(&out, 0xE1, append([]byte("Exif\x00\x00"), exif...))
-	segment(&out, 0xE1, append([]byte("http://ns.adobe.com/xap/1.0/\x00"), xmp...))
-	segment(&out, 0xFE, []byte("for Sam"))
+	out.Write(testimg.ExifAPP1(exif))
+	out.Write(testimg.XMPAPP1(xmp))
+	out.Write(testimg.Seg(0xFE, []byte("for Sam")))
 	out.Write(img.Bytes()[2:])
 	out.WriteString("trailing notes")
 	return out.Bytes()
-}
-
-func segment(w *bytes.Buffer, marker byte, p []byte) {
-	w.Write([]byte{0xFF, marker})
-	binary.Write(w, binary.BigEndian, uint16(len(p)+2))
-	w.Write(p)
 }
 
 // textPNG is a small PNG with the text chunks image editors and AI tools
@@ -366,77 +362,10 @@ func textPNG(t *testing.T) []byte {
 	var out bytes.Buffer
 	out.Write(b[:iend])
 	for _, kv := range [][2]string{{"Author", "Jane Doe"}, {"Comment", "for Sam"}, {"Software", "Editor 2.1"}, {"parameters", "a prompt"}} {
-		pngChunk(&out, "tEXt", []byte(kv[0]+"\x00"+kv[1]))
+		out.Write(testimg.Chunk("tEXt", []byte(kv[0]+"\x00"+kv[1])))
 	}
-	pngChunk(&out, "tIME", []byte{0x07, 0xE8, 5, 1, 10, 11, 12})
+	out.Write(testimg.Chunk("tIME", []byte{0x07, 0xE8, 5, 1, 10, 11, 12}))
 	out.Write(b[iend:])
 	out.WriteString("trailing notes")
 	return out.Bytes()
-}
-
-func pngChunk(w *bytes.Buffer, typ string, data []byte) {
-	binary.Write(w, binary.BigEndian, uint32(len(data)))
-	c := append([]byte(typ), data...)
-	w.Write(c)
-	binary.Write(w, binary.BigEndian, crc32.ChecksumIEEE(c))
-}
-
-// tiffEntry is one little-endian TIFF directory entry.
-type tiffEntry struct {
-	tag, typ uint16
-	count    uint32
-	data     []byte
-}
-
-func tiffASCII(tag uint16, s string) tiffEntry {
-	return tiffEntry{tag, 2, uint32(len(s) + 1), append([]byte(s), 0)}
-}
-
-func tiffRational(tag uint16, v ...uint32) tiffEntry {
-	e := tiffEntry{tag: tag, typ: 5, count: uint32(len(v) / 2)}
-	for _, x := range v {
-		e.data = binary.LittleEndian.AppendUint32(e.data, x)
-	}
-	return e
-}
-
-// buildTIFF lays out an EXIF structure: the Exif and GPS directories
-// first, then IFD0 pointing at them, so every offset is known when written.
-func buildTIFF(ifd0, exif, gps []tiffEntry) []byte {
-	b := []byte("II*\x00\x00\x00\x00\x00")
-	b, exifAt := appendIFD(b, exif)
-	b, gpsAt := appendIFD(b, gps)
-	ptr := func(tag uint16, at int) tiffEntry {
-		return tiffEntry{tag, 4, 1, binary.LittleEndian.AppendUint32(nil, uint32(at))}
-	}
-	b, at := appendIFD(b, append(ifd0, ptr(0x8769, exifAt), ptr(0x8825, gpsAt)))
-	binary.LittleEndian.PutUint32(b[4:], uint32(at))
-	return b
-}
-
-// appendIFD writes a directory (entries sorted by tag) and its values at the
-// end of b, returning its offset.
-func appendIFD(b []byte, es []tiffEntry) ([]byte, int) {
-	sort.Slice(es, func(i, j int) bool { return es[i].tag < es[j].tag })
-	at := len(b)
-	valAt := at + 2 + 12*len(es) + 4
-	var vals []byte
-	le := binary.LittleEndian
-	b = le.AppendUint16(b, uint16(len(es)))
-	for _, e := range es {
-		b = le.AppendUint16(b, e.tag)
-		b = le.AppendUint16(b, e.typ)
-		b = le.AppendUint32(b, e.count)
-		if len(e.data) <= 4 {
-			b = append(b, append(e.data, make([]byte, 4-len(e.data))...)...)
-			continue
-		}
-		b = le.AppendUint32(b, uint32(valAt+len(vals)))
-		vals = append(vals, e.data...)
-		if len(vals)%2 == 1 {
-			vals = append(vals, 0)
-		}
-	}
-	b = le.AppendUint32(b, 0)
-	return append(b, vals...), at
 }

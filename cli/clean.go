@@ -14,6 +14,7 @@ import (
 	"codeberg.org/veil/veil/internal/fserr"
 	"codeberg.org/veil/veil/internal/inputs"
 	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/clean"
 	"codeberg.org/veil/veil/outfile"
 	"codeberg.org/veil/veil/photo"
 )
@@ -163,7 +164,7 @@ func cleanFile(j cleanJob) (rec cleanRecord) {
 		decodeSlots <- struct{}{}
 		defer func() { <-decodeSlots }()
 	}
-	res, err := metadata.Clean(data, j.opt)
+	res, err := clean.File(data, j.opt)
 	if err != nil {
 		rec.Error = err.Error()
 		return rec

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/verify"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -96,7 +97,7 @@ func TestCleanWritesVerifiedCopiesAndNeverTouchesOriginals(t *testing.T) {
 		if bytes.Contains(got, []byte("PLANTED")) {
 			t.Errorf("%s still contains a planted marker", r.Output)
 		}
-		if err := metadata.Verify(got, metadata.Options{}); err != nil {
+		if err := verify.File(got, metadata.Options{}); err != nil {
 			t.Errorf("%s does not verify: %v", r.Output, err)
 		}
 		st, _ := os.Stat(r.Output)

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"codeberg.org/veil/veil/internal/testenv"
 )
 
 func writePNG(t *testing.T, path string, w, h int) {
@@ -91,23 +93,7 @@ func TestDetectCommand(t *testing.T) {
 // TestDetectCommandFixture checks a real portrait: one face, its box inside
 // the image and around the annotated face.
 func TestDetectCommandFixture(t *testing.T) {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("../shared/fixtures/faces not present: no go.mod above the test")
-		}
-		dir = filepath.Dir(dir)
-	}
-	p := filepath.Join(dir, "..", "shared", "fixtures", "faces", "skimage_astronaut.png")
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("../shared/fixtures/faces not present: %v", err)
-	}
+	p := filepath.Join(testenv.Shared(t, "fixtures/faces"), "skimage_astronaut.png")
 	var out, errb bytes.Buffer
 	if st := Run([]string{"detect", "--json", p}, &out, &errb); st != 0 {
 		t.Fatalf("status %d: %s", st, errb.String())

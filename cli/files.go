@@ -17,5 +17,5 @@ func isTerminal(f any) bool {
 		return false
 	}
 	st, err := file.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return err == nil && st.Mode()&os.ModeCharDevice != 0 && isTTY(file)
 }

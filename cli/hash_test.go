@@ -8,9 +8,14 @@ import (
 	"image/color"
 	"image/jpeg"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"codeberg.org/veil/veil/fingerprint"
+	"codeberg.org/veil/veil/internal/testenv"
 )
 
 // hashTree makes a folder with two photos, a damaged one, a video and a
@@ -80,8 +85,60 @@ func TestHashCommandJSON(t *testing.T) {
 	if recs[0]["kind"] != "image" || len(recs[0]["pdq"].(string)) != 64 || len(recs[0]["pdq_dihedral"].([]any)) != 8 {
 		t.Errorf("image record %v", recs[0])
 	}
-	if recs[2]["kind"] != "video" || recs[2]["pdq"] != nil {
+	if recs[2]["kind"] != "video" || recs[2]["pdq"] != nil || recs[2]["label"] != fingerprint.VideoLabel || recs[2]["vpdq"] != nil {
 		t.Errorf("video record %v", recs[2])
+	}
+}
+
+// TestHashCommandVideoWords labels a video's MD5 and explains it in plain
+// words, only when there is a video.
+func TestHashCommandVideoWords(t *testing.T) {
+	dir, good := hashTree(t)
+	_, out, _ := runHashCmd(dir)
+	for _, want := range []string{"This MD5 is the " + fingerprint.VideoLabel, "byte-identical", "Never hash a cleaned or redacted copy"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	_, out, _ = runHashCmd(good[0])
+	if strings.Contains(out, "byte-identical") {
+		t.Errorf("video words for a photo:\n%s", out)
+	}
+}
+
+// TestHashCommandVideoPDQ adds vPDQ to a real (generated) video.
+func TestHashCommandVideoPDQ(t *testing.T) {
+	testenv.NeedFFmpeg(t)
+	p := filepath.Join(t.TempDir(), "clip.mov")
+	if out, err := exec.Command("ffmpeg", "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=s=96x64:r=10:d=2",
+		"-c:v", "libx264", "-preset", "ultrafast", p).CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	for _, tc := range []struct {
+		args   []string
+		frames int
+	}{{nil, 2}, {[]string{"--video-pdq-seconds", "0"}, 20}, {[]string{"--video-pdq-seconds=0.5", "--video-pdq-simd"}, 4}} {
+		code, out, errs := runHashCmd(append([]string{"--json", "--video-pdq", p}, tc.args...)...)
+		var rec struct {
+			MD5  string
+			VPDQ struct {
+				Frames    []string
+				PixelPath string `json:"pixel_path"`
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &rec); code != 0 || err != nil || len(rec.VPDQ.Frames) != tc.frames || len(rec.MD5) != 32 {
+			t.Errorf("%v: exit %d, %d frames: %v %s\n%s", tc.args, code, len(rec.VPDQ.Frames), err, errs, out)
+		}
+		if simd := strings.Contains(rec.VPDQ.PixelPath, "SIMD"); simd != slices.Contains(tc.args, "--video-pdq-simd") {
+			t.Errorf("%v: pixel path %q", tc.args, rec.VPDQ.PixelPath)
+		}
+	}
+	code, out, _ := runHashCmd("--video-pdq", p)
+	if code != 0 || !strings.Contains(out, "vPDQ") || !strings.Contains(out, "2 frame hashes, one a second") {
+		t.Errorf("text: exit %d\n%s", code, out)
+	}
+	if code, _, errs := runHashCmd("--video-pdq-seconds", "-1", p); code != 2 || !strings.Contains(errs, "between 0") {
+		t.Errorf("negative interval: exit %d %s", code, errs)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"codeberg.org/veil/veil/internal/fserr"
 	"codeberg.org/veil/veil/internal/inputs"
 	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/inspect"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -109,7 +110,7 @@ func inspectFile(in inputs.File) (r *metadata.Report, err error) {
 	if err != nil {
 		return nil, errors.New(fserr.Reason(err))
 	}
-	r, err = metadata.Inspect(b)
+	r, err = inspect.File(b)
 	if err == nil && r == nil {
 		err = errors.New("unreadable image")
 	}
@@ -210,18 +211,9 @@ func writeInspectText(w io.Writer, path string, r *metadata.Report, damaged erro
 		fmt.Fprintln(w, "  Damaged: the picture itself cannot be read, so this list may be incomplete.")
 	}
 	fmt.Fprintln(w, "  "+inspectSummary(r))
-	for _, c := range metadata.Categories {
-		var fs []metadata.Finding
-		for _, f := range r.Findings {
-			if f.Category == c {
-				fs = append(fs, f)
-			}
-		}
-		if len(fs) == 0 {
-			continue
-		}
-		fmt.Fprintf(w, "  %s\n", inspectCategoryTitles[c])
-		for _, f := range fs {
+	for _, g := range r.ByCategory() {
+		fmt.Fprintf(w, "  %s\n", inspectCategoryTitles[g.Category])
+		for _, f := range g.Findings {
 			fmt.Fprintf(w, "    %-6s  %s: %s  [%s]\n", f.Severity, f.Field, f.Value, f.Where)
 		}
 	}

@@ -3,14 +3,14 @@ package cli
 import (
 	"errors"
 
-	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/verify"
 	"codeberg.org/veil/veil/outfile"
 )
 
 // verifyCopy is the metadata engine's independent check of a copy as it was
 // read back from disk, before the copy gets its name. Tests replace it to
 // prove that a copy failing it is never left behind.
-var verifyCopy = metadata.Verify
+var verifyCopy = verify.File
 
 // writeError words a failed outfile.WriteChecked of a what ("cleaned",
 // "redacted") copy: a copy that failed its check says so on its own; any

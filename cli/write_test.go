@@ -9,13 +9,14 @@ import (
 	"testing"
 
 	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/verify"
 )
 
 // failVerify makes the check of written copies fail for the test's duration.
 func failVerify(t *testing.T) {
 	t.Helper()
 	verifyCopy = func([]byte, metadata.Options) error { return errors.New("injected verification failure") }
-	t.Cleanup(func() { verifyCopy = metadata.Verify })
+	t.Cleanup(func() { verifyCopy = verify.File })
 }
 
 // allEntries lists everything under dir, hidden files included.

@@ -18,7 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"codeberg.org/veil/veil/internal/testimg"
 	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/verify"
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -66,7 +68,7 @@ func crashPhotoSet(t *testing.T, dir string) map[string][sha256.Size]byte {
 	for i := range crashPhotos {
 		base := bases[i%len(bases)]
 		com := []byte(fmt.Sprintf("photo %d, 12 Example Street", i))
-		data := cat(base[:2], exifAPP1(1, false),
+		data := testimg.Cat(base[:2], exifAPP1(1, false),
 			[]byte{0xFF, 0xFE, byte((len(com) + 2) >> 8), byte(len(com) + 2)}, com,
 			base[2:], []byte(fmt.Sprintf("TRAILER serial %06d", i)))
 		name := filepath.Join(dir, fmt.Sprintf("IMG_%04d.jpg", i))
@@ -122,7 +124,7 @@ func TestCrashSafeBatch(t *testing.T) {
 		// Somewhere between a tenth and 60% of the way, different each run.
 		target := crashPhotos/10 + rand.IntN(crashPhotos/2)
 		killed := false
-		deadline := time.After(5 * time.Minute)
+		deadline := time.After(3 * hangLimit) // a hang guard: the batch takes seconds
 	poll:
 		for {
 			select {
@@ -131,7 +133,7 @@ func TestCrashSafeBatch(t *testing.T) {
 			case <-deadline:
 				cmd.Process.Kill()
 				<-done
-				t.Fatalf("veil clean did not finish 200 photos in 5 minutes; stderr %q", clip(stderr.String()))
+				t.Fatalf("veil clean did not finish 200 photos in %v; stderr %q", 3*hangLimit, clip(stderr.String()))
 			case <-time.After(2 * time.Millisecond):
 				if entries, _ := os.ReadDir(out); len(entries) >= target {
 					cmd.Process.Signal(syscall.SIGKILL)
@@ -186,7 +188,7 @@ func TestCrashSafeBatch(t *testing.T) {
 			t.Error(err)
 			continue
 		}
-		if err := metadata.Verify(b, metadata.Options{}); err != nil {
+		if err := verify.File(b, metadata.Options{}); err != nil {
 			t.Errorf("%s: not clean: %v", name, err)
 		}
 		img, _, err := photo.Decode(b)

@@ -6,9 +6,10 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
-	"hash/crc32"
 	"image"
 	"image/jpeg"
+
+	"codeberg.org/veil/veil/internal/testimg"
 )
 
 // photoJPEG returns a w×h JPEG with a gradient, an EXIF block carrying a GPS
@@ -29,9 +30,7 @@ func photoJPEG(w, h int, seed byte) []byte {
 	enc := buf.Bytes()
 	out := []byte{0xFF, 0xD8}
 	out = append(out, exifAPP1(1, false)...)
-	com := []byte("taken at 12 Example Street by Jane")
-	out = append(out, 0xFF, 0xFE, byte((len(com)+2)>>8), byte(len(com)+2))
-	out = append(out, com...)
+	out = append(out, testimg.Seg(0xFE, []byte("taken at 12 Example Street by Jane"))...)
 	out = append(out, enc[2:]...)
 	return append(out, []byte("TRAILER: phone maker's hidden data, serial 123456")...)
 }
@@ -93,23 +92,12 @@ func exifTIFF(orientation uint16, loop bool) []byte {
 }
 
 func exifAPP1(orientation uint16, loop bool) []byte {
-	seg := append([]byte("Exif\x00\x00"), exifTIFF(orientation, loop)...)
-	n := len(seg) + 2
-	return append([]byte{0xFF, 0xE1, byte(n >> 8), byte(n)}, seg...)
+	return testimg.ExifAPP1(exifTIFF(orientation, loop))
 }
 
-// pngChunk returns one PNG chunk with its CRC.
-func pngChunk(name string, data []byte) []byte {
-	c := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
-	c = append(c, name...)
-	c = append(c, data...)
-	return binary.BigEndian.AppendUint32(c, crc32.ChecksumIEEE(c[4:]))
-}
-
+// ihdr is an IHDR chunk (no interlace).
 func ihdr(w, h uint32, depth, colorType byte) []byte {
-	d := binary.BigEndian.AppendUint32(nil, w)
-	d = binary.BigEndian.AppendUint32(d, h)
-	return pngChunk("IHDR", append(d, depth, colorType, 0, 0, 0))
+	return testimg.Chunk("IHDR", testimg.IHDR(w, h, depth, colorType, 0))
 }
 
 // zlibZeros returns n zero bytes, zlib-compressed (about 1000:1).
@@ -140,42 +128,7 @@ func zlibRows(w, h int) []byte {
 
 // smallPNG returns a valid w×h grey PNG with extra chunks before IDAT.
 func smallPNG(w, h int, extra ...[]byte) []byte {
-	out := []byte("\x89PNG\r\n\x1a\n")
-	out = append(out, ihdr(uint32(w), uint32(h), 8, 0)...)
-	for _, e := range extra {
-		out = append(out, e...)
-	}
-	raw := make([]byte, h*(w+1))
-	for i := range raw {
-		raw[i] = byte(i % 251)
-	}
-	for y := 0; y < h; y++ {
-		raw[y*(w+1)] = 0
-	}
-	var buf bytes.Buffer
-	z := zlib.NewWriter(&buf)
-	z.Write(raw)
-	z.Close()
-	out = append(out, pngChunk("IDAT", buf.Bytes())...)
-	return append(out, pngChunk("IEND", nil)...)
-}
-
-// box returns an ISO BMFF box.
-func box(typ string, payload ...[]byte) []byte {
-	n := 8
-	for _, p := range payload {
-		n += len(p)
-	}
-	b := binary.BigEndian.AppendUint32(nil, uint32(n))
-	b = append(b, typ...)
-	for _, p := range payload {
-		b = append(b, p...)
-	}
-	return b
-}
-
-func ftypHEIC() []byte {
-	return box("ftyp", []byte("heic\x00\x00\x00\x00mif1heic"))
+	return testimg.InsertPNG(testimg.GrayPNG(w, h), true, extra...)
 }
 
 // nestedBoxes returns depth 'meta' full boxes each inside the previous one,

@@ -17,12 +17,23 @@ import (
 // (photos, the embedded model, the command line's region syntax), by package
 // folder. Each must be reached from a FuzzXxx target in its package's tests.
 var parserEntryPoints = map[string][]string{
-	"photo":         {"Decode", "Config", "Orientation", "DecodePreview"},
-	"metadata":      {"Inspect", "Clean", "Verify", "Blocks"},
-	"fingerprint":   {"HashBytes"},
-	"redact":        {"Apply"},
-	"redact/detect": {"newNetwork"},
-	"cli":           {"parseRegion"},
+	"photo":             {"Decode", "Config", "Orientation", "DecodePreview"},
+	"metadata/inspect":  {"File", "listBlocks"},
+	"metadata/clean":    {"File", "rewriteHEIF"},
+	"metadata/verify":   {"verify"}, // File without its recover, so that fuzzing sees a panic
+	"internal/jpegseg":  {"Walk", "ExifTIFF", "MPFImages"},
+	"internal/pngchunk": {"Walk", "Find", "ICCP"},
+	"internal/riff":     {"WebP", "Frame", "Find"},
+	"internal/gifblock": {"Walk", "Join"},
+	"internal/bmff":     {"ParseHEIF", "ParsePitm", "ParseIinf", "ParseInfe", "ParseIref", "ParseIloc", "ParseIpma"},
+	"internal/ifd":      {"Parse", "IFD", "Uints", "Floats", "Pointers"},
+	"internal/icc":      {"Parse", "Texts", "Text"},
+	"fingerprint":       {"HashBytes"},
+	"redact":            {"Apply"},
+	"redact/detect":     {"newNetwork"},
+	"cli":               {"parseRegion"},
+	// FFmpeg's own output is read too: a hostile file can shape it.
+	"internal/ffmpeg": {"parseProbe", "parseLogLine", "parseShowinfo", "parseTimeBase", "readProgress", "explain"},
 }
 
 // TestEveryParserHasFuzzTarget guards promise 3: it parses each package's Go

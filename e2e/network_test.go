@@ -14,7 +14,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"codeberg.org/veil/veil/internal/testenv"
 )
@@ -56,7 +55,7 @@ func TestNoNetworkSyscalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	face := photo
-	if dir := filepath.Join(repoRoot, "..", "shared", "fixtures", "faces"); dirExists(dir) {
+	if dir, ok := testenv.SharedPath("fixtures/faces"); ok {
 		face = filepath.Join(photos, "face.jpg")
 		b, err := os.ReadFile(filepath.Join(dir, "faceapi_sample1.jpg"))
 		if err == nil {
@@ -83,6 +82,11 @@ func TestNoNetworkSyscalls(t *testing.T) {
 		}
 	}
 	runs["help"] = []string{"help"}
+	// Videos: FFmpeg runs as veil's child, which strace -f follows.
+	video := filepath.Join(photos, "clip.mp4")
+	makeVideo(t, video, "2")
+	runs["hash --video-pdq"] = []string{"hash", "--video-pdq", video}
+	videoRuns := map[string]bool{"hash --video-pdq": true}
 	names := make([]string, 0, len(runs))
 	for n := range runs {
 		names = append(names, n)
@@ -92,13 +96,16 @@ func TestNoNetworkSyscalls(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			before := map[string]snapshot{photo: snap(photo), face: snap(face), heic: snap(heic)}
 			trace := filepath.Join(t.TempDir(), "trace")
-			args := append([]string{"-f", "-qq", "-o", trace, "-e", "trace=socket,connect,bind,sendto,sendmsg", veilBin}, runs[name]...)
-			r := runCmd(t, 2*time.Minute, home, strace, args...)
+			args := append([]string{"-f", "-qq", "-o", trace, "-e", "trace=socket,connect,bind,sendto,sendmsg,execve", veilBin}, runs[name]...)
+			r := runCmd(t, hangLimit, home, strace, args...)
 			if r.code != 0 {
 				t.Errorf("exit %d: %s%s", r.code, clip(r.stdout), clip(r.stderr))
 			}
 			for _, bad := range networkCalls(t, trace) {
 				t.Errorf("network system call: %s", bad)
+			}
+			if videoRuns[name] && !traced(t, trace, "ffmpeg") {
+				t.Error("no ffmpeg child in the trace: the video path is unchecked")
 			}
 			for p, s := range before {
 				if d := s.unchanged(p); d != "" {
@@ -109,9 +116,18 @@ func TestNoNetworkSyscalls(t *testing.T) {
 	}
 }
 
-func dirExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && st.IsDir()
+// traced reports whether the trace shows prog being executed.
+func traced(t *testing.T, trace, prog string) bool {
+	b, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.Contains(l, "execve(") && strings.Contains(l, "/"+prog+`"`) && !strings.Contains(l, "ENOENT") {
+			return true
+		}
+	}
+	return false
 }
 
 // networkCalls returns the traced calls that use a socket family other than
@@ -167,14 +183,23 @@ var allowedNet = map[string]string{
 	"github.com/stretchr/testify/require": "ci tag only: as testify/assert",
 }
 
-// TestNoNetworkImports walks the import graph of Veil's own packages, in the
-// release build and the ci-tagged test build: none of Veil's packages may
-// import a dialing package, and every third-party package that does must be
-// in allowedNet with the reason Veil cannot reach its network code.
+// TestNoNetworkImports walks the import graph of Veil's own packages, in
+// every build tags.mk defines (app, release, package, and the ci-tagged test
+// build): none of Veil's packages may import a dialing package, and every
+// third-party package that does must be in allowedNet with the reason Veil
+// cannot reach its network code.
 func TestNoNetworkImports(t *testing.T) {
 	// embeddedheif: the HEIF fallback of builds without libheif (CGO_ENABLED=0,
-	// windows) links gen2brain/heic instead.
-	for _, tags := range []string{"nodynamic,wasm2go", "ci,nodynamic,wasm2go", "nodynamic,wasm2go,embeddedheif"} {
+	// Windows) links gen2brain/heic instead: check that graph too.
+	for _, name := range []string{"VEIL_TAGS", "VEIL_RELEASE_TAGS", "VEIL_PACKAGE_TAGS", "VEIL_TEST_TAGS", "VEIL_TAGS+embeddedheif"} {
+		base, extra, _ := strings.Cut(name, "+")
+		tags, err := testenv.Tags(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if extra != "" {
+			tags += "," + extra
+		}
 		cmd := exec.Command("go", "list", "-tags", tags, "-deps",
 			"-f", "{{.ImportPath}}|{{.Standard}}|{{with .Module}}{{.Path}}{{end}}|{{join .Imports \",\"}}", "./...")
 		cmd.Dir = repoRoot

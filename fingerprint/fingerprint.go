@@ -7,7 +7,6 @@
 package fingerprint
 
 import (
-	"bytes"
 	"context"
 	"crypto/md5"
 	"crypto/sha256"
@@ -19,7 +18,6 @@ import (
 	"image"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -51,6 +49,10 @@ type Result struct {
 	// pixels, as the services compute it).
 	PDQUpright string   `json:"pdq_upright,omitempty"`
 	Warnings   []string `json:"warnings,omitempty"`
+	// Label says what a video's MD5 is for (VideoLabel); empty for images.
+	Label string `json:"label,omitempty"`
+	// VPDQ is a video's vPDQ hash, when asked for.
+	VPDQ *VideoPDQ `json:"vpdq,omitempty"`
 	// Error names the problem when the file could not be hashed fully; the
 	// digests are still given when the bytes could be read.
 	Error string `json:"error,omitempty"`
@@ -76,6 +78,12 @@ func (r Result) OK() bool { return r.Error == "" }
 type Options struct {
 	// Dihedral adds the eight dihedral PDQ hashes (rotations and mirrors).
 	Dihedral bool
+	// VideoPDQ, if not nil, adds Meta's vPDQ hash of each video (FFmpeg
+	// decodes it).
+	VideoPDQ *VideoPDQOptions
+	// Progress, if not nil, is told how far a long file is, from the
+	// goroutine hashing it.
+	Progress func(Progress)
 }
 
 // QualityWarning is the plain-words warning for a PDQ quality below
@@ -84,8 +92,11 @@ func QualityWarning(q int) string {
 	return fmt.Sprintf("Quality %d is below %d: reporting services will probably discard this hash or fail to match it.", q, pdq.MinQuality)
 }
 
-// chunk is the read size for streaming digests.
-const chunk = 1 << 20
+// Streaming digests read chunk bytes at a time into one of chunks buffers.
+const (
+	chunk  = 1 << 20
+	chunks = 4
+)
 
 // HashFile hashes the file at path. Videos (recognised by their first bytes
 // or, failing that, their extension) are streamed for MD5 and SHA-256 and
@@ -115,7 +126,7 @@ func hashFile(ctx context.Context, path string, opt Options) Result {
 		return r
 	}
 	r.Size = st.Size()
-	head := make([]byte, 64)
+	head := make([]byte, sniffLen)
 	n, err := io.ReadFull(f, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		r.Error = fserr.Reason(err)
@@ -126,17 +137,20 @@ func hashFile(ctx context.Context, path string, opt Options) Result {
 		r.Error = fserr.Reason(err)
 		return r
 	}
-	video := isVideo(head, path)
+	video := photo.Sniff(head) == photo.Unknown && isVideo(head, path)
 	if video || st.Size() > photo.MaxFileSize {
 		if video {
-			r.Kind = KindVideo
+			r.Kind, r.Label = KindVideo, VideoLabel
 		}
-		if err := streamDigests(ctx, f, &r); err != nil {
+		if err := streamDigests(ctx, f, &r, opt.Progress); err != nil {
 			r.Error = fserr.Reason(err)
 			return r
 		}
-		if !video {
+		switch {
+		case !video:
 			r.Error = fmt.Sprintf("file is %d MiB, too large to decode (the limit is %d MiB); MD5 and SHA-256 are of the whole file", st.Size()>>20, photo.MaxFileSize>>20)
+		case opt.VideoPDQ != nil:
+			addVideoPDQ(ctx, path, opt, &r)
 		}
 		return r
 	}
@@ -152,28 +166,67 @@ func hashFile(ctx context.Context, path string, opt Options) Result {
 	return HashBytes(path, b, opt)
 }
 
-// streamDigests reads f to the end into MD5 and SHA-256.
-func streamDigests(ctx context.Context, f io.Reader, r *Result) error {
+// streamDigests reads f to the end into MD5 and SHA-256. The two digests
+// run on their own goroutines while the next chunks are read (MD5, the
+// slower, sets the pace), and memory holds a few fixed chunks whatever the
+// file's size.
+func streamDigests(ctx context.Context, f io.Reader, r *Result, progress func(Progress)) error {
+	type piece struct {
+		b    []byte
+		done *sync.WaitGroup // both digests have taken b
+	}
 	m, s := md5.New(), sha256.New()
-	w := io.MultiWriter(m, s)
-	buf := make([]byte, chunk)
+	var feeds [2]chan piece
+	var hashers sync.WaitGroup
+	for i, h := range []hash.Hash{m, s} {
+		feeds[i] = make(chan piece, chunks)
+		hashers.Add(1)
+		go func() {
+			defer hashers.Done()
+			for p := range feeds[i] {
+				h.Write(p.b)
+				p.done.Done()
+			}
+		}()
+	}
+	finish := func() {
+		for _, c := range feeds {
+			close(c)
+		}
+		hashers.Wait()
+	}
+	bufs := make([][]byte, chunks)
+	pending := make([]sync.WaitGroup, chunks)
 	var total int64
-	for {
+	for i := 0; ; i = (i + 1) % chunks {
 		if ctx.Err() != nil {
+			finish()
 			return errors.New("cancelled")
 		}
-		n, err := f.Read(buf)
+		pending[i].Wait() // the digests are done with this buffer
+		if bufs[i] == nil {
+			bufs[i] = make([]byte, chunk)
+		}
+		n, err := f.Read(bufs[i])
 		if n > 0 {
-			w.Write(buf[:n])
+			pending[i].Add(2)
+			for _, c := range feeds {
+				c <- piece{bufs[i][:n], &pending[i]}
+			}
 			total += int64(n)
+			if progress != nil {
+				progress(Progress{File: r.File, Step: StepReading, Done: total, Total: r.Size})
+			}
 		}
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
+			finish()
 			return err
 		}
 	}
+	finish()
 	r.Size = total
 	r.MD5, r.SHA256 = hexSum(m), hexSum(s)
 	return nil
@@ -206,7 +259,7 @@ func HashBytes(name string, b []byte, opt Options) (r Result) {
 	f := photo.Sniff(b)
 	if f == photo.Unknown {
 		if isVideo(b, name) {
-			r.Kind = KindVideo
+			r.Kind, r.Label = KindVideo, VideoLabel
 			return r
 		}
 		r.Error = photo.ErrUnsupported.Error()
@@ -295,38 +348,4 @@ func decodeError(f photo.Format, err error) error {
 		msg = fmt.Sprintf("corrupt %s data: %s", f, msg)
 	}
 	return fmt.Errorf("%s; no PDQ hash (a damaged picture would give a wrong one)", msg)
-}
-
-// videoExts are the video files recognised by name when their first bytes
-// are not conclusive (QuickTime files can start with many atom types).
-var videoExts = map[string]bool{
-	".mp4": true, ".mov": true, ".m4v": true, ".3gp": true, ".3g2": true,
-	".avi": true, ".mkv": true, ".webm": true, ".wmv": true, ".asf": true,
-}
-
-// IsVideoName reports whether a file found in a folder looks like a video.
-func IsVideoName(name string) bool { return videoExts[strings.ToLower(filepath.Ext(name))] }
-
-// asfHeader is the GUID that starts every ASF (WMV) file.
-var asfHeader = []byte{0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11, 0xA6, 0xD9, 0x00, 0xAA, 0x00, 0x62, 0xCE, 0x6C}
-
-// isVideo recognises a video from its first bytes, or from its name when the
-// bytes are not an image Veil reads.
-func isVideo(head []byte, name string) bool {
-	if photo.Sniff(head) != photo.Unknown {
-		return false
-	}
-	switch {
-	case len(head) >= 12 && string(head[4:8]) == "ftyp": // MP4, MOV, M4V, 3GP
-		return true
-	case len(head) >= 12 && string(head[0:4]) == "RIFF" && string(head[8:12]) == "AVI ":
-		return true
-	case bytes.HasPrefix(head, []byte{0x1A, 0x45, 0xDF, 0xA3}): // Matroska, WebM
-		return true
-	case bytes.HasPrefix(head, asfHeader):
-		return true
-	case len(head) >= 8 && (string(head[4:8]) == "moov" || string(head[4:8]) == "mdat" || string(head[4:8]) == "wide" || string(head[4:8]) == "free"):
-		return IsVideoName(name) || string(head[4:8]) == "moov"
-	}
-	return IsVideoName(name)
 }

@@ -59,7 +59,7 @@ func WritePDF(w io.Writer, results []Result, opt ReportOptions) error {
 	p.Ln(12)
 
 	p.SetFont("Helvetica", "", 9)
-	for _, n := range []string{noteOriginal, noteUse, noteShared} {
+	for _, n := range notes(results) {
 		p.MultiCell(0, 4.6, text(n), "", "L", false)
 		p.Ln(1.5)
 	}
@@ -95,6 +95,12 @@ func writePDFResult(p *fpdf.Fpdf, text func(string) string, n int, r Result) {
 	if r.PDQUpright != "" {
 		need += 4.5
 	}
+	if r.Label != "" {
+		need += 4.5
+	}
+	if r.VPDQ != nil {
+		need += 9 + 3.6*float64(min(len(r.VPDQ.Frames), maxPDFVPDQ))
+	}
 	_, ph := p.GetPageSize()
 	_, _, _, bm := p.GetMargins()
 	if p.GetY()+need > ph-bm-4 {
@@ -106,7 +112,7 @@ func writePDFResult(p *fpdf.Fpdf, text func(string) string, n int, r Result) {
 	p.Line(p.GetX(), p.GetY(), pw-rm, p.GetY())
 	p.Ln(1.5)
 	p.SetFont("Helvetica", "B", 10)
-	title := fmt.Sprintf("%d. %s, %s", n, kindName(r.Kind), sizeText(r.Size))
+	title := fmt.Sprintf("%d. %s, %s", n, kindName(r.Kind), SizeText(r.Size))
 	if r.File != "" {
 		title += ": " + r.File
 	}
@@ -130,7 +136,15 @@ func writePDFResult(p *fpdf.Fpdf, text func(string) string, n int, r Result) {
 	}
 	if r.MD5 != "" {
 		row("MD5", r.MD5)
+		if r.Label != "" {
+			p.SetFont("Helvetica", "I", 8.5)
+			p.CellFormat(26, 4.2, "", "", 0, "L", false, 0, "")
+			p.MultiCell(0, 4.2, text("This MD5 is the "+r.Label+"."), "", "L", false)
+		}
 		row("SHA-256", r.SHA256)
+	}
+	if r.VPDQ != nil {
+		writePDFVPDQ(p, text, r.VPDQ)
 	}
 	for k, h := range r.PDQDihedral {
 		name := fmt.Sprintf("PDQ %d", k)
@@ -152,6 +166,30 @@ func writePDFResult(p *fpdf.Fpdf, text func(string) string, n int, r Result) {
 		p.SetTextColor(0, 0, 0)
 	}
 	p.Ln(2)
+}
+
+// maxPDFVPDQ is how many vPDQ frame hashes a printed report lists; a longer
+// list is in the JSON report.
+const maxPDFVPDQ = 120
+
+// writePDFVPDQ lists a video's vPDQ frame hashes: time, quality, hash.
+func writePDFVPDQ(p *fpdf.Fpdf, text func(string) string, v *VideoPDQ) {
+	p.SetFont("Helvetica", "", 9)
+	p.CellFormat(26, 4.5, "vPDQ", "", 0, "L", false, 0, "")
+	p.MultiCell(0, 4.5, text(v.Summary()), "", "L", false)
+	p.SetFont("Courier", "", 7.5)
+	for i, f := range v.Frames {
+		if i == maxPDFVPDQ {
+			p.SetFont("Helvetica", "I", 8.5)
+			p.CellFormat(26, 4.2, "", "", 0, "L", false, 0, "")
+			p.MultiCell(0, 4.2, text(fmt.Sprintf("and %d more: the JSON report lists them all.", len(v.Frames)-maxPDFVPDQ)), "", "L", false)
+			break
+		}
+		hash, rest, _ := strings.Cut(f, ",")
+		q, ts, _ := strings.Cut(rest, ",")
+		p.CellFormat(26, 3.6, "", "", 0, "L", false, 0, "")
+		p.CellFormat(0, 3.6, text(fmt.Sprintf("%9s s  q%-3s  %s", ts, q, hash)), "", 1, "L", false, 0, "")
+	}
 }
 
 // printable replaces control characters, which have no glyph.
@@ -181,8 +219,8 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// sizeText gives a file size in the units people read.
-func sizeText(n int64) string {
+// SizeText gives a file size in the units people read.
+func SizeText(n int64) string {
 	switch {
 	case n >= 1<<30:
 		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))

@@ -23,11 +23,18 @@ func sampleResults() []Result {
 			PDQ: "30a10efdf1c83f429013d48d0ffffc52e34e0e35ada952a9d29605215aa9e5af", PDQQuality: 32,
 			PDQUpright: "a5f0a457248995e8c9065c275aaa5498b61ba4bdf8fcf80387c32f8b5bfc4f05",
 			Warnings:   []string{QualityWarning(32), "stored turned"}},
-		{File: "/home/sam/Videos/clip.mp4", Kind: KindVideo, Size: 73400320,
+		{File: "/home/sam/Videos/clip.mp4", Kind: KindVideo, Size: 73400320, Label: VideoLabel,
 			SHA256: "5c4695cfb1ebcb82f963063b1a6bdeb46e906506c8be5ab12b6d1015f0eead12", MD5: "0f8fa4463283895f5db02dead0186e78"},
 		{File: "/home/sam/=cmd|' /C calc'!A0.jpg", Kind: KindImage, Size: 1960703,
 			SHA256: "dcc801f45d7607d82661d08c4c6b188bdbf3129b55f7612830a6dc3fea573023", MD5: "b488f6de4f7389fddee9342864397060",
 			Error: "corrupt jpeg data: premature end of data segment; no PDQ hash (a damaged picture would give a wrong one)"},
+		{File: "/home/sam/Videos/IMG_0042.MOV", Kind: KindVideo, Size: 439391, Label: VideoLabel,
+			SHA256: "1842a05bd1ae43a1c86b7ab2f56b8b1bd0e4d03ce8e1f7dbbe1b22ef0d8fa7a3", MD5: "6e0f1c54ab08aa5e42c2fe1c4e0f1b12",
+			VPDQ: &VideoPDQ{Frames: []string{
+				"dadb999c25266273529cadac89cb52c22324ad3bce99726c38668d93c799f07c,100,0.000",
+				"dad3999c25266273529cadac89cb52c22324ad3bce99726c38668d93c799f07c,97,1.001",
+				"0000000000000000000000000000000000000000000000000000000000000000,0,2.002",
+			}, SecondsPerHash: 1, FrameRate: 29.97, Usable: 2, PixelPath: "FFmpeg 5.1.9-0+deb12u1, plain C (-cpuflags 0)"}},
 	}
 }
 
@@ -76,7 +83,7 @@ func TestReportNotes(t *testing.T) {
 	if err := json.Unmarshal(b.Bytes(), &rep); err != nil {
 		t.Fatal(err)
 	}
-	if rep.Created != "2026-03-14T15:09:26Z" || len(rep.Files) != 4 || !strings.Contains(strings.Join(rep.Notes, " "), "original files") {
+	if rep.Created != "2026-03-14T15:09:26Z" || len(rep.Files) != 5 || !strings.Contains(strings.Join(rep.Notes, " "), "original files") {
 		t.Errorf("%+v", rep)
 	}
 	if _, ok := rep.Files[2]["pdq_quality"]; ok {
@@ -89,13 +96,47 @@ func TestReportNotes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 5 || !strings.HasPrefix(rows[4][0], "/home") {
+	if len(rows) != 6 || !strings.HasPrefix(rows[4][0], "/home") {
 		t.Errorf("rows %v", rows)
 	}
 	for in, want := range map[string]string{"=1+2": "'=1+2", "+x": "'+x", "-2": "'-2", "@SUM(A1)": "'@SUM(A1)", "a=b": "a=b", "": ""} {
 		if got := cellSafe(in); got != want {
 			t.Errorf("cellSafe(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestReportVideoNotes explains a video's MD5, and vPDQ, only in reports
+// that have them, and keeps a vPDQ list too long for a spreadsheet cell
+// out of the CSV.
+func TestReportVideoNotes(t *testing.T) {
+	all := sampleResults()
+	for _, tc := range []struct {
+		results     []Result
+		video, vpdq bool
+	}{{all[:2], false, false}, {all[:3], true, false}, {all, true, true}} {
+		n := strings.Join(notes(tc.results), " ")
+		if strings.Contains(n, "byte-identical") != tc.video || strings.Contains(n, "vPDQ is") != tc.vpdq {
+			t.Errorf("%d results: notes %q", len(tc.results), n)
+		}
+	}
+	long := all[4]
+	v := *long.VPDQ
+	for len(v.Frames) < 1000 {
+		v.Frames = append(v.Frames, v.Frames[0])
+	}
+	long.VPDQ = &v
+	var b bytes.Buffer
+	if err := WriteCSV(&b, []Result{long}, ReportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatal(rows, err)
+	}
+	last := rows[1][len(rows[1])-1]
+	if !strings.Contains(last, "see the JSON report") || rows[1][len(rows[1])-3] != "1000" {
+		t.Errorf("long vPDQ cell: %q", last)
 	}
 }
 

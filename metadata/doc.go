@@ -1,16 +1,24 @@
-// Package metadata finds and removes identifying data hidden in image files.
+// Package metadata holds what the three parts of Veil's metadata engine
+// share: the findings of a report ([Report], [Finding], [Category],
+// [Severity]), the options and result of a clean ([Options], [Mode],
+// [Result]), and [ErrNotClean]. The work happens in its sub-packages, one
+// for each thing a person does with a photo:
 //
-// It works on an allow-list: a cleaned file keeps only what is needed to show
-// the image (and a standard colour profile where harmless); everything else,
-// known or unknown, is removed. JPEG, PNG, WebP and GIF are rewritten at
-// container level so that pixels stay bit-identical; HEIF and AVIF are
-// rebuilt box by box from their image items and structural properties, the
-// coded image data copied untouched (in location-only mode with one Exif
-// item holding the camera and date fields); TIFF is decoded and re-encoded,
-// and so is a HEIF whose structure the rebuild cannot carry. Every output is
-// re-read by Verify, an independent allow-list walker, before anyone calls it
-// clean; when Verify has any doubt it fails closed with ErrNotClean.
+//   - metadata/inspect reads an image and reports every piece of
+//     identifying data it finds (inspect.File);
+//   - metadata/clean writes a copy without it (clean.File): JPEG, PNG,
+//     WebP and GIF rewritten at container level so that pixels stay
+//     bit-identical, HEIF and AVIF rebuilt box by box from their image items
+//     with the coded data copied untouched, TIFF (and a HEIF the rebuild
+//     cannot carry) decoded and encoded afresh;
+//   - metadata/verify re-reads every cleaned output with allow-lists of its
+//     own (verify.File) before anyone calls it clean, and fails closed with
+//     ErrNotClean on any doubt. It never imports the cleaner.
 //
-// Parsers treat every input as hostile: lengths are checked before slicing,
-// sizes are bounded before allocating, and third-party parsers run under recover.
+// Each format lives in a file of its name in each of them (clean/heif.go,
+// verify/heif.go, inspect/heif.go, ...). The container walkers they share
+// are under the module's internal/ (jpegseg, pngchunk, gifblock, riff,
+// bmff, ifd, icc). Every parser treats its input as hostile: lengths are
+// checked before slicing, sizes are bounded before allocating, and
+// third-party parsers run under recover.
 package metadata

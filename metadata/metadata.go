@@ -58,7 +58,7 @@ type Finding struct {
 	Value string
 }
 
-// Report is what Inspect found in one file.
+// Report is what the inspector found in one file.
 type Report struct {
 	Format        photo.Format
 	Width, Height int // stored size
@@ -66,7 +66,34 @@ type Report struct {
 	Findings      []Finding
 }
 
-// Mode selects what Clean removes.
+// Group is the findings of one category.
+type Group struct {
+	Category Category
+	Findings []Finding
+	Worst    Severity // the highest severity among them
+}
+
+// ByCategory groups the report's findings by category, in the order of
+// [Categories], leaving out empty categories; within a group the findings
+// keep their order in the report.
+func (r *Report) ByCategory() []Group {
+	var out []Group
+	for _, c := range Categories {
+		g := Group{Category: c}
+		for _, f := range r.Findings {
+			if f.Category == c {
+				g.Findings = append(g.Findings, f)
+				g.Worst = max(g.Worst, f.Severity)
+			}
+		}
+		if len(g.Findings) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// Mode selects what the cleaner removes.
 type Mode int
 
 const (
@@ -77,7 +104,8 @@ const (
 	LocationOnly
 )
 
-// Options control Clean and Verify. The zero value removes everything.
+// Options control the cleaner and the verifier. The zero value removes
+// everything.
 type Options struct {
 	Mode Mode
 }
@@ -94,21 +122,7 @@ type Result struct {
 	Removed []string
 }
 
-// ErrNotClean is returned by Verify (and Clean) when an output still holds, or
-// may hold, identifying data. Callers must not write or keep such an output.
+// ErrNotClean is returned by the verifier (and the cleaner, which runs it)
+// when an output still holds, or may hold, identifying data. Callers must not
+// write or keep such an output.
 var ErrNotClean = errors.New("output still contains identifying data")
-
-// Block is one structural unit of a container, as the walkers see it: a JPEG
-// segment, a PNG chunk, a RIFF chunk, a GIF block, an ISO-BMFF box or item, a
-// TIFF tag, or trailing bytes.
-type Block struct {
-	// Kind is "segment", "chunk", "extension", "box", "item", "tag" or "trailer".
-	Kind string
-	// Name identifies the block: "APP1 Exif", "APP1 XMP", "APP2 ICC_PROFILE",
-	// "APP2 MPF", "COM", "SOS", "tEXt", "EXIF", "XMP ", "Exif item", ...
-	Name string
-	// Offset of the block in the file.
-	Offset int
-	// Data is the block's payload (a sub-slice of the input; do not modify).
-	Data []byte
-}

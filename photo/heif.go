@@ -1,11 +1,12 @@
 package photo
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
 	"time"
+
+	"codeberg.org/veil/veil/internal/bmff"
 )
 
 // Bounds for the ISO-BMFF sanity walk.
@@ -56,31 +57,28 @@ func checkHEIF(b []byte) error {
 			if count++; count > heifMaxBoxes {
 				return false, errors.New("too many boxes")
 			}
-			if len(p)-i < 8 {
+			h, err := bmff.ParseHeader(p[i:])
+			typ := h.Type
+			switch {
+			case err != nil && len(p)-i < 8:
 				return false, fmt.Errorf("truncated box header at offset %d", i)
+			case err != nil:
+				return false, fmt.Errorf("truncated %q box header", typ)
 			}
-			size := uint64(binary.BigEndian.Uint32(p[i:]))
-			typ := string(p[i+4 : i+8])
-			hdr := uint64(8)
-			switch size {
-			case 0:
+			size := h.Size
+			if size == 0 && !h.Large {
 				if !top {
 					return false, fmt.Errorf("zero-size %q box inside another box", typ)
 				}
 				size = uint64(len(p) - i)
-			case 1:
-				if len(p)-i < 16 {
-					return false, fmt.Errorf("truncated %q box header", typ)
-				}
-				size, hdr = binary.BigEndian.Uint64(p[i+8:]), 16
 			}
-			if size < hdr || size > uint64(len(p)-i) {
+			if size < uint64(h.Len) || size > uint64(len(p)-i) {
 				return false, fmt.Errorf("%q box runs past the end of its container", typ)
 			}
 			if top && i == 0 && typ != "ftyp" {
 				return false, errors.New("no ftyp box at the start")
 			}
-			payload := p[i+int(hdr) : i+int(size)]
+			payload := p[i+h.Len : i+int(size)]
 			if skip, ok := heifContainers[typ]; ok {
 				n := skip(payload)
 				if n > len(payload) {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"codeberg.org/veil/veil/internal/testenv"
 	"codeberg.org/veil/veil/photo/internal/libjpegwasm"
 )
 
@@ -17,17 +18,6 @@ import (
 // every way Veil decodes.
 
 func wasmLib() libjpeg { return libjpegwasm.NewDecoder() }
-
-// pixOf returns an image's pixel bytes, or nil.
-func pixOf(img image.Image) []byte {
-	switch m := img.(type) {
-	case *image.NRGBA:
-		return m.Pix
-	case *image.Gray:
-		return m.Pix
-	}
-	return nil
-}
 
 // sameDecode compares one decode of b by both libraries.
 func sameDecode(t *testing.T, name string, b []byte, denom int, fast bool) (decoded bool) {
@@ -154,4 +144,11 @@ func BenchmarkSampleJPEG12MPWasm(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestJPEGPixelsNative: the native library gives the pixels recorded in
+// testdata/jpeg-pixels.golden, which TestJPEGWithoutCgo holds the cgo-free
+// build to. -update rewrites the file from this, the native, decoder.
+func TestJPEGPixelsNative(t *testing.T) {
+	testenv.Golden(t, "jpeg-pixels.golden", jpegPixelDigests(t))
 }

@@ -1,9 +1,13 @@
 package photo
 
 import (
-	"encoding/binary"
 	"image"
 	"image/draw"
+
+	"codeberg.org/veil/veil/internal/ifd"
+	"codeberg.org/veil/veil/internal/jpegseg"
+	"codeberg.org/veil/veil/internal/pngchunk"
+	"codeberg.org/veil/veil/internal/riff"
 )
 
 // Orientation returns the EXIF-style orientation (1..8) that a viewer applies
@@ -15,11 +19,11 @@ func Orientation(b []byte) int {
 	var tiffData []byte
 	switch Sniff(b) {
 	case JPEG:
-		tiffData = jpegExif(b)
+		tiffData = jpegseg.ExifTIFF(b)
 	case PNG:
-		tiffData = pngChunk(b, "eXIf")
+		tiffData = pngchunk.Find(b, "eXIf")
 	case WebP:
-		tiffData = riffChunk(b, "EXIF")
+		tiffData = riff.Find(b, "EXIF")
 		if len(tiffData) >= 6 && string(tiffData[:6]) == "Exif\x00\x00" {
 			tiffData = tiffData[6:]
 		}
@@ -33,99 +37,17 @@ func Orientation(b []byte) int {
 	return o
 }
 
-// jpegExif returns the TIFF structure inside the first APP1 segment that
-// carries an "Exif\0\0" header, scanning only the segments before the scan.
-func jpegExif(b []byte) []byte {
-	i := 2
-	for i+4 <= len(b) {
-		if b[i] != 0xFF {
-			return nil
-		}
-		m := b[i+1]
-		if m == 0xFF { // fill byte
-			i++
-			continue
-		}
-		if m == 0xD8 || (m >= 0xD0 && m <= 0xD7) || m == 0x01 {
-			i += 2
-			continue
-		}
-		if m == 0xDA || m == 0xD9 {
-			return nil
-		}
-		n := int(binary.BigEndian.Uint16(b[i+2:]))
-		if n < 2 || i+2+n > len(b) {
-			return nil
-		}
-		p := b[i+4 : i+2+n]
-		if m == 0xE1 && len(p) >= 6 && string(p[:6]) == "Exif\x00\x00" {
-			return p[6:]
-		}
-		i += 2 + n
-	}
-	return nil
-}
-
-func pngChunk(b []byte, name string) []byte {
-	i := 8
-	for i+12 <= len(b) {
-		n := int(binary.BigEndian.Uint32(b[i:]))
-		if n < 0 || n > len(b)-i-12 {
-			return nil
-		}
-		typ := string(b[i+4 : i+8])
-		if typ == name {
-			return b[i+8 : i+8+n]
-		}
-		if typ == "IEND" {
-			return nil
-		}
-		i += 12 + n
-	}
-	return nil
-}
-
-func riffChunk(b []byte, name string) []byte {
-	i := 12
-	for i+8 <= len(b) {
-		n := int(binary.LittleEndian.Uint32(b[i+4:]))
-		if n < 0 || n > len(b)-i-8 {
-			return nil
-		}
-		if string(b[i:i+4]) == name {
-			return b[i+8 : i+8+n]
-		}
-		i += 8 + n + n&1
-	}
-	return nil
-}
-
-// tiffOrientation reads tag 0x0112 from IFD0 of a TIFF structure; 0 if absent.
-func tiffOrientation(t []byte) int {
-	if len(t) < 8 {
+// tiffOrientation reads the Orientation tag from IFD0 of a TIFF structure;
+// 0 if absent or unreadable.
+func tiffOrientation(b []byte) int {
+	t, err := ifd.Parse(b)
+	if err != nil {
 		return 0
 	}
-	var bo binary.ByteOrder
-	switch string(t[:2]) {
-	case "II":
-		bo = binary.LittleEndian
-	case "MM":
-		bo = binary.BigEndian
-	default:
-		return 0
-	}
-	off := int(bo.Uint32(t[4:]))
-	if off < 8 || off > len(t)-2 {
-		return 0
-	}
-	n := int(bo.Uint16(t[off:]))
-	for k := 0; k < n; k++ {
-		e := off + 2 + 12*k
-		if e+12 > len(t) {
-			return 0
-		}
-		if bo.Uint16(t[e:]) == 0x0112 && bo.Uint16(t[e+2:]) == 3 {
-			return int(bo.Uint16(t[e+8:]))
+	es, _, _ := t.IFD(t.First())
+	for _, e := range es {
+		if e.Tag == ifd.Orientation && e.Type == ifd.Short && len(e.Value) >= 2 {
+			return int(t.Order.Uint16(e.Value))
 		}
 	}
 	return 0

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # deps.sh GROUP... - install the Debian packages Veil needs, only those missing.
-# Groups: build (cgo GUI binary), test (all tests: build + leak checker, strace, Xvfb),
+# Groups: build (cgo GUI binary; FFmpeg, which Veil runs for videos only), test (all tests: build + leak checker, strace, Xvfb),
 #         smoke (real window under Xvfb, screenshots, input),
 #         bench (scripts/compare-exiftool.sh: hyperfine and exiftool),
 #         measure (scripts/measure-heic.sh: libheif's heif-convert, GNU time),
@@ -9,7 +9,7 @@
 # Idempotent; works as root or through sudo; waits for another apt to finish.
 set -euo pipefail
 
-pkgs_build="gcc libc6-dev pkg-config ca-certificates libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev libjpeg62-turbo-dev libheif-dev libde265-dev fonts-wqy-microhei"
+pkgs_build="gcc libc6-dev pkg-config ca-certificates ffmpeg libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libturbojpeg0-dev libjpeg62-turbo-dev libheif-dev libde265-dev fonts-wqy-microhei"
 pkgs_test="gcc libc6-dev pkg-config libturbojpeg0-dev libimage-exiftool-perl perl strace xvfb xauth libjpeg-turbo-progs xclip"
 pkgs_smoke="xvfb xauth xdotool imagemagick x11-utils xclip"
 pkgs_bench="hyperfine libimage-exiftool-perl"

@@ -1,15 +1,17 @@
 #!/bin/bash
 # measure-gui.sh BIN [PHOTO] [RUNS]: the desktop app's responsiveness and
-# memory figures (issue 5, acceptance 4). Each run starts the real binary
+# memory figures, which the tests only log (a loaded machine makes any time
+# limit flaky). Each run starts the real binary
 # under Xvfb with a bare environment and VEIL_TIMINGS=1, waits for face
 # finding, clicks "Save redacted copy…", confirms the save dialog, closes the
 # "Saved" message and quits with Shift x3. One line per run: time to the
-# first frame, peak RSS (VmHWM), and the slowest UI-goroutine response during
+# first frame (wall and process CPU; the target is 0.5 s CPU for 24 MP), peak
+# RSS (VmHWM), the slowest UI-goroutine response during
 # detection, during the redaction, and from the save dialog to the written,
-# re-checked file. Without PHOTO, a 6000x4000 JPEG with camera metadata is
-# made from the shared astronaut portrait (ImageMagick, exiftool). PHOTO may
-# be any format Veil opens (e.g. the iPhone HEIC in ../shared); it keeps its
-# extension.
+# re-checked file, and how long the process took to end after Shift x3.
+# Without PHOTO, a 6000x4000 JPEG with camera metadata is made from the
+# shared astronaut portrait (ImageMagick, exiftool). PHOTO may be any format
+# Veil opens (e.g. the iPhone HEIC in ../shared); it keeps its extension.
 # VEIL_NOWARM=1 in VEIL_MEASURE_ENV turns off the shader warm-up (app/warmup.go).
 # VEIL_STALL_STACKS=1 also logs the UI goroutine's stack during stalls
 # (logs are kept in $OUT, default out/measure). VEIL_MEASURE_ENV adds
@@ -67,10 +69,14 @@ for run in $(seq "$RUNS"); do
 	xdotool key Return
 	sleep 0.3
 	xdotool mousemove 300 300 key --delay 150 shift shift shift
-	for _ in $(seq 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+	T0=$(date +%s%N)
+	for _ in $(seq 500); do kill -0 "$PID" 2>/dev/null || break; sleep 0.01; done
+	QE="$((($(date +%s%N) - T0) / 1000000)) ms"
+	kill -0 "$PID" 2>/dev/null && QE="over 5 s (killed)"
 	kill "$PID" 2>/dev/null || true
 	wait "$PID" 2>/dev/null || true
 	FF=$(grep -o 'timing: first frame [0-9.]*' "$W/log" | cut -d' ' -f4)
-	echo "run $run: first frame ${FF} ms, peak RSS $((HWM / 1024)) MB, slowest UI response: detection $(worst detected "$W/log") ms, redaction $(worst 'redacted and checked' "$W/log") ms, save dialog to checked file $(worst 'saved and checked' "$W/log") ms"
+	FFCPU=$(grep -o 'timing: first frame [0-9.]* ms (process CPU [0-9.]*' "$W/log" | awk '{print $NF}')
+	echo "run $run: first frame ${FF} ms (CPU ${FFCPU} ms), peak RSS $((HWM / 1024)) MB, slowest UI response: detection $(worst detected "$W/log") ms, redaction $(worst 'redacted and checked' "$W/log") ms, save dialog to checked file $(worst 'saved and checked' "$W/log") ms, quick exit ${QE}"
 done
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -25,8 +25,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 GO=${GO:-go}
-tags=${TAGS:?test-windows.sh: run through make test-windows (TAGS unset)}
-test_tags=${TEST_TAGS:?test-windows.sh: TEST_TAGS unset}
+. scripts/tags.sh
+tags=$(tags VEIL_TAGS)
+test_tags=$(tags VEIL_TEST_TAGS)
 work="$root/build/wine"
 fixtures="$root/../shared/fixtures"
 stages=("$@")

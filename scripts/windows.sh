@@ -11,14 +11,16 @@
 # cgo with mingw-w64 from apt; libjpeg-turbo linked statically (scripts/
 # libjpeg-mingw.sh), so the exes need only Windows' own DLLs, which build
 # checks. A cold build compiles Fyne's GL and GLFW C code for Windows (about
-# 11 minutes here); afterwards a rebuild takes seconds. Tags come from the
-# Makefile (TAGS).
+# 11 minutes here); afterwards a rebuild takes seconds. Tags come from
+# tags.mk: VEIL_TAGS for the CLI, VEIL_PACKAGE_TAGS for the app.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 GO=${GO:-go}
-tags=${TAGS:?windows.sh: run through make windows / make dist (TAGS unset)}
+. scripts/tags.sh
+tags=$(tags VEIL_TAGS)
+package_tags=$(tags VEIL_PACKAGE_TAGS)
 export GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc
 
 # dlls lists the DLLs an exe imports.
@@ -51,7 +53,7 @@ build() {
 	# the file as committed, leave nothing behind even on failure.
 	cp FyneApp.toml bin/.FyneApp.toml
 	trap 'mv -f bin/.FyneApp.toml FyneApp.toml; rm -f fyne.syso fyne_metadata_init.go Veil.exe' EXIT
-	"$fyne" package -os windows -release -tags "$tags,no_emoji,migrated_fynedo" >/dev/null
+	"$fyne" package -os windows -release -tags "$package_tags" >/dev/null
 	mv -f Veil.exe bin/veil.exe
 	check_imports bin/veil.exe
 	ls -l bin/veil.exe bin/veil-cli.exe >&2

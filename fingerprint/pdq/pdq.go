@@ -68,14 +68,7 @@ func Compute(img image.Image, grey, dihedral bool) (Result, error) {
 	luma, tmp := buf[:ow*oh], buf[ow*oh:]
 	fillLuma(luma, img, ow, oh, grey)
 	var a [64 * 64]float32
-	as64 := ow == 64 && oh == 64
-	if as64 {
-		// The reference's plain hash skips the filter for 64x64 input.
-		copy(a[:], luma)
-	} else {
-		jarosz(luma, tmp, oh, ow)
-		decimate(luma, oh, ow, &a)
-	}
+	as64 := reduce(luma, tmp, oh, ow, &a)
 	q := quality(&a)
 	var c [16 * 16]float32
 	dct(&a, &c)
@@ -97,6 +90,20 @@ func Compute(img image.Image, grey, dihedral bool) (Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// reduce brings the rows×cols luma down to 64x64 in a, as the reference's
+// pdqFloat256FromFloatLuma does: box filter and decimate, except that a
+// 64x64 input is taken as it is (it reports that case). luma and tmp are
+// overwritten.
+func reduce(luma, tmp []float32, rows, cols int, a *[64 * 64]float32) (as64 bool) {
+	if rows == 64 && cols == 64 {
+		copy(a[:], luma)
+		return true
+	}
+	jarosz(luma, tmp, rows, cols)
+	decimate(luma, rows, cols, a)
+	return false
 }
 
 // boxWindow is the reference's Jarosz window for reducing n samples to 64.

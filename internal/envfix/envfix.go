@@ -1,8 +1,14 @@
-// Package envfix normalises the process environment before any other package
-// initialises. Its import path sorts before fyne.io, so Go (1.21+) runs its init
-// first: Fyne's translation package reads the locale during its own init and
-// logs errors for POSIX locale names ("C", "C.UTF-8", "POSIX"), which would
-// otherwise spill Fyne noise onto the command line's stderr.
+// Package envfix normalises the process environment before Fyne initialises.
+// Fyne's translation package reads the locale during its own init and logs
+// errors for POSIX locale names (C.UTF-8), which would otherwise spill Fyne
+// noise onto the command line's stderr before main runs.
+//
+// It runs first only because of its import path: Go (1.21+) initialises
+// packages in import-path order once their own imports are done, and envfix
+// imports nothing but the standard library, while codeberg.org/veil/veil
+// sorts ahead of fyne.io and of every module Fyne's lang package uses. A
+// module path that sorts later (zz.example/veil) brings the noise back; the
+// e2e test TestQuietUnderPOSIXLocales fails if it does.
 package envfix
 
 import (

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -75,5 +76,20 @@ func Golden(t testing.TB, name string, got []byte) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+// NeedFFmpeg skips the test, saying how to install them, unless ffmpeg and
+// ffprobe are on the PATH. Under "make test" (which installs FFmpeg and
+// sets VEIL_NEED_FFMPEG=1) their absence fails the test instead.
+func NeedFFmpeg(t testing.TB) {
+	t.Helper()
+	for _, prog := range []string{"ffmpeg", "ffprobe"} {
+		if _, err := exec.LookPath(prog); err != nil {
+			if os.Getenv("VEIL_NEED_FFMPEG") != "" {
+				t.Fatalf("%s is not installed (VEIL_NEED_FFMPEG is set: scripts/deps.sh test should have installed it)", prog)
+			}
+			t.Skipf("%s is not installed (scripts/deps.sh test installs FFmpeg): test skipped", prog)
+		}
 	}
 }

@@ -3,18 +3,17 @@
 package xclip
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"image"
 	"image/color"
 	"image/png"
 	"math/rand/v2"
-	"os"
 	"os/exec"
-	"strings"
 	"testing"
 	"time"
+
+	"codeberg.org/veil/veil/internal/testenv"
 )
 
 // The tests run a private X server and put data on its clipboard with
@@ -32,23 +31,7 @@ func needTools(t *testing.T) {
 // startX starts Xvfb on a free display and points DISPLAY at it.
 func startX(t *testing.T) {
 	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "64x64x24", "-nolisten", "tcp")
-	x.ExtraFiles = []*os.File{w}
-	if err := x.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	t.Cleanup(func() { x.Process.Kill(); x.Wait() })
-	line, err := bufio.NewReader(r).ReadString('\n')
-	r.Close()
-	if err != nil {
-		t.Fatalf("Xvfb gave no display number: %v", err)
-	}
-	t.Setenv("DISPLAY", ":"+strings.TrimSpace(line))
+	t.Setenv("DISPLAY", testenv.StartXvfb(t, "64x64x24"))
 }
 
 // serve puts data of the given type on the clipboard until the test ends.
@@ -62,8 +45,9 @@ func serve(t *testing.T, typ string, data []byte) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	// xclip owns the selection once it has read its input.
-	deadline := time.Now().Add(5 * time.Second)
+	// xclip owns the selection once it has read its input: usually within
+	// milliseconds; the minute only ends a wait that would never succeed.
+	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
 		if err := exec.Command("xclip", "-o", "-selection", "clipboard", "-t", "TARGETS").Run(); err == nil {
 			return
@@ -115,7 +99,9 @@ func TestReadImage(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			startX(t)
 			serve(t, tc.typ, tc.data)
-			got, typ, incr, err := readImage(tc.types, tc.max, 5*time.Second)
+			// A deadline far above the transfer's time (milliseconds), so a
+			// loaded machine cannot make it expire.
+			got, typ, incr, err := readImage(tc.types, tc.max, time.Minute)
 			if tc.err != nil {
 				if !errors.Is(err, tc.err) {
 					t.Fatalf("err = %v, want %v", err, tc.err)
@@ -144,7 +130,7 @@ func TestReadImageEmptyAndNoDisplay(t *testing.T) {
 	if _, _, err := ReadImage(photoTypes, 1<<20, time.Second); !errors.Is(err, ErrEmpty) {
 		t.Errorf("empty clipboard: err = %v, want ErrEmpty", err)
 	}
-	t.Setenv("DISPLAY", ":97")
+	t.Setenv("DISPLAY", testenv.DeadDisplay())
 	if _, _, err := ReadImage(photoTypes, 1<<20, time.Second); !errors.Is(err, ErrNoDisplay) {
 		t.Errorf("no display: err = %v, want ErrNoDisplay", err)
 	}

@@ -1,9 +1,11 @@
+//go:build gc && !purego
+
 package detect
 
 import "golang.org/x/sys/cpu"
 
 // useAsm selects the AVX2+FMA kernels of kernel_amd64.s; without them (old
-// CPUs, or VEIL_NOASM in tests) the portable Go kernels run.
+// CPUs, or setAsm(false) in tests) the portable Go kernels run.
 var useAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 // gemm4x16 computes a 4×16 block of C = bias + A·B (strides in elements).

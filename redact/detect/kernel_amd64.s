@@ -1,3 +1,5 @@
+//go:build gc && !purego
+
 #include "textflag.h"
 
 // AVX2+FMA micro-kernels; selected at run time by useAsm (kernel_amd64.go).
