@@ -1,10 +1,19 @@
-# Sourced by scripts run from the repository root.
+# Sourced by scripts (and the macOS workflow) run from the repository root.
 # tags NAME prints a tag list from tags.mk: as make exports it, or read from
-# the file when the script runs outside make (tags.mk may build one list
-# from another, so make expands it).
+# the file when run outside make. tags.mk is "NAME := value" lines where a
+# value may start from an earlier list with $(NAME); awk expands that here
+# (so this works with macOS's make 3.81 and BSD awk as well).
 tags() {
 	local v=${!1:-}
-	[ -n "$v" ] || v=$(make --no-print-directory -s -f tags.mk --eval "p: ; @echo \$($1)" p)
+	[ -n "$v" ] || v=$(awk -v want="$1" '
+		/^[A-Z_]+[ \t]*:=/ {
+			name = $1; val = $0
+			sub(/^[A-Z_]+[ \t]*:=[ \t]*/, "", val); sub(/[ \t]+$/, "", val)
+			while (match(val, /\$\([A-Z_]+\)/))
+				val = substr(val, 1, RSTART - 1) vals[substr(val, RSTART + 2, RLENGTH - 3)] substr(val, RSTART + RLENGTH)
+			vals[name] = val
+		}
+		END { print vals[want] }' tags.mk)
 	[ -n "$v" ] || { echo "${0##*/}: no $1 in tags.mk" >&2; exit 1; }
 	echo "$v"
 }
