@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # Sourced by scripts (and the macOS workflow) run from the repository root.
 # tags NAME prints a tag list from tags.mk: as make exports it, or read from
 # the file when run outside make. tags.mk is "NAME := value" lines where a
@@ -17,3 +18,8 @@ tags() {
 	[ -n "$v" ] || { echo "${0##*/}: no $1 in tags.mk" >&2; exit 1; }
 	echo "$v"
 }
+
+# Run rather than sourced (scripts/tags.sh NAME): print the list.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	tags "${1:?usage: scripts/tags.sh NAME (a list in tags.mk)}"
+fi
