@@ -12,9 +12,12 @@
 #           inspect --json, detect --json, clean --json -o, redact --faces.
 #           Output must be identical apart from path separators, cleaned and
 #           redacted files identical byte for byte.
-#   gui     veil.exe under wine and Xvfb: opens a photo, finds its faces,
-#           quick exit (Shift x3) ends it; the prefix's user folders and
-#           registry are listed before and after: nothing new.
+#   gui     veil.exe under wine and Xvfb: opens a photo, finds its faces;
+#           opens a picture pasted with Ctrl+V; a copied hash is on the
+#           Windows clipboard with the privacy formats and is gone 60 s
+#           later and after quick exit; quick exit (Shift x3) ends it; the
+#           prefix's user folders and registry are listed before and after:
+#           nothing new.
 #
 # Everything happens in a throwaway wine prefix under build/wine, made afresh
 # each run. Wine 8 (Debian 12) lacks bcryptprimitives.dll, which Go programs
@@ -28,7 +31,9 @@ GO=${GO:-go}
 . scripts/tags.sh
 tags=$(tags VEIL_TAGS)
 test_tags=$(tags VEIL_TEST_TAGS)
-work="$root/build/wine"
+# VEIL_WINE_WORK: another folder for the prefix and results, so that two
+# stages can run side by side.
+work=${VEIL_WINE_WORK:-$root/build/wine}
 fixtures="$root/../shared/fixtures"
 stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=(gotest cli gui)
@@ -195,38 +200,132 @@ snapshot() {
 # veil_pid: the Linux process id of veil.exe under wine, if it runs.
 veil_pid() { pgrep -f 'bin[\\/]veil\.exe' | head -1; }
 
+# clip NAME: what the Windows clipboard holds now (scripts/wine/clipboard.go),
+# into $work/gui/NAME.clip.
+clip() { $wine "$work/clipboard.exe" >"$work/gui/$1.clip" 2>&1 || true; }
+
+# clip_field NAME FIELD: one line's value from clip NAME's output.
+clip_field() { sed -n "s/^$2: //p" "$work/gui/$1.clip" | tr -d '\r'; }
+
+# fail_gui MESSAGE: a GUI check failed.
+fail_gui() { log "gui: $*"; status=1; }
+
+# private_hash NAME: clip NAME shows a copied hash (hex) with the three
+# privacy formats, history and cloud upload both 0.
+private_hash() {
+	local text
+	text=$(clip_field "$1" text)
+	if ! [[ $text =~ ^\"[0-9a-f]{32,64}\"$ ]]; then
+		fail_gui "$1: the clipboard holds $text, not a copied hash"
+		return
+	fi
+	if [ "$(clip_field "$1" CanIncludeInClipboardHistory)" != 0 ] || [ "$(clip_field "$1" CanUploadToCloudClipboard)" != 0 ] ||
+		! grep -q '^formats: .*ExcludeClipboardContentFromMonitorProcessing' "$work/gui/$1.clip"; then
+		fail_gui "$1: the copied hash lacks the privacy formats:"
+		cat "$work/gui/$1.clip" >&2
+		return
+	fi
+	log "gui: $1: hash $text on the clipboard with ExcludeClipboardContentFromMonitorProcessing, CanIncludeInClipboardHistory=0, CanUploadToCloudClipboard=0"
+}
+
+# empty_clipboard NAME WHEN: clip NAME shows no text.
+empty_clipboard() {
+	if [ "$(clip_field "$1" text)" != '""' ]; then
+		fail_gui "the hash is still on the clipboard $2: $(clip_field "$1" text)"
+	else
+		log "gui: clipboard empty $2 (formats: $(clip_field "$1" formats))"
+	fi
+}
+
+# detections: how often Veil has finished looking for faces.
+detections() { grep -c 'veil timing: detected' "$work/gui/veil.log" || true; }
+
+# The app's layout in the 1280x800 wine desktop, for xdotool: Veil's title
+# bar, the "Hash for reporting" tab and the first hash's Copy button.
+title_bar="300 12"
+hash_tab="972 145"
+copy_button="1155 436"
+
 gui() {
-	local t0 photo gone i tq
+	local t0 photo gone i tq pasted
 	t0=$(date +%s)
 	[ -f "$fixtures/faces/2008_001322.jpg" ] || { log "gui: ../shared/fixtures not present: skipped"; return; }
 	rm -rf "$work/gui" && mkdir -p "$work/gui/shots"
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 "$GO" build -o "$work/clipboard.exe" scripts/wine/clipboard.go
 	photo="Z:$(echo "$fixtures/faces/2008_001322.jpg" | tr / '\\')"
+	pasted="$fixtures/faces/skimage_astronaut.png"
 	# Veil runs in a wine virtual desktop (a window frame, as on Windows).
 	# Wine's own first-run work for a desktop (fonts, display settings) is
 	# done by a warm-up run first, so the listings compare only Veil's run.
 	$wine explorer /desktop=Veil,1280x800 "$root/bin/veil-cli.exe" version >/dev/null 2>&1 || true
+	clip warm-up
 	snapshot before
 
 	VEIL_TIMINGS=1 $wine explorer /desktop=Veil,1280x800 "$root/bin/veil.exe" "$photo" >"$work/gui/veil.log" 2>&1 &
 	for i in $(seq 240); do
-		grep -q 'detected' "$work/gui/veil.log" && break
+		[ "$(detections)" -ge 1 ] && break
 		sleep 0.5
 	done
 	sleep 2
 	import -window root "$work/gui/shots/01-opened-faces-found.png"
 	grep 'veil timing' "$work/gui/veil.log" | head -12 >&2 || true
-	if ! grep -q 'detected' "$work/gui/veil.log" || [ -z "$(veil_pid)" ]; then
-		log "gui: Veil did not open the photo and find its faces within 2 minutes"
+	if [ "$(detections)" -lt 1 ] || [ -z "$(veil_pid)" ]; then
+		fail_gui "Veil did not open the photo and find its faces within 2 minutes"
 		cat "$work/gui/veil.log" >&2
-		status=1
+	else
+		log "gui: opened faces/2008_001322.jpg and looked for its faces (screenshot 01)"
 	fi
 	# While it runs, everything Fyne and Go write goes to the private folder.
 	(cd "$WINEPREFIX/drive_c/users" && find . -path '*veil-*' | head -20) >"$work/gui/private-folder.txt"
 	log "gui: the private folder while Veil runs: $(head -1 "$work/gui/private-folder.txt") ($(wc -l <"$work/gui/private-folder.txt") entries)"
 
+	# Paste a picture: a PNG copied on the X side, which wine offers to
+	# Windows programs as a picture (no file behind it). Ctrl+V opens it and
+	# the faces are looked for again.
+	xclip -selection clipboard -t image/png -i "$pasted"
+	xdotool mousemove $title_bar click 1
+	sleep 0.5
+	xdotool key --clearmodifiers ctrl+v
+	for i in $(seq 240); do
+		[ "$(detections)" -ge 2 ] && break
+		sleep 0.5
+	done
+	sleep 2
+	import -window root "$work/gui/shots/02-pasted-picture.png"
+	if [ "$(detections)" -lt 2 ]; then
+		fail_gui "Ctrl+V with a picture on the clipboard did not open it within 2 minutes"
+	else
+		log "gui: a pasted picture ($(basename "$pasted") as image/png) opened and was searched for faces"
+	fi
+
+	# Veil's own file browser (Ctrl+O): the user's folders and the drives.
+	xdotool key --clearmodifiers ctrl+o
+	sleep 3
+	import -window root "$work/gui/shots/03-file-browser.png"
+	xdotool key --clearmodifiers Escape
+	sleep 1
+
+	# Copy the PDQ hash: on Windows' clipboard with the privacy formats, gone
+	# again 60 s later.
+	xdotool mousemove $hash_tab click 1
+	sleep 3
+	xdotool mousemove $copy_button click 1
+	sleep 1
+	import -window root "$work/gui/shots/04-hash-copied.png"
+	clip copied
+	private_hash copied
+	sleep 62
+	clip after-60s
+	empty_clipboard after-60s "60 s after the copy"
+	# Copied again, then quick exit takes it off too.
+	xdotool mousemove $copy_button click 1
+	sleep 1
+	clip copied-again
+	private_hash copied-again
+
 	# Quick exit: Shift three times (after a click on the window's title bar,
 	# to give it the keyboard).
-	xdotool mousemove 300 12 click 1
+	xdotool mousemove $title_bar click 1
 	sleep 0.5
 	tq=$(date +%s%N)
 	for i in 1 2 3; do
@@ -241,25 +340,31 @@ gui() {
 		fi
 		sleep 0.1
 	done
-	import -window root "$work/gui/shots/02-after-quick-exit.png"
+	import -window root "$work/gui/shots/05-after-quick-exit.png"
 	if [ -z "$gone" ]; then
-		log "gui: quick exit (Shift x3) did not end Veil within 10 s"
-		status=1
+		fail_gui "quick exit (Shift x3) did not end Veil within 10 s"
 	else
 		log "gui: quick exit ended Veil within ${gone} ms of the first Shift"
 	fi
+	clip after-quick-exit
+	empty_clipboard after-quick-exit "after quick exit"
 	snapshot after
 	diff "$work/gui/before.files" "$work/gui/after.files" >"$work/gui/files.diff" || true
 	diff "$work/gui/before.keys" "$work/gui/after.keys" >"$work/gui/keys.diff" || true
 	diff "$work/gui/before.values" "$work/gui/after.values" >"$work/gui/values.diff" || true
 	log "gui: prefix before and after: $(wc -l <"$work/gui/after.files") files and folders under users\\ and windows\\temp, $(wc -l <"$work/gui/after.keys") registry keys and values"
-	if [ -s "$work/gui/files.diff" ] || [ -s "$work/gui/keys.diff" ] || grep -qiE 'veil|fyne' "$work/gui/after.values"; then
-		log "gui: Veil left something in the prefix:"
-		cat "$work/gui/files.diff" "$work/gui/keys.diff" >&2
+	# New is what counts: a file, folder, registry key or value name in the
+	# after listing only (">" lines), or veil or fyne anywhere in a value.
+	if grep -q '^>' "$work/gui/files.diff" "$work/gui/keys.diff" || grep -qiE 'veil|fyne' "$work/gui/after.values"; then
+		fail_gui "Veil left something in the prefix:"
+		grep -h '^>' "$work/gui/files.diff" "$work/gui/keys.diff" >&2 || true
 		grep -iE 'veil|fyne' "$work/gui/after.values" >&2 || true
-		status=1
 	else
 		log "gui: nothing new: no file, no registry key or value, no mention of veil or fyne"
+	fi
+	if grep -q '^<' "$work/gui/files.diff" "$work/gui/keys.diff"; then
+		log "gui: gone since the first listing (wine's own, rewritten when a desktop starts; nothing Veil wrote):"
+		grep -h '^<' "$work/gui/files.diff" "$work/gui/keys.diff" >&2
 	fi
 	if [ -s "$work/gui/values.diff" ]; then
 		log "gui: values wine itself rewrites at every start of its desktop (listed, not Veil's):"
