@@ -97,39 +97,46 @@ normalise() {
 	sed -e 's/\\\\/\//g' -e 's/\\/\//g' -e 's/\r$//' -e "s|Z:$work/cli/windows/|OUT/|g" -e "s|$work/cli/linux/|OUT/|g" "$1"
 }
 
+# cli_side SIDE: every command on every fixture, by one side.
+cli_side() {
+	local side=$1 ts dir n f ext out
+	ts=$(date +%s)
+	rm -rf "$work/cli/$side" && mkdir -p "$work/cli/$side/clean" "$work/cli/$side/redact"
+	dir="$work/cli/$side"
+	[ "$side" = windows ] && dir="Z:$(echo "$work/cli/$side" | tr / '\\')"
+	run "$side" hash hash --json --dihedral "${files[@]}"
+	run "$side" inspect inspect --json "${files[@]}"
+	run "$side" detect detect --json "${files[@]}"
+	run "$side" clean clean --json -o "$dir/clean" "${files[@]}"
+	# One redaction per image, in turn as JPEG, PNG and WebP.
+	n=0
+	for f in "${images[@]}"; do
+		ext=(jpg png webp)
+		ext=${ext[$((n % 3))]}
+		out="$(echo "$f" | tr / _).$ext"
+		if [ "$side" = windows ]; then
+			run "$side" "redact-$n" redact --faces -o "$dir\\redact\\$out" "$f"
+		else
+			run "$side" "redact-$n" redact --faces -o "$dir/redact/$out" "$f"
+		fi
+		n=$((n + 1))
+	done
+	log "cli: $side side $(elapsed "$ts")"
+}
+
 cli() {
-	local t0 side files images n f ext out
+	local t0 files images linux
 	t0=$(date +%s)
 	[ -d "$fixtures" ] || { log "cli: ../shared/fixtures not present: skipped"; return; }
 	"$GO" build -tags "$tags" -o "$work/veil-cli-linux" ./cmd/veil-cli
 	mapfile -t files < <(cd "$fixtures" && find pdq metadata faces -type f | LC_ALL=C sort)
 	mapfile -t images < <(printf '%s\n' "${files[@]}" | grep -iE '\.(jpe?g|png|gif|webp|tiff?|heic|heif|avif)$')
-	log "cli: ${#files[@]} files (${#images[@]} images), Linux build against veil-cli.exe under wine"
-	for side in linux windows; do
-		local ts
-		ts=$(date +%s)
-		rm -rf "$work/cli/$side" && mkdir -p "$work/cli/$side/clean" "$work/cli/$side/redact"
-		local dir="$work/cli/$side"
-		[ "$side" = windows ] && dir="Z:$(echo "$work/cli/$side" | tr / '\\')"
-		run "$side" hash hash --json --dihedral "${files[@]}"
-		run "$side" inspect inspect --json "${files[@]}"
-		run "$side" detect detect --json "${files[@]}"
-		run "$side" clean clean --json -o "$dir/clean" "${files[@]}"
-		# One redaction per image, in turn as JPEG, PNG and WebP.
-		n=0
-		for f in "${images[@]}"; do
-			ext=(jpg png webp)
-			ext=${ext[$((n % 3))]}
-			out="$(echo "$f" | tr / _).$ext"
-			if [ "$side" = windows ]; then
-				run "$side" "redact-$n" redact --faces -o "$dir\\redact\\$out" "$f"
-			else
-				run "$side" "redact-$n" redact --faces -o "$dir/redact/$out" "$f"
-			fi
-			n=$((n + 1))
-		done
-		log "cli: $side side $(elapsed "$ts")"
-	done
+	log "cli: ${#files[@]} files (${#images[@]} images), Linux build against veil-cli.exe under wine, side by side"
+	# The two sides share nothing, so they run at the same time.
+	cli_side linux &
+	linux=$!
+	cli_side windows
+	wait "$linux"
 	compare
 	log "cli: $(elapsed "$t0")"
 }
