@@ -104,7 +104,7 @@ dist: windows
 
 # The Windows build under wine: go test, the CLI against the Linux build on
 # every fixture, the GUI with quick exit (scripts/test-windows.sh). Not part
-# of make test: it installs wine and takes about half an hour here.
+# of make test: it installs wine and takes over an hour on this machine.
 test-windows: windows
 	./scripts/test-windows.sh
 
