@@ -34,3 +34,11 @@ VEIL_RELEASE_TAGS := $(VEIL_TAGS),no_emoji,no_metadata,migrated_fynedo
 # make package: as release but with Fyne's metadata, which fyne package
 # writes into the build from FyneApp.toml.
 VEIL_PACKAGE_TAGS := $(VEIL_TAGS),no_emoji,migrated_fynedo
+
+# macOS (.github/workflows/macos.yml, on a Mac runner): JPEG through the
+# cgo-free libjpeg-turbo (purejpeg: the same pixels as the native library,
+# so PDQ stays exact) and HEIC through the embedded decoder (embeddedheif),
+# so the app needs no library a user's Mac lacks (no Homebrew libjpeg-turbo
+# or libheif).
+VEIL_MACOS_TAGS := $(VEIL_PACKAGE_TAGS),purejpeg,embeddedheif
+VEIL_MACOS_TEST_TAGS := $(VEIL_TEST_TAGS),purejpeg,embeddedheif

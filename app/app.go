@@ -59,6 +59,10 @@ func Run(files []string) int {
 		return 1
 	}
 	u := newUI(a, w, defaultEngines(), tr, os.Exit)
+	// The system's own clipboard where Veil must write it itself (Windows:
+	// copies kept out of clipboard history), and its copied-file lists.
+	u.clip.cb = systemClipboard(w, u.clip.cb)
+	u.clipFiles = copiedFiles
 	u.settings = st
 	u.applySettings()
 	tr.OnSignal(func() {
@@ -106,6 +110,9 @@ type ui struct {
 	// clipImage reads a picture from the system clipboard (readClipImage;
 	// tests put their own there). It blocks, so it runs in the background.
 	clipImage func() ([]byte, error)
+	// clipFiles lists files copied in the system's file manager that the
+	// clipboard's text does not name (Explorer's file lists); nil in tests.
+	clipFiles func() []string
 	// keys holds the window's shortcuts for widgets that pass theirs on.
 	keys fyne.ShortcutHandler
 

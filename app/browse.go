@@ -73,7 +73,7 @@ type browser struct {
 // else in Pictures or Home.
 func (u *ui) browse(mode browseMode, start string, chosen func(paths []string)) *browser {
 	b := &browser{u: u, mode: mode, chosen: chosen, cursor: -1, marked: map[string]bool{}}
-	ps := places(homeDir(), u.userConfigDir(), mediaRoots())
+	ps := u.systemPlaces()
 	title, okText, hint := lang.L("Open a photo or a video"), lang.L("Open"), lang.L("Double-click a photo or a video to open it, or a folder to look inside.")
 	switch mode {
 	case browseAdd:

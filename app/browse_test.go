@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -48,22 +49,28 @@ func entryNames(es []browseEntry) []string {
 func TestReadFolder(t *testing.T) {
 	dir := t.TempDir()
 	touch(t, dir, "b-trip/", "Album/", ".cache/", "z.JPG", "a.png", "B.jpeg", "notes.txt", ".secret.jpg", "scan.tiff")
-	if err := os.Symlink(filepath.Join(dir, "Album"), filepath.Join(dir, "linked")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(filepath.Join(dir, "gone.jpg"), filepath.Join(dir, "broken.jpg")); err != nil {
-		t.Fatal(err)
+	want := []string{"Album/", "b-trip/", "a.png", "B.jpeg", "scan.tiff", "z.JPG"}
+	// Symbolic links: a link to a folder is listed as a folder, a broken one
+	// not at all. (Not on Windows, where making links needs a privilege
+	// users rarely have.)
+	if runtime.GOOS != "windows" {
+		if err := os.Symlink(filepath.Join(dir, "Album"), filepath.Join(dir, "linked")); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(filepath.Join(dir, "gone.jpg"), filepath.Join(dir, "broken.jpg")); err != nil {
+			t.Fatal(err)
+		}
+		want = slices.Insert(want, 2, "linked/")
 	}
 	es, err := readFolder(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"Album/", "b-trip/", "linked/", "a.png", "B.jpeg", "scan.tiff", "z.JPG"}
 	if got := entryNames(es); !slices.Equal(got, want) {
 		t.Errorf("listed %q, want %q (folders first, by name ignoring case, only photos, nothing hidden)", got, want)
 	}
-	if es[3].Size != 5 || es[3].Mod.IsZero() {
-		t.Errorf("a.png: size %d, date %v", es[3].Size, es[3].Mod)
+	if i := slices.Index(entryNames(es), "a.png"); i < 0 || es[i].Size != 5 || es[i].Mod.IsZero() {
+		t.Errorf("a.png: %+v", es)
 	}
 }
 
@@ -97,47 +104,6 @@ func TestSizeText(t *testing.T) {
 		if got := sizeText(n); got != want {
 			t.Errorf("sizeText(%d) = %q, want %q", n, got, want)
 		}
-	}
-}
-
-func TestParseUserDirs(t *testing.T) {
-	for name, tc := range map[string]struct {
-		text string
-		want map[string]string
-	}{
-		"home relative": {`XDG_PICTURES_DIR="$HOME/Bilder"`, map[string]string{"XDG_PICTURES_DIR": "/home/ana/Bilder"}},
-		"absolute":      {`XDG_DOWNLOAD_DIR="/data/dl/"`, map[string]string{"XDG_DOWNLOAD_DIR": "/data/dl"}},
-		"turned off":    {`XDG_DESKTOP_DIR="$HOME/"`, map[string]string{"XDG_DESKTOP_DIR": ""}},
-		"comments and junk": {"# written by xdg-user-dirs-update\n\nXDG_MUSIC_DIR=Music\nnonsense\nXDG_PICTURES_DIR=\"relative/x\"",
-			map[string]string{}},
-	} {
-		t.Run(name, func(t *testing.T) {
-			got := parseUserDirs(tc.text, "/home/ana")
-			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
-				t.Errorf("got %v, want %v", got, tc.want)
-			}
-		})
-	}
-}
-
-func TestPlaces(t *testing.T) {
-	home, config, media := t.TempDir(), t.TempDir(), t.TempDir()
-	touch(t, home, "Desktop/", "Bilder/", "Pictures/")
-	touch(t, media, "USB STICK/", ".hidden/")
-	os.WriteFile(filepath.Join(config, "user-dirs.dirs"), []byte(`XDG_PICTURES_DIR="$HOME/Bilder"`+"\n"), 0o644)
-	var got []string
-	for _, p := range places(home, config, []string{media, filepath.Join(media, "absent")}) {
-		got = append(got, fmt.Sprintf("%d %s", p.Kind, p.Path))
-	}
-	want := []string{
-		fmt.Sprintf("%d %s", placeHome, home),
-		fmt.Sprintf("%d %s", placeDesktop, filepath.Join(home, "Desktop")),
-		fmt.Sprintf("%d %s", placePictures, filepath.Join(home, "Bilder")), // the user's own, not the default
-		fmt.Sprintf("%d %s", placeDrive, filepath.Join(media, "USB STICK")),
-		fmt.Sprintf("%d /", placeRoot), // Downloads does not exist: not listed
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("places\n%q\nwant\n%q", got, want)
 	}
 }
 
@@ -342,7 +308,9 @@ func TestBrowserUnreadableFolder(t *testing.T) {
 	tu.onUI(func() { b = tu.browse(browseOpen, dir, func([]string) { t.Error("chose something") }) })
 	tu.wait()
 	cases := map[string]string{gone: "This folder no longer exists."}
-	if os.Geteuid() != 0 { // root reads any folder
+	// Root reads any folder; on Windows chmod cannot take away the right to
+	// list a folder (its ACL would).
+	if os.Geteuid() != 0 && runtime.GOOS != "windows" {
 		os.Chmod(filepath.Join(dir, "locked"), 0)
 		t.Cleanup(func() { os.Chmod(filepath.Join(dir, "locked"), 0o755) })
 		cases[filepath.Join(dir, "locked")] = "You do not have permission to open this folder."

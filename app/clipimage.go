@@ -1,9 +1,12 @@
+//go:build !windows
+
 package app
 
 import (
 	"errors"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 
 	"codeberg.org/veil/veil/internal/xclip"
@@ -33,3 +36,10 @@ func readClipImage() ([]byte, error) {
 	}
 	return nil, errors.New(lang.L("The clipboard could not be read. Copy the picture again, then paste."))
 }
+
+// copiedFiles lists files copied in the file manager that the clipboard's
+// text does not name: none here (Linux file managers copy file:// text).
+func copiedFiles() []string { return nil }
+
+// systemClipboard is the clipboard copied hashes go to: Fyne's own here.
+func systemClipboard(_ fyne.Window, cb fyne.Clipboard) fyne.Clipboard { return cb }

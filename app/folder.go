@@ -117,10 +117,21 @@ func folderProblem(err error) string {
 	switch {
 	case errors.Is(err, fs.ErrPermission):
 		return lang.L("You do not have permission to open this folder.")
-	case errors.Is(err, fs.ErrNotExist):
+	case errors.Is(err, fs.ErrNotExist) && !stillThere(err):
 		return lang.L("This folder no longer exists.")
 	}
 	return lang.L("This folder cannot be read.")
+}
+
+// stillThere reports whether the path of a "not found" error exists after
+// all: Windows says "path not found" when a file is listed as a folder.
+func stillThere(err error) bool {
+	var pe *fs.PathError
+	if !errors.As(err, &pe) {
+		return false
+	}
+	_, serr := os.Lstat(pe.Path)
+	return serr == nil
 }
 
 // sizeText renders a file size for the list.

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -66,7 +67,14 @@ func (u *ui) dropped(uris []fyne.URI) {
 // from its file, a photo keeps what it reveals, so it can be inspected and
 // cleaned; a copied picture is a new image without the original's metadata.
 func (u *ui) paste() {
-	if paths := clipboardPaths(u.app.Clipboard().Content()); len(paths) > 0 {
+	var paths []string
+	if u.clipFiles != nil {
+		paths = u.clipFiles()
+	}
+	if len(paths) == 0 {
+		paths = clipboardPaths(u.app.Clipboard().Content())
+	}
+	if len(paths) > 0 {
 		if err := u.openPaths(paths); err != nil {
 			u.showError(err)
 		}
@@ -97,13 +105,22 @@ func clipboardPaths(text string) []string {
 			if err != nil {
 				continue
 			}
-			line = p
+			line = fileURLPath(p)
 		}
 		if line != "" && filepath.IsAbs(line) {
 			paths = append(paths, line)
 		}
 	}
 	return paths
+}
+
+// fileURLPath turns the path of a file:// address into a file name: on
+// Windows "/C:/Users/x.jpg" is C:\Users\x.jpg.
+func fileURLPath(p string) string {
+	if runtime.GOOS == "windows" && len(p) >= 3 && p[0] == '/' && p[2] == ':' {
+		p = p[1:]
+	}
+	return filepath.FromSlash(p)
 }
 
 // errNoClipboardPhoto is what paste says when there is nothing to open.

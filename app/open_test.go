@@ -24,7 +24,7 @@ func TestDroppedFolderMatchesCommandLine(t *testing.T) {
 	var got []string
 	for _, it := range tu.batch.items {
 		rel, _ := filepath.Rel(dir, it.Path)
-		got = append(got, rel)
+		got = append(got, filepath.ToSlash(rel))
 	}
 	want := []string{"a.jfif", "b.hif", "c.JPG", "sub/f.png"}
 	if !reflect.DeepEqual(got, want) {

@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -16,17 +17,29 @@ import (
 )
 
 func TestClipboardPaths(t *testing.T) {
-	for _, tc := range []struct {
+	type test struct {
 		text string
 		want []string
-	}{
+	}
+	tests := []test{
 		{"", nil},
 		{"holiday photo", nil},
 		{"relative/photo.jpg", nil},
-		{"/home/jane/photo.jpg", []string{"/home/jane/photo.jpg"}},
-		{"file:///home/jane/My%20photo.jpg\r\nfile:///home/jane/b.png\n", []string{"/home/jane/My photo.jpg", "/home/jane/b.png"}},
-		{"  /tmp/a.jpg  \n\n/tmp/b.jpg", []string{"/tmp/a.jpg", "/tmp/b.jpg"}},
-	} {
+	}
+	if runtime.GOOS == "windows" {
+		tests = append(tests,
+			test{`C:\Users\Jane\photo.jpg`, []string{`C:\Users\Jane\photo.jpg`}},
+			test{"file:///C:/Users/Jane/My%20photo.jpg\r\nfile:///D:/b.png\n", []string{`C:\Users\Jane\My photo.jpg`, `D:\b.png`}},
+			test{"/home/jane/photo.jpg", nil}, // no drive: not a file name here
+		)
+	} else {
+		tests = append(tests,
+			test{"/home/jane/photo.jpg", []string{"/home/jane/photo.jpg"}},
+			test{"file:///home/jane/My%20photo.jpg\r\nfile:///home/jane/b.png\n", []string{"/home/jane/My photo.jpg", "/home/jane/b.png"}},
+			test{"  /tmp/a.jpg  \n\n/tmp/b.jpg", []string{"/tmp/a.jpg", "/tmp/b.jpg"}},
+		)
+	}
+	for _, tc := range tests {
 		got := clipboardPaths(tc.text)
 		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
 			t.Errorf("clipboardPaths(%q) = %q, want %q", tc.text, got, tc.want)
@@ -123,5 +136,23 @@ func TestShortcutsReachWindowFromEditor(t *testing.T) {
 	tu.wait()
 	if tu.doc == nil || tu.doc.Path != p {
 		t.Fatalf("Ctrl+V in the editor did not paste (doc %+v)", tu.doc)
+	}
+}
+
+// TestPasteCopiedFiles: files copied in the file manager as a file list (as
+// Explorer does, with no text) are opened from disk.
+func TestPasteCopiedFiles(t *testing.T) {
+	tu := newTestUI(t)
+	p := writeJPEG(t, t.TempDir(), 320, 240)
+	tu.clipFiles = func() []string { return []string{p} }
+	tu.clipImage = func() ([]byte, error) {
+		t.Error("picture read although a file was copied")
+		return nil, errors.New("no")
+	}
+	tu.app.Clipboard().SetContent("")
+	test.Tap(findButton(t, tu.win.Content(), "Paste"))
+	tu.wait()
+	if tu.doc == nil || tu.doc.Path != p {
+		t.Fatalf("copied file not opened (doc %+v)", tu.doc)
 	}
 }

@@ -54,7 +54,7 @@ func (f *flags) usageError(stderr io.Writer) int {
 }
 
 func (f *flags) printUsage(w io.Writer) {
-	io.WriteString(w, f.usage)
+	io.WriteString(w, strings.Replace(f.usage, "Usage: veil ", "Usage: "+Program+" ", 1))
 	if f.listFlags {
 		out := f.Output()
 		f.SetOutput(w)

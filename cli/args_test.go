@@ -72,3 +72,20 @@ func TestCommandsShareTheParser(t *testing.T) {
 		}
 	}
 }
+
+// TestProgramName: the command line alone (veil-cli) names itself in every
+// usage text and offers no desktop app.
+func TestProgramName(t *testing.T) {
+	defer func(p string) { Program = p }(Program)
+	Program = "veil-cli"
+	var out, errs bytes.Buffer
+	if Run([]string{"help"}, &out, &errs) != 0 || !strings.Contains(out.String(), "veil-cli COMMAND") ||
+		strings.Contains(out.String(), "desktop app") || !strings.Contains(out.String(), `"veil-cli COMMAND -h"`) {
+		t.Errorf("help:\n%s", out.String())
+	}
+	out.Reset()
+	Run([]string{"hash", "-h"}, &out, &errs)
+	if !strings.HasPrefix(out.String(), "Usage: veil-cli hash ") {
+		t.Errorf("hash -h:\n%s", out.String())
+	}
+}

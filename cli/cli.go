@@ -12,6 +12,11 @@ import (
 // Version is Veil's version, shown by "veil version".
 const Version = "0.1.0"
 
+// Program is the command's name in usage texts: "veil", which also opens
+// the desktop app, or "veil-cli", the command line alone (cmd/veil-cli:
+// Windows' console program beside the windowed veil.exe).
+var Program = "veil"
+
 // command is one subcommand of veil.
 type command struct {
 	name    string
@@ -80,10 +85,14 @@ func usage(w io.Writer) {
 	sort.Strings(names)
 	var b strings.Builder
 	b.WriteString("Veil makes photos safe to share or to report, entirely on this computer.\n\n")
-	b.WriteString("Usage:\n  veil [FILE...]            open the desktop app\n  veil COMMAND [options]    run a command\n\nCommands:\n")
+	if Program == "veil" {
+		b.WriteString("Usage:\n  veil [FILE...]            open the desktop app\n  veil COMMAND [options]    run a command\n\nCommands:\n")
+	} else {
+		fmt.Fprintf(&b, "Usage:\n  %s COMMAND [options]\n\nCommands:\n", Program)
+	}
 	for _, n := range names {
 		fmt.Fprintf(&b, "  %-10s %s\n", n, commands[n].summary)
 	}
-	b.WriteString("\nRun \"veil COMMAND -h\" for a command's options.\n")
+	fmt.Fprintf(&b, "\nRun \"%s COMMAND -h\" for a command's options.\n", Program)
 	io.WriteString(w, b.String())
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"codeberg.org/veil/veil/internal/fserr"
 	"codeberg.org/veil/veil/internal/inputs"
 	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/metadata/inspect"
@@ -105,7 +106,7 @@ func (o inspectOptions) run(args []string, stdout, stderr io.Writer) int {
 // an error for that file only.
 func inspectFile(in inputs.File) (r *metadata.Report, err error) {
 	if in.Err != nil {
-		return nil, in.Err
+		return nil, errors.New(fserr.Reason(in.Err))
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -125,7 +126,7 @@ func inspectFile(in inputs.File) (r *metadata.Report, err error) {
 	}
 	b, err := photo.ReadFile(in.Path)
 	if err != nil {
-		return nil, err
+		return nil, errors.New(fserr.Reason(err))
 	}
 	r, err = inspect.File(b)
 	if err == nil && r == nil {

@@ -1,6 +1,9 @@
-// Package e2e proves Veil's safety promises end to end: it builds the veil
-// binary once and runs its commands as a user would, under strace, on hostile
-// files, and through a SIGKILL in the middle of a batch.
+//go:build linux
+
+// Package e2e proves Veil's safety promises end to end, on Linux: it builds
+// the veil binary once and runs its commands as a user would, under strace,
+// on hostile files, and through a SIGKILL in the middle of a batch. (The
+// Windows build is tested under wine by scripts/test-windows.sh.)
 package e2e
 
 import (

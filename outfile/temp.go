@@ -103,14 +103,23 @@ func (t *tempFile) readBack() ([]byte, error) {
 // unless Options.Replace, and syncs (or schedules the sync of) the folder.
 func (t *tempFile) commit() error {
 	var err error
+	closed := false
 	switch {
 	case t.hidden == "":
 		err = linkUnnamed(t.File, t.path)
-	case t.opt.Replace:
-		err = os.Rename(t.hidden, t.path)
 	default:
-		// A hard link fails if path appeared meanwhile, so nothing is ever clobbered.
-		err = os.Link(t.hidden, t.path)
+		// Windows renames and links only closed files; the data is synced and
+		// checked already, so close first everywhere.
+		if err := t.Close(); err != nil {
+			return err
+		}
+		closed = true
+		if t.opt.Replace {
+			err = os.Rename(t.hidden, t.path)
+		} else {
+			// Fails if path appeared meanwhile, so nothing is ever clobbered.
+			err = nameNoReplace(t.hidden, t.path)
+		}
 	}
 	if errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("%w: %s", ErrExists, t.path)
@@ -119,8 +128,10 @@ func (t *tempFile) commit() error {
 		return err
 	}
 	t.named = true
-	if err := t.Close(); err != nil {
-		return err
+	if !closed {
+		if err := t.Close(); err != nil {
+			return err
+		}
 	}
 	if t.opt.DeferDirSync {
 		deferDirSync(t.dir)
@@ -135,7 +146,7 @@ func (t *tempFile) discard() {
 	t.Close()
 	if t.hidden != "" && (!t.named || !t.opt.Replace) {
 		// After a committed link, the hidden name is a second name of the
-		// output; after a rename it no longer exists.
+		// output; after a rename or move it no longer exists.
 		os.Remove(t.hidden)
 	}
 }

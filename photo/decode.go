@@ -34,11 +34,6 @@ var (
 	ErrEmpty       = errors.New("empty file")
 )
 
-// errNoJPEG is what every JPEG decode returns in a build without cgo
-// (jpeg_nocgo.go): the decoder is libjpeg-turbo, and Go's image/jpeg is no
-// stand-in because its pixels differ and PDQ would no longer match Meta's.
-var errNoJPEG = errors.New("this build of Veil has no JPEG decoder: it was built without cgo")
-
 // ReadFile reads a whole file, refusing anything larger than MaxFileSize and
 // anything that is not a regular file.
 func ReadFile(path string) ([]byte, error) {
@@ -99,8 +94,8 @@ func Config(b []byte) (image.Config, Format, error) {
 	default:
 		return cfg, f, ErrUnsupported
 	}
-	if errors.Is(err, ErrTooLarge) || errors.Is(err, errNoJPEG) {
-		return cfg, f, err // too large, or the build (not the file) is at fault
+	if errors.Is(err, ErrTooLarge) {
+		return cfg, f, err
 	}
 	if err != nil {
 		return cfg, f, fmt.Errorf("corrupt %s header: %w", f, err)

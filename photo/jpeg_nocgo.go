@@ -1,18 +1,10 @@
-//go:build !cgo
+//go:build !cgo || purejpeg
 
 package photo
 
-import "image"
+import "codeberg.org/veil/veil/photo/internal/libjpegwasm"
 
-// Without cgo there is no libjpeg-turbo: every JPEG gets errNoJPEG, one
-// clear line. A pure-Go build of the same decoder is meant to replace this.
-
-func jpegConfig([]byte) (image.Config, error) { return image.Config{}, errNoJPEG }
-
-func decodeJPEG([]byte) (image.Image, error) { return nil, errNoJPEG }
-
-func decodeJPEGScaled([]byte, int, bool) (image.Image, error) { return nil, errNoJPEG }
-
-func decodeJPEGGather([]byte, []gatherMap) ([]image.Image, bool, error) {
-	return nil, false, errNoJPEG
-}
+// newLibjpeg starts a decompression with libjpeg-turbo compiled to
+// WebAssembly and translated to Go: no cgo, the same pixels, about three to
+// four times the time of the native library with SIMD.
+func newLibjpeg() libjpeg { return libjpegwasm.NewDecoder() }

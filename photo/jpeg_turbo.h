@@ -1,13 +1,30 @@
-// Veil's small C wrapper around the libjpeg API of libjpeg-turbo.
+// Veil's small C wrapper around the libjpeg API of libjpeg-turbo, built two
+// ways from this one file: natively through cgo (photo/jpeg_cgo.go), and to
+// WebAssembly, translated to Go (photo/internal/libjpegwasm), for builds
+// without cgo.
 //
-// Every entry point sets its own setjmp before calling into libjpeg, so that
-// libjpeg's fatal errors (whose default handler calls exit()) and the warnings
-// Veil treats as errors longjmp back to it and become a message for Go. No
-// longjmp ever crosses a Go frame.
-#include <setjmp.h>
+// Natively every entry point sets its own setjmp before calling into
+// libjpeg, so that libjpeg's fatal errors (whose default handler calls
+// exit()) and the warnings Veil treats as errors longjmp back to it and
+// become a message for Go. No longjmp ever crosses a Go frame.
+//
+// WebAssembly (clang 14, wasi-libc) has no setjmp. There the same places call
+// veil_throw, imported from the host: the Go host panics, the caller recovers,
+// reads the message and throws the whole module instance away, so no state
+// half-way through libjpeg is ever used again.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifdef __wasm__
+__attribute__((import_module("env"), import_name("throw"))) _Noreturn void veil_throw(void);
+#define VEIL_TRY(v) 0
+#define VEIL_JUMP(e) veil_throw()
+#else
+#include <setjmp.h>
+#define VEIL_TRY(v) setjmp((v)->err.jb)
+#define VEIL_JUMP(e) longjmp((e)->jb, 1)
+#endif
 
 #include <jerror.h>
 #include <jpeglib.h>
@@ -23,7 +40,9 @@
 
 typedef struct {
 	struct jpeg_error_mgr pub;
+#ifndef __wasm__
 	jmp_buf jb;
+#endif
 	char msg[JMSG_LENGTH_MAX + 64];
 } veil_err;
 
@@ -40,7 +59,7 @@ typedef struct {
 static void veil_error_exit(j_common_ptr c) {
 	veil_err *e = (veil_err *)c->err;
 	(*c->err->format_message)(c, e->msg);
-	longjmp(e->jb, 1);
+	VEIL_JUMP(e);
 }
 
 // veil_emit_message makes libjpeg's warnings fatal, apart from a few that
@@ -66,7 +85,7 @@ static void veil_emit_message(j_common_ptr c, int level) {
 	}
 	veil_err *e = (veil_err *)c->err;
 	(*c->err->format_message)(c, e->msg);
-	longjmp(e->jb, 1);
+	VEIL_JUMP(e);
 }
 
 static void veil_progress(j_common_ptr c) {
@@ -74,7 +93,7 @@ static void veil_progress(j_common_ptr c) {
 	if (d->progressive_mode && d->input_scan_number > VEIL_MAX_SCANS) {
 		veil_err *e = (veil_err *)c->err;
 		snprintf(e->msg, sizeof e->msg, "progressive JPEG has more than %d scans", VEIL_MAX_SCANS);
-		longjmp(e->jb, 1);
+		VEIL_JUMP(e);
 	}
 }
 
@@ -103,7 +122,7 @@ static int veil_header(veil_dec *v, const unsigned char *buf, unsigned long len,
 	v->d.err = jpeg_std_error(&v->err.pub);
 	v->err.pub.error_exit = veil_error_exit;
 	v->err.pub.emit_message = veil_emit_message;
-	if (setjmp(v->err.jb)) {
+	if (VEIL_TRY(v)) {
 		return -1;
 	}
 	jpeg_create_decompress(&v->d);
@@ -129,7 +148,7 @@ enum { VEIL_RGBA = 0, VEIL_GRAY = 1 };
 // DCT-domain scaling, and fast trades exactness for speed (previews only).
 // Defaults otherwise: ISLOW IDCT and fancy upsampling, as djpeg.
 static int veil_start(veil_dec *v, int kind, int denom, int fast, int *ow, int *oh) {
-	if (setjmp(v->err.jb)) {
+	if (VEIL_TRY(v)) {
 		return -1;
 	}
 	J_COLOR_SPACE in = v->d.jpeg_color_space;
@@ -175,28 +194,28 @@ static void veil_cmyk_to_rgba(const unsigned char *src, unsigned char *dst, int 
 	}
 }
 
-// veil_read_all decodes every output row into dst (stride bytes apart) and
-// finishes decompression, so trailing corruption is noticed too.
-static int veil_read_all(veil_dec *v, unsigned char *dst, long stride) {
-	if (setjmp(v->err.jb)) {
+// veil_read_rows decodes up to n output rows into dst (stride bytes apart)
+// and reports how many it wrote in *got. After the last row it finishes
+// decompression, so trailing corruption is noticed too.
+static int veil_read_rows(veil_dec *v, unsigned char *dst, long stride, int n, int *got) {
+	*got = 0;
+	if (VEIL_TRY(v)) {
 		return -1;
 	}
-	while (v->d.output_scanline < v->d.output_height) {
-		JSAMPROW rowp = dst + (long)v->d.output_scanline * stride;
-		if (v->cmyk) {
-			JSAMPROW tmp = v->row;
-			JDIMENSION y = v->d.output_scanline;
-			if (jpeg_read_scanlines(&v->d, &tmp, 1) != 1) {
-				ERREXIT(&v->d, JERR_INPUT_EOF);
-			}
-			veil_cmyk_to_rgba(v->row, dst + (long)y * stride, (int)v->d.output_width);
-			continue;
-		}
-		if (jpeg_read_scanlines(&v->d, &rowp, 1) != 1) {
+	while (*got < n && v->d.output_scanline < v->d.output_height) {
+		JSAMPROW rowp = dst + (long)*got * stride;
+		JSAMPROW into = v->cmyk ? v->row : rowp;
+		if (jpeg_read_scanlines(&v->d, &into, 1) != 1) {
 			ERREXIT(&v->d, JERR_INPUT_EOF);
 		}
+		if (v->cmyk) {
+			veil_cmyk_to_rgba(v->row, rowp, (int)v->d.output_width);
+		}
+		(*got)++;
 	}
-	jpeg_finish_decompress(&v->d);
+	if (v->d.output_scanline == v->d.output_height) {
+		jpeg_finish_decompress(&v->d);
+	}
 	return 0;
 }
 
@@ -216,7 +235,7 @@ static int veil_all_grey(const unsigned char *p, int n) {
 // kept ones) has R, G and B not all equal.
 static int veil_read_gather(veil_dec *v, unsigned char *dst, int bpp, const int *rowstart,
                             const int *srcx, const int *dstidx, int *grey) {
-	if (setjmp(v->err.jb)) {
+	if (VEIL_TRY(v)) {
 		return -1;
 	}
 	int w = (int)v->d.output_width;

@@ -3,7 +3,9 @@
 # Groups: build (cgo GUI binary; FFmpeg, which Veil runs for videos only), test (all tests: build + leak checker, strace, Xvfb),
 #         smoke (real window under Xvfb, screenshots, input),
 #         bench (scripts/compare-exiftool.sh: hyperfine and exiftool),
-#         measure (scripts/measure-heic.sh: libheif's heif-convert, GNU time).
+#         measure (scripts/measure-heic.sh: libheif's heif-convert, GNU time),
+#         wasm (regenerate the cgo-free JPEG decoder), windows (cross-build for Windows),
+#         wine (test the Windows build under wine).
 # Idempotent; works as root or through sudo; waits for another apt to finish.
 set -euo pipefail
 
@@ -12,6 +14,10 @@ pkgs_test="gcc libc6-dev pkg-config libturbojpeg0-dev libimage-exiftool-perl per
 pkgs_smoke="xvfb xauth xdotool imagemagick x11-utils xclip"
 pkgs_bench="hyperfine libimage-exiftool-perl"
 pkgs_measure="libheif-examples time"
+pkgs_source="dpkg-dev cmake"
+pkgs_wasm="$pkgs_source clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32"
+pkgs_windows="$pkgs_source nasm gcc-mingw-w64-x86-64 zip"
+pkgs_wine="$pkgs_windows wine64 xvfb xauth xdotool imagemagick x11-utils"
 
 want=()
 for group in "$@"; do
@@ -21,7 +27,10 @@ for group in "$@"; do
     smoke) want+=($pkgs_build $pkgs_smoke) ;;
     bench) want+=($pkgs_bench) ;;
     measure) want+=($pkgs_build $pkgs_smoke $pkgs_measure) ;;
-    *) echo "deps.sh: unknown group '$group' (build, test, smoke, bench, measure)" >&2; exit 2 ;;
+    wasm) want+=($pkgs_wasm) ;;
+    windows) want+=($pkgs_windows) ;;
+    wine) want+=($pkgs_wine) ;;
+    *) echo "deps.sh: unknown group '$group' (build, test, smoke, bench, measure, wasm, windows, wine)" >&2; exit 2 ;;
   esac
 done
 

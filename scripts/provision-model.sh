@@ -12,7 +12,9 @@ url=https://raw.githubusercontent.com/ShiqiYu/libfacedetection.train/0047ac24afb
 dest=assets/$name
 shared=../shared/models/yunet
 
-ok() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -c1-64)" = "$sum" ]; }
+# sha256sum on Linux, shasum on macOS.
+sha256() { if command -v sha256sum >/dev/null; then sha256sum "$1"; else shasum -a 256 "$1"; fi; }
+ok() { [ -f "$1" ] && [ "$(sha256 "$1" | cut -c1-64)" = "$sum" ]; }
 
 ok "$dest" && [ -f assets/LICENSE-yunet.txt ] && exit 0
 tmp=$(mktemp "assets/.$name.XXXXXX")

@@ -35,7 +35,7 @@ import (
 // Errors, matched with errors.Is.
 var (
 	// ErrNotInstalled means ffmpeg or ffprobe is not on this computer.
-	ErrNotInstalled = errors.New("Veil needs FFmpeg for this (photos work without it): install the ffmpeg package, for example with \"sudo apt install ffmpeg\"")
+	ErrNotInstalled = errors.New("Veil needs FFmpeg for this (photos work without it): " + installHint)
 	// ErrRefused means the file is not a format Veil lets FFmpeg open, or
 	// it points at other files or addresses.
 	ErrRefused = errors.New("refused")

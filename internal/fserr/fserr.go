@@ -5,6 +5,7 @@ package fserr
 import (
 	"errors"
 	"io/fs"
+	"os"
 )
 
 // Reason returns why a file could not be used, in short words: "no such
@@ -19,6 +20,12 @@ func Reason(err error) string {
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
+		// Windows answers a read of a folder with "Incorrect function."
+		if pe.Op == "read" {
+			if st, serr := os.Stat(pe.Path); serr == nil && st.IsDir() {
+				return "is a directory"
+			}
+		}
 		return pe.Err.Error()
 	}
 	return err.Error()

@@ -37,7 +37,7 @@ func TestExpand(t *testing.T) {
 	got := Expand([]string{named, dir, missing}, isImage)
 	var rels []string
 	for _, f := range got[1 : len(got)-1] {
-		rels = append(rels, f.Rel)
+		rels = append(rels, filepath.ToSlash(f.Rel))
 		if f.Err != nil || f.Path != filepath.Join(dir, f.Rel) {
 			t.Errorf("%+v", f)
 		}

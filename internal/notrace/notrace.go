@@ -33,12 +33,18 @@ type Session struct {
 
 	once sync.Once
 	stop chan struct{}
+	// saved are the redirected variables' values before Start, put back by
+	// Remove.
+	saved [][2]string
+	unset []string
 }
 
 // Start sweeps folders left by crashed runs, creates a fresh 0700
-// private folder and points XDG_CONFIG_HOME, XDG_CACHE_HOME and Mesa's shader
-// cache away from the user's home. It must run before the Fyne app is created:
-// Fyne, go-text's font index and Mesa read these variables lazily.
+// private folder and points the variables that say where configuration,
+// caches and temporary files go into it (redirects: XDG_CONFIG_HOME,
+// XDG_CACHE_HOME and Mesa's shader cache on Unix; %APPDATA%, %LOCALAPPDATA%
+// and %TEMP% on Windows). It must run before the Fyne app is created: Fyne,
+// go-text's font index and Mesa read these variables lazily.
 func Start() (*Session, error) {
 	realConfig, _ := os.UserConfigDir()
 	sweepPrivate(os.TempDir())
@@ -47,38 +53,56 @@ func Start() (*Session, error) {
 		return nil, fmt.Errorf("private folder: %w", err)
 	}
 	if err := os.Chmod(dir, 0o700); err != nil {
-		os.RemoveAll(dir)
+		removeTree(dir)
 		return nil, fmt.Errorf("private folder: %w", err)
 	}
-	for _, kv := range [][2]string{
-		{"XDG_CONFIG_HOME", filepath.Join(dir, "config")},
-		{"XDG_CACHE_HOME", filepath.Join(dir, "cache")},
-		{"XDG_DATA_HOME", filepath.Join(dir, "data")},
-		{"XDG_STATE_HOME", filepath.Join(dir, "state")},
-		{"MESA_SHADER_CACHE_DISABLE", "true"},
-		{"MESA_GLSL_CACHE_DISABLE", "true"},
-		{"__GL_SHADER_DISK_CACHE", "0"}, // NVIDIA's driver cache
-	} {
+	n := &Session{Dir: dir, RealConfig: realConfig, stop: make(chan struct{})}
+	for _, kv := range redirects(dir) {
+		if old, ok := os.LookupEnv(kv[0]); ok {
+			n.saved = append(n.saved, [2]string{kv[0], old})
+		} else {
+			n.unset = append(n.unset, kv[0])
+		}
 		if err := os.Setenv(kv[0], kv[1]); err != nil {
-			os.RemoveAll(dir)
+			n.restoreEnv()
+			removeTree(dir)
 			return nil, err
 		}
 	}
-	return &Session{Dir: dir, RealConfig: realConfig, stop: make(chan struct{})}, nil
+	// Programs expect the temporary folder to exist.
+	if err := os.MkdirAll(os.TempDir(), 0o700); err != nil {
+		n.restoreEnv()
+		removeTree(dir)
+		return nil, fmt.Errorf("private folder: %w", err)
+	}
+	return n, nil
 }
 
-// Remove deletes the private folder. It is safe to call more than once and
-// from any goroutine.
+// restoreEnv puts the redirected variables back as they were before Start,
+// so that nothing after Remove (tests that go on) points into a folder that
+// is gone.
+func (n *Session) restoreEnv() {
+	for _, kv := range n.saved {
+		os.Setenv(kv[0], kv[1])
+	}
+	for _, k := range n.unset {
+		os.Unsetenv(k)
+	}
+}
+
+// Remove deletes the private folder and puts the redirected variables back.
+// It is safe to call more than once and from any goroutine.
 func (n *Session) Remove() {
 	if n == nil {
 		return
 	}
 	n.once.Do(func() {
 		close(n.stop)
+		n.restoreEnv()
 		// A file watcher of a library could recreate part of the tree just
 		// after it is removed; check briefly that it stays gone.
 		for i := 0; i < 4; i++ {
-			os.RemoveAll(n.Dir)
+			removeTree(n.Dir)
 			time.Sleep(time.Duration(i) * 5 * time.Millisecond)
 			if _, err := os.Lstat(n.Dir); errors.Is(err, os.ErrNotExist) && i > 0 {
 				return
@@ -88,9 +112,10 @@ func (n *Session) Remove() {
 }
 
 // OnSignal runs quit when the process is asked to end (SIGINT, SIGTERM or
-// SIGHUP on Unix), so that a Ctrl+C in a terminal or a logout still removes
-// the private folder.
+// SIGHUP on Unix; Ctrl+C, logoff or shutdown on Windows), so that a Ctrl+C in
+// a terminal or a logout still removes the private folder.
 func (n *Session) OnSignal(quit func()) {
+	n.watchEndSession(quit)
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, exitSignals...)
 	go func() {
@@ -118,10 +143,10 @@ func sweepPrivate(tmp string) int {
 			continue
 		}
 		p := filepath.Join(tmp, e.Name())
-		if st, err := os.Lstat(p); err != nil || !ownedByUs(st) {
+		if st, err := os.Lstat(p); err != nil || !ownedByUs(p, st) {
 			continue
 		}
-		if os.RemoveAll(p) == nil {
+		if removeTree(p) == nil {
 			n++
 		}
 	}
@@ -141,4 +166,27 @@ func privatePID(name string) (int, bool) {
 	}
 	pid, err := strconv.Atoi(num)
 	return pid, err == nil && pid > 0
+}
+
+// removeTree removes dir and everything in it. Where os.RemoveAll fails it
+// removes the entries one by one, deepest first: os.RemoveAll on Windows
+// deletes with POSIX semantics, which some file systems and Wine 8 refuse,
+// while a plain delete of each file works there.
+func removeTree(dir string) error {
+	err := os.RemoveAll(dir)
+	if err == nil {
+		return nil
+	}
+	var paths []string
+	filepath.WalkDir(dir, func(p string, _ os.DirEntry, err error) error {
+		paths = append(paths, p)
+		return nil
+	})
+	for i := len(paths) - 1; i >= 0; i-- {
+		os.Remove(paths[i])
+	}
+	if _, serr := os.Lstat(dir); errors.Is(serr, os.ErrNotExist) {
+		return nil
+	}
+	return err
 }

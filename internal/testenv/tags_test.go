@@ -127,6 +127,10 @@ func TestTagsWrittenOnce(t *testing.T) {
 			if rel != "." && (strings.HasPrefix(d.Name(), ".") && d.Name() != ".ci" || d.Name() == "testdata") {
 				return filepath.SkipDir
 			}
+			switch rel {
+			case "bin", "build", "dist", "out": // ignored build output (make clean)
+				return filepath.SkipDir
+			}
 			return nil
 		}
 		name := d.Name()

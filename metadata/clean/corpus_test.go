@@ -40,7 +40,8 @@ func TestCleanCorpus(t *testing.T) {
 	var written []string
 	for _, mode := range []metadata.Mode{metadata.All, metadata.LocationOnly} {
 		for _, p := range files {
-			rel := p[strings.Index(p, "fixtures/metadata/")+len("fixtures/metadata/"):]
+			sp := filepath.ToSlash(p)
+			rel := sp[strings.Index(sp, "fixtures/metadata/")+len("fixtures/metadata/"):]
 			name := fmt.Sprintf("%v/%s", mode, rel)
 			t.Run(name, func(t *testing.T) {
 				in, err := os.ReadFile(p)
