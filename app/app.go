@@ -117,16 +117,22 @@ type ui struct {
 	keys fyne.ShortcutHandler
 
 	jobs sync.WaitGroup // background work, so tests can wait for it
+	// writes counts streamed writes of large files under way (a video's
+	// clean copy), which quick exit gives a moment to remove their
+	// temporary file.
+	writes sync.WaitGroup
 	// do runs f on the UI goroutine: fyne.Do. (Fyne's test driver runs f
 	// at once on the caller's goroutine; tests serialise it instead.)
 	do func(f func())
 
-	// The open photo. gen changes on every open; results of work started for
-	// an earlier photo are dropped.
+	// The open photo or video. gen changes on every open; results of work
+	// started for an earlier file are dropped. doc is the open photo, vdoc
+	// the open video; at most one of them is set.
 	gen      int
 	ctx      context.Context
 	cancel   context.CancelFunc
 	doc      *document
+	vdoc     *videoDoc
 	report   *metadata.Report
 	cleaned  *metadata.Result
 	cleanErr error
@@ -136,6 +142,13 @@ type ui struct {
 
 	editor      *regionEditor
 	placeholder fyne.CanvasObject
+	vpane       *videoPane
+	// redactVideo opens the video at path for face redaction. It is the
+	// one place where the video redaction panel hooks in (it sets it); while
+	// it is nil the video view shows no "Redact faces…" button.
+	redactVideo func(path string)
+	redactBtn   *keyButton
+	tools       fyne.CanvasObject
 	status      *widget.Label
 	busy        *pulse
 	title       *widget.Label
@@ -157,6 +170,10 @@ type ui struct {
 	sideTabs  *container.AppTabs
 	photoTab  *container.TabItem
 	batchTab  *container.TabItem
+	// vredact is the video redaction panel (vredact.go), in its own tab
+	// shown once a video is opened for redaction.
+	vredact    *vredactPanel
+	vredactTab *container.TabItem
 }
 
 // newUI builds Veil's interface into w. trace may be nil (tests); exit ends
@@ -225,12 +242,15 @@ func (u *ui) cancelAll() {
 	if u.batch != nil {
 		u.batch.Cancel()
 	}
+	if u.vredact != nil {
+		u.vredact.Cancel() // an encode stops; a checked copy not yet saved is dropped
+	}
 }
 
 // build lays out the window: a top bar with the always-visible quick exit,
 // then the photo view (editor and side panels) and the batch view as tabs.
 func (u *ui) build() fyne.CanvasObject {
-	openBtn := u.button(lang.L("Open photo…"), theme.FolderOpenIcon(), u.chooseOpen)
+	openBtn := u.button(lang.L("Open photo or video…"), theme.FolderOpenIcon(), u.chooseOpen)
 	openBtn.Importance = widget.HighImportance
 	pasteBtn := u.button(lang.L("Paste"), theme.ContentPasteIcon(), u.paste)
 	// The shortcut is part of the button's label so that every user sees it.
@@ -242,8 +262,10 @@ func (u *ui) build() fyne.CanvasObject {
 
 	u.photoTab = container.NewTabItemWithIcon(lang.L("Photo"), theme.FileImageIcon(), u.buildPhoto())
 	u.batch = newBatchPanel(u)
-	u.batchTab = container.NewTabItemWithIcon(lang.L("Many photos"), theme.ListIcon(), u.batch.content)
+	u.batchTab = container.NewTabItemWithIcon(lang.L("Many files"), theme.ListIcon(), u.batch.content)
 	u.tabs = container.NewAppTabs(u.photoTab, u.batchTab)
+	u.vredact = newVredactPanel(u)
+	u.redactVideo = u.vredact.show
 	return container.NewBorder(container.NewPadded(top), nil, nil, nil, u.tabs)
 }
 
@@ -255,9 +277,9 @@ func (u *ui) buildPhoto() fyne.CanvasObject {
 	u.editor.background = u.goJob
 	u.editor.do = func(f func()) { u.do(f) }
 
-	hint := wrapLabel(lang.L("Open a photo to begin. You can also drag one onto this window, or paste it."))
+	hint := wrapLabel(lang.L("Open a photo or a video to begin. You can also drag one onto this window, or paste it."))
 	hint.Alignment = fyne.TextAlignCenter
-	bigOpen := u.button(lang.L("Open photo…"), theme.FolderOpenIcon(), u.chooseOpen)
+	bigOpen := u.button(lang.L("Open photo or video…"), theme.FolderOpenIcon(), u.chooseOpen)
 	bigOpen.Importance = widget.HighImportance
 	u.placeholder = container.NewCenter(container.NewVBox(
 		widget.NewIcon(theme.FileImageIcon()), hint, container.NewCenter(bigOpen)))
@@ -279,16 +301,19 @@ func (u *ui) buildPhoto() fyne.CanvasObject {
 	u.styleSel = u.selector([]string{lang.L("Solid (safest)"), lang.L("Pixelate"), lang.L("Blur (weakest)")}, func(string) { u.styleChanged() })
 	u.styleSel.SetSelectedIndex(0)
 	u.afterCheck = u.check(lang.L("Show result"), func(bool) { u.refreshAfter() })
-	tools := container.NewVBox(
+	u.tools = container.NewVBox(
 		container.NewHBox(addBtn, u.deleteBtn, u.undoBtn, u.redoBtn, u.afterCheck),
 		container.NewHBox(u.shapeSel, u.styleSel))
+	u.vpane = u.newVideoPane()
 
 	u.locOnly = u.check(lang.L("Only remove location"), nil)
 	u.saveClean = u.button(lang.L("Save clean copy…"), theme.DocumentSaveIcon(), u.saveCleanCopy)
 	u.saveRedact = u.button(lang.L("Save redacted copy…"), theme.DocumentSaveIcon(), u.saveRedacted)
 	u.saveRedact.Importance = widget.HighImportance
+	u.redactBtn = u.button(lang.L("Redact faces…"), theme.VisibilityOffIcon(), u.redactFaces)
+	u.redactBtn.Hide()
 
-	u.inspectBox = container.NewVBox(wrapLabel(lang.L("Open a photo to see what it reveals.")))
+	u.inspectBox = container.NewVBox(wrapLabel(lang.L("Open a photo or a video to see what it reveals.")))
 	u.hashPanel = newHashPanel(u)
 	inspectTab := container.NewTabItem(lang.L("What it reveals"), container.NewVScroll(container.NewPadded(u.inspectBox)))
 	hashTab := container.NewTabItem(lang.L("Hash for reporting"), u.hashPanel.content)
@@ -298,12 +323,12 @@ func (u *ui) buildPhoto() fyne.CanvasObject {
 			u.hashPanel.Start()
 		}
 	}
-	saveRow := container.NewVBox(u.locOnly, u.saveClean, u.saveRedact)
+	saveRow := container.NewVBox(u.locOnly, u.saveClean, u.saveRedact, u.redactBtn)
 	side := container.NewBorder(nil, container.NewPadded(saveRow), nil, nil, u.sideTabs)
 
 	statusRow := container.NewBorder(nil, nil, u.busy, nil, u.status)
-	left := container.NewBorder(container.NewBorder(nil, nil, nil, nil, u.title), container.NewVBox(tools, statusRow), nil, nil,
-		container.NewStack(u.editor, u.placeholder))
+	left := container.NewBorder(container.NewBorder(nil, nil, nil, nil, u.title), container.NewVBox(u.tools, statusRow), nil, nil,
+		container.NewStack(u.editor, u.vpane.content, u.placeholder))
 	split := container.NewHSplit(left, side)
 	split.Offset = 0.64
 	u.updateControls()
@@ -350,13 +375,13 @@ func (u *ui) regionsChanged() {
 // updateControls enables what can be used now.
 func (u *ui) updateControls() {
 	has := u.doc != nil
-	setEnabled(u.saveClean, has)
+	setEnabled(u.saveClean, has || (u.vdoc != nil && u.vdoc.Unreadable == nil && !u.vpane.task.Running()))
 	setEnabled(u.saveRedact, has && len(u.hist.Regions()) > 0)
 	setEnabled(u.undoBtn, u.hist.CanUndo())
 	setEnabled(u.redoBtn, u.hist.CanRedo())
 	setEnabled(u.deleteBtn, u.editor != nil && u.editor.Selected() >= 0)
 	if u.placeholder != nil {
-		if has {
+		if has || u.vdoc != nil {
 			u.placeholder.Hide()
 		} else {
 			u.placeholder.Show()

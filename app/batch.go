@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
-	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -38,8 +38,8 @@ type batchItem struct {
 	Detail string // output name, hash summary or the error
 }
 
-// batchPanel is the "Many photos" view: a list of files with per-file
-// status, a progress bar, cancel, and clean all or hash all.
+// batchPanel is the "Many files" view: a list of photos and videos with
+// per-file status, a progress bar, cancel, and clean all or hash all.
 type batchPanel struct {
 	u       *ui
 	content fyne.CanvasObject
@@ -69,7 +69,7 @@ func newBatchPanel(u *ui) *batchPanel {
 			name.Truncation = fyne.TextTruncateEllipsis
 			detail := widget.NewLabel("")
 			detail.Truncation = fyne.TextTruncateEllipsis
-			return container.NewBorder(nil, nil, widget.NewIcon(theme.FileImageIcon()), nil,
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.FileIcon()), nil,
 				container.NewGridWithColumns(2, name, detail))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -79,15 +79,15 @@ func newBatchPanel(u *ui) *batchPanel {
 			icon := c.Objects[1].(*widget.Icon)
 			grid.Objects[0].(*widget.Label).SetText(filepath.Base(it.Path))
 			grid.Objects[1].(*widget.Label).SetText(stateText(it))
-			icon.SetResource(stateIcon(it.State))
+			icon.SetResource(stateIcon(it))
 		},
 	)
-	addFiles := u.button(lang.L("Add photos…"), theme.ContentAddIcon(), b.chooseFile)
+	addFiles := u.button(lang.L("Add files…"), theme.ContentAddIcon(), b.chooseFile)
 	addFolder := u.button(lang.L("Add a folder…"), theme.FolderOpenIcon(), func() {
 		u.pickFolder("", func(dir string) { b.AddPaths([]string{dir}) })
 	})
 	b.clearBtn = u.button(lang.L("Clear list"), theme.ContentClearIcon(), b.Clear)
-	b.summary = widget.NewLabel(lang.L("Add photos or a folder, or drop them onto this window."))
+	b.summary = widget.NewLabel(lang.L("Add photos and videos or a folder, or drop them onto this window."))
 	b.progress = widget.NewProgressBar()
 	b.locOnly = u.check(lang.L("Only remove location"), nil)
 	b.cleanBtn = u.button(lang.L("Clean all…"), theme.DocumentSaveIcon(), b.chooseCleanAll)
@@ -115,8 +115,8 @@ func stateText(it batchItem) string {
 	return lang.L("Waiting")
 }
 
-func stateIcon(s batchState) fyne.Resource {
-	switch s {
+func stateIcon(it batchItem) fyne.Resource {
+	switch it.State {
 	case batchDone:
 		return theme.NewSuccessThemedResource(theme.ConfirmIcon())
 	case batchFailed:
@@ -125,6 +125,9 @@ func stateIcon(s batchState) fyne.Resource {
 		return theme.ViewRefreshIcon()
 	case batchCancelled:
 		return theme.CancelIcon()
+	}
+	if fingerprint.IsVideoName(it.Path) {
+		return theme.MediaVideoIcon()
 	}
 	return theme.FileImageIcon()
 }
@@ -150,7 +153,7 @@ func (b *batchPanel) Add(files []string) {
 			b.items = append(b.items, batchItem{Path: f})
 		}
 	}
-	b.summary.SetText(fmt.Sprintf(lang.L("%d photos in the list."), len(b.items)))
+	b.summary.SetText(fmt.Sprintf(lang.L("%d files in the list."), len(b.items)))
 	b.hashes = nil
 	b.update()
 }
@@ -171,11 +174,11 @@ func (b *batchPanel) Clear() {
 	}
 	b.items, b.hashes = nil, nil
 	b.progress.SetValue(0)
-	b.summary.SetText(lang.L("Add photos or a folder, or drop them onto this window."))
+	b.summary.SetText(lang.L("Add photos and videos or a folder, or drop them onto this window."))
 	b.update()
 }
 
-// chooseFile shows Veil's file browser for one or more photos.
+// chooseFile shows Veil's file browser for one or more photos or videos.
 func (b *batchPanel) chooseFile() {
 	b.u.browse(browseAdd, "", b.Add)
 }
@@ -246,7 +249,9 @@ func (b *batchPanel) chooseCleanAll() {
 const cleanWriters = 4
 
 // CleanAll writes a verified clean copy of every file into dir, under a
-// neutral name, never over anything.
+// neutral name, never over anything. Photos are cleaned in memory one at a
+// time, their writes overlapping; a video is streamed from its file to its
+// copy, and the bar moves while it is.
 func (b *batchPanel) CleanAll(dir string) {
 	if b.running || len(b.items) == 0 {
 		return
@@ -257,22 +262,18 @@ func (b *batchPanel) CleanAll(dir string) {
 		opt.Mode = metadata.LocationOnly
 	}
 	eng := b.u.eng
-	paths := make([]string, len(b.items))
-	for i, it := range b.items {
-		paths[i] = it.Path
-	}
+	paths := b.paths()
+	prog := b.newProgress(len(paths))
 	b.summary.SetText(lang.L("Cleaning…"))
 	b.u.goJob(func() {
-		var done atomic.Int64
 		report := func(i int, name string, err error) {
-			n := done.Add(1)
+			prog.set(i, 1)
 			b.u.do(func() {
 				if err != nil {
 					b.set(i, batchFailed, err.Error())
 				} else {
 					b.set(i, batchDone, "→ "+name)
 				}
-				b.progress.SetValue(float64(n))
 			})
 		}
 		slots := make(chan struct{}, cleanWriters)
@@ -282,6 +283,18 @@ func (b *batchPanel) CleanAll(dir string) {
 				break
 			}
 			b.u.do(func() { b.set(i, batchWorking, "") })
+			if kind, _ := sniffFile(p); kind == kindVideo {
+				name, err := b.cleanVideo(ctx, p, dir, opt, func(done, total int64) {
+					if total > 0 {
+						prog.set(i, float64(done)/float64(total))
+					}
+				})
+				if err != nil && ctx.Err() != nil {
+					break // cancelled: finish marks it so
+				}
+				report(i, name, err)
+				continue
+			}
 			res, err := cleanBytes(eng, p, opt)
 			if err != nil {
 				report(i, "", err)
@@ -297,7 +310,63 @@ func (b *batchPanel) CleanAll(dir string) {
 		}
 		writes.Wait()
 		outfile.SyncDirs()
-		b.u.do(func() { b.finish(ctx, lang.L("Cleaned %d of %d photos; each copy was checked.")) })
+		b.u.do(func() { b.finish(ctx, lang.L("Cleaned %d of %d files; each copy was checked.")) })
+	})
+}
+
+// cleanVideo streams a verified clean copy of the video at path into dir
+// under a neutral name and returns that name.
+func (b *batchPanel) cleanVideo(ctx context.Context, path, dir string, opt metadata.Options, progress func(done, total int64)) (string, error) {
+	out := outfile.Available(filepath.Join(dir, neutralVideoName(path)))
+	b.u.writes.Add(1)
+	defer b.u.writes.Done()
+	if _, err := b.u.eng.cleanVideo(ctx, path, out, opt, progress); err != nil {
+		return "", saveError(err)
+	}
+	return filepath.Base(out), nil
+}
+
+// paths lists the files of the batch.
+func (b *batchPanel) paths() []string {
+	ps := make([]string, len(b.items))
+	for i, it := range b.items {
+		ps[i] = it.Path
+	}
+	return ps
+}
+
+// batchProgress is the progress bar of a batch: every finished file counts
+// one, a file under way the part of it done (a long video moves the bar).
+// Any goroutine may report; the bar is redrawn at most every progressEvery.
+type batchProgress struct {
+	b    *batchPanel
+	mu   sync.Mutex
+	part []float64
+	last time.Time
+}
+
+func (b *batchPanel) newProgress(n int) *batchProgress {
+	return &batchProgress{b: b, part: make([]float64, n)}
+}
+
+// set records that file i is frac done (1: finished).
+func (p *batchProgress) set(i int, frac float64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.part[i] = min(1, frac)
+	now := time.Now()
+	if frac < 1 && now.Sub(p.last) < progressEvery {
+		return
+	}
+	p.last = now
+	v := 0.0
+	for _, f := range p.part {
+		v += f
+	}
+	p.b.u.do(func() {
+		if p.b.running {
+			p.b.progress.SetValue(v)
+		}
 	})
 }
 
@@ -329,34 +398,69 @@ func (b *batchPanel) set(i int, s batchState, detail string) {
 	}
 }
 
-// HashAll hashes every file (two at a time) from its original bytes.
+// hashWorkers is how many files Hash all reads at once.
+const hashWorkers = 2
+
+// HashAll hashes every file (two at a time) from its original bytes: photos
+// decoded for PDQ, videos streamed from disk. Each row shows its hashes as
+// soon as they are done.
 func (b *batchPanel) HashAll() {
 	if b.running || len(b.items) == 0 {
 		return
 	}
 	ctx := b.begin()
-	paths := make([]string, len(b.items))
-	for i, it := range b.items {
-		paths[i] = it.Path
-	}
+	paths := b.paths()
+	prog := b.newProgress(len(paths))
+	eng := b.u.eng
 	b.summary.SetText(lang.L("Hashing…"))
 	b.u.goJob(func() {
-		res := fingerprint.HashAll(ctx, paths, fingerprint.Options{Dihedral: true}, 2, func(done, total int) {
-			b.u.do(func() { b.progress.SetValue(float64(done)) })
-		})
-		b.u.do(func() {
-			var kept []fingerprint.Result
-			for i, r := range res {
-				switch {
-				case r.Error == "cancelled":
-				case r.Error != "":
-					b.set(i, batchFailed, r.Error)
-				default:
-					b.set(i, batchDone, hashSummary(r))
-					kept = append(kept, r)
+		res := make([]fingerprint.Result, len(paths))
+		ok := make([]bool, len(paths))
+		jobs := make(chan int)
+		var wg sync.WaitGroup
+		for range min(hashWorkers, len(paths)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range jobs {
+					if ctx.Err() != nil {
+						continue // left waiting: finish marks it cancelled
+					}
+					b.u.do(func() { b.set(i, batchWorking, "") })
+					opt := fingerprint.Options{Dihedral: true, Progress: func(p fingerprint.Progress) {
+						if p.Total > 0 {
+							prog.set(i, float64(p.Done)/float64(p.Total))
+						}
+					}}
+					r := eng.hashFile(ctx, paths[i], opt)
+					if ctx.Err() != nil {
+						continue
+					}
+					res[i], ok[i] = r, r.Error == ""
+					prog.set(i, 1)
+					b.u.do(func() {
+						if r.Error != "" {
+							b.set(i, batchFailed, r.Error)
+						} else {
+							b.set(i, batchDone, hashSummary(r))
+						}
+					})
 				}
+			}()
+		}
+		for i := range paths {
+			jobs <- i
+		}
+		close(jobs)
+		wg.Wait()
+		var kept []fingerprint.Result
+		for i, r := range res {
+			if ok[i] {
+				kept = append(kept, r)
 			}
-			b.finish(ctx, lang.L("Hashed %d of %d photos."))
+		}
+		b.u.do(func() {
+			b.finish(ctx, lang.L("Hashed %d of %d files."))
 			b.hashes = kept
 			b.update()
 		})

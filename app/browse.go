@@ -17,6 +17,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"codeberg.org/veil/veil/fingerprint"
 )
 
 // Veil's own file browser replaces Fyne's file and folder dialogs. Those are
@@ -72,10 +74,10 @@ type browser struct {
 func (u *ui) browse(mode browseMode, start string, chosen func(paths []string)) *browser {
 	b := &browser{u: u, mode: mode, chosen: chosen, cursor: -1, marked: map[string]bool{}}
 	ps := u.systemPlaces()
-	title, okText, hint := lang.L("Open a photo"), lang.L("Open"), lang.L("Double-click a photo to open it, or a folder to look inside.")
+	title, okText, hint := lang.L("Open a photo or a video"), lang.L("Open"), lang.L("Double-click a photo or a video to open it, or a folder to look inside.")
 	switch mode {
 	case browseAdd:
-		title, okText, hint = lang.L("Add photos"), lang.L("Add"), lang.L("Click photos to tick them, then choose Add. Double-click a folder to look inside.")
+		title, okText, hint = lang.L("Add files"), lang.L("Add"), lang.L("Click photos and videos to tick them, then choose Add. Double-click a folder to look inside.")
 	case browseFolder:
 		title, okText, hint = lang.L("Choose a folder"), "", lang.L("Double-click to go into a folder, then use the button below to choose the folder you are in.")
 	}
@@ -188,7 +190,7 @@ func (b *browser) listed(gen int, es []browseEntry, err error) {
 	case err != nil:
 		b.setNote(folderProblem(err))
 	case len(es) == 0:
-		b.setNote(lang.L("No folders or photos here."))
+		b.setNote(lang.L("No folders, photos or videos here."))
 	default:
 		b.setNote("")
 		lastFolder = b.dir
@@ -355,7 +357,7 @@ func (b *browser) typed(text string) {
 	st, err := os.Stat(p)
 	switch {
 	case err != nil:
-		b.setNote(lang.L("There is no folder or photo by that name."))
+		b.setNote(lang.L("There is no folder, photo or video by that name."))
 	case st.IsDir():
 		b.open(p)
 	case b.mode == browseFolder:
@@ -522,6 +524,9 @@ func (b *browser) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		r.size.SetText(sizeText(e.Size))
 	case b.mode == browseAdd:
 		r.icon.SetResource(theme.CheckButtonIcon())
+		r.size.SetText(sizeText(e.Size))
+	case fingerprint.IsVideoName(e.Name):
+		r.icon.SetResource(theme.MediaVideoIcon())
 		r.size.SetText(sizeText(e.Size))
 	default:
 		r.icon.SetResource(theme.FileImageIcon())

@@ -327,7 +327,7 @@ func TestBrowserUnreadableFolder(t *testing.T) {
 		b.confirm()
 	}
 	b.typed("no such thing")
-	if b.note.Text != "There is no folder or photo by that name." {
+	if b.note.Text != "There is no folder, photo or video by that name." {
 		t.Errorf("typing a missing name: %q", b.note.Text)
 	}
 }

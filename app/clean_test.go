@@ -77,7 +77,7 @@ func TestInspectFixtureShowsLocation(t *testing.T) {
 		t.Fatal("no report")
 	}
 	text := renderedText(tu.inspectBox)
-	if !strings.Contains(text, categoryTitle(metadata.Location)) {
+	if !strings.Contains(text, categoryTitle(kindPhoto, metadata.Location)) {
 		t.Errorf("location not shown:\n%s", text)
 	}
 	// Orientation 6: the editor works in upright pixels (width and height swapped).

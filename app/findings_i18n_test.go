@@ -154,9 +154,15 @@ func TestFindingsShownInChinese(t *testing.T) {
 // Source patterns for the labels the engine writes: tag tables, literal
 // fields, removal phrases.
 var (
-	srcTag     = regexp.MustCompile(`\{"([^"]+)", (?:metadata\.)?(?:Location|People|Device|Time|Software|HiddenImages|Trailers|Other), (?:metadata\.)?(?:Low|Medium|High)\}`)
-	srcField   = regexp.MustCompile(`\.add\([\w.]+, [\w.]+, (?:\w+\([^()]*\)|[^,"()]+), "([^"]*)"( ?\+ ?[\w.()]+(?: ?\+ ?"([^"]*)")?)?`)
-	srcRemoved = regexp.MustCompile(`(?:rm\.add\(|append\(removed, |return |iccDropped = )"([^"]*)"( ?\+ ?[\w.()]+(?: ?\+ ?"([^"]*)")?)?`)
+	srcTag = regexp.MustCompile(`\{"([^"]+)", (?:metadata\.)?(?:Location|People|Device|Time|Software|HiddenImages|Trailers|Other), (?:metadata\.)?(?:Low|Medium|High)\}`)
+	// srcClass: tables that put the category and severity first ({Location,
+	// High, "GPS position"}).
+	srcClass   = regexp.MustCompile(`\{(?:metadata\.)?(?:Location|People|Device|Time|Software|HiddenImages|Trailers|Other), (?:metadata\.)?(?:Low|Medium|High), "([^"]+)"\}`)
+	srcField   = regexp.MustCompile(`\.add\([\w.]+, [\w.]+, (?:\w+\([^()]*\)|[^,"()]+), "([^"]*)"((?: ?\+ ?(?:[\w.]+(?:\([\w.()]*\))?|"[^"]*"))*)`)
+	srcRemoved = regexp.MustCompile(`(?:rm\.add\(|append\(removed, |return |iccDropped = )"([^"]*)"((?: ?\+ ?(?:[\w.]+(?:\([\w.()]*\))?|"[^"]*"))*)`)
+	// srcPart is one part joined on after a label's first literal: a
+	// literal or a variable part.
+	srcPart = regexp.MustCompile(`"([^"]*)"|[\w.]+(?:\([\w.()]*\))?`)
 )
 
 // engineLabels gathers, from the inspector's and the cleaner's source, every
@@ -175,6 +181,9 @@ func engineLabels(t *testing.T) (fields, removed []string) {
 		}
 		s := string(b)
 		for _, m := range srcTag.FindAllStringSubmatch(s, -1) {
+			fields = append(fields, m[1])
+		}
+		for _, m := range srcClass.FindAllStringSubmatch(s, -1) {
 			fields = append(fields, m[1])
 		}
 		for _, m := range srcField.FindAllStringSubmatch(s, -1) {
@@ -198,11 +207,19 @@ func engineLabels(t *testing.T) (fields, removed []string) {
 	return fields, removed
 }
 
+// completeLabel joins a label's literal parts, with a sample in place of
+// each variable part: "Track (" + kind + " " + format + ")" becomes
+// "Track (APP9 APP9)".
 func completeLabel(m []string) string {
-	if m[2] == "" {
-		return m[1]
+	label := m[1]
+	for _, p := range srcPart.FindAllStringSubmatch(m[2], -1) {
+		if strings.HasPrefix(p[0], `"`) {
+			label += p[1]
+		} else {
+			label += "APP9"
+		}
 	}
-	return m[1] + "APP9" + m[3]
+	return label
 }
 
 // TestFindingLabelsTranslated fails when the engine can write a field name

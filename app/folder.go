@@ -13,11 +13,9 @@ import (
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2/lang"
-
-	"codeberg.org/veil/veil/photo"
 )
 
-// browseEntry is one row of the browser: a subfolder or an image file.
+// browseEntry is one row of the browser: a subfolder, a photo or a video.
 type browseEntry struct {
 	Name string
 	Dir  bool
@@ -25,7 +23,7 @@ type browseEntry struct {
 	Mod  time.Time
 }
 
-// readFolder lists dir's subfolders, then its image files, each group by
+// readFolder lists dir's subfolders, then its photos and videos, each group by
 // name ignoring case. Hidden entries (dot names) are left out; symbolic
 // links count as what they point to, and broken ones are left out.
 func readFolder(dir string) ([]browseEntry, error) {
@@ -36,7 +34,7 @@ func readFolder(dir string) ([]browseEntry, error) {
 	out := make([]browseEntry, 0, len(des))
 	for _, de := range des {
 		name := de.Name()
-		if strings.HasPrefix(name, ".") || (de.Type().IsRegular() && !photo.IsImageName(name)) {
+		if strings.HasPrefix(name, ".") || (de.Type().IsRegular() && !isMediaName(name)) {
 			continue // skipped before the per-entry stat: most of a big folder may be other files
 		}
 		var info fs.FileInfo
@@ -51,7 +49,7 @@ func readFolder(dir string) ([]browseEntry, error) {
 		switch {
 		case info.IsDir():
 			out = append(out, browseEntry{Name: name, Dir: true, Mod: info.ModTime()})
-		case info.Mode().IsRegular() && photo.IsImageName(name):
+		case info.Mode().IsRegular() && isMediaName(name):
 			out = append(out, browseEntry{Name: name, Size: info.Size(), Mod: info.ModTime()})
 		}
 	}

@@ -20,11 +20,14 @@ type hashPanel struct {
 	u       *ui
 	content fyne.CanvasObject
 
-	gen     int // the photo generation hashed (0: none yet)
+	gen     int // the generation hashed (0: none yet)
 	running bool
 	result  *fingerprint.Result
 
+	intro    *widget.Label
+	private  *widget.Label
 	progress *widget.ProgressBarInfinite
+	task     *taskRow // a video's hashing, which can take minutes
 	rows     *fyne.Container
 	format   *keySelect
 	names    *keyCheck
@@ -33,8 +36,10 @@ type hashPanel struct {
 
 func newHashPanel(u *ui) *hashPanel {
 	h := &hashPanel{u: u}
-	intro := wrapLabel(lang.L("A hash is a short fingerprint of a photo. Reporting services such as StopNCII.org (adults) and Take It Down (photos taken under 18) use it to find and block copies on the platforms that take part, without anyone seeing the photo."))
-	private := wrapLabel(lang.L("Veil computes it here, from the photo exactly as you opened it. The photo never leaves this computer, and Veil never connects to the internet."))
+	h.intro = wrapLabel("")
+	h.private = wrapLabel("")
+	h.setKind(kindPhoto)
+	h.task = u.newTaskRow()
 	h.progress = widget.NewProgressBarInfinite()
 	h.progress.Stop()
 	h.progress.Hide()
@@ -48,12 +53,24 @@ func newHashPanel(u *ui) *hashPanel {
 	note.Importance = widget.LowImportance
 	exportRow := container.NewBorder(nil, nil, nil, h.export, container.NewHBox(h.format, h.names))
 	h.content = container.NewVScroll(container.NewPadded(container.NewVBox(
-		intro, private, h.progress, h.rows, widget.NewSeparator(), exportRow, note)))
+		h.intro, h.private, h.progress, h.task.box, h.rows, widget.NewSeparator(), exportRow, note)))
 	return h
 }
 
-// Reset forgets the previous photo's hashes.
+// setKind words the panel's introduction for a photo or a video.
+func (h *hashPanel) setKind(k fileKind) {
+	if k == kindVideo {
+		h.intro.SetText(lang.L("A hash is a short fingerprint of a file. For videos, StopNCII.org (adults) and Take It Down (videos made under 18) take the MD5 of the exact file, and use it to find and block copies on the platforms that take part, without anyone seeing the video."))
+		h.private.SetText(lang.L("Veil computes it here, from the video exactly as you opened it. The video never leaves this computer, and Veil never connects to the internet."))
+		return
+	}
+	h.intro.SetText(lang.L("A hash is a short fingerprint of a photo. Reporting services such as StopNCII.org (adults) and Take It Down (photos taken under 18) use it to find and block copies on the platforms that take part, without anyone seeing the photo."))
+	h.private.SetText(lang.L("Veil computes it here, from the photo exactly as you opened it. The photo never leaves this computer, and Veil never connects to the internet."))
+}
+
+// Reset forgets the previous file's hashes.
 func (h *hashPanel) Reset() {
+	h.task.Cancel()
 	h.gen, h.result, h.running = 0, nil, false
 	h.rows.RemoveAll()
 	h.export.Disable()
@@ -61,11 +78,18 @@ func (h *hashPanel) Reset() {
 	h.progress.Hide()
 }
 
-// Start hashes the open photo's original bytes, once per photo.
+// Start hashes the open photo's or video's original bytes, once per file.
 func (h *hashPanel) Start() {
 	u := h.u
+	if h.running || h.gen == u.gen {
+		return
+	}
+	if u.vdoc != nil {
+		h.startVideo(u.vdoc, false)
+		return
+	}
 	d := u.doc
-	if d == nil || h.running || h.gen == u.gen {
+	if d == nil {
 		return
 	}
 	gen := u.gen
@@ -146,13 +170,16 @@ func (h *hashPanel) saveReport() {
 	if h.result == nil {
 		return
 	}
-	h.u.exportReport([]fingerprint.Result{*h.result}, h.format.SelectedIndex(), h.names.Checked, docFolder(h.u.doc))
+	h.u.exportReport([]fingerprint.Result{*h.result}, h.format.SelectedIndex(), h.names.Checked, h.u.openFolder())
 }
 
 // hashSummary is a one-line status for a batch row.
 func hashSummary(r fingerprint.Result) string {
 	if r.Error != "" {
 		return r.Error
+	}
+	if r.Kind == fingerprint.KindVideo {
+		return lang.L("Video") + " · MD5 " + short(r.MD5)
 	}
 	s := "PDQ " + short(r.PDQ) + " · MD5 " + short(r.MD5)
 	if r.PDQ != "" && r.PDQQuality < pdq.MinQuality {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -15,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"codeberg.org/veil/veil/metadata"
+	"codeberg.org/veil/veil/metadata/inspect"
 	"codeberg.org/veil/veil/redact"
 )
 
@@ -24,8 +26,18 @@ var (
 	styleChoices = []redact.Style{redact.Solid, redact.Pixelate, redact.Blur}
 )
 
-// categoryTitle is a category in plain words.
-func categoryTitle(c metadata.Category) string {
+// categoryTitle is a category in plain words, for a photo or a video.
+func categoryTitle(k fileKind, c metadata.Category) string {
+	if k == kindVideo {
+		switch c {
+		case metadata.Location:
+			return lang.L("Where it was filmed")
+		case metadata.People:
+			return lang.L("People: names and detected faces")
+		case metadata.Time:
+			return lang.L("When it was filmed")
+		}
+	}
 	switch c {
 	case metadata.Location:
 		return lang.L("Where it was taken")
@@ -66,7 +78,7 @@ func (u *ui) startInspect(gen int, d *document) {
 				return
 			}
 			u.report, u.cleaned, u.cleanErr = rep, res, cerr
-			u.showReport(rep, err, res, cerr)
+			u.showReport(kindPhoto, rep, err, res, cerr)
 			u.timings.mark("report shown")
 		})
 	})
@@ -85,11 +97,11 @@ const reportPause = 30 * time.Millisecond
 // findings by category (most revealing first within each), what a clean
 // copy removes, and the technical names under "Details". The rows are built
 // at once and shown a few per frame.
-func (u *ui) showReport(rep *metadata.Report, err error, res *metadata.Result, cerr error) {
+func (u *ui) showReport(k fileKind, rep *metadata.Report, err error, res *metadata.Result, cerr error) {
 	u.reportGen++
 	gen := u.reportGen
 	box := u.inspectBox
-	rows := reportRows(rep, err, res, cerr)
+	rows := reportRows(k, rep, err, res, cerr)
 	first := min(len(rows), reportBatch)
 	box.Objects = append(box.Objects[:0], rows[:first]...)
 	box.Refresh()
@@ -119,9 +131,16 @@ func (u *ui) showReport(rep *metadata.Report, err error, res *metadata.Result, c
 	})
 }
 
-// reportRows builds the rows of the "What it reveals" panel.
-func reportRows(rep *metadata.Report, err error, res *metadata.Result, cerr error) []fyne.CanvasObject {
+// reportRows builds the rows of the "What it reveals" panel about a photo
+// or a video.
+func reportRows(k fileKind, rep *metadata.Report, err error, res *metadata.Result, cerr error) []fyne.CanvasObject {
 	var rows []fyne.CanvasObject
+	switch {
+	case k == kindVideo && errors.Is(err, inspect.ErrVideoUnsupported): // the reason names Veil
+		return append(rows, wrapLabel(fmt.Sprintf(lang.L("%v. Veil cannot list what it reveals. For an MKV, WebM, AVI or MTS video, or a fragmented MP4, Save clean copy still works: FFmpeg copies the picture and sound into a new MP4 (nothing is re-encoded), and Veil checks that copy like any other. Any video can be hashed for reporting."), err)))
+	case k == kindVideo && err != nil:
+		return append(rows, wrapLabel(fmt.Sprintf(lang.L("Veil could not read this video: %v. It cannot be cleaned, but it can still be hashed for reporting."), err)))
+	}
 	if err != nil {
 		return append(rows, wrapLabel(fmt.Sprintf(lang.L("Veil could not read this file's hidden information: %v"), err)))
 	}
@@ -131,22 +150,14 @@ func reportRows(rep *metadata.Report, err error, res *metadata.Result, cerr erro
 			high++
 		}
 	}
-	var head string
-	switch {
-	case len(rep.Findings) == 0:
-		head = lang.L("This photo carries no hidden information that Veil knows of.")
-	case high > 0:
-		head = fmt.Sprintf(lang.L("This photo carries %d pieces of hidden information. %d of them could identify you or a place."), len(rep.Findings), high)
-	default:
-		head = fmt.Sprintf(lang.L("This photo carries %d pieces of hidden information."), len(rep.Findings))
-	}
+	head := reportHead(k, len(rep.Findings), high)
 	h := wrapLabel(head)
 	h.TextStyle.Bold = true
 	rows = append(rows, h)
 
 	details := container.NewVBox()
 	for _, g := range rep.ByCategory() {
-		title := widget.NewLabel(categoryTitle(g.Category))
+		title := widget.NewLabel(categoryTitle(k, g.Category))
 		title.TextStyle.Bold = true
 		rows = append(rows, container.NewBorder(nil, nil, widget.NewIcon(severityIcon(g.Worst)), nil, title))
 		for _, f := range g.Findings {
@@ -177,6 +188,26 @@ func reportRows(rep *metadata.Report, err error, res *metadata.Result, cerr erro
 		rows = append(rows, widget.NewAccordion(widget.NewAccordionItem(lang.L("Details"), details)))
 	}
 	return rows
+}
+
+// reportHead is the report's first sentence: how much the file reveals.
+func reportHead(k fileKind, n, high int) string {
+	if k == kindVideo {
+		switch {
+		case n == 0:
+			return lang.L("This video carries no hidden information that Veil knows of.")
+		case high > 0:
+			return fmt.Sprintf(lang.L("This video carries %d pieces of hidden information. %d of them could identify you or a place."), n, high)
+		}
+		return fmt.Sprintf(lang.L("This video carries %d pieces of hidden information."), n)
+	}
+	switch {
+	case n == 0:
+		return lang.L("This photo carries no hidden information that Veil knows of.")
+	case high > 0:
+		return fmt.Sprintf(lang.L("This photo carries %d pieces of hidden information. %d of them could identify you or a place."), n, high)
+	}
+	return fmt.Sprintf(lang.L("This photo carries %d pieces of hidden information."), n)
 }
 
 func shorten(s string, n int) string {

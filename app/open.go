@@ -19,12 +19,14 @@ import (
 	"fyne.io/fyne/v2/lang"
 	xdraw "golang.org/x/image/draw"
 
+	"codeberg.org/veil/veil/fingerprint"
 	"codeberg.org/veil/veil/internal/inputs"
 	"codeberg.org/veil/veil/photo"
 )
 
-// openPaths opens what the command line or a drop named: one photo in the
-// photo view, several files or any folder in the batch view.
+// openPaths opens what the command line or a drop named: one photo or
+// video in the single-file view, several files or any folder in the batch
+// view.
 func (u *ui) openPaths(paths []string) error {
 	if len(paths) == 0 {
 		return nil
@@ -41,7 +43,7 @@ func (u *ui) openPaths(paths []string) error {
 	return err
 }
 
-// chooseOpen shows Veil's file browser (browse.go) for one photo.
+// chooseOpen shows Veil's file browser (browse.go) for one photo or video.
 func (u *ui) chooseOpen() {
 	u.browse(browseOpen, "", func(paths []string) { u.openFile(paths[0]) })
 }
@@ -126,8 +128,9 @@ func errNoClipboardPhoto() error {
 	return errors.New(lang.L("The clipboard holds no photo. Copy a photo or a photo file, then paste."))
 }
 
-// openFile reads a photo and opens it. Reading and decoding happen in the
-// background; the display copy appears first, then the panels fill in.
+// openFile opens a photo or a video. Reading and decoding happen in the
+// background; the display copy (a video's poster frame) appears first, then
+// the panels fill in.
 func (u *ui) openFile(path string) {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
@@ -135,9 +138,13 @@ func (u *ui) openFile(path string) {
 	u.timings.reset()
 	u.timings.mark("open")
 	u.beginOpen(baseName(path))
-	gen := u.gen
+	gen, ctx := u.gen, u.ctx
 	view := u.editorView()
 	u.goJob(func() {
+		if kind, size := sniffFile(path); kind == kindVideo {
+			u.loadVideoFile(ctx, gen, path, size)
+			return
+		}
 		b, err := photo.ReadFile(path)
 		if err != nil {
 			u.do(func() { u.openFailed(gen, path, err) })
@@ -166,17 +173,20 @@ func (u *ui) openReader(name string, r io.Reader) {
 	})
 }
 
-// beginOpen drops the previous photo and everything computed for it.
+// beginOpen drops the previous photo or video and everything computed for it.
 func (u *ui) beginOpen(name string) {
 	u.cancel()
 	u.gen++
 	u.ctx, u.cancel = context.WithCancel(context.Background())
 	u.doc, u.report, u.cleaned, u.cleanErr, u.detected = nil, nil, nil, nil, false
+	u.vdoc = nil
+	u.vpane.clear()
 	u.reportGen++ // a previous photo's report stops filling the panel
 	u.hist.Reset(nil)
 	u.editor.SetImage(nil, 0, 0)
 	u.afterCheck.SetChecked(false)
 	u.hashPanel.Reset()
+	u.showKind(kindPhoto)
 	u.title.SetText(name)
 	u.tabs.Select(u.photoTab)
 	u.busyN = 0
@@ -222,10 +232,16 @@ func (u *ui) loadBytes(gen int, path, name string, b []byte, view viewSize) {
 
 // mediaFiles expands dropped, pasted or chosen paths into the files to
 // work on, as the command line does (internal/inputs): folders are walked
-// for images, hidden files skipped; files named directly are kept.
+// for photos and videos, hidden files skipped; files named directly are kept.
 func mediaFiles(paths []string) ([]string, error) {
-	files, errs := inputs.Paths(inputs.Expand(paths, photo.IsImageName))
+	files, errs := inputs.Paths(inputs.Expand(paths, isMediaName))
 	return files, errors.Join(errs...)
+}
+
+// isMediaName reports whether a file found in a folder is one Veil lists:
+// a photo it reads or a video.
+func isMediaName(name string) bool {
+	return photo.IsImageName(name) || fingerprint.IsVideoName(name)
 }
 
 // showError shows one line naming the file and the problem. (Fyne's

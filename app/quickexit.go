@@ -50,6 +50,7 @@ func (u *ui) quickExit() {
 		u.win.Hide()
 		u.cancelAll()
 		u.clip.ClearAll()
+		u.waitWrites(writeGrace)
 		u.trace.Remove()
 		u.timings.mark("quick exit")
 		u.exit(0)
@@ -69,6 +70,22 @@ func (u *ui) keyDown(e *fyne.KeyEvent) {
 		if top := u.win.Canvas().Overlays().Top(); top != nil {
 			top.Hide()
 		}
+	}
+}
+
+// writeGrace is how long quick exit waits, with the window already hidden,
+// for cancelled writes of large files to remove their temporary file. On
+// Linux it is unnamed and vanishes with the process anyway; elsewhere it has
+// a hidden name in the output's folder.
+const writeGrace = 400 * time.Millisecond
+
+// waitWrites waits until no file is being written, or for at most d.
+func (u *ui) waitWrites(d time.Duration) {
+	done := make(chan struct{})
+	go func() { u.writes.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(d):
 	}
 }
 

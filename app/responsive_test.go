@@ -27,16 +27,16 @@ func manyFindings(tag string, n int) *metadata.Report {
 func TestReportFilledInBatches(t *testing.T) {
 	tu := newTestUI(t)
 	old, cur := manyFindings("old", 60), manyFindings("new", 30)
-	want := len(reportRows(cur, nil, nil, nil))
+	want := len(reportRows(kindPhoto, cur, nil, nil, nil))
 
 	tu.do(func() {
-		tu.showReport(old, nil, nil, nil)
+		tu.showReport(kindPhoto, old, nil, nil, nil)
 		if n := len(tu.inspectBox.Objects); n != reportBatch {
 			t.Errorf("%d rows shown at once, want the first %d", n, reportBatch)
 		}
 	})
 	time.Sleep(reportPause + reportPause/2)
-	tu.do(func() { tu.showReport(cur, nil, nil, nil) })
+	tu.do(func() { tu.showReport(kindPhoto, cur, nil, nil, nil) })
 	tu.wait()
 
 	if n := len(tu.inspectBox.Objects); n != want {

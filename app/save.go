@@ -31,6 +31,10 @@ func (u *ui) cleanOptions() metadata.Options {
 // engine verifies its own output), asks where to save it, writes it and
 // verifies what was written before it gets its name.
 func (u *ui) saveCleanCopy() {
+	if u.vdoc != nil {
+		u.saveCleanVideo()
+		return
+	}
 	d := u.doc
 	if d == nil {
 		return
@@ -49,14 +53,15 @@ func (u *ui) saveCleanCopy() {
 			verify := func(b []byte) error { return u.eng.verify(b, opt) }
 			u.pickSave(docFolder(d), outfile.NeutralName(res.Format.Ext()), func(path string) {
 				u.writeVerified(d, path, res.Data, outfile.Options{}, verify, func(name string) string {
-					return cleanMessage(name, res)
+					return cleanMessage(kindPhoto, name, res)
 				})
 			})
 		})
 	})
 }
 
-func cleanMessage(name string, res *metadata.Result) string {
+// cleanMessage says what a saved clean copy of a photo or video is.
+func cleanMessage(k fileKind, name string, res *metadata.Result) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, lang.L("Saved a clean copy as %s and checked it."), name)
 	if len(res.Removed) == 0 {
@@ -71,7 +76,10 @@ func cleanMessage(name string, res *metadata.Result) string {
 			b.WriteString("\n• " + removedPhrase(r))
 		}
 	}
-	if res.Lossless {
+	switch {
+	case res.Lossless && k == kindVideo:
+		b.WriteString("\n" + lang.L("The picture and the sound are unchanged."))
+	case res.Lossless:
 		b.WriteString("\n" + lang.L("The picture itself is unchanged."))
 	}
 	return b.String()
@@ -172,8 +180,26 @@ func saveError(err error) error {
 
 // docFolder is where copies of d are offered to be saved: beside the original.
 func docFolder(d *document) string {
-	if d != nil && d.Path != "" {
-		return filepath.Dir(d.Path)
+	if d != nil {
+		return folderOf(d.Path)
+	}
+	return folderOf("")
+}
+
+// openFolder is the folder of the open photo or video, where its copies and
+// reports are offered to be saved.
+func (u *ui) openFolder() string {
+	if u.vdoc != nil {
+		return folderOf(u.vdoc.Path)
+	}
+	return docFolder(u.doc)
+}
+
+// folderOf is path's folder, or Home for a file that has none (a pasted
+// picture).
+func folderOf(path string) string {
+	if path != "" {
+		return filepath.Dir(path)
 	}
 	if h, err := os.UserHomeDir(); err == nil {
 		return h

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,11 +26,16 @@ func init() {
 
 const cleanUsage = `Usage: veil clean [--json] [--only location] [--rename] -o DIR FILE|FOLDER...
 
-Writes a cleaned copy of each photo into DIR; the originals are never changed.
+Writes a cleaned copy of each photo or video into DIR; the originals are
+never changed.
 Folders are walked recursively and their layout is kept under DIR.
 JPEG, PNG, WebP, GIF and HEIC/AVIF keep their exact pixels; TIFF becomes a PNG
 (and a HEIC too unusual to rebuild, a JPEG),
-with the orientation applied. Every copy is re-read and verified before it
+with the orientation applied. MP4, MOV, M4V and 3GP videos are rewritten
+losslessly: only the video and audio tracks are kept, dates are zeroed, and
+location, device names, face tracks and data hidden in the video stream go
+(MKV, WebM, AVI, MTS and fragmented MP4 are refused). Ctrl-C stops a long
+video and leaves nothing behind. Every copy is re-read and verified before it
 is reported clean; a copy that fails the check is never saved.
 
 Options:
@@ -52,6 +58,8 @@ type cleanJob struct {
 	rename   bool
 	opt      metadata.Options
 	reserved *nameSet
+	ctx      context.Context
+	progress *videoProgress
 }
 
 // cleanOptions are the flags of "veil clean".
@@ -95,17 +103,21 @@ func (o cleanOptions) run(args []string, stdout, stderr io.Writer) int {
 	}
 	outfile.SweepTemp(o.OutDir)
 
-	files := inputs.Expand(args, photo.IsImageName)
+	files := inputs.Expand(args, isInputName)
 	jobs := make([]cleanJob, len(files))
 	names := &nameSet{taken: map[string]bool{}}
+	ctx, stop := interruptible()
+	defer stop()
+	vp := newVideoProgress(stderr)
 	for i, in := range files {
-		jobs[i] = cleanJob{in: in, outDir: o.OutDir, rename: o.Rename, opt: opt, reserved: names}
+		jobs[i] = cleanJob{in: in, outDir: o.OutDir, rename: o.Rename, opt: opt, reserved: names, ctx: ctx, progress: vp}
 	}
 	progress := newProgress(stderr, "cleaning", len(jobs))
 	failed := 0
 	forEachOrdered(len(jobs), cleanWorkers(), func(i int) cleanRecord {
 		return cleanFile(jobs[i])
 	}, func(i int, r cleanRecord) {
+		vp.clear()
 		progress.step()
 		if r.Status != "clean" {
 			failed++
@@ -122,6 +134,10 @@ func (o cleanOptions) run(args []string, stdout, stderr io.Writer) int {
 	})
 	progress.done()
 	outfile.SyncDirs()
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "veil clean: interrupted; files not yet cleaned were left alone, and no partial copy was written")
+		return 1
+	}
 	if failed > 0 {
 		if !o.JSON {
 			fmt.Fprintf(stderr, "veil clean: %d of %d files could not be cleaned\n", failed, len(jobs))
@@ -152,6 +168,13 @@ func cleanFile(j cleanJob) (rec cleanRecord) {
 	if j.in.Err != nil {
 		rec.Error = fserr.Reason(j.in.Err)
 		return rec
+	}
+	if j.ctx != nil && j.ctx.Err() != nil {
+		rec.Error = "interrupted before it was cleaned; nothing was written"
+		return rec
+	}
+	if isVideoFile(j.in.Path) {
+		return cleanVideoFile(j, rec)
 	}
 	data, err := photo.ReadFile(j.in.Path)
 	if err != nil {
@@ -255,4 +278,59 @@ func cleanSummary(r cleanRecord) string {
 		removed = "removed " + strings.Join(r.Removed, ", ")
 	}
 	return fmt.Sprintf("clean: %s -> %s (%s; %s; verified)", r.Input, r.Output, how, removed)
+}
+
+// videoSlots lets one video be cleaned at a time: the work is bound by the
+// disk, and interleaving several multi-gigabyte copies only slows each.
+var videoSlots = make(chan struct{}, 1)
+
+// cleanVideoFile cleans one video of a "veil clean" run: streamed to its
+// output and verified there (clean.Video writes through outfile).
+func cleanVideoFile(j cleanJob, rec cleanRecord) cleanRecord {
+	videoSlots <- struct{}{}
+	defer func() { <-videoSlots }()
+	ctx := j.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if ctx.Err() != nil {
+		rec.Error = "interrupted before it was cleaned; nothing was written"
+		return rec
+	}
+	base := j.in.Rel
+	if base == "" {
+		base = filepath.Base(j.in.Path)
+	}
+	stem := strings.TrimSuffix(base, filepath.Ext(base))
+	ext := videoOutExt(base, "mp4")
+	var rel string
+	if j.rename {
+		rel = filepath.Join(filepath.Dir(j.in.Rel), "video-"+strings.TrimPrefix(outfile.NeutralName(ext), "photo-"))
+	} else {
+		rel = stem + ext
+	}
+	out := j.reserved.reserve(filepath.Join(j.outDir, rel))
+	defer j.reserved.release(out)
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		rec.Error = "writing the cleaned copy: " + err.Error()
+		return rec
+	}
+	res, err := clean.Video(ctx, j.in.Path, out, j.opt, j.progress.fn(j.in.Path))
+	j.progress.clear()
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			rec.Error = "interrupted; nothing was written"
+		} else {
+			rec.Error = err.Error()
+		}
+		return rec
+	}
+	rec.Output, rec.Status, rec.Lossless = out, "clean", res.Lossless
+	if res.Video != nil {
+		rec.Format = res.Video.Container
+	}
+	if res.Removed != nil {
+		rec.Removed = res.Removed
+	}
+	return rec
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,16 +21,19 @@ func init() {
 
 const inspectUsage = `usage: veil inspect [--json] FILE|FOLDER...
 
-Lists every piece of identifying data found in each image (location, people,
+Lists every piece of identifying data found in each image or video (MP4, MOV,
+M4V, 3GP) (location, people,
 device and serial numbers, times, software and edit history, hidden images
 such as thumbnails, data after the end of the image, and anything else a
 cleaner would remove), grouped by category with a severity.
 
-Folders are searched recursively for images. Nothing is changed or written.
+Folders are searched recursively for images and videos. Nothing is changed
+or written.
 
   --json   one JSON object per file and line (JSON Lines):
            {"file","format","width","height","orientation",
             "findings":[{"category","severity","where","field","value"}],"error"}
+           videos add "duration" (seconds), "rotation" (degrees) and "tracks"
 
 Exit status: 0 when every file was inspected, 1 otherwise, 2 on bad usage.
 `
@@ -41,6 +45,9 @@ type inspectJSON struct {
 	Width       int                  `json:"width,omitempty"`
 	Height      int                  `json:"height,omitempty"`
 	Orientation int                  `json:"orientation,omitempty"`
+	Duration    float64              `json:"duration,omitempty"`
+	Rotation    int                  `json:"rotation,omitempty"`
+	Tracks      []string             `json:"tracks,omitempty"`
 	Findings    []inspectJSONFinding `json:"findings"`
 	Error       string               `json:"error,omitempty"`
 }
@@ -73,7 +80,7 @@ func runInspect(args []string, stdout, stderr io.Writer) int {
 func (o inspectOptions) run(args []string, stdout, stderr io.Writer) int {
 	status := 0
 	first := true
-	for _, in := range inputs.Expand(args, photo.IsImageName) {
+	for _, in := range inputs.Expand(args, isInputName) {
 		r, err := inspectFile(in)
 		if err != nil {
 			status = 1
@@ -106,6 +113,17 @@ func inspectFile(in inputs.File) (r *metadata.Report, err error) {
 			r, err = nil, fmt.Errorf("unreadable image (inspector failed: %v)", p)
 		}
 	}()
+	if isVideoFile(in.Path) {
+		r, err := inspect.Video(context.Background(), in.Path)
+		if err == nil {
+			for _, f := range r.Findings {
+				if f.Field == inspect.DamagedField {
+					err = fmt.Errorf("damaged video: its metadata could be listed but its samples cannot be read: %s", f.Value)
+				}
+			}
+		}
+		return r, err
+	}
 	b, err := photo.ReadFile(in.Path)
 	if err != nil {
 		return nil, errors.New(fserr.Reason(err))
@@ -142,6 +160,9 @@ func writeInspectJSON(w io.Writer, path string, r *metadata.Report, err error) {
 	}
 	if r != nil {
 		out.Format, out.Width, out.Height, out.Orientation = r.Format.String(), r.Width, r.Height, r.Orientation
+		if v := r.Video; v != nil {
+			out.Format, out.Duration, out.Rotation, out.Tracks = v.Container, v.Duration.Seconds(), v.Rotation, v.Tracks
+		}
 		for _, f := range r.Findings {
 			out.Findings = append(out.Findings, inspectJSONFinding{string(f.Category), f.Severity.String(), f.Where, f.Field, f.Value})
 		}
@@ -203,7 +224,15 @@ var inspectCategoryTitles = map[metadata.Category]string{
 
 func writeInspectText(w io.Writer, path string, r *metadata.Report, damaged error) {
 	head := fmt.Sprintf("%s: %s %dx%d", inspectSafeName(path), strings.ToUpper(r.Format.String()), r.Width, r.Height)
-	if r.Orientation > 1 {
+	if v := r.Video; v != nil {
+		head = fmt.Sprintf("%s: %s video %dx%d, %.1f s", inspectSafeName(path), strings.ToUpper(v.Container), r.Width, r.Height, v.Duration.Seconds())
+		if v.Rotation != 0 {
+			head += fmt.Sprintf(", shown rotated %d°", v.Rotation)
+		}
+		if len(v.Tracks) > 0 {
+			head += " (" + strings.Join(v.Tracks, ", ") + ")"
+		}
+	} else if r.Orientation > 1 {
 		head += fmt.Sprintf(", orientation %d", r.Orientation)
 	}
 	fmt.Fprintln(w, head)

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"image"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"codeberg.org/veil/veil/internal/fserr"
 	"codeberg.org/veil/veil/metadata"
@@ -23,6 +25,7 @@ func init() {
 }
 
 const redactUsage = `Usage: veil redact [--faces] [--region x,y,w,h]... [--shape rect|ellipse] [--style solid|pixelate|blur] -o OUT FILE
+       veil redact [--faces] [--region x,y,w,h[@FROM-TO]]... [--keep N]... [--keep-audio] -o OUT VIDEO
 
 Writes a redacted copy of FILE as OUT; FILE is never changed and OUT must not
 exist. Regions are in pixels of the photo as it is displayed (top-left origin,
@@ -35,27 +38,67 @@ Styles: solid (default) paints the area black and is the only one to use for
 text; pixelate leaves at most 8 coarse, noisy blocks across it; blur is the
 weakest (someone who knows the person may still recognise them).
 
+Videos (MP4, MOV, M4V, 3GP; needs FFmpeg): every frame is searched for faces,
+faces are followed from frame to frame (frames where one was missed between
+two sightings are covered too, and a little before and after), and the
+redaction is burnt into every frame. OUT (.mp4, .m4v, .mov or .3gp) keeps the
+size, frame rate and timing; it has no metadata and no sound unless
+--keep-audio (voices and sounds identify people and places too). Then the
+written video is decoded again and checked frame by frame, and the face finder
+runs once more on it: faces it finds outside the redactions are redacted in a
+second pass; any still found after that are listed and nothing is saved
+unless --accept-findings. A region's @FROM-TO limits it to a time span in
+seconds or m:ss (@12.5-20, @1:05-, @-0:03); --list shows the face tracks
+found (and writes nothing), --keep N leaves track N visible. Blur is not
+offered for videos: many frames of one blurred face give it away.
+
 Options:
 `
 
-// regionList collects repeated --region x,y,w,h flags.
-type regionList []image.Rectangle
+// regionArg is one --region: an area, and for videos an optional time span.
+type regionArg struct {
+	rect image.Rectangle
+	// span: the region applies from from to to (to < 0: the end).
+	span     bool
+	from, to time.Duration
+}
+
+// regionList collects repeated --region x,y,w,h[@FROM-TO] flags.
+type regionList []regionArg
 
 func (l *regionList) String() string {
 	var s []string
-	for _, r := range *l {
+	for _, a := range *l {
+		r := a.rect
 		s = append(s, fmt.Sprintf("%d,%d,%d,%d", r.Min.X, r.Min.Y, r.Dx(), r.Dy()))
 	}
 	return strings.Join(s, " ")
 }
 
 func (l *regionList) Set(v string) error {
-	r, err := parseRegion(v)
+	area, span, timed := strings.Cut(v, "@")
+	r, err := parseRegion(area)
 	if err != nil {
 		return err
 	}
-	*l = append(*l, r)
+	a := regionArg{rect: r, to: -1}
+	if timed {
+		if a.from, a.to, err = parseSpan(span); err != nil {
+			return fmt.Errorf("region %q: %w", v, err)
+		}
+		a.span = true
+	}
+	*l = append(*l, a)
 	return nil
+}
+
+// rects returns the regions' areas.
+func (l regionList) rects() []image.Rectangle {
+	out := make([]image.Rectangle, len(l))
+	for i, a := range l {
+		out[i] = a.rect
+	}
+	return out
 }
 
 // parseRegion reads "x,y,w,h" (spaces allowed) with a positive width and height.
@@ -78,6 +121,48 @@ func parseRegion(v string) (image.Rectangle, error) {
 	return image.Rect(n[0], n[1], n[0]+n[2], n[1]+n[3]), nil
 }
 
+// parseSpan reads FROM-TO, either side optional ("12-" to the end, "-3"
+// from the start), each in seconds or m:ss (fractions allowed). to is -1
+// for the end.
+func parseSpan(s string) (from, to time.Duration, err error) {
+	a, b, ok := strings.Cut(s, "-")
+	if !ok {
+		return 0, 0, fmt.Errorf("time span %q: want FROM-TO (seconds or m:ss; either may be left out)", s)
+	}
+	to = -1
+	if a = strings.TrimSpace(a); a != "" {
+		if from, err = parseClock(a); err != nil {
+			return 0, 0, err
+		}
+	}
+	if b = strings.TrimSpace(b); b != "" {
+		if to, err = parseClock(b); err != nil {
+			return 0, 0, err
+		}
+		if to < from {
+			return 0, 0, fmt.Errorf("time span %q ends before it starts", s)
+		}
+	}
+	return from, to, nil
+}
+
+// parseClock reads "12", "12.5", "1:05" or "1:02:03.5".
+func parseClock(s string) (time.Duration, error) {
+	parts := strings.Split(s, ":")
+	if len(parts) > 3 {
+		return 0, fmt.Errorf("time %q: want seconds or m:ss", s)
+	}
+	var secs float64
+	for i, p := range parts {
+		v, err := strconv.ParseFloat(p, 64)
+		if err != nil || v < 0 || (i > 0 && v >= 60) || math.IsInf(v, 0) || v > 1e7 {
+			return 0, fmt.Errorf("time %q: want seconds or m:ss", s)
+		}
+		secs = secs*60 + v
+	}
+	return time.Duration(secs * float64(time.Second)), nil
+}
+
 // redactOptions are the flags of "veil redact".
 type redactOptions struct {
 	Faces   bool
@@ -85,6 +170,11 @@ type redactOptions struct {
 	Shape   string
 	Style   string
 	Out     string
+	// Videos only.
+	KeepAudio      bool
+	Keep           trackList
+	List           bool
+	AcceptFindings bool
 }
 
 func runRedact(args []string, stdout, stderr io.Writer) int {
@@ -94,13 +184,27 @@ func runRedact(args []string, stdout, stderr io.Writer) int {
 	f.Var(&o.Regions, "region", "redact the area x,y,w,h (repeatable)")
 	f.StringVar(&o.Shape, "shape", "rect", "outline of each area: rect or ellipse")
 	f.StringVar(&o.Style, "style", "solid", "solid, pixelate or blur")
-	f.StringVar(&o.Out, "o", "", "output file (required; .jpg, .png or .webp)")
+	f.StringVar(&o.Out, "o", "", "output file (required; .jpg, .png or .webp; for videos .mp4, .m4v, .mov or .3gp)")
+	f.BoolVar(&o.KeepAudio, "keep-audio", false, "videos: keep the sound (removed by default)")
+	f.Var(&o.Keep, "keep", "videos: leave face track `N` visible (repeatable; see --list)")
+	f.BoolVar(&o.List, "list", false, "videos: list the face tracks found, write nothing")
+	f.BoolVar(&o.AcceptFindings, "accept-findings", false, "videos: save even if the final check still finds faces outside the redactions")
 	files, status, ok := f.parse(args, stdout, stderr)
 	if !ok {
 		return status
 	}
+	if len(files) == 1 && isVideoName(files[0]) {
+		if o.Out == "" && !o.List {
+			return f.usageError(stderr)
+		}
+		return runRedactVideo(o, files[0], stdout, stderr)
+	}
 	if len(files) != 1 || o.Out == "" {
 		return f.usageError(stderr)
+	}
+	if err := o.photoOnly(); err != nil {
+		fmt.Fprintf(stderr, "veil redact: %v\n", err)
+		return 2
 	}
 	job, err := o.job(files[0])
 	if err != nil {
@@ -133,7 +237,21 @@ func (o redactOptions) job(in string) (*redactJob, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", o.Out, err)
 	}
-	return &redactJob{in: in, out: o.Out, faces: o.Faces, regions: o.Regions, shape: shape, style: style, format: format}, nil
+	return &redactJob{in: in, out: o.Out, faces: o.Faces, regions: o.Regions.rects(), shape: shape, style: style, format: format}, nil
+}
+
+// photoOnly refuses the options that only mean something for videos.
+func (o redactOptions) photoOnly() error {
+	switch {
+	case o.KeepAudio, len(o.Keep) > 0, o.List, o.AcceptFindings:
+		return errors.New("--keep-audio, --keep, --list and --accept-findings are for videos")
+	}
+	for _, r := range o.Regions {
+		if r.span {
+			return errors.New("a region's time span (@FROM-TO) is for videos")
+		}
+	}
+	return nil
 }
 
 type redactJob struct {

@@ -18,9 +18,10 @@ import (
 // folder. Each must be reached from a FuzzXxx target in its package's tests.
 var parserEntryPoints = map[string][]string{
 	"photo":             {"Decode", "Config", "Orientation", "DecodePreview"},
-	"metadata/inspect":  {"File", "listBlocks"},
-	"metadata/clean":    {"File", "rewriteHEIF"},
-	"metadata/verify":   {"verify"}, // File without its recover, so that fuzzing sees a panic
+	"metadata/inspect":  {"File", "listBlocks", "inspectVideo"},
+	"metadata/clean":    {"File", "rewriteHEIF", "CleanVideoTo", "cleanHvcC"},
+	"metadata/verify":   {"verify", "verifyVideo"}, // without their recover, so that fuzzing sees a panic
+	"internal/mp4":      {"Open", "TopLevel", "OtherContainer", "Samples", "Rotation", "Size"},
 	"internal/jpegseg":  {"Walk", "ExifTIFF", "MPFImages"},
 	"internal/pngchunk": {"Walk", "Find", "ICCP"},
 	"internal/riff":     {"WebP", "Frame", "Find"},

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"codeberg.org/veil/veil/internal/heiftest"
+	"codeberg.org/veil/veil/internal/mp4/mp4test"
 	"codeberg.org/veil/veil/internal/testimg"
 )
 
@@ -44,11 +45,15 @@ type hostileCase struct {
 	// refuses to decode: clean, which rewrites a HEIF losslessly without
 	// decoding its picture, may succeed; every command that decodes fails.
 	lossless bool
+	// video files are hostile movies: hash may succeed (the MD5 of the exact
+	// bytes is what a report needs, whatever they hold); inspect and clean
+	// must refuse them in one line.
+	video bool
 }
 
 // mayPass reports whether command may succeed on the case.
 func (hc hostileCase) mayPass(command string) bool {
-	return hc.valid || (hc.lossless && command == "clean")
+	return hc.valid || (hc.lossless && command == "clean") || (hc.video && command == "hash")
 }
 
 func hostileCases() []hostileCase {
@@ -131,12 +136,52 @@ func hostileCases() []hostileCase {
 	add("gif 65535x65535", "giant.gif", testimg.Cat([]byte("GIF89a\xff\xff\xff\xff\x00\x00\x00"), []byte(",\x00\x00\x00\x00\xff\xff\xff\xff\x00\x02\x02\x44\x01\x00;")))
 	add("gif truncated", "cut.gif", []byte("GIF89a\x10\x00\x10\x00\x80\x00\x00"))
 
+	cs = append(cs, videoCases()...)
+
 	cs = append(cs,
 		hostileCase{name: "named pipe", file: "pipe.jpg", setup: func(p string) error { return syscall.Mkfifo(p, 0o644) }},
 		hostileCase{name: "link to /dev/zero", file: "zero-dev.jpg", setup: func(p string) error { return os.Symlink("/dev/zero", p) }},
 		hostileCase{name: "dangling link", file: "gone.jpg", setup: func(p string) error { return os.Symlink("/nonexistent/photo.jpg", p) }},
 	)
 	return cs
+}
+
+// videoCases are hostile movies: truncated, box sizes past the end, boxes
+// nested without end, a sample count of 2^32-1, a fragmented movie, an HLS
+// playlist and a Matroska file saved under movie names, a named pipe.
+func videoCases() []hostileCase {
+	phone := mp4test.Build(mp4test.Phone())
+	frag := mp4test.Phone()
+	frag.Fragmented = true
+	samples := bytes.Clone(phone)
+	i := bytes.Index(samples, []byte("stsz"))
+	binary.BigEndian.PutUint32(samples[i+12:], 0xFFFFFFFF)
+	chunks := bytes.Clone(phone)
+	i = bytes.Index(chunks, []byte("stco"))
+	binary.BigEndian.PutUint32(chunks[i+8:], 0xFFFFFFFF)
+	nested := mp4test.Box("free")
+	for range 20000 {
+		nested = mp4test.Box("trak", nested)
+	}
+	ftyp := mp4test.Box("ftyp", []byte("isom\x00\x00\x02\x00isommp41"))
+	mk := func(name, file string, b []byte) hostileCase {
+		return hostileCase{name: name, file: file, data: b, video: true}
+	}
+	return []hostileCase{
+		mk("mp4 truncated", "cut.mp4", phone[:len(phone)/2]),
+		mk("mov truncated in moov", "cut.mov", phone[:200]),
+		mk("mp4 box past end", "boxsize.mp4", testimg.Cat(ftyp, []byte{0x7F, 0xFF, 0xFF, 0xFF}, []byte("moov\x00\x00\x00\x00"))),
+		mk("mp4 64-bit mdat past end", "largesize.mp4", testimg.Cat(ftyp, []byte{0, 0, 0, 1}, []byte("mdat"), []byte{0x7F, 0, 0, 0, 0, 0, 0, 0})),
+		mk("mp4 20000 nested boxes", "nested.mp4", testimg.Cat(ftyp, mp4test.Box("moov", nested))),
+		mk("mp4 2^32-1 samples", "samples.mp4", samples),
+		mk("mp4 2^32-1 chunks", "chunks.mp4", chunks),
+		// A sound fragmented movie: clean may convert it through FFmpeg.
+		{name: "mp4 fragmented", file: "fragmented.mp4", data: mp4test.Build(frag), video: true, lossless: true},
+		mk("hls playlist named .mp4", "playlist.mp4", []byte("#EXTM3U\n#EXT-X-VERSION:3\n#EXTINF:10,\nfile:///etc/hostname\n")),
+		mk("matroska named .mp4", "matroska.mp4", append([]byte("\x1a\x45\xdf\xa3"), make([]byte, 64)...)),
+		mk("mp4 ftyp only", "ftyp.mp4", ftyp),
+		{name: "video named pipe", file: "pipe.mp4", video: true, setup: func(p string) error { return syscall.Mkfifo(p, 0o644) }},
+	}
 }
 
 // heifDecodeCases are HEIC and AVIF files whose boxes are sound but whose

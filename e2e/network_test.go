@@ -86,7 +86,18 @@ func TestNoNetworkSyscalls(t *testing.T) {
 	video := filepath.Join(photos, "clip.mp4")
 	makeVideo(t, video, "2")
 	runs["hash --video-pdq"] = []string{"hash", "--video-pdq", video}
-	videoRuns := map[string]bool{"hash --video-pdq": true}
+	// A redaction runs ffprobe and three ffmpeg children (read for faces,
+	// encode from Veil's frames, read back for the check).
+	runs["redact video"] = []string{"redact", "--faces", "--region", "10,10,60,60@0.5-1.5", "-o", filepath.Join(home, "out-redacted.mp4"), video}
+	// The lossless video clean and inspect run no FFmpeg: pure Go, traced
+	// all the same.
+	runs["inspect video"] = []string{"inspect", "--json", video}
+	runs["clean video"] = []string{"clean", "--json", "-o", filepath.Join(home, "out-video"), video}
+	// A Matroska file is copied into an MP4 by FFmpeg before the clean.
+	mkv := filepath.Join(home, "clip.mkv")
+	makeVideo(t, mkv, "1")
+	runs["clean mkv"] = []string{"clean", "--json", "-o", filepath.Join(home, "out-mkv"), mkv}
+	videoRuns := map[string]bool{"hash --video-pdq": true, "clean mkv": true, "redact video": true}
 	names := make([]string, 0, len(runs))
 	for n := range runs {
 		names = append(names, n)

@@ -91,7 +91,38 @@ func TestHashVideoHostile(t *testing.T) {
 	if testing.Short() && raceEnabled {
 		t.Skip("checked in the full run")
 	}
-	home := t.TempDir()
+	cases := hostileVideos(t, t.TempDir())
+	for name, data := range cases {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := filepath.Join(dir, name)
+			if err := os.WriteFile(p, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r := runVeil(t, hangLimit, dir, "hash", "--video-pdq", p)
+			for _, problem := range hostileProblems(hostileCase{name: name, file: name, data: data}, "hash", r) {
+				t.Error(problem)
+			}
+			var errLines []string
+			for _, l := range nonEmptyLines(r.stdout) {
+				if strings.Contains(l, "error") {
+					errLines = append(errLines, l)
+				}
+			}
+			if len(errLines) != 1 || !strings.Contains(errLines[0], "no vPDQ hash: ") || !strings.Contains(r.stdout, md5hex(data)) {
+				t.Errorf("want the MD5 and one vPDQ error line:\n%s", clip(r.stdout))
+			}
+			noFFmpegFor(t, p)
+		})
+	}
+}
+
+// hostileVideos builds videos meant to mislead FFmpeg (in home), by file
+// name: empty, a picture claiming 20000x20000 pixels, an HLS playlist and a
+// concat list named as videos, garbage, a truncated file, a box size past
+// the end.
+func hostileVideos(t *testing.T, home string) map[string][]byte {
+	t.Helper()
 	good := filepath.Join(home, "good.mp4")
 	makeVideo(t, good, "2")
 	b, err := os.ReadFile(good)
@@ -116,29 +147,7 @@ func TestHashVideoHostile(t *testing.T) {
 		"cut.mp4":      b[:len(b)/2],
 		"boxsize.mp4":  append(append([]byte{}, b[:moov-4]...), []byte("\x7f\xff\xff\xffmoov\x00")...),
 	}
-	for name, data := range cases {
-		t.Run(name, func(t *testing.T) {
-			dir := t.TempDir()
-			p := filepath.Join(dir, name)
-			if err := os.WriteFile(p, data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			r := runVeil(t, hangLimit, dir, "hash", "--video-pdq", p)
-			for _, problem := range hostileProblems(hostileCase{name: name, file: name, data: data}, "hash", r) {
-				t.Error(problem)
-			}
-			var errLines []string
-			for _, l := range nonEmptyLines(r.stdout) {
-				if strings.Contains(l, "error") {
-					errLines = append(errLines, l)
-				}
-			}
-			if len(errLines) != 1 || !strings.Contains(errLines[0], "no vPDQ hash: ") || !strings.Contains(r.stdout, md5hex(data)) {
-				t.Errorf("want the MD5 and one vPDQ error line:\n%s", clip(r.stdout))
-			}
-			noFFmpegFor(t, p)
-		})
-	}
+	return cases
 }
 
 func md5hex(b []byte) string {

@@ -126,7 +126,7 @@ func hashFile(ctx context.Context, path string, opt Options) Result {
 		return r
 	}
 	r.Size = st.Size()
-	head := make([]byte, sniffLen)
+	head := make([]byte, SniffLen)
 	n, err := io.ReadFull(f, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		r.Error = fserr.Reason(err)
@@ -137,7 +137,7 @@ func hashFile(ctx context.Context, path string, opt Options) Result {
 		r.Error = fserr.Reason(err)
 		return r
 	}
-	video := photo.Sniff(head) == photo.Unknown && isVideo(head, path)
+	video := IsVideo(head, path)
 	if video || st.Size() > photo.MaxFileSize {
 		if video {
 			r.Kind, r.Label = KindVideo, VideoLabel

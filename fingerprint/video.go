@@ -9,6 +9,7 @@ import (
 
 	"codeberg.org/veil/veil/fingerprint/vpdq"
 	"codeberg.org/veil/veil/internal/ffmpeg"
+	"codeberg.org/veil/veil/photo"
 )
 
 // VideoLabel names a video's MD5 for what it is used for.
@@ -129,8 +130,8 @@ var videoExts = map[string]bool{
 // IsVideoName reports whether a file found in a folder looks like a video.
 func IsVideoName(name string) bool { return videoExts[strings.ToLower(filepath.Ext(name))] }
 
-// sniffLen is how much of a file isVideo looks at.
-const sniffLen = 1024
+// SniffLen is how much of the start of a file IsVideo needs to look at.
+const SniffLen = 1024
 
 // asfHeader is the GUID that starts every ASF (WMV) file.
 var asfHeader = []byte{0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11, 0xA6, 0xD9, 0x00, 0xAA, 0x00, 0x62, 0xCE, 0x6C}
@@ -177,4 +178,12 @@ func transportStream(head []byte, size, offset int) bool {
 // bytes are not an image Veil reads.
 func isVideo(head []byte, name string) bool {
 	return videoMagic(head) || IsVideoName(name)
+}
+
+// IsVideo reports whether a file whose first bytes are head (SniffLen of
+// them, or the whole file when shorter) and whose name is name is a video:
+// not a picture Veil reads, and a video container by its bytes or, failing
+// that, its name. It is the one test the command line and the app share.
+func IsVideo(head []byte, name string) bool {
+	return photo.Sniff(head) == photo.Unknown && isVideo(head, name)
 }

@@ -52,6 +52,29 @@ func TestVideoMagic(t *testing.T) {
 	}
 }
 
+// TestIsVideo: a picture Veil reads is a picture whatever its name; a
+// video is recognised by its bytes or, failing that, its name.
+func TestIsVideo(t *testing.T) {
+	jpeg := []byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 'J', 'F', 'I', 'F', 0}
+	heic := []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic")
+	for _, tc := range []struct {
+		name  string
+		head  []byte
+		video bool
+	}{
+		{"clip.mp4", jpeg, false},
+		{"IMG_0001.HEIC", heic, false},
+		{"clip.mov", heic, false}, // the bytes say HEIF: a photo
+		{"a.bin", []byte("\x00\x00\x00\x18ftypqt  \x00\x00\x00\x00"), true},
+		{"clip.MOV", []byte("\x00\x00\x00\x08wide"), true},
+		{"notes.txt", []byte("hello"), false},
+	} {
+		if got := IsVideo(tc.head, tc.name); got != tc.video {
+			t.Errorf("%s: IsVideo %v, want %v", tc.name, got, tc.video)
+		}
+	}
+}
+
 // TestVideoHashFile hashes a video with its label, reports reading
 // progress, and adds vPDQ on request.
 func TestVideoHashFile(t *testing.T) {

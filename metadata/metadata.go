@@ -64,6 +64,9 @@ type Report struct {
 	Width, Height int // stored size
 	Orientation   int // EXIF-style 1..8; 1 when absent
 	Findings      []Finding
+	// Video is set for videos (then Format is photo.Unknown and Width,
+	// Height are the first video track's stored size).
+	Video *VideoInfo
 }
 
 // Group is the findings of one category.
@@ -120,6 +123,10 @@ type Result struct {
 	// Removed describes what was taken out, one short phrase per item
 	// ("EXIF GPS position", "XMP packet", "2 bytes after end of image", ...).
 	Removed []string
+	// Video is set for videos, whose cleaned copy is written straight to
+	// disk: Data is then nil, Format photo.Unknown and Bytes its size.
+	Video *VideoInfo
+	Bytes int64
 }
 
 // ErrNotClean is returned by the verifier (and the cleaner, which runs it)

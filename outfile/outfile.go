@@ -2,7 +2,8 @@
 // partial file under the final name), never over an existing file, never over
 // the input, with fresh timestamps and no extended attributes copied from
 // anywhere, and only after the written bytes were read back and checked. It
-// is the only way Veil writes a file to disk, through [WriteChecked].
+// is the only way Veil writes a file to disk, through [WriteChecked] (or
+// [Create] for outputs streamed to disk).
 package outfile
 
 import (
@@ -74,10 +75,8 @@ func (o Options) perm() os.FileMode {
 // system: other programs' unwritten data is theirs to flush. Writers in a
 // batch overlap their syncs by calling WriteChecked from several goroutines.
 //
-// A streaming sibling for outputs too large to hold in memory (videos) would
-// keep this sequence and this type: write through the temporary file while
-// hashing, sync, re-read it comparing digests, run a check over an
-// io.ReaderAt, then name it.
+// Outputs too large to hold in memory (videos) take the same path through
+// [Create] and [Stream.Commit].
 func WriteChecked(path string, data []byte, opt Options, check func(written []byte) error) error {
 	t, err := create(path, opt)
 	if err != nil {

@@ -558,3 +558,33 @@ func TestRedactOwned(t *testing.T) {
 		t.Error("nil image accepted")
 	}
 }
+
+// TestBurn paints regions in place, skips those off the image, and
+// leaves an image without regions as it is.
+func TestBurn(t *testing.T) {
+	img := image.NewNRGBA(image.Rect(0, 0, 40, 30))
+	for i := range img.Pix {
+		img.Pix[i] = 200
+	}
+	n, err := Burn(img, []Region{
+		{Rect: image.Rect(10, 10, 20, 20)},
+		{Rect: image.Rect(35, 25, 60, 60), Style: Pixelate},
+		{Rect: image.Rect(-50, -50, -10, -10)},
+	})
+	if err != nil || n != 2 {
+		t.Fatalf("Burn = %d, %v; want 2 regions", n, err)
+	}
+	if p := img.NRGBAAt(15, 15); p != Fill {
+		t.Errorf("inside the solid region: %v", p)
+	}
+	if p := img.NRGBAAt(5, 5); p.R != 200 {
+		t.Errorf("outside every region: %v", p)
+	}
+	before := append([]byte(nil), img.Pix...)
+	if n, err := Burn(img, nil); n != 0 || err != nil {
+		t.Fatalf("no regions: %d, %v", n, err)
+	}
+	if string(before) != string(img.Pix) {
+		t.Error("no regions changed the image")
+	}
+}

@@ -1,7 +1,7 @@
 #!/bin/bash
 # smoke.sh BIN OUTDIR: start the real Veil binary under Xvfb with a photo,
 # drive it with xdotool (open, detections, add a region, before/after, hash
-# panel, about box, batch view, quick exit) and take screenshots with
+# panel, about box, batch view, a video with its clean copy, quick exit) and take screenshots with
 # ImageMagick's import. Checks on the way: the window appears, the process
 # survives every step, quick exit (Shift x3) ends it within a second, and
 # HOME and TMPDIR are still empty afterwards.
@@ -86,14 +86,14 @@ xdotool key Escape
 sleep 0.3
 alive "about"
 
-click 168 77 # "Many photos"
+click 156 77 # "Many files"
 sleep 0.3
 # Drop is not possible under Xvfb; the batch view is filled from a second start below.
 shot 06-batch-empty 0.5
 click 50 77
 alive "batch"
 
-# Open photo… (Ctrl+O) shows Veil's own file browser, quick exit inside it.
+# Open photo or video… (Ctrl+O) shows Veil's own file browser, quick exit inside it.
 xdotool key ctrl+o
 shot 07-file-browser 1
 click 550 670 # Cancel
@@ -104,7 +104,7 @@ convert "$PHOTO" -resize 1200x1200 "$WORK/copied.png"
 xclip -quiet -selection clipboard -t image/png -i "$WORK/copied.png" >/dev/null 2>&1 &
 XCLIP=$!
 sleep 0.5
-click 200 28 # Paste
+click 265 28 # Paste
 for _ in $(seq 100); do [ "$(grep -c 'timing: detected' "$WORK/veil.log")" -ge 2 ] && break; sleep 0.1; done
 shot 08-pasted-picture 0.8
 kill $XCLIP 2>/dev/null || true
@@ -146,4 +146,43 @@ trap - EXIT
 for d in home tmp; do
 	if [ -n "$(ls -A "$WORK/$d")" ]; then echo "smoke: $d not empty after the second run" >&2; exit 1; fi
 done
+# A phone video: poster frame, what it reveals, its hashes, a clean copy,
+# then quick exit. The iPhone MOV from the shared fixtures when present,
+# otherwise FFmpeg makes a short clip.
+VIDEO="$WORK/videos/IMG_0042.MOV"
+mkdir -p "$WORK/videos"
+if [ -f "$ROOT/../shared/fixtures/video/mov-with-gps.mov" ]; then
+	cp "$ROOT/../shared/fixtures/video/mov-with-gps.mov" "$VIDEO"
+else
+	ffmpeg -nostdin -loglevel error -f lavfi -i testsrc=duration=3:size=320x240:rate=25 -c:v mpeg4 \
+		-metadata location=+51.5007-000.1246/ "$VIDEO"
+fi
+chmod u+w "$VIDEO"
+VSUM=$(sha256sum "$VIDEO" | cut -d' ' -f1)
+env -i PATH=/usr/bin:/bin DISPLAY="$DISPLAY" ${XAUTHORITY:+XAUTHORITY="$XAUTHORITY"} HOME="$WORK/home" TMPDIR="$WORK/tmp" \
+	LANG="${SMOKE_LANG:-en_US.UTF-8}" VEIL_TIMINGS=1 "$BIN" "$VIDEO" >"$WORK/veil3.log" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null || true' EXIT
+timeout 30 xdotool search --sync --onlyvisible --name '^Veil$' >/dev/null
+for _ in $(seq 300); do grep -q 'timing: first frame' "$WORK/veil3.log" && break; sleep 0.1; done
+shot 10-video 0.8
+alive "video"
+click 968 122 # "Hash for reporting"
+shot 11-video-hash 2
+alive "video hash"
+click 974 753 # "Save clean copy…"
+sleep 1
+xdotool key Return # save under the neutral name offered, beside the original
+for _ in $(seq 300); do ls "$WORK/videos"/video-* >/dev/null 2>&1 && break; sleep 0.1; done
+shot 12-video-saved 1
+alive "video clean copy"
+ls "$WORK/videos"/video-* >/dev/null 2>&1 || { echo "smoke: no clean copy of the video" >&2; exit 1; }
+xdotool mousemove 400 400 key --delay 150 shift shift shift
+for _ in $(seq 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.02; done
+if kill -0 "$PID" 2>/dev/null; then echo "smoke: quick exit did not end Veil (video)" >&2; exit 1; fi
+trap - EXIT
+for d in home tmp; do
+	if [ -n "$(ls -A "$WORK/$d")" ]; then echo "smoke: $d not empty after the video run" >&2; exit 1; fi
+done
+[ "$(sha256sum "$VIDEO" | cut -d' ' -f1)" = "$VSUM" ] || { echo "smoke: the original video changed" >&2; exit 1; }
 echo "smoke: OK, screenshots in $SHOTS"

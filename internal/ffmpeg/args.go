@@ -18,6 +18,9 @@ type source struct {
 	format  string   // demuxer forced with -f, or ""
 	formats []string // demuxers allowed besides DefaultFormats
 	args    []string // further input options, before -i
+	// file is an open file FFmpeg inherits and reads through its
+	// descriptor (url "file:/dev/fd/N"): an output not yet named.
+	file *os.File
 }
 
 // fileSource checks that path is a regular file and names it so that
@@ -48,6 +51,32 @@ func inputURL(path string) (string, error) {
 	}
 	return "file:" + abs, nil
 }
+
+// openSource names an open file that FFmpeg will inherit as descriptor fd,
+// so that it can read a file that has no name yet (an unnamed output being
+// verified before it is given one). The file must be a regular file.
+func openSource(f *os.File, fd int, formats []string) (source, error) {
+	st, err := f.Stat()
+	switch {
+	case err != nil:
+		return source{}, &Error{Reason: err.Error(), kind: ErrRefused}
+	case !st.Mode().IsRegular():
+		return source{}, &Error{Reason: "not a regular file", kind: ErrRefused}
+	}
+	return source{url: fdURL(fd), formats: formats, file: f}, nil
+}
+
+// inherited lists the open files the source's process must inherit.
+func (s source) inherited() []*os.File {
+	if s.file == nil {
+		return nil
+	}
+	return []*os.File{s.file}
+}
+
+// fdURL names descriptor fd of FFmpeg's own process as a file; opening it
+// opens the same file afresh (its own offset), so FFmpeg can seek in it.
+func fdURL(fd int) string { return "file:/dev/fd/" + strconv.Itoa(fd) }
 
 // outputURL names an output file for FFmpeg the same way.
 func outputURL(path string) (string, error) {
@@ -105,12 +134,17 @@ func pipeOutput(l Limits, format string) []string {
 }
 
 // fileOutput ends a command line with an output file, never overwritten
-// and capped at l's output size.
-func fileOutput(l Limits, format, url string) []string {
+// and capped at l's output size. An inherited file (open) exists already
+// and is empty: FFmpeg truncates it rather than refuse it.
+func fileOutput(l Limits, format, url string, open bool) []string {
+	overwrite := "-n"
+	if open {
+		overwrite = "-y"
+	}
 	return []string{
 		"-threads", strconv.Itoa(l.threads()),
 		"-fs", strconv.FormatInt(l.maxOutput(), 10),
-		"-f", format, "-protocol_whitelist", "file", "-n", url,
+		"-f", format, "-protocol_whitelist", "file", overwrite, url,
 	}
 }
 

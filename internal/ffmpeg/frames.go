@@ -222,6 +222,21 @@ func (r *Runner) Frames(ctx context.Context, path string, opt FrameOptions, fn f
 	if err != nil {
 		return err
 	}
+	return r.frames(ctx, src, opt, fn)
+}
+
+// FramesOf is Frames for an open file, which need not have a name: an
+// output being verified before it is named. FFmpeg reads it through the
+// descriptor it inherits.
+func (r *Runner) FramesOf(ctx context.Context, f *os.File, opt FrameOptions, fn func(*Frame) error) error {
+	src, err := openSource(f, 3, opt.Formats)
+	if err != nil {
+		return err
+	}
+	return r.frames(ctx, src, opt, fn)
+}
+
+func (r *Runner) frames(ctx context.Context, src source, opt FrameOptions, fn func(*Frame) error) error {
 	infos := make(chan frameInfo, maxAhead)
 	quit := make(chan struct{}) // closed when Veil stops reading
 	var timeBase Rational       // the stderr reader's own
@@ -239,7 +254,7 @@ func (r *Runner) Frames(ctx context.Context, path string, opt FrameOptions, fn f
 			timeBase = tb
 		}
 	}
-	p, out, err := start(ctx, startOptions{prog: r.ffmpeg, args: r.frameArgs(src, opt), limits: r.Limits, timeout: r.Limits.Timeout, wantOut: true, onInfo: onInfo})
+	p, out, err := start(ctx, startOptions{prog: r.ffmpeg, args: r.frameArgs(src, opt), limits: r.Limits, timeout: r.Limits.Timeout, wantOut: true, onInfo: onInfo, inherit: src.inherited()})
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -136,11 +137,25 @@ func (r *Runner) Probe(ctx context.Context, path string, opt ProbeOptions) (*Inf
 	if err != nil {
 		return nil, err
 	}
+	return r.probe(ctx, src)
+}
+
+// ProbeOf is Probe for an open file, which need not have a name (see
+// FramesOf).
+func (r *Runner) ProbeOf(ctx context.Context, f *os.File, opt ProbeOptions) (*Info, error) {
+	src, err := openSource(f, 3, opt.Formats)
+	if err != nil {
+		return nil, err
+	}
+	return r.probe(ctx, src)
+}
+
+func (r *Runner) probe(ctx context.Context, src source) (*Info, error) {
 	timeout := r.Limits.Timeout
 	if timeout <= 0 {
 		timeout = probeTimeout
 	}
-	p, out, err := start(ctx, startOptions{prog: r.ffprobe, args: probeArgs(r.Limits, src), limits: r.Limits, timeout: timeout, wantOut: true})
+	p, out, err := start(ctx, startOptions{prog: r.ffprobe, args: probeArgs(r.Limits, src), limits: r.Limits, timeout: timeout, wantOut: true, inherit: src.inherited()})
 	if err != nil {
 		return nil, err
 	}

@@ -33,6 +33,7 @@ type startOptions struct {
 	stdin   io.Reader     // nil: nothing (/dev/null)
 	wantOut bool          // return a pipe from standard output
 	extra   []*os.File    // descriptors 3, 4, ... (write ends, closed after the start)
+	inherit []*os.File    // descriptors after extra, left open (the caller's files)
 	onInfo  func(logLine) // called with each info line, from the stderr reader
 }
 
@@ -48,7 +49,7 @@ func start(ctx context.Context, o startOptions) (*process, *os.File, error) {
 	cmd.Env = cleanEnv()
 	cmd.Dir = rootDir()
 	cmd.SysProcAttr = sysProcAttr()
-	cmd.ExtraFiles = o.extra
+	cmd.ExtraFiles = append(append([]*os.File(nil), o.extra...), o.inherit...)
 	// Pipes of our own, not exec's: Wait must not close them before Veil
 	// has read the last frame, nor wait for a slow stdin producer.
 	var closeAfter []*os.File

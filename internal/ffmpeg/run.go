@@ -41,6 +41,11 @@ type Job struct {
 	// overwrites, and Run deletes what it wrote when it fails. The caller
 	// writes to a temporary name, verifies, and renames.
 	Output string
+	// OutputFile, instead of Output, is an open, empty, regular file that
+	// FFmpeg writes through the descriptor it inherits: an output that has
+	// no name until it is verified (an unnamed temporary file). On a
+	// failure it is left as it is; the caller discards it.
+	OutputFile *os.File
 	// PlainC runs FFmpeg's plain C code (-cpuflags 0).
 	PlainC bool
 	// Progress, if not nil, is called with how much of the output's
@@ -56,8 +61,14 @@ func (r *Runner) Run(ctx context.Context, job Job) (err error) {
 	if err != nil {
 		return err
 	}
-	if _, err := os.Lstat(job.Output); err == nil {
-		return fmt.Errorf("%s already exists", job.Output)
+	if job.OutputFile == nil {
+		if _, err := os.Lstat(job.Output); err == nil {
+			return fmt.Errorf("%s already exists", job.Output)
+		}
+	}
+	var inherit []*os.File
+	if job.OutputFile != nil {
+		inherit = []*os.File{job.OutputFile}
 	}
 	progR, progW, err := os.Pipe()
 	if err != nil {
@@ -66,14 +77,14 @@ func (r *Runner) Run(ctx context.Context, job Job) (err error) {
 	defer progR.Close()
 	p, _, err := start(ctx, startOptions{
 		prog: r.ffmpeg, args: args, limits: r.Limits, timeout: r.Limits.Timeout,
-		stdin: stdin, extra: []*os.File{progW},
+		stdin: stdin, extra: []*os.File{progW}, inherit: inherit,
 	})
 	if err != nil {
 		return err
 	}
 	kick := p.wd.waiting
 	defer func() {
-		if err != nil {
+		if err != nil && job.OutputFile == nil {
 			os.Remove(job.Output) // FFmpeg made it (-n): never a partial output
 		}
 	}()
@@ -96,7 +107,7 @@ func (r *Runner) Run(ctx context.Context, job Job) (err error) {
 	err = p.wait()
 	wg.Wait()
 	if err == nil {
-		if st, serr := os.Stat(job.Output); serr != nil {
+		if st, serr := job.outputStat(); serr != nil {
 			err = fmt.Errorf("FFmpeg wrote no output: %w", serr)
 		} else if st.Size() >= limit {
 			// -fs stopped it quietly at the limit.
@@ -111,7 +122,7 @@ func (r *Runner) Run(ctx context.Context, job Job) (err error) {
 
 // jobArgs builds a job's command line and finds its standard input.
 func (r *Runner) jobArgs(job Job) ([]string, io.Reader, error) {
-	if len(job.Inputs) == 0 || job.Output == "" || job.Format == "" {
+	if len(job.Inputs) == 0 || (job.Output == "") == (job.OutputFile == nil) || job.Format == "" {
 		return nil, nil, errors.New("ffmpeg job needs inputs, an output and its format")
 	}
 	if err := checkArgs(job.Args); err != nil {
@@ -139,12 +150,29 @@ func (r *Runner) jobArgs(job Job) ([]string, io.Reader, error) {
 		src.format, src.args = in.Format, in.Args
 		args = append(args, inputArgs(r.Limits, src)...)
 	}
-	url, err := outputURL(job.Output)
-	if err != nil {
-		return nil, nil, err
+	var url string
+	if job.OutputFile != nil {
+		st, err := job.OutputFile.Stat()
+		if err != nil || !st.Mode().IsRegular() || st.Size() != 0 {
+			return nil, nil, errors.New("ffmpeg job output must be an empty regular file")
+		}
+		url = fdURL(4) // after the progress pipe, descriptor 3
+	} else {
+		var err error
+		if url, err = outputURL(job.Output); err != nil {
+			return nil, nil, err
+		}
 	}
 	args = append(args, job.Args...)
-	return append(args, fileOutput(r.Limits, job.Format, url)...), stdin, nil
+	return append(args, fileOutput(r.Limits, job.Format, url, job.OutputFile != nil)...), stdin, nil
+}
+
+// outputStat describes the written output.
+func (job Job) outputStat() (os.FileInfo, error) {
+	if job.OutputFile != nil {
+		return job.OutputFile.Stat()
+	}
+	return os.Stat(job.Output)
 }
 
 // progress is one block of FFmpeg's -progress output.

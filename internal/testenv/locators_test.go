@@ -13,9 +13,9 @@ import (
 )
 
 // pendingLocators are files that still find ../shared by hand, each waiting
-// for the change that moves it; remove each entry as its locator goes (the
-// test fails on an entry that no longer applies). The metadata split (issue
-// 14) moved the last ones.
+// for the change that moves it (file -> why). It is empty: every test finds
+// the shared material through this package. The test fails on an entry that
+// no longer applies, so the list cannot go stale.
 var pendingLocators = map[string]string{}
 
 // TestSharedFoundOnlyHere fails when Go code outside this package spells a

@@ -1,0 +1,49 @@
+package metadata
+
+import (
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Video containers, as [Report].Container and [Result].Container name them.
+const (
+	MP4 = "mp4"
+	MOV = "mov"
+	M4V = "m4v"
+	GPP = "3gp"
+	GP2 = "3g2"
+)
+
+// videoNames are the name endings of the videos Veil cleans.
+var videoNames = map[string]bool{".mp4": true, ".mov": true, ".m4v": true, ".3gp": true, ".3g2": true, ".qt": true}
+
+// refusedVideoNames are the endings of videos Veil recognises but does not
+// clean yet; folder walks still pick them up so that each gets its one-line
+// refusal rather than being passed over in silence.
+var refusedVideoNames = map[string]bool{".mkv": true, ".webm": true, ".avi": true, ".mts": true, ".m2ts": true,
+	".ts": true, ".wmv": true, ".flv": true, ".mpg": true, ".mpeg": true, ".ogv": true}
+
+// IsVideoName reports whether a file name ends like a video Veil cleans
+// (MP4, MOV, M4V, 3GP, 3G2).
+func IsVideoName(name string) bool { return videoNames[strings.ToLower(filepath.Ext(name))] }
+
+// IsAnyVideoName reports whether a file name ends like any video, including
+// those Veil refuses (MKV, WebM, AVI, MTS, ...).
+func IsAnyVideoName(name string) bool {
+	e := strings.ToLower(filepath.Ext(name))
+	return videoNames[e] || refusedVideoNames[e]
+}
+
+// VideoInfo is what a report or result says about a video; nil for photos.
+type VideoInfo struct {
+	// Container is MP4, MOV, M4V, GPP or GP2.
+	Container string
+	Duration  time.Duration
+	// Rotation is the display rotation of the first video track, in
+	// degrees clockwise (0, 90, 180 or 270).
+	Rotation int
+	// Tracks describes each track in one short phrase ("video h264
+	// 1920x1080", "audio mp4a", "timed metadata mebx (detected faces)").
+	Tracks []string
+}
