@@ -37,11 +37,11 @@ ffprobe -hide_banner -loglevel error -show_entries stream=codec_name,width,heigh
 echo "cores: $(nproc); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "== stages (BenchmarkRedactVideo)"
-VEIL_BENCH_VIDEO=$ROOT/$CLIP nice -n 10 go test -tags ci,nodynamic,wasm2go -run '^$' -bench '^BenchmarkRedactVideo$' -benchtime 1x -timeout 2h -v ./redact/video |
+VEIL_BENCH_VIDEO=$ROOT/$CLIP nice -n 10 go test -tags "$(./scripts/tags.sh VEIL_TEST_TAGS)" -run '^$' -bench '^BenchmarkRedactVideo$' -benchtime 1x -timeout 2h -v ./redact/video |
 	grep -E 'frames|Benchmark'
 
 echo "== veil redact --faces, end to end"
-go build -tags ci,nodynamic,wasm2go -o out/bench/veil .
+go build -tags "$(./scripts/tags.sh VEIL_TEST_TAGS)" -o out/bench/veil .
 rm -f out/bench/redacted.mp4
 nice -n 10 /usr/bin/time -v -o out/bench/time.txt out/bench/veil redact --faces -o out/bench/redacted.mp4 "$CLIP"
 awk -F': ' '/Elapsed/{w=$2} /User time/{u=$2} /System time/{s=$2} /Maximum resident/{m=$2} END{printf "wall %s, CPU %.0f s (veil and FFmpeg), peak RSS %.0f MB (the largest process)\n", w, u+s, m/1024}' out/bench/time.txt
