@@ -111,7 +111,7 @@ func videoPicture(ctx context.Context, eng engines, path string) (*ffmpeg.Info, 
 func previewProblem(err error) string {
 	switch {
 	case errors.Is(err, ffmpeg.ErrNotInstalled):
-		return lang.L("Veil needs FFmpeg to show a picture of this video (install the ffmpeg package, for example with \"sudo apt install ffmpeg\"). Cleaning and hashing work without it.")
+		return noFFmpegText()
 	case errors.Is(err, ffmpeg.ErrRefused):
 		return lang.L("Veil shows previews of MP4, MOV, M4V and 3GP videos only. This file can still be hashed for reporting.")
 	}
