@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"codeberg.org/veil/veil/internal/testenv"
+	"codeberg.org/veil/veil/metadata"
 )
 
 var (
@@ -319,7 +320,11 @@ func commandArgs(command, file, outDir string) []string {
 	case "clean":
 		return []string{"clean", "-o", outDir, file}
 	case "redact":
-		return []string{"redact", "--region", "0,0,8,8", "-o", filepath.Join(outDir, "redacted.png"), file}
+		out := "redacted.png"
+		if metadata.IsVideoName(file) { // a redacted video is written as a video
+			out = "redacted.mp4"
+		}
+		return []string{"redact", "--region", "0,0,8,8", "-o", filepath.Join(outDir, out), file}
 	}
 	return []string{command, file}
 }
