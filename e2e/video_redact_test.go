@@ -4,9 +4,11 @@ package e2e
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -62,8 +64,10 @@ func TestRedactVideoStops(t *testing.T) {
 	}
 	// Wait for the encode (an ffmpeg reading Veil's frames), then stop.
 	deadline := time.Now().Add(hangLimit)
-	for !encoding() && time.Now().Before(deadline) {
+	enc := 0
+	for enc == 0 && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
+		enc = encoderOf(cmd.Process.Pid)
 	}
 	cmd.Process.Signal(syscall.SIGINT)
 	done := make(chan error, 1)
@@ -82,25 +86,53 @@ func TestRedactVideoStops(t *testing.T) {
 	}
 	noFFmpegFor(t, p)
 	for range 50 {
-		if !encoding() {
+		if enc == 0 || !alive(enc) {
 			return
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Error("an encoding ffmpeg is still running after veil ended")
+	t.Errorf("veil's encoding ffmpeg (pid %d) is still running after veil ended", enc)
 }
 
-// encoding reports whether an ffmpeg is encoding frames from its standard
-// input (NUT), as a redaction's encode does.
-func encoding() bool {
+// encoderOf returns the pid of an ffmpeg that veil (pid parent) started to
+// encode the frames it pipes in, or 0. Only veil's own child counts: other
+// tests (and other packages' tests, run at the same time) encode too.
+func encoderOf(parent int) int {
 	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
 	for _, c := range procs {
 		b, err := os.ReadFile(c)
-		if err == nil && bytes.Contains(b, []byte("ffmpeg")) && bytes.Contains(b, []byte("nut\x00")) && bytes.Contains(b, []byte("pipe:0")) {
-			if st, err := os.ReadFile(filepath.Join(filepath.Dir(c), "stat")); err == nil && !bytes.Contains(st, []byte(") Z")) {
-				return true
-			}
+		if err != nil || !bytes.Contains(b, []byte("ffmpeg")) || !bytes.Contains(b, []byte("nut\x00")) || !bytes.Contains(b, []byte("pipe:0")) {
+			continue
+		}
+		pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(c)))
+		if ppid, state := procStat(pid); ppid == parent && state != "Z" {
+			return pid
 		}
 	}
-	return false
+	return 0
+}
+
+// alive reports whether pid is a running (not zombie) process.
+func alive(pid int) bool {
+	_, state := procStat(pid)
+	return state != "" && state != "Z"
+}
+
+// procStat reads a process's parent pid and state from /proc/PID/stat
+// ("pid (comm) S ppid ..."; comm may hold spaces and parentheses).
+func procStat(pid int) (ppid int, state string) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, ""
+	}
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, ""
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 2 {
+		return 0, ""
+	}
+	ppid, _ = strconv.Atoi(f[1])
+	return ppid, f[0]
 }
