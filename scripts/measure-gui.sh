@@ -30,7 +30,7 @@ if [ -z "${DISPLAY:-}" ] || [ -z "${VEIL_MEASURE_INNER:-}" ]; then
 		command -v "$t" >/dev/null || { echo "measure: $t is missing (make deps-smoke)" >&2; exit 1; }
 	done
 	export VEIL_MEASURE_INNER=1 OUT
-	exec xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" "$0" "$BIN" "${2:-}" "$RUNS"
+	exec xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp -noreset" "$0" "$BIN" "${2:-}" "$RUNS"
 fi
 
 PHOTO=${2:-}

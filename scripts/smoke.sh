@@ -21,7 +21,7 @@ if [ -z "${DISPLAY:-}" ] || [ -z "${VEIL_SMOKE_INNER:-}" ]; then
 		command -v "$t" >/dev/null || { echo "smoke: $t is missing (make deps-smoke)" >&2; exit 1; }
 	done
 	export VEIL_SMOKE_INNER=1
-	exec xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" "$0" "$BIN" "$OUT"
+	exec xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp -noreset" "$0" "$BIN" "$OUT"
 fi
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

@@ -391,7 +391,7 @@ gui() {
 # One X display for everything: wine makes real windows only with one (the
 # end-of-session test needs a top-level window; the GUI is shown on it).
 display=:$((70 + RANDOM % 20))
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp -noreset >/dev/null 2>&1 &
 xvfb=$!
 trap 'kill $xvfb 2>/dev/null || true' EXIT
 export DISPLAY=$display

@@ -72,7 +72,11 @@ func startXvfb(t testing.TB, screen string) (display string, ok bool, why string
 		t.Fatal(err)
 	}
 	defer r.Close()
-	x := exec.Command("Xvfb", display, "-displayfd", "3", "-screen", "0", screen, "-nolisten", "tcp")
+	// -noreset: by default the server resets when its last client leaves, and
+	// a client connecting during that reset fails with "Can't open display".
+	// Tests start and stop short clients (xclip, xdotool) all the time, so
+	// without it one in about twenty clipboard tests failed at random.
+	x := exec.Command("Xvfb", display, "-displayfd", "3", "-screen", "0", screen, "-nolisten", "tcp", "-noreset")
 	var stderr strings.Builder
 	x.Stderr = &stderr
 	x.ExtraFiles = []*os.File{w}
