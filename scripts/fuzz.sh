@@ -16,7 +16,14 @@ for pkg in $(go list -tags "$tags" ./...); do
     echo "fuzz: $pkg $target ${secs}s"
     # -timeout only ends a hang: the baseline run over the seed corpus alone
     # can take minutes on a loaded machine (go test's default is 10m).
-    go test -tags "$tags" -timeout "${TEST_TIMEOUT:-60m}" -run '^$' -fuzz "^${target}\$" -fuzztime "${secs}s" "$pkg" 2>&1 | tail -n 3
+    # A passing run shows its last lines; a failing one shows everything (the
+    # crash, the input and where go test saved it under testdata/fuzz).
+    if ! out=$(go test -tags "$tags" -timeout "${TEST_TIMEOUT:-60m}" -run '^$' -fuzz "^${target}\$" -fuzztime "${secs}s" "$pkg" 2>&1); then
+      printf '%s\n' "$out"
+      echo "fuzz: $pkg $target failed" >&2
+      exit 1
+    fi
+    printf '%s\n' "$out" | tail -n 3
     total=$((total + 1))
   done
 done
