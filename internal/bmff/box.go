@@ -117,3 +117,19 @@ func Walk(b []byte, i, limit int) ([]Box, error) {
 func Children(b []byte, bx Box, skip int) ([]Box, error) {
 	return Walk(b, bx.PayloadStart()+skip, bx.End)
 }
+
+// Build returns a box of type t (four characters) whose payload is parts in
+// order: the one box builder for the video cleaner and the test builders.
+func Build(t string, parts ...[]byte) []byte {
+	n := 8
+	for _, p := range parts {
+		n += len(p)
+	}
+	out := make([]byte, 8, n)
+	binary.BigEndian.PutUint32(out, uint32(n))
+	copy(out[4:], t)
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}

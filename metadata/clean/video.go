@@ -2,6 +2,7 @@ package clean
 
 import (
 	"bufio"
+	"codeberg.org/veil/veil/internal/bmff"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -894,19 +895,7 @@ func (p *videoPlan) stbl(w *builder, kt *keptTrack, large bool) {
 }
 
 // box builds a box of type t from its payload parts.
-func box(t string, parts ...[]byte) []byte {
-	n := 8
-	for _, p := range parts {
-		n += len(p)
-	}
-	out := make([]byte, 8, n)
-	binary.BigEndian.PutUint32(out, uint32(n))
-	copy(out[4:], t)
-	for _, p := range parts {
-		out = append(out, p...)
-	}
-	return out
-}
+func box(t string, parts ...[]byte) []byte { return bmff.Build(t, parts...) }
 
 // describe fills in the result's description of the movie.
 func (p *videoPlan) describe(f *mp4.File) {

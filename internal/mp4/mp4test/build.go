@@ -7,6 +7,7 @@
 package mp4test
 
 import (
+	"codeberg.org/veil/veil/internal/bmff"
 	"encoding/binary"
 )
 
@@ -42,19 +43,7 @@ type Movie struct {
 var Secrets = []string{"+48.8582+002.2945/", "com.apple.quicktime.location.ISO6709", "SECRET-XMP-DOCUMENT", "FREE-SPACE-NOTE", "FACE-BOX"}
 
 // Box builds a box from its type and payload parts.
-func Box(t string, parts ...[]byte) []byte {
-	n := 8
-	for _, p := range parts {
-		n += len(p)
-	}
-	out := make([]byte, 8, n)
-	binary.BigEndian.PutUint32(out, uint32(n))
-	copy(out[4:], t)
-	for _, p := range parts {
-		out = append(out, p...)
-	}
-	return out
-}
+func Box(t string, parts ...[]byte) []byte { return bmff.Build(t, parts...) }
 
 func u32(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }
 func u16(v uint16) []byte { return binary.BigEndian.AppendUint16(nil, v) }
