@@ -5,7 +5,10 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"os"
 	"testing"
+
+	"codeberg.org/veil/veil/internal/testenv"
 )
 
 // photo24MP is a 6000x4000 JPEG with enough detail to cost what a camera
@@ -82,5 +85,25 @@ func TestShrinkKeepsSmallImages(t *testing.T) {
 	big.Set(0, 0, color.White)
 	if got := shrink(big, 2048).Bounds(); got != image.Rect(0, 0, 2048, 512) {
 		t.Errorf("shrink to %v", got)
+	}
+}
+
+// BenchmarkLoadPreviewHEIC is the same work for the 12 MP iPhone HEIC in
+// ../shared (libheif's grid decode dominates).
+func BenchmarkLoadPreviewHEIC(b *testing.B) {
+	p, ok := testenv.SharedPath("fixtures/metadata/exif-samples/heic/mobile/iphone_13_pro_max.HEIC")
+	if !ok {
+		b.Skip("../shared is missing")
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng := defaultEngines()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := loadPreview(eng, "", "x.heic", data); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
