@@ -193,7 +193,7 @@ func runRedact(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return status
 	}
-	if len(files) == 1 && isVideoName(files[0]) {
+	if len(files) == 1 && isVideoFile(files[0]) { // FFmpeg's whitelist refuses what it cannot read
 		if o.Out == "" && !o.List {
 			return f.usageError(stderr)
 		}

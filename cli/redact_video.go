@@ -14,16 +14,11 @@ import (
 	"syscall"
 	"time"
 
-	"codeberg.org/veil/veil/fingerprint"
 	"codeberg.org/veil/veil/internal/ffmpeg"
 	"codeberg.org/veil/veil/outfile"
 	"codeberg.org/veil/veil/redact"
 	"codeberg.org/veil/veil/redact/video"
 )
-
-// isVideoName reports whether name is a video, by its extension: "veil
-// redact" takes those as videos (FFmpeg's whitelist refuses what is not).
-func isVideoName(name string) bool { return fingerprint.IsVideoName(name) }
 
 // trackList collects repeated --keep N flags.
 type trackList []int

@@ -12,17 +12,14 @@ import (
 	"syscall"
 	"time"
 
+	"codeberg.org/veil/veil/fingerprint"
 	"codeberg.org/veil/veil/metadata"
 	"codeberg.org/veil/veil/photo"
 )
 
 // isInputName picks the files taken from folders: photos and videos
 // (including those Veil refuses, so each gets its one-line reason).
-func isInputName(name string) bool { return photo.IsImageName(name) || metadata.IsAnyVideoName(name) }
-
-// movieBoxes are the boxes a movie file starts with.
-var movieBoxes = map[string]bool{"ftyp": true, "moov": true, "mdat": true, "wide": true, "free": true, "skip": true,
-	"pnot": true, "uuid": true, "styp": true, "sidx": true, "moof": true}
+func isInputName(name string) bool { return photo.IsImageName(name) || fingerprint.IsVideoName(name) }
 
 // isVideoFile decides, from its name and first bytes, whether a file goes
 // the video way (streamed, never read whole). An image by its bytes stays
@@ -31,18 +28,12 @@ var movieBoxes = map[string]bool{"ftyp": true, "moov": true, "mdat": true, "wide
 func isVideoFile(path string) bool {
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return metadata.IsAnyVideoName(path)
+		return fingerprint.IsVideoName(path)
 	}
 	defer f.Close()
-	var b [64]byte
+	var b [fingerprint.SniffLen]byte
 	n, _ := io.ReadFull(f, b[:])
-	if photo.Sniff(b[:n]) != photo.Unknown {
-		return false
-	}
-	if n >= 8 && movieBoxes[string(b[4:8])] {
-		return true
-	}
-	return metadata.IsAnyVideoName(path)
+	return fingerprint.IsVideo(b[:n], path)
 }
 
 // interruptible returns a context cancelled by Ctrl-C (or SIGTERM), so

@@ -139,11 +139,15 @@ var asfHeader = []byte{0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11, 0xA6, 0xD
 // mxfHeader starts an MXF partition pack.
 var mxfHeader = []byte{0x06, 0x0E, 0x2B, 0x34, 0x02, 0x05, 0x01, 0x01}
 
+// movieBoxes are the boxes an ISO base media or QuickTime movie may start
+// with (old QuickTime files often begin with "wide", "mdat" or "free").
+var movieBoxes = map[string]bool{"ftyp": true, "moov": true, "mdat": true, "wide": true, "free": true, "skip": true,
+	"pnot": true, "uuid": true, "styp": true, "sidx": true, "moof": true}
+
 // videoMagic recognises a video container from its first bytes.
 func videoMagic(head []byte) bool {
-	box := func(s string) bool { return len(head) >= 8 && string(head[4:8]) == s }
 	switch {
-	case len(head) >= 12 && box("ftyp"): // MP4, MOV, M4V, 3GP
+	case len(head) >= 8 && movieBoxes[string(head[4:8])]: // MP4, MOV, M4V, 3GP
 		return true
 	case len(head) >= 12 && string(head[0:4]) == "RIFF" && string(head[8:12]) == "AVI ":
 		return true
@@ -154,8 +158,6 @@ func videoMagic(head []byte) bool {
 	case bytes.HasPrefix(head, []byte("FLV\x01")):
 		return true
 	case bytes.HasPrefix(head, []byte{0, 0, 1, 0xBA}): // MPEG program stream (.mpg, .vob)
-		return true
-	case box("moov"):
 		return true
 	}
 	return transportStream(head, 188, 0) || transportStream(head, 192, 4) // .ts, .mts and .m2ts

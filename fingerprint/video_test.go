@@ -67,6 +67,10 @@ func TestIsVideo(t *testing.T) {
 		{"clip.mov", heic, false}, // the bytes say HEIF: a photo
 		{"a.bin", []byte("\x00\x00\x00\x18ftypqt  \x00\x00\x00\x00"), true},
 		{"clip.MOV", []byte("\x00\x00\x00\x08wide"), true},
+		{"old.dat", []byte("\x00\x00\x00\x08wide\x00\x10\x00\x00mdat"), true}, // an old QuickTime file, by its first box
+		{"clip.bin", []byte("\x00\x00\x00\x10free\x00\x00\x00\x00"), true},
+		{"recording.ts", bytes.Repeat(append([]byte{0x47}, make([]byte, 187)...), 5), true}, // MPEG-TS packets
+		{"types.ts", []byte("export const x = 1;"), false},                                  // TypeScript, not a video
 		{"notes.txt", []byte("hello"), false},
 	} {
 		if got := IsVideo(tc.head, tc.name); got != tc.video {

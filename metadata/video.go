@@ -16,24 +16,13 @@ const (
 )
 
 // videoNames are the name endings of the videos Veil cleans.
-var videoNames = map[string]bool{".mp4": true, ".mov": true, ".m4v": true, ".3gp": true, ".3g2": true, ".qt": true}
-
-// refusedVideoNames are the endings of videos Veil recognises but does not
-// clean yet; folder walks still pick them up so that each gets its one-line
-// refusal rather than being passed over in silence.
-var refusedVideoNames = map[string]bool{".mkv": true, ".webm": true, ".avi": true, ".mts": true, ".m2ts": true,
-	".ts": true, ".wmv": true, ".flv": true, ".mpg": true, ".mpeg": true, ".ogv": true}
+// Which files are videos at all (MKV, AVI and MTS included, so that each
+// gets its one-line refusal) is fingerprint.IsVideo's one list.
+var videoNames = map[string]bool{".mp4": true, ".mov": true, ".m4v": true, ".3gp": true, ".3gpp": true, ".3g2": true, ".qt": true}
 
 // IsVideoName reports whether a file name ends like a video Veil cleans
-// (MP4, MOV, M4V, 3GP, 3G2).
+// and writes (MP4, MOV, M4V, 3GP, 3G2).
 func IsVideoName(name string) bool { return videoNames[strings.ToLower(filepath.Ext(name))] }
-
-// IsAnyVideoName reports whether a file name ends like any video, including
-// those Veil refuses (MKV, WebM, AVI, MTS, ...).
-func IsAnyVideoName(name string) bool {
-	e := strings.ToLower(filepath.Ext(name))
-	return videoNames[e] || refusedVideoNames[e]
-}
 
 // VideoInfo is what a report or result says about a video; nil for photos.
 type VideoInfo struct {
