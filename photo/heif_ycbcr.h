@@ -116,43 +116,80 @@ static inline void veil_ycc_px(const veil_ycc *k, int y, int cb, int cr, unsigne
 	rgb[2] = veil_ycc_clip(yy + k->bcb * cb);
 }
 
+// veil_ycc_row converts the columns cols[0..n) of source row sy into
+// rgb (3 bytes a source column, indexed by column).
+static void veil_ycc_row(const veil_ycbcr *s, const veil_ycc *k, int sy, const int *cols, int n, unsigned char *rgb) {
+	int cw = (s->w + 1) / 2;
+	const uint8_t *l = s->p[0] + (size_t)sy * s->w, *cb = s->p[1] + (size_t)(sy >> 1) * cw,
+	              *cr = s->p[2] + (size_t)(sy >> 1) * cw;
+	for (int i = 0; i < n; i++) {
+		int x = cols[i];
+		veil_ycc_px(k, l[x], cb[x >> 1], cr[x >> 1], rgb + 3 * x);
+	}
+}
+
 // veil_ycbcr_scale_rows writes rows [y0, y1) of the canvas resampled to
 // dw×dh and converted to RGB: pixel (x, y) as RGBA at dst + x*xstep +
 // y*ystep, so that the caller can have the picture written rotated (as irot
-// asks) instead of copying it afterwards. Each output pixel
-// converts its four source samples as libheif would and interpolates them
-// with veil_heif_scale_rows' positions, weights and rounding, so the result
-// is libheif's RGB resampled, but only the samples used are converted.
+// asks) instead of copying it afterwards. Source samples are converted as
+// libheif would and interpolated with veil_heif_scale_rows' positions,
+// weights and rounding, so the result is libheif's RGB resampled; but only
+// the samples used are converted, each once: the source rows the output
+// needs, two at a time, in the columns it needs.
 static int veil_ycbcr_scale_rows(const veil_ycbcr *s, const veil_ycc *k, unsigned char *dst, long xstep, long ystep,
                                  int dw, int dh, int y0, int y1) {
-	int w = s->w, h = s->h, cw = (w + 1) / 2;
+	int w = s->w, h = s->h;
 	int *xs = veil_axis_table(w, dw);
-	if (xs == NULL) {
+	int *cols = (int *)malloc(sizeof(int) * (size_t)w);
+	unsigned char *rows = (unsigned char *)malloc(6 * (size_t)w);
+	if (xs == NULL || cols == NULL || rows == NULL) {
+		free(xs);
+		free(cols);
+		free(rows);
 		return -1;
 	}
 	const int *x1s = xs + dw, *wxs = xs + 2 * dw;
+	// The columns used, each once: xs and x1s never decrease.
+	int n = 0;
+	for (int x = 0; x < dw; x++) {
+		if (n == 0 || cols[n - 1] < xs[x]) {
+			cols[n++] = xs[x];
+		}
+		if (cols[n - 1] < x1s[x]) {
+			cols[n++] = x1s[x];
+		}
+	}
+	unsigned char *buf[2] = {rows, rows + 3 * (size_t)w};
+	int held[2] = {-1, -1}; // the source row each buffer holds
 	for (int y = y0; y < y1; y++) {
 		int sy0, sy1, wy;
 		veil_axis(y, h, dh, &sy0, &sy1, &wy);
-		const uint8_t *l0 = s->p[0] + (size_t)sy0 * w, *l1 = s->p[0] + (size_t)sy1 * w;
-		const uint8_t *b0 = s->p[1] + (size_t)(sy0 >> 1) * cw, *b1 = s->p[1] + (size_t)(sy1 >> 1) * cw;
-		const uint8_t *r0 = s->p[2] + (size_t)(sy0 >> 1) * cw, *r1 = s->p[2] + (size_t)(sy1 >> 1) * cw;
+		int i0 = held[0] == sy0 ? 0 : held[1] == sy0 ? 1 : -1;
+		if (i0 < 0) {
+			i0 = held[0] == sy1 ? 1 : 0; // keep the other row needed
+			veil_ycc_row(s, k, sy0, cols, n, buf[i0]);
+			held[i0] = sy0;
+		}
+		int i1 = held[0] == sy1 ? 0 : held[1] == sy1 ? 1 : -1;
+		if (i1 < 0) {
+			i1 = 1 - i0;
+			veil_ycc_row(s, k, sy1, cols, n, buf[i1]);
+			held[i1] = sy1;
+		}
+		const unsigned char *t = buf[i0], *u = buf[i1];
 		unsigned char *d = dst + (long)y * ystep;
 		for (int x = 0; x < dw; x++, d += xstep) {
-			int a = xs[x], b = x1s[x], ca = a >> 1, cb = b >> 1, wx = wxs[x];
-			unsigned char p00[3], p01[3], p10[3], p11[3];
-			veil_ycc_px(k, l0[a], b0[ca], r0[ca], p00);
-			veil_ycc_px(k, l0[b], b0[cb], r0[cb], p01);
-			veil_ycc_px(k, l1[a], b1[ca], r1[ca], p10);
-			veil_ycc_px(k, l1[b], b1[cb], r1[cb], p11);
+			int a = 3 * xs[x], b = 3 * x1s[x], wx = wxs[x];
 			for (int c = 0; c < 3; c++) {
-				int top = p00[c] * (256 - wx) + p01[c] * wx;
-				int bot = p10[c] * (256 - wx) + p11[c] * wx;
+				int top = t[a + c] * (256 - wx) + t[b + c] * wx;
+				int bot = u[a + c] * (256 - wx) + u[b + c] * wx;
 				d[c] = (unsigned char)((top * (256 - wy) + bot * wy + 32768) >> 16);
 			}
 			d[3] = 255;
 		}
 	}
 	free(xs);
+	free(cols);
+	free(rows);
 	return 0;
 }
