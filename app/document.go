@@ -5,8 +5,6 @@ import (
 	"image"
 	"path/filepath"
 
-	"golang.org/x/image/draw"
-
 	"codeberg.org/veil/veil/photo"
 )
 
@@ -89,7 +87,7 @@ func shrink(img image.Image, maxSide int) image.Image {
 		return img
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.ApproxBiLinear.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
+	photo.Scale(dst, img)
 	return dst
 }
 

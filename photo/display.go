@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-
-	"golang.org/x/image/draw"
 )
 
 // DecodePreview decodes the image in b for display: the stored pixels
@@ -74,7 +72,7 @@ func shrink(img image.Image, maxSide int) image.Image {
 	// x/image/draw's fast paths write *image.RGBA (others go pixel by pixel
 	// through interfaces, ten times slower).
 	dst := image.NewRGBA(image.Rect(0, 0, nw, nh))
-	draw.ApproxBiLinear.Scale(dst, dst.Bounds(), img, r, draw.Src, nil)
+	Scale(dst, img)
 	return dst
 }
 

@@ -183,14 +183,19 @@ static struct heif_error veil_hevc_convert(const struct de265_image *src, struct
 	return veil_hevc_ok();
 }
 
-static struct heif_error veil_hevc_decode(void *p, struct heif_image **out) {
-	veil_hevc *d = (veil_hevc *)p;
-	*out = NULL;
+// veil_hevc_take receives the one picture of an image item.
+typedef struct heif_error (*veil_hevc_take)(const struct de265_image *img, void *arg);
+
+// veil_hevc_picture decodes the data pushed so far, strictly and stoppably,
+// and hands its one picture to take. Veil's HEIC preview
+// (heif_ycbcr.h) decodes grid tiles through it as well, so both paths refuse
+// the same damaged files.
+static struct heif_error veil_hevc_picture(veil_hevc *d, veil_hevc_take take, void *arg) {
 	de265_error err = de265_flush_data(d->ctx);
 	if (err != DE265_OK) {
 		return veil_hevc_fail(heif_suberror_Unspecified, de265_get_error_text(err));
 	}
-	int more = 1;
+	int more = 1, got = 0;
 	while (more) {
 		if (atomic_load(&veil_hevc_cancel)) {
 			return veil_hevc_fail(heif_suberror_Unspecified, "decoding stopped");
@@ -206,22 +211,35 @@ static struct heif_error veil_hevc_decode(void *p, struct heif_image **out) {
 		}
 		const struct de265_image *img = de265_get_next_picture(d->ctx);
 		if (img != NULL) {
-			if (*out != NULL) {
-				heif_image_release(*out);
-				*out = NULL;
+			if (got) {
 				return veil_hevc_fail(heif_suberror_Unspecified, "more than one picture in an HEVC image item");
 			}
-			struct heif_error e = veil_hevc_convert(img, out);
+			got = 1;
+			struct heif_error e = take(img, arg);
 			de265_release_next_picture(d->ctx);
 			if (e.code != heif_error_Ok) {
 				return e;
 			}
 		}
 	}
-	if (*out == NULL) {
+	if (!got) {
 		return veil_hevc_fail(heif_suberror_Unspecified, "no picture in the HEVC data");
 	}
 	return veil_hevc_ok();
+}
+
+static struct heif_error veil_hevc_take_heif(const struct de265_image *img, void *arg) {
+	return veil_hevc_convert(img, (struct heif_image **)arg);
+}
+
+static struct heif_error veil_hevc_decode(void *p, struct heif_image **out) {
+	*out = NULL;
+	struct heif_error e = veil_hevc_picture((veil_hevc *)p, veil_hevc_take_heif, out);
+	if (e.code != heif_error_Ok && *out != NULL) {
+		heif_image_release(*out);
+		*out = NULL;
+	}
+	return e;
 }
 
 static const struct heif_decoder_plugin veil_hevc_plugin = {

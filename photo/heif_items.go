@@ -45,6 +45,18 @@ type heifItem struct {
 	alpha  bool     // an auxC marks it as an alpha plane
 	dimg   []uint32 // inputs of a derived image
 	auxl   []uint32 // images this one is an auxiliary of
+	// transforms lists the item's irot, imir and clap properties in the
+	// order libheif applies them; irot is the last rotation, in quarter
+	// turns counter-clockwise.
+	transforms []string
+	irot       int
+	nclx       *heifNCLX // a colr box of type nclx, if any
+}
+
+// heifNCLX is a colour description (ISO/IEC 23091-2 code points).
+type heifNCLX struct {
+	primaries, transfer, matrix uint16
+	fullRange                   bool
 }
 
 type heifFile struct {
@@ -413,6 +425,19 @@ func (f *heifFile) applyProperties(p []byte, ipco [][2]any) error {
 				it.hvcC = pp
 			case "av1C":
 				it.av1C = pp
+			case "irot":
+				it.transforms = append(it.transforms, typ)
+				it.irot = int(pr.u8() & 3)
+			case "imir", "clap":
+				it.transforms = append(it.transforms, typ)
+			case "colr":
+				if pr.fourcc() == "nclx" { // libheif keeps the last
+					c := &heifNCLX{primaries: uint16(pr.u16()), transfer: uint16(pr.u16()), matrix: uint16(pr.u16())}
+					c.fullRange = pr.u8()&0x80 != 0
+					if !pr.bad {
+						it.nclx = c
+					}
+				}
 			case "auxC":
 				if len(pp) > 4 {
 					urn := string(pp[4:])

@@ -5,6 +5,7 @@ package photo
 /*
 #cgo pkg-config: libheif libde265
 #include "heif_native.h"
+#include "heif_ycbcr.h"
 */
 import "C"
 
@@ -13,6 +14,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"math"
 	"runtime"
 	"strings"
 	"sync"
@@ -150,6 +152,25 @@ func backendHEIFConfig(b []byte) (image.Config, error) {
 // decodeNative opens b, decodes its primary image within heifTimeout and
 // hands the decoded planes to finish.
 func decodeNative(b []byte, finish func(d *heifHandle) error) error {
+	return runHEIF(func() error {
+		d, err := openHEIF(b)
+		if err != nil {
+			return err
+		}
+		defer d.close()
+		if err := checkSize(d.w, d.h); err != nil {
+			return err
+		}
+		if C.veil_heif_decode(d.v, d.calpha()) != 0 {
+			return d.err()
+		}
+		return finish(d)
+	})
+}
+
+// runHEIF runs decode, which decodes HEVC through veil_hevc_plugin, holding
+// heifSlot and within heifTimeout.
+func runHEIF(decode func() error) error {
 	if err := registerHEVC(); err != nil {
 		return err
 	}
@@ -174,20 +195,7 @@ func decodeNative(b []byte, finish func(d *heifHandle) error) error {
 			heifRun.Unlock()
 			<-heifSlot
 		}()
-		done <- func() error {
-			d, err := openHEIF(b)
-			if err != nil {
-				return err
-			}
-			defer d.close()
-			if err := checkSize(d.w, d.h); err != nil {
-				return err
-			}
-			if C.veil_heif_decode(d.v, d.calpha()) != 0 {
-				return d.err()
-			}
-			return finish(d)
-		}()
+		done <- decode()
 	}()
 	select {
 	case err := <-done:
@@ -252,15 +260,36 @@ func backendSampleHEIF(b []byte, maps []gatherMap) ([]image.Image, bool, error) 
 	return out, grey, err
 }
 
-// backendPreviewHEIF decodes b and resamples it to w×h in C, without a
-// full-size copy of the picture.
+// backendPreviewHEIF decodes b resampled to w×h: a grid of plain HEVC
+// tiles from their YCbCr planes (heif_ycbcr.go), anything else through
+// libheif.
 func backendPreviewHEIF(b []byte, w, h int) (image.Image, error) {
+	if m, ok, err := previewYCbCr(b, w, h); ok {
+		return m, err
+	}
+	return previewLibheif(b, w, h)
+}
+
+// previewLibheif decodes b with libheif and resamples it to w×h in C,
+// without a full-size copy of the picture, in bands of rows on all cores.
+func previewLibheif(b []byte, w, h int) (image.Image, error) {
 	var img *image.NRGBA
 	err := decodeNative(b, func(d *heifHandle) error {
-		m := image.NewNRGBA(image.Rect(0, 0, w, h))
-		if C.veil_heif_scale(d.v, (*C.uchar)(unsafe.Pointer(&m.Pix[0])), C.long(m.Stride), C.int(d.w), C.int(d.h),
-			d.calpha(), C.int(w), C.int(h)) != 0 {
+		var pl C.veil_planes
+		if C.veil_heif_planes(d.v, &pl, C.int(d.w), C.int(d.h), d.calpha()) != 0 {
 			return d.err()
+		}
+		defer C.veil_heif_release(d.v)
+		m := image.NewNRGBA(image.Rect(0, 0, w, h))
+		err := inBands(h, func(y0, y1 int) error {
+			if C.veil_heif_scale_rows(&pl, (*C.uchar)(unsafe.Pointer(&m.Pix[0])), C.long(m.Stride), C.int(d.w), C.int(d.h),
+				C.int(w), C.int(h), C.int(y0), C.int(y1)) != 0 {
+				return errors.New("out of memory")
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		img = m
 		return nil
@@ -269,4 +298,88 @@ func backendPreviewHEIF(b []byte, w, h int) (image.Image, error) {
 		return nil, err
 	}
 	return img, nil
+}
+
+// ycbcrCanvas is the YCbCr picture the preview's fast path pastes decoded
+// tiles into (heif_ycbcr.h), in C memory: it is written once, read once
+// and freed, so Go need not zero it.
+type ycbcrCanvas struct{ c *C.veil_ycbcr }
+
+func newYCbCrCanvas(w, h int) (*ycbcrCanvas, error) {
+	c := &ycbcrCanvas{c: (*C.veil_ycbcr)(C.calloc(1, C.sizeof_veil_ycbcr))}
+	if c.c == nil {
+		return nil, errors.New("out of memory")
+	}
+	c.c.w, c.c.h = C.int(w), C.int(h)
+	cw, ch := (w+1)/2, (h+1)/2
+	for i, n := range []int{w * h, cw * ch, cw * ch} {
+		c.c.p[i] = (*C.uint8_t)(C.malloc(C.size_t(n)))
+		if c.c.p[i] == nil {
+			c.free()
+			return nil, errors.New("out of memory")
+		}
+	}
+	return c, nil
+}
+
+func (c *ycbcrCanvas) free() {
+	for i := range c.c.p {
+		C.free(unsafe.Pointer(c.c.p[i]))
+	}
+	C.free(unsafe.Pointer(c.c))
+	c.c = nil
+}
+
+// decodeTile decodes one tile into the canvas at (x0, y0) and returns the
+// colour description in its bitstream. Tiles may be decoded concurrently:
+// each writes only its own part of the canvas.
+func (c *ycbcrCanvas) decodeTile(data []byte, x0, y0, tw, th int) (tileColour, error) {
+	if len(data) == 0 {
+		return tileColour{}, errors.New("empty HEVC tile")
+	}
+	t := C.veil_tile{dst: c.c, x0: C.int(x0), y0: C.int(y0), tw: C.int(tw), th: C.int(th)}
+	if C.veil_tile_decode(&t, (*C.uint8_t)(unsafe.Pointer(&data[0])), C.size_t(len(data))) != 0 {
+		msg := C.GoString(&t.msg[0])
+		if strings.HasPrefix(msg, "veil:") {
+			return tileColour{}, errNotYCbCr
+		}
+		return tileColour{}, errors.New(msg)
+	}
+	return tileColour{matrix: int(t.matrix), full: t.full != 0}, nil
+}
+
+// scale resamples the canvas to sw×sh, converting with col, in bands of
+// rows on all cores, and writes it onto m turned irot quarter turns
+// counter-clockwise.
+func (c *ycbcrCanvas) scale(m *image.NRGBA, sw, sh, irot int, col tileColour) error {
+	rcr, gcb, gcr, bcb, ok := ycbcrCoefficients(col.matrix)
+	if !ok {
+		return errNotYCbCr
+	}
+	// libheif's limited-range scale factors.
+	ky, kc, yoff := float32(1), float32(1), 0
+	if !col.full {
+		ky, kc, yoff = 1.1689, 1.1429, 16
+	}
+	fix := func(f float32) C.int { return C.int(math.Round(float64(f) * 65536)) }
+	k := C.veil_ycc{ky: fix(ky), yoff: C.int(yoff), rcr: fix(rcr * kc), gcb: fix(gcb * kc), gcr: fix(gcr * kc),
+		bcb: fix(bcb * kc)}
+	// Where stored pixel (0, 0) goes, and the steps to its right and below.
+	s := m.Stride
+	origin, xstep, ystep := 0, 4, s
+	switch irot % 4 {
+	case 1: // (x, y) to (y, sw-1-x)
+		origin, xstep, ystep = (sw-1)*s, -s, 4
+	case 2: // to (sw-1-x, sh-1-y)
+		origin, xstep, ystep = (sh-1)*s+4*(sw-1), -4, -s
+	case 3: // to (sh-1-y, x)
+		origin, xstep, ystep = 4*(sh-1), s, -4
+	}
+	return inBands(sh, func(y0, y1 int) error {
+		if C.veil_ycbcr_scale_rows(c.c, &k, (*C.uchar)(unsafe.Pointer(&m.Pix[origin])), C.long(xstep), C.long(ystep),
+			C.int(sw), C.int(sh), C.int(y0), C.int(y1)) != 0 {
+			return errors.New("out of memory")
+		}
+		return nil
+	})
 }

@@ -230,49 +230,60 @@ static int veil_heif_gather(veil_heif *v, unsigned char *dst, int w, int h, int 
 	return 0;
 }
 
-// veil_heif_scale resamples the decoded w×h picture to dw×dh (RGBA, stride
-// bytes apart) by bilinear interpolation at pixel centres, as x/image/draw's
-// ApproxBiLinear does, in 8-bit fixed point, and frees libheif's copy. For
-// previews only: the pixels are approximate.
-static int veil_heif_scale(veil_heif *v, unsigned char *dst, long stride, int w, int h, int alpha, int dw, int dh) {
-	veil_planes pl;
-	if (veil_heif_planes(v, &pl, w, h, alpha) != 0) {
-		return -1;
+// veil_axis maps output sample i of dn, resampled from n, to the two source
+// samples it lies between and the second's weight out of 256, sampling at
+// pixel centres as x/image/draw's ApproxBiLinear does.
+static inline void veil_axis(int i, int n, int dn, int *s0, int *s1, int *wt) {
+	double s = ((double)i + 0.5) * n / dn - 0.5;
+	if (s < 0) {
+		s = 0;
 	}
-	int *xs = (int *)malloc(sizeof(int) * 3 * (size_t)dw);
+	int a = (int)s;
+	if (a > n - 1) {
+		a = n - 1;
+	}
+	*s0 = a;
+	*s1 = a + 1 < n ? a + 1 : a;
+	*wt = (int)((s - a) * 256 + 0.5);
+}
+
+// veil_axis_table returns veil_axis for each of dn outputs as three arrays
+// of dn: first samples, second samples, weights; NULL without memory. The
+// caller frees it.
+static int *veil_axis_table(int n, int dn) {
+	int *t = (int *)malloc(sizeof(int) * 3 * (size_t)dn);
+	if (t != NULL) {
+		for (int i = 0; i < dn; i++) {
+			veil_axis(i, n, dn, &t[i], &t[dn + i], &t[2 * dn + i]);
+		}
+	}
+	return t;
+}
+
+// veil_heif_scale_rows writes rows [y0, y1) of the decoded w×h picture
+// (planes pl, from veil_heif_planes) resampled to dw×dh (RGBA, stride bytes
+// apart) by bilinear interpolation at pixel centres, as x/image/draw's
+// ApproxBiLinear does, in 8-bit fixed point. A row depends only on the
+// planes, so separate bands of rows can be written from separate threads.
+// For previews only: the pixels are approximate.
+static int veil_heif_scale_rows(const veil_planes *pl, unsigned char *dst, long stride, int w, int h, int dw, int dh,
+                                int y0, int y1) {
+	int *xs = veil_axis_table(w, dw);
 	if (xs == NULL) {
-		snprintf(v->msg, sizeof v->msg, "out of memory");
 		return -1;
 	}
 	int *x1s = xs + dw, *wxs = xs + 2 * dw;
 	for (int x = 0; x < dw; x++) {
-		double sx = ((double)x + 0.5) * w / dw - 0.5;
-		if (sx < 0) {
-			sx = 0;
-		}
-		int x0 = (int)sx;
-		if (x0 > w - 1) {
-			x0 = w - 1;
-		}
-		xs[x] = x0 * pl.step;
-		x1s[x] = (x0 + 1 < w ? x0 + 1 : x0) * pl.step;
-		wxs[x] = (int)((sx - x0) * 256 + 0.5);
+		xs[x] *= pl->step;
+		x1s[x] *= pl->step;
 	}
-	int nc = pl.p[3] != NULL ? 4 : 3;
-	for (int y = 0; y < dh; y++) {
-		double sy = ((double)y + 0.5) * h / dh - 0.5;
-		if (sy < 0) {
-			sy = 0;
-		}
-		int y0 = (int)sy;
-		if (y0 > h - 1) {
-			y0 = h - 1;
-		}
-		int y1 = y0 + 1 < h ? y0 + 1 : y0;
-		int wy = (int)((sy - y0) * 256 + 0.5);
+	int nc = pl->p[3] != NULL ? 4 : 3;
+	for (int y = y0; y < y1; y++) {
+		int sy0, sy1, wy;
+		veil_axis(y, h, dh, &sy0, &sy1, &wy);
 		unsigned char *d = dst + (long)y * stride;
 		for (int c = 0; c < nc; c++) {
-			const uint8_t *r0 = pl.p[c] + (long)y0 * pl.stride[c], *r1 = pl.p[c] + (long)y1 * pl.stride[c];
+			const uint8_t *r0 = pl->p[c] + (long)sy0 * pl->stride[c], *r1 = pl->p[c] + (long)sy1 * pl->stride[c];
 			for (int x = 0; x < dw; x++) {
 				int wx = wxs[x];
 				int top = r0[xs[x]] * (256 - wx) + r0[x1s[x]] * wx;
@@ -287,6 +298,5 @@ static int veil_heif_scale(veil_heif *v, unsigned char *dst, long stride, int w,
 		}
 	}
 	free(xs);
-	veil_heif_release(v);
 	return 0;
 }
