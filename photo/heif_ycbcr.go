@@ -68,7 +68,9 @@ func planYCbCr(b []byte) (*ycbcrPlan, bool) {
 	rows, cols := int(r.u8())+1, int(r.u8())+1
 	w, h := int(r.uN(size)), int(r.uN(size))
 	tiles, err := f.inputs(prim)
-	if r.bad || err != nil || len(tiles) != rows*cols {
+	// heifConfig has checked the grid against its ispe and the size
+	// limits; checked again here because the canvas is allocated from it.
+	if r.bad || err != nil || len(tiles) != rows*cols || w != int(prim.w) || h != int(prim.h) || checkSize(w, h) != nil {
 		return nil, false
 	}
 	p := &ycbcrPlan{w: w, h: h, tw: int(tiles[0].w), th: int(tiles[0].h), cols: cols, irot: prim.irot}
