@@ -85,3 +85,20 @@ func umask() os.FileMode {
 	})
 	return umaskBits
 }
+
+// setDirect turns reads that bypass the system's cache (O_DIRECT) on or
+// off for f, and reports whether it could.
+func setDirect(f *os.File, on bool) bool {
+	fd := int(f.Fd())
+	fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
+	if err != nil {
+		return false
+	}
+	if on {
+		fl |= unix.O_DIRECT
+	} else {
+		fl &^= unix.O_DIRECT
+	}
+	_, err = unix.FcntlInt(uintptr(fd), unix.F_SETFL, fl)
+	return err == nil
+}
