@@ -102,3 +102,10 @@ func setDirect(f *os.File, on bool) bool {
 	_, err = unix.FcntlInt(uintptr(fd), unix.F_SETFL, fl)
 	return err == nil
 }
+
+// startWriteback starts writing n bytes of f at off to storage and returns
+// at once (sync_file_range with SYNC_FILE_RANGE_WRITE); datasync still
+// waits for all of it. It is only a hint: errors surface at datasync.
+func startWriteback(f *os.File, off, n int64) {
+	_ = unix.SyncFileRange(int(f.Fd()), off, n, unix.SYNC_FILE_RANGE_WRITE)
+}

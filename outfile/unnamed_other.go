@@ -25,3 +25,6 @@ func umask() os.FileMode { return 0o022 }
 // setDirect reports that reads cannot bypass the cache here: the read-back
 // reads through it, after dropCache.
 func setDirect(*os.File, bool) bool { return false }
+
+// startWriteback is a hint the system does not take here.
+func startWriteback(*os.File, int64, int64) {}
