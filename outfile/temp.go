@@ -19,7 +19,9 @@ type tempFile struct {
 	hidden string // the temporary name on the portable path; "" when unnamed
 	opt    Options
 	n      int64 // bytes written
-	named  bool
+	// started is how many bytes from the start are on their way to storage.
+	started int64
+	named   bool
 }
 
 // Test hooks: take the hidden-name path everywhere; change the file between
@@ -64,10 +66,22 @@ func create(path string, opt Options) (*tempFile, error) {
 	return t, nil
 }
 
-// Write appends p to the temporary file.
+// writebackChunk is how much written data may wait in the system's cache
+// before its writing to storage is started.
+const writebackChunk = 8 << 20
+
+// Write appends p to the temporary file. Every writebackChunk bytes it
+// starts (without waiting for) the writing of what came before to storage,
+// so that the disk works while the rest is produced, and the sync before
+// the read-back finds little left to do: a large output is written at the
+// disk's pace rather than after it.
 func (t *tempFile) Write(p []byte) (int, error) {
 	n, err := t.File.Write(p)
 	t.n += int64(n)
+	if t.n-t.started >= writebackChunk {
+		startWriteback(t.File, t.started, t.n-t.started)
+		t.started = t.n
+	}
 	return n, err
 }
 

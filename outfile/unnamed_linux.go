@@ -85,3 +85,27 @@ func umask() os.FileMode {
 	})
 	return umaskBits
 }
+
+// setDirect turns reads that bypass the system's cache (O_DIRECT) on or
+// off for f, and reports whether it could.
+func setDirect(f *os.File, on bool) bool {
+	fd := int(f.Fd())
+	fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
+	if err != nil {
+		return false
+	}
+	if on {
+		fl |= unix.O_DIRECT
+	} else {
+		fl &^= unix.O_DIRECT
+	}
+	_, err = unix.FcntlInt(uintptr(fd), unix.F_SETFL, fl)
+	return err == nil
+}
+
+// startWriteback starts writing n bytes of f at off to storage and returns
+// at once (sync_file_range with SYNC_FILE_RANGE_WRITE); datasync still
+// waits for all of it. It is only a hint: errors surface at datasync.
+func startWriteback(f *os.File, off, n int64) {
+	_ = unix.SyncFileRange(int(f.Fd()), off, n, unix.SYNC_FILE_RANGE_WRITE)
+}

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -41,7 +40,8 @@ import (
 // nothing under out.
 //
 // out is written through [outfile.Create]: the copy is read back from
-// storage and must pass the independent verifier ([verify.Video]) before it
+// storage (once, with [outfile.Stream.CommitRead]) and must both match what
+// was written and pass the independent verifier ([verify.Video]) before it
 // gets its name; otherwise Video returns an error (wrapping
 // [metadata.ErrNotClean] when the verifier objected) and nothing exists
 // under out. [metadata.LocationOnly] mode removes as much as the full mode
@@ -106,15 +106,14 @@ func Video(ctx context.Context, in, out string, opt metadata.Options, progress f
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	err = s.Commit(func(w *os.File) error {
-		st, err := w.Stat()
-		if err != nil {
-			return err
+	// The verifier reads the copy front to back through the read-back,
+	// which reads it from storage once and checks it against what was
+	// written on the way.
+	err = s.CommitRead(func(w io.ReaderAt, size int64) error {
+		if size != p.outSize {
+			return fmt.Errorf("the copy is %d bytes, %d were planned", size, p.outSize)
 		}
-		if st.Size() != p.outSize {
-			return fmt.Errorf("the copy is %d bytes, %d were planned", st.Size(), p.outSize)
-		}
-		return verify.Video(ctx, w, st.Size(), opt)
+		return verify.Video(ctx, w, size, opt)
 	})
 	if err != nil {
 		return nil, err
@@ -928,15 +927,54 @@ func (p *videoPlan) result() *metadata.Result {
 	return &metadata.Result{Lossless: true, Removed: p.rm.list(), Video: p.info, Bytes: p.outSize}
 }
 
+// Sizes of the sample copy: the read and write size (large reads and
+// writes keep a gigabyte's copy to a few thousand system calls), and the
+// longest run of unchanged bytes copied between two checks for
+// cancellation.
+const (
+	copyBuf = 1 << 20
+	maxRun  = 16 << 20
+)
+
 // write streams the output: the head, then every kept chunk, filtered
-// where its track has a filter.
+// where its track has a filter. Samples that measure found nothing to take
+// out of are copied unchanged: consecutive ones (in the input and in the
+// output) as one run, read straight into the output's buffer, with no
+// further walk of their units. If the input changed since measure walked
+// it, the run may no longer be clean; the independent verifier, which walks
+// every sample of the written copy, stands behind the result either way.
 func (p *videoPlan) write(ctx context.Context, r io.ReaderAt, w io.Writer, progress func(done, total int64)) error {
-	bw := bufio.NewWriterSize(w, 1<<20)
+	bw := bufio.NewWriterSize(w, copyBuf)
 	if _, err := bw.Write(p.head); err != nil {
 		return err
 	}
-	br := bufio.NewReaderSize(nil, 256<<10)
-	sr := new(io.SectionReader)
+	var br *bufio.Reader
+	var runOff, runN int64 // unchanged input bytes not copied yet
+	flush := func() error {
+		if runN == 0 {
+			return nil
+		}
+		n, err := bw.ReadFrom(io.NewSectionReader(r, runOff, runN))
+		if err == nil && n != runN {
+			err = io.ErrUnexpectedEOF
+		}
+		runN = 0
+		if err != nil {
+			return fmt.Errorf("copying samples: %w", err)
+		}
+		return nil
+	}
+	unchanged := func(off, n int64) error {
+		if runN > 0 && runOff+runN == off && runN < maxRun {
+			runN += n
+			return nil
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+		runOff, runN = off, n
+		return nil
+	}
 	var done int64
 	written := int64(len(p.head))
 	last := time.Now()
@@ -945,25 +983,38 @@ func (p *videoPlan) write(ctx context.Context, r io.ReaderAt, w io.Writer, progr
 			return err
 		}
 		ch := kt.s.Chunks[ci]
-		*sr = *io.NewSectionReader(r, ch.Offset, ch.Bytes)
-		if f := kt.filters[ch.Entry]; f == nil {
-			n, err := io.Copy(bw, sr)
-			if err != nil {
-				return fmt.Errorf("copying samples: %w", err)
-			}
-			if n != ch.Bytes {
-				return fmt.Errorf("copying samples: %w", io.ErrUnexpectedEOF)
+		f := kt.filters[ch.Entry]
+		if f == nil || kt.chunkOut(ci) == ch.Bytes {
+			// Nothing taken out of any sample of the chunk.
+			if err := unchanged(ch.Offset, ch.Bytes); err != nil {
+				return err
 			}
 		} else {
-			br.Reset(sr)
+			off := ch.Offset
 			for i := ch.First; i < ch.First+ch.N; i++ {
-				n, err := f.copy(bw, br, kt.s.Size(i))
+				n := kt.s.Size(i)
+				if kt.sizes[i] == n {
+					if err := unchanged(off, int64(n)); err != nil {
+						return err
+					}
+					off += int64(n)
+					continue
+				}
+				if err := flush(); err != nil {
+					return err
+				}
+				if br == nil {
+					br = bufio.NewReaderSize(nil, 256<<10)
+				}
+				br.Reset(io.NewSectionReader(r, off, int64(n)))
+				m, err := f.copy(bw, br, n)
 				if err != nil {
 					return fmt.Errorf("video track %d, sample %d: %w", kt.t.ID, i+1, err)
 				}
-				if n != kt.sizes[i] {
+				if m != kt.sizes[i] {
 					return fmt.Errorf("video track %d, sample %d changed while being cleaned", kt.t.ID, i+1)
 				}
+				off += int64(n)
 			}
 		}
 		written += kt.chunkOut(ci)
@@ -974,6 +1025,9 @@ func (p *videoPlan) write(ctx context.Context, r io.ReaderAt, w io.Writer, progr
 		}
 		return nil
 	})
+	if err == nil {
+		err = flush()
+	}
 	if err != nil {
 		return err
 	}
