@@ -356,7 +356,8 @@ func (p *vredactPanel) analyzed(gen int, ff *ffmpeg.Runner, a *video.Analysis) {
 	n := len(a.Tracks)
 	msg := lang.L("No face was found. Drag on the picture to cover an area by hand.")
 	if n > 0 {
-		msg = fmt.Sprintf(lang.L("%d faces followed through the video, all to be covered. Untick a face to leave it visible; drag on the picture to cover more."), n)
+		msg = countText(n, lang.L("1 face followed through the video, to be covered. Untick it to leave it visible; drag on the picture to cover more."),
+			lang.L("%d faces followed through the video, all to be covered. Untick a face to leave it visible; drag on the picture to cover more."))
 	}
 	p.setStatus(msg, -1)
 	p.seek(0)
@@ -915,7 +916,8 @@ func (p *vredactPanel) render(out string) {
 			})
 		}, func(found, tracks int) {
 			p.u.do(func() {
-				again = fmt.Sprintf(lang.L("The check of the written video found %d faces outside the covers; covering them too and writing it again."), found) + "\n"
+				again = countText(found, lang.L("The check of the written video found 1 face outside the covers; covering it too and writing it again."),
+					lang.L("The check of the written video found %d faces outside the covers; covering them too and writing it again.")) + "\n"
 			})
 		})
 		p.u.do(func() {
@@ -949,7 +951,8 @@ func (p *vredactPanel) finished(stopped bool, o *video.Output, added []*video.Tr
 		p.u.showError(fmt.Errorf("%s: %w", baseName(p.path), err))
 	case len(o.Verification.Findings) > 0:
 		p.pending, p.findings, p.finding = o, o.Verification.Findings, 0
-		p.setStatus(fmt.Sprintf(lang.L("The check of the written video still finds %d faces outside the redactions (yellow). Look at each before you decide; nothing is saved yet."), len(p.findings)), -1)
+		p.setStatus(countText(len(p.findings), lang.L("The check of the written video still finds 1 face outside the redactions (yellow). Look at it before you decide; nothing is saved yet."),
+			lang.L("The check of the written video still finds %d faces outside the redactions (yellow). Look at each before you decide; nothing is saved yet.")), -1)
 		p.showReview()
 		p.seek(p.findings[0].Frame)
 	default:
@@ -970,10 +973,14 @@ func (p *vredactPanel) commit(o *video.Output, added int) {
 	msg := fmt.Sprintf(lang.L("Saved %s. Checked after writing: all %d frames at their times, %d covered areas in %d frames, no face found outside them, no metadata."),
 		baseName(o.Path()), v.Frames, v.Regions, r.Redacted)
 	if added > 0 {
-		msg += " " + fmt.Sprintf(lang.L("(The first check found %d more faces; they were covered too.)"), added)
+		msg += " " + countText(added, lang.L("(The first check found 1 more face; it was covered too.)"),
+			lang.L("(The first check found %d more faces; they were covered too.)"))
 	}
 	if len(v.Findings) > 0 {
 		msg = fmt.Sprintf(lang.L("Saved %s as you chose, with %d faces the check found outside the redactions."), baseName(o.Path()), len(v.Findings))
+		if len(v.Findings) == 1 {
+			msg = fmt.Sprintf(lang.L("Saved %s as you chose, with 1 face the check found outside the redactions."), baseName(o.Path()))
+		}
 	}
 	if !r.Audio {
 		msg += " " + lang.L("No sound.")
@@ -1037,4 +1044,13 @@ func (p *vredactPanel) stopSave() {
 	if p.saveStop != nil {
 		p.saveStop()
 	}
+}
+
+// countText is one of two translated texts: one for exactly one thing,
+// many (with a %d for the count) otherwise.
+func countText(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return fmt.Sprintf(many, n)
 }
