@@ -63,7 +63,7 @@ func TestVideoRedactWorkflow(t *testing.T) {
 	if tu.tabs.Selected() != tu.vredactTab || p.a == nil || len(p.plan.Tracks) != 1 || len(p.a.Frames) != 12 {
 		t.Fatalf("after opening: tab %v, analysis %v", tu.tabs.Selected().Text, p.a != nil)
 	}
-	if !strings.Contains(p.status.Text, "1 faces followed") {
+	if !strings.Contains(p.status.Text, "1 face followed") {
 		t.Errorf("status %q", p.status.Text)
 	}
 	// Leave the face visible, then cover it again, through its row.
