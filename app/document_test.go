@@ -5,7 +5,6 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
-	"os"
 	"testing"
 
 	"codeberg.org/veil/veil/internal/testenv"
@@ -91,14 +90,7 @@ func TestShrinkKeepsSmallImages(t *testing.T) {
 // BenchmarkLoadPreviewHEIC is the same work for the 12 MP iPhone HEIC in
 // ../shared (libheif's grid decode dominates).
 func BenchmarkLoadPreviewHEIC(b *testing.B) {
-	p, ok := testenv.SharedPath("fixtures/metadata/exif-samples/heic/mobile/iphone_13_pro_max.HEIC")
-	if !ok {
-		b.Skip("../shared is missing")
-	}
-	data, err := os.ReadFile(p)
-	if err != nil {
-		b.Fatal(err)
-	}
+	data := testenv.ReadShared(b, testenv.IPhoneHEIC)
 	eng := defaultEngines()
 	b.ReportAllocs()
 	// CPU matters as much as wall time: the first frame competes with

@@ -46,7 +46,7 @@ func TestNoNetworkSyscalls(t *testing.T) {
 	// from ../shared when present, else Veil's own small test picture.
 	heic := filepath.Join(photos, "iphone.heic")
 	src := filepath.Join(repoRoot, "photo", "testdata", "heif", "small.heic")
-	if p, ok := testenv.SharedPath("fixtures/metadata/exif-samples/heic/mobile/iphone_13_pro_max.HEIC"); ok {
+	if p, ok := testenv.SharedPath(testenv.IPhoneHEIC); ok {
 		src = p
 	}
 	if b, err := os.ReadFile(src); err != nil {

@@ -203,14 +203,7 @@ func TestHEIFMessage(t *testing.T) {
 }
 
 func BenchmarkDecodeHEIF(b *testing.B) {
-	p, ok := testenv.SharedPath("fixtures/metadata/exif-samples/heic/mobile/iphone_13_pro_max.HEIC")
-	if !ok {
-		b.Skip("../shared is missing")
-	}
-	data, err := os.ReadFile(p)
-	if err != nil {
-		b.Fatal(err)
-	}
+	data := testenv.ReadShared(b, testenv.IPhoneHEIC)
 	b.Run("Decode", func(b *testing.B) {
 		for b.Loop() {
 			if _, _, err := Decode(data); err != nil {

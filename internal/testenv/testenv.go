@@ -53,6 +53,21 @@ func Shared(t testing.TB, rel string) string {
 	return p
 }
 
+// ReadShared returns the bytes of <repo root>/../shared/<rel>, or skips the
+// test saying what is missing.
+func ReadShared(t testing.TB, rel string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(Shared(t, rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// IPhoneHEIC is the 12 MP iPhone photo (a grid of HEVC tiles) in ../shared
+// that the HEIC speed and memory figures are measured on.
+const IPhoneHEIC = "fixtures/metadata/exif-samples/heic/mobile/iphone_13_pro_max.HEIC"
+
 // update is the -update flag of every test binary that compares golden files
 // through Golden.
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/ instead of comparing with them")

@@ -1,8 +1,6 @@
 package clean
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"codeberg.org/veil/veil/internal/testenv"
@@ -26,10 +24,7 @@ func BenchmarkCleanJPEG12MP(b *testing.B) {
 // map, thumbnail, Exif and XMP): the lossless rebuild plus verification, in
 // both modes (LocationOnly also rewrites and checks the kept Exif item).
 func BenchmarkCleanHEIC(b *testing.B) {
-	in, err := os.ReadFile(filepath.Join(testenv.Shared(b, "fixtures/metadata"), "exif-samples/heic/mobile/iphone_13_pro_max.HEIC"))
-	if err != nil {
-		b.Skipf("corpus HEIC not readable: %v", err)
-	}
+	in := testenv.ReadShared(b, testenv.IPhoneHEIC)
 	for _, bm := range []struct {
 		name string
 		mode metadata.Mode

@@ -2,7 +2,6 @@ package clean
 
 import (
 	"bufio"
-	"codeberg.org/veil/veil/internal/bmff"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"codeberg.org/veil/veil/internal/bmff"
 	"codeberg.org/veil/veil/internal/mp4"
 	"codeberg.org/veil/veil/internal/printable"
 	"codeberg.org/veil/veil/metadata"
@@ -531,7 +531,7 @@ func (p *videoPlan) entry(e *mp4.SampleEntry) ([]byte, sampleFilter, error) {
 			}
 			clear(data[:5])
 		}
-		kids = append(kids, box(k.Type, data))
+		kids = append(kids, bmff.Build(k.Type, data))
 	}
 	if nl, ok := filter.(nalFilter); ok && nl.lengthSize == 3 {
 		return nil, nil, fmt.Errorf("%w: NAL unit lengths of 3 bytes", mp4.ErrDamaged)
@@ -548,7 +548,7 @@ func (p *videoPlan) entry(e *mp4.SampleEntry) ([]byte, sampleFilter, error) {
 	if e.Format == "mp4v" && filter == nil {
 		filter = &mp4vFilter{}
 	}
-	return box(e.Format, append([][]byte{fixed}, kids...)...), filter, nil
+	return bmff.Build(e.Format, append([][]byte{fixed}, kids...)...), filter, nil
 }
 
 // cleanWave keeps the decoder boxes of a QuickTime wave box.
@@ -703,11 +703,11 @@ func (p *videoPlan) layout(f *mp4.File) error {
 	if f.Ftyp != nil {
 		for _, b := range f.Top {
 			if b.Type == "ftyp" {
-				p.ftyp = box("ftyp", b.Data)
+				p.ftyp = bmff.Build("ftyp", b.Data)
 			}
 		}
 	} else {
-		p.ftyp = box("ftyp", []byte("qt  \x20\x05\x03\x00qt  "))
+		p.ftyp = bmff.Build("ftyp", []byte("qt  \x20\x05\x03\x00qt  "))
 	}
 	var payload int64
 	for _, kt := range p.tracks {
@@ -823,7 +823,7 @@ func (p *videoPlan) trak(w *builder, kt *keptTrack, large bool) {
 	} else {
 		w.box("smhd", make([]byte, 8))
 	}
-	w.box("dinf", box("dref", []byte{0, 0, 0, 0, 0, 0, 0, 1}, box("url ", []byte{0, 0, 0, 1})))
+	w.box("dinf", bmff.Build("dref", []byte{0, 0, 0, 0, 0, 0, 0, 1}, bmff.Build("url ", []byte{0, 0, 0, 1})))
 	p.stbl(w, kt, large)
 	w.close(mi)
 	w.close(md)
@@ -892,9 +892,6 @@ func (p *videoPlan) stbl(w *builder, kt *keptTrack, large bool) {
 	w.close(co)
 	w.close(st)
 }
-
-// box builds a box of type t from its payload parts.
-func box(t string, parts ...[]byte) []byte { return bmff.Build(t, parts...) }
 
 // describe fills in the result's description of the movie.
 func (p *videoPlan) describe(f *mp4.File) {

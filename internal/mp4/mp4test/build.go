@@ -7,8 +7,9 @@
 package mp4test
 
 import (
-	"codeberg.org/veil/veil/internal/bmff"
 	"encoding/binary"
+
+	"codeberg.org/veil/veil/internal/bmff"
 )
 
 // Movie describes a test movie. The zero value plus Video is a plain MP4.
