@@ -197,7 +197,8 @@ func (j *videoJob) plan(a *video.Analysis) (*video.Plan, error) {
 }
 
 // write renders and verifies the plan; faces the check finds outside the
-// redactions are redacted too, in one more pass, before anything is named.
+// redactions are redacted too, in more passes (video.MaxPasses writes at
+// most), before anything is named.
 func (j *videoJob) write(ctx context.Context, ff *ffmpeg.Runner, a *video.Analysis, plan *video.Plan) (*video.Output, int, error) {
 	note := func(found, tracks int) {
 		j.meter.note(fmt.Sprintf("The check found %s outside the redactions: redacting %s too.", plural(found, "face"), plural(tracks, "more track")))
@@ -263,7 +264,7 @@ func (j *videoJob) summary(a *video.Analysis, plan *video.Plan, out *video.Outpu
 	v := out.Verification
 	check := "no face found outside the redactions"
 	if added > 0 {
-		check += fmt.Sprintf(" (after a second pass covering %s the first check found)", plural(added, "more track"))
+		check += fmt.Sprintf(" (after more passes covering %s the checks found)", plural(added, "more track"))
 	}
 	if len(v.Findings) > 0 {
 		check = fmt.Sprintf("%s still found outside the redactions, saved as asked", plural(len(v.Findings), "face"))

@@ -14,25 +14,9 @@ set -euo pipefail
 SECONDS_LONG=${1:-60}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-PHOTO=$ROOT/../shared/fixtures/faces/faceapi_sample3.jpg
-[ -f "$PHOTO" ] || { echo "measure-video-redact: needs ../shared/fixtures/faces beside the repository" >&2; exit 1; }
-for t in ffmpeg /usr/bin/time; do
-	command -v "$t" >/dev/null || { echo "measure-video-redact: $t is missing (scripts/deps.sh measure)" >&2; exit 1; }
-done
-mkdir -p out/bench
+command -v /usr/bin/time >/dev/null || { echo "measure-video-redact: /usr/bin/time is missing (scripts/deps.sh measure)" >&2; exit 1; }
 CLIP=out/bench/phone-${SECONDS_LONG}s.mp4
-if [ ! -f "$CLIP" ]; then
-	echo "making $CLIP (once)..."
-	# Upright 1080x1920: a window panning and drifting over the photo scaled
-	# to 3840 px wide; then stored turned (1920x1080) with rotation -90.
-	ffmpeg -nostdin -hide_banner -loglevel error -y -loop 1 -framerate 30 -i "$PHOTO" \
-		-f lavfi -i "sine=frequency=300:sample_rate=48000" -t "$SECONDS_LONG" \
-		-vf "scale=3840:-2,crop=1080:1920:x='(iw-1080)*(0.5+0.5*sin(t/7))':y='(ih-1920)*(0.5+0.5*sin(t/11))',noise=alls=5:allf=t,transpose=cclock,format=yuv420p" \
-		-c:v libx264 -preset veryfast -profile:v high -b:v 16M -maxrate 20M -bufsize 20M -g 30 \
-		-c:a aac -b:a 128k -shortest out/bench/.upright.mp4
-	ffmpeg -nostdin -hide_banner -loglevel error -y -i out/bench/.upright.mp4 -map 0 -c copy -metadata:s:v:0 rotate=270 "$CLIP"
-	rm -f out/bench/.upright.mp4
-fi
+./scripts/make-phone-clip.sh "$SECONDS_LONG" "$CLIP"
 ffprobe -hide_banner -loglevel error -show_entries stream=codec_name,width,height,avg_frame_rate,nb_frames:stream_side_data=rotation:format=duration,size -of compact "$CLIP"
 echo "cores: $(nproc); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 

@@ -9,9 +9,12 @@
 #           other failure fails the run.
 #   cli     veil-cli.exe under wine against the Linux build, on every file of
 #           ../shared/fixtures/{pdq,metadata,faces}: hash --json --dihedral,
-#           inspect --json, detect --json, clean --json -o, redact --faces.
-#           Output must be identical apart from path separators, cleaned and
-#           redacted files identical byte for byte.
+#           inspect --json, detect --json, clean --json -o, redact --faces;
+#           and hash, inspect, clean of the MP4/MOV/3GP files in
+#           ../shared/fixtures/video. Output must be identical apart from
+#           path separators, cleaned and redacted files identical byte for
+#           byte. HEIC/HEIF/AVIF are compared with a Linux build using the
+#           same embedded decoder as Windows (see cli below).
 #   gui     veil.exe under wine and Xvfb: opens a photo, finds its faces;
 #           opens a picture pasted with Ctrl+V; a copied hash is on the
 #           Windows clipboard with the privacy formats and is gone 60 s
@@ -78,112 +81,151 @@ gotest() {
 	log "go test under wine: $(elapsed "$t0")"
 }
 
-# run SIDE OUTNAME ARGS...: one CLI run from inside the fixtures folder, by
-# the Linux binary (SIDE=linux) or veil-cli.exe under wine (SIDE=windows).
+# The CLI comparison runs three sets of files, each by two sides:
+#   photos  every file of pdq, metadata, faces that is not HEIC/HEIF/AVIF:
+#           veil-cli.exe against the Linux build Veil ships;
+#   heif    the HEIC/HEIF/AVIF files: veil-cli.exe against a Linux build
+#           with the embeddedheif tag. Windows decodes them with the
+#           embedded decoder (no libheif is linked for Windows), the Linux
+#           build with the system's libheif, whose pixels differ slightly;
+#           so the same decoder on both sides shows whether Windows differs.
+#           How the shipped Linux build differs on them is reported too.
+#   video   ../shared/fixtures/video's MP4/MOV/3GP files (hash, inspect and
+#           clean; pure Go, no FFmpeg on either side).
+# SIDE is linux, linux-embedded or windows; results go to cli/SET/SIDE.
+
+# run SET SIDE OUTNAME ARGS...: one CLI run from inside the fixtures folder.
 run() {
-	local side=$1 name=$2 rc=0
-	shift 2
-	if [ "$side" = linux ]; then
-		(cd "$fixtures" && "$work/veil-cli-linux" "$@") >"$work/cli/$side/$name.out" 2>"$work/cli/$side/$name.err" || rc=$?
+	local set=$1 side=$2 name=$3 rc=0 out
+	shift 3
+	out="$work/cli/$set/$side/$name"
+	if [ "$side" = windows ]; then
+		(cd "$fixtures" && $wine "$root/bin/veil-cli.exe" "$@") >"$out.out" 2>"$out.err" || rc=$?
 	else
-		(cd "$fixtures" && $wine "$root/bin/veil-cli.exe" "$@") >"$work/cli/$side/$name.out" 2>"$work/cli/$side/$name.err" || rc=$?
+		(cd "$fixtures" && "$work/veil-cli-$side" "$@") >"$out.out" 2>"$out.err" || rc=$?
 	fi
-	echo "$rc" >"$work/cli/$side/$name.rc"
+	echo "$rc" >"$out.rc"
 }
 
 # normalise: Windows path separators (JSON-escaped or plain) become
 # slashes, and each side's output folder reads OUT.
 normalise() {
-	sed -e 's/\\\\/\//g' -e 's/\\/\//g' -e 's/\r$//' -e "s|Z:$work/cli/windows/|OUT/|g" -e "s|$work/cli/linux/|OUT/|g" "$1"
+	sed -e 's/\\\\/\//g' -e 's/\\/\//g' -e 's/\r$//' -e "s|Z:$work/cli/[a-z]*/windows/|OUT/|g" -e "s|$work/cli/[a-z]*/linux[a-z-]*/|OUT/|g" "$1"
 }
 
-# cli_side SIDE: every command on every fixture, by one side.
+# cli_side SET SIDE FILE...: the set's commands on the files, by one side.
 cli_side() {
-	local side=$1 ts dir n f ext out
+	local set=$1 side=$2 ts dir n f ext out
+	shift 2
 	ts=$(date +%s)
-	rm -rf "$work/cli/$side" && mkdir -p "$work/cli/$side/clean" "$work/cli/$side/redact"
-	dir="$work/cli/$side"
-	[ "$side" = windows ] && dir="Z:$(echo "$work/cli/$side" | tr / '\\')"
-	run "$side" hash hash --json --dihedral "${files[@]}"
-	run "$side" inspect inspect --json "${files[@]}"
-	run "$side" detect detect --json "${files[@]}"
-	run "$side" clean clean --json -o "$dir/clean" "${files[@]}"
-	# One redaction per image, in turn as JPEG, PNG and WebP.
-	n=0
-	for f in "${images[@]}"; do
-		ext=(jpg png webp)
-		ext=${ext[$((n % 3))]}
-		out="$(echo "$f" | tr / _).$ext"
-		if [ "$side" = windows ]; then
-			run "$side" "redact-$n" redact --faces -o "$dir\\redact\\$out" "$f"
-		else
-			run "$side" "redact-$n" redact --faces -o "$dir/redact/$out" "$f"
-		fi
-		n=$((n + 1))
-	done
-	log "cli: $side side $(elapsed "$ts")"
+	rm -rf "$work/cli/$set/$side" && mkdir -p "$work/cli/$set/$side/clean" "$work/cli/$set/$side/redact"
+	dir="$work/cli/$set/$side"
+	[ "$side" = windows ] && dir="Z:$(echo "$dir" | tr / '\\')"
+	run "$set" "$side" hash hash --json --dihedral "$@"
+	run "$set" "$side" inspect inspect --json "$@"
+	run "$set" "$side" clean clean --json -o "$dir/clean" "$@"
+	if [ "$set" != video ]; then
+		run "$set" "$side" detect detect --json "$@"
+		# One redaction per image, in turn as JPEG, PNG and WebP.
+		n=0
+		for f in "$@"; do
+			[[ ${f,,} =~ \.(jpe?g|png|gif|webp|tiff?|heic|heif|avif)$ ]] || continue
+			ext=(jpg png webp)
+			ext=${ext[$((n % 3))]}
+			out="$(echo "$f" | tr / _).$ext"
+			if [ "$side" = windows ]; then
+				run "$set" "$side" "redact-$n" redact --faces -o "$dir\\redact\\$out" "$f"
+			else
+				run "$set" "$side" "redact-$n" redact --faces -o "$dir/redact/$out" "$f"
+			fi
+			n=$((n + 1))
+		done
+	fi
+	log "cli: $set: $side side $(elapsed "$ts")"
 }
 
 cli() {
-	local t0 files images linux
+	local t0 photos heif video linux info
 	t0=$(date +%s)
 	[ -d "$fixtures" ] || { log "cli: ../shared/fixtures not present: skipped"; return; }
 	"$GO" build -tags "$tags" -o "$work/veil-cli-linux" ./cmd/veil-cli
-	mapfile -t files < <(cd "$fixtures" && find pdq metadata faces -type f | LC_ALL=C sort)
-	mapfile -t images < <(printf '%s\n' "${files[@]}" | grep -iE '\.(jpe?g|png|gif|webp|tiff?|heic|heif|avif)$')
-	log "cli: ${#files[@]} files (${#images[@]} images), Linux build against veil-cli.exe under wine, side by side"
+	"$GO" build -tags "$tags,embeddedheif" -o "$work/veil-cli-linux-embedded" ./cmd/veil-cli
+	mapfile -t photos < <(cd "$fixtures" && find pdq metadata faces -type f | grep -viE '\.(heic|heif|hif|avif)$' | LC_ALL=C sort)
+	mapfile -t heif < <(cd "$fixtures" && find pdq metadata faces -type f | grep -iE '\.(heic|heif|hif|avif)$' | LC_ALL=C sort)
+	mapfile -t video < <(cd "$fixtures" && find video -maxdepth 1 -type f | grep -iE '\.(mp4|mov|m4v|3gp|3g2)$' | LC_ALL=C sort)
+	log "cli: ${#photos[@]} photos, ${#heif[@]} HEIC/HEIF/AVIF, ${#video[@]} videos: Linux builds against veil-cli.exe under wine, side by side"
 	# The two sides share nothing, so they run at the same time.
-	cli_side linux &
+	(
+		cli_side photos linux "${photos[@]}"
+		cli_side heif linux-embedded "${heif[@]}"
+		cli_side heif linux "${heif[@]}"
+		cli_side video linux "${video[@]}"
+	) &
 	linux=$!
-	cli_side windows
+	cli_side photos windows "${photos[@]}"
+	cli_side heif windows "${heif[@]}"
+	cli_side video windows "${video[@]}"
 	wait "$linux"
-	compare
-	log "cli: $(elapsed "$t0")"
-}
-
-# compare: each command's stdout, stderr and exit status, line by line, and
-# the files written, byte for byte.
-compare() {
-	local lines=0 same=0 cmd diffs=0 kind
 	rm -f "$work/cli-diff.txt"
-	printf '%-10s %6s %6s %9s\n' command lines same different >"$work/cli.txt"
-	for cmd in hash inspect detect clean redact; do
-		local cl=0 cs=0
-		for f in "$work/cli/linux/$cmd"*.out "$work/cli/linux/$cmd"*.err "$work/cli/linux/$cmd"*.rc; do
-			[ "$cmd" = redact ] || [[ $(basename "$f") != redact-* ]] || continue
-			kind=${f#"$work/cli/linux/"}
-			local a b
-			a=$(normalise "$f" | wc -l)
-			b=$(diff <(normalise "$f") <(normalise "$work/cli/windows/$kind") | grep -c '^<' || true)
-			cl=$((cl + a))
-			cs=$((cs + a - b))
-			if ! diff -q <(normalise "$f") <(normalise "$work/cli/windows/$kind") >/dev/null; then
-				diffs=$((diffs + 1))
-				{ echo "--- $kind differs (Linux <, Windows >):"; diff <(normalise "$f") <(normalise "$work/cli/windows/$kind") | head -20 || true; } >>"$work/cli-diff.txt"
-			fi
-		done
-		printf '%-10s %6d %6d %9d\n' "$cmd" "$cl" "$cs" "$((cl - cs))" >>"$work/cli.txt"
-		lines=$((lines + cl))
-		same=$((same + cs))
-	done
-	# The files written: same names, same bytes.
-	local written wsame
-	written=$(cd "$work/cli/linux" && find clean redact -type f | wc -l)
-	wsame=$(comm -12 <(cd "$work/cli/linux" && find clean redact -type f -exec sha256sum {} + | sort) \
-		<(cd "$work/cli/windows" && find clean redact -type f -exec sha256sum {} + | sort) | wc -l)
-	local wwin
-	wwin=$(cd "$work/cli/windows" && find clean redact -type f | wc -l)
 	{
-		printf '%-10s %6d %6d %9d\n' total "$lines" "$same" "$((lines - same))"
-		echo "files written: Linux $written, Windows $wwin, identical bytes $wsame"
-	} >>"$work/cli.txt"
-	cat "$work/cli.txt"
-	if [ "$same" -ne "$lines" ] || [ "$wsame" -ne "$written" ] || [ "$wwin" -ne "$written" ] || [ "$diffs" -ne 0 ]; then
+		echo "== photos: Windows against the Linux build Veil ships"
+		compare photos linux || true
+		echo "== HEIC/HEIF/AVIF: Windows against Linux with the same (embedded) decoder"
+		compare heif linux-embedded || true
+		echo "== videos: Windows against the Linux build Veil ships"
+		compare video linux || true
+	} | tee "$work/cli.txt"
+	# compare ran in a pipeline's subshell: its verdict is in cli.txt.
+	if grep -q '^DIFFERENT' "$work/cli.txt"; then
 		log "cli: Linux and Windows differ; see $work/cli-diff.txt"
 		head -60 "$work/cli-diff.txt" >&2
 		status=1
 	fi
-	log "cli: $lines lines, $same identical; $written files written, $wsame identical"
+	info=$(compare heif linux 2>/dev/null | grep -E '^total|^files')
+	log "cli: for information, HEIC/HEIF/AVIF on Windows against the shipped Linux build (libheif): $(echo "$info" | tr '\n' ';')"
+	log "cli: $(elapsed "$t0")"
+}
+
+# compare SET SIDE: the set's stdout, stderr and exit status of each
+# command, line by line, and the files written, byte for byte, Windows
+# against SIDE. Prints a table; a last line DIFFERENT when anything differs.
+compare() {
+	local set=$1 side=$2 lines=0 same=0 cmd diffs=0 kind a b L W
+	L="$work/cli/$set/$side" W="$work/cli/$set/windows"
+	printf '%-10s %6s %6s %9s\n' command lines same different
+	for cmd in hash inspect detect clean redact; do
+		local cl=0 cs=0
+		for f in "$L/$cmd"*.out "$L/$cmd"*.err "$L/$cmd"*.rc; do
+			[ -e "$f" ] || continue
+			[ "$cmd" = redact ] || [[ $(basename "$f") != redact-* ]] || continue
+			kind=${f#"$L/"}
+			a=$(normalise "$f" | wc -l)
+			b=$(diff <(normalise "$f") <(normalise "$W/$kind") | grep -c '^<' || true)
+			cl=$((cl + a))
+			cs=$((cs + a - b))
+			if ! diff -q <(normalise "$f") <(normalise "$W/$kind") >/dev/null; then
+				diffs=$((diffs + 1))
+				{ echo "--- $set/$kind differs ($side <, windows >):"; diff <(normalise "$f") <(normalise "$W/$kind") | head -20 || true; } >>"$work/cli-diff.txt"
+			fi
+		done
+		if [ "$cl" -gt 0 ]; then
+			printf '%-10s %6d %6d %9d\n' "$cmd" "$cl" "$cs" "$((cl - cs))"
+		fi
+		lines=$((lines + cl))
+		same=$((same + cs))
+	done
+	# The files written: same names, same bytes.
+	local written wsame wwin
+	written=$(cd "$L" && find clean redact -type f | wc -l)
+	wsame=$(comm -12 <(cd "$L" && find clean redact -type f -exec sha256sum {} + | sort) \
+		<(cd "$W" && find clean redact -type f -exec sha256sum {} + | sort) | wc -l)
+	wwin=$(cd "$W" && find clean redact -type f | wc -l)
+	printf '%-10s %6d %6d %9d\n' total "$lines" "$same" "$((lines - same))"
+	echo "files written: $side $written, windows $wwin, identical bytes $wsame"
+	if [ "$same" -ne "$lines" ] || [ "$wsame" -ne "$written" ] || [ "$wwin" -ne "$written" ] || [ "$diffs" -ne 0 ]; then
+		echo "DIFFERENT"
+		return 1
+	fi
 }
 
 # snapshot NAME: what the prefix holds for the user after wine has shut

@@ -152,7 +152,7 @@ func hiddenShare(img *image.NRGBA, box image.Rectangle) float64 {
 // checkHidden decodes a solid redaction and measures every ground-truth
 // face in every frame: a face at least a third inside the frame, and at
 // least 8 px each way there, counts as hidden when 95% of it is black.
-func checkHidden(t testing.TB, ff *ffmpeg.Runner, path string, truth [][]image.Rectangle) coverReport {
+func checkHidden(t testing.TB, ff *ffmpeg.Runner, path string, truth [][]image.Rectangle, tracks []*Track) coverReport {
 	t.Helper()
 	frames := decodeAll(t, ff, path)
 	if len(frames) != len(truth) {
@@ -178,11 +178,26 @@ func checkHidden(t testing.TB, ff *ffmpeg.Runner, path string, truth [][]image.R
 			if share >= 0.95 {
 				r.hidden++
 			} else {
-				r.misses = append(r.misses, fmt.Sprintf("frame %d %v %.0f%%", i, b, 100*share))
+				r.misses = append(r.misses, fmt.Sprintf("frame %d %v %.0f%%%s", i, b, 100*share, coveredBy(tracks, i, b)))
 			}
 		}
 	}
 	return r
+}
+
+// coveredBy describes the track boxes overlapping face box b in frame i,
+// so that a miss says what the tracker did there.
+func coveredBy(tracks []*Track, i int, b image.Rectangle) string {
+	var s []string
+	for _, tr := range tracks {
+		if c, ok := tr.At(i); ok && c.Overlaps(b) {
+			s = append(s, fmt.Sprintf("track %d %s %v", tr.ID, [...]string{"detected", "filled", "extended"}[tr.Kinds[i-tr.First]], c))
+		}
+	}
+	if len(s) == 0 {
+		return " (no box)"
+	}
+	return " (" + strings.Join(s, ", ") + ")"
 }
 
 // redactScene runs the whole pipeline on a scene with the defaults and
@@ -203,7 +218,7 @@ func redactScene(t *testing.T, ff *ffmpeg.Runner, s scene) (coverReport, *Analys
 	if err := o.Save(); err != nil {
 		t.Fatal(err)
 	}
-	r := checkHidden(t, ff, out, truth)
+	r := checkHidden(t, ff, out, truth, plan.Tracks)
 	r.second = len(added)
 	return r, a, o.Verification
 }

@@ -5,14 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/draw"
 	"os"
 	"time"
 
 	"codeberg.org/veil/veil/internal/ffmpeg"
+	"codeberg.org/veil/veil/photo"
 	"codeberg.org/veil/veil/redact"
 	"codeberg.org/veil/veil/redact/detect"
-	xdraw "golang.org/x/image/draw"
 )
 
 // ErrNotRedacted is wrapped by Verify's errors when the written video is not
@@ -75,9 +74,12 @@ func Verify(ctx context.Context, ff *ffmpeg.Runner, a *Analysis, plan *Plan, out
 	}
 	side := a.Options.detectSide()
 	small := scaledSize(a.Size, side)
-	var scaled *image.NRGBA
+	// The detector's copy is scaled as RGBA: x/image/draw has no fast path
+	// into an NRGBA image (its generic path took longer than the detector),
+	// and decoded frames are opaque, so their RGBA and NRGBA bytes agree.
+	var scaled *image.RGBA
 	if small != a.Size {
-		scaled = image.NewNRGBA(image.Rectangle{Max: small})
+		scaled = image.NewRGBA(image.Rectangle{Max: small})
 	}
 	shift := -min(a.Frames[0].PTS, 0)
 	meter := newMeter("Checking the result", len(a.Frames), progress)
@@ -96,15 +98,17 @@ func Verify(ctx context.Context, ff *ffmpeg.Runner, a *Analysis, plan *Plan, out
 		v.Regions += len(regions)
 		see := img
 		if scaled != nil {
-			xdraw.ApproxBiLinear.Scale(scaled, scaled.Rect, img, img.Rect, draw.Src, nil)
-			see = scaled
+			photo.Scale(scaled, &image.RGBA{Pix: img.Pix, Stride: img.Stride, Rect: img.Rect})
+			see = &image.NRGBA{Pix: scaled.Pix, Stride: scaled.Stride, Rect: scaled.Rect}
 		}
 		faces, err := d.Detect(ctx, see, detectOptions(i, a.Options))
 		if err != nil {
 			return err
 		}
 		for _, fc := range scaleFaces(faces, see.Rect.Size(), a.Size) {
-			if !plan.covers(i, fc.Box) {
+			// Only the part inside the frame can show anything: a box the
+			// detector reaches past the edge is judged by what is in view.
+			if !plan.covers(i, fc.Box.Intersect(img.Rect)) {
 				v.Findings = append(v.Findings, Finding{Frame: i, Time: a.Frames[i].Time, Box: fc.Box, Cover: fc.Cover, Score: fc.Score})
 			}
 		}

@@ -96,29 +96,34 @@ func Write(ctx context.Context, ff *ffmpeg.Runner, a *Analysis, plan *Plan, path
 	return o, nil
 }
 
-// Redact is Write with one more pass when the check finds faces outside
-// the redactions: those are added to the plan as tracks of their own
-// (Plan.AddFindings, reported through added) and the video is written and
-// checked again. Faces the second check still finds are in the output's
-// Verification for a person to review. note, if not nil, is told when a
-// second pass starts.
+// MaxPasses is how many times Redact writes and checks a video at most.
+// A face near the detector's threshold can be found in the encoded output
+// and not in the source (or the other way round), so a pass that covers the
+// first check's findings can lead the next check to one more; three passes
+// settle what the test scenes and phone clips showed.
+const MaxPasses = 3
+
+// Redact is Write with more passes while the check finds faces outside the
+// redactions: those are added to the plan as tracks of their own
+// (Plan.AddFindings, all reported through added) and the video is written
+// and checked again, up to MaxPasses writes. Faces the last check still
+// finds are in the output's Verification for a person to review. note, if
+// not nil, is told when another pass starts.
 func Redact(ctx context.Context, ff *ffmpeg.Runner, a *Analysis, plan *Plan, path string, opt RenderOptions, progress func(Progress), note func(found, tracks int)) (out *Output, added []*Track, err error) {
-	out, err = Write(ctx, ff, a, plan, path, opt, progress)
-	if err != nil {
-		return nil, nil, err
+	for pass := 1; ; pass++ {
+		out, err = Write(ctx, ff, a, plan, path, opt, progress)
+		if err != nil {
+			return nil, added, err
+		}
+		fs := out.Verification.Findings
+		if len(fs) == 0 || pass == MaxPasses {
+			return out, added, nil
+		}
+		out.Discard()
+		more := plan.AddFindings(a, fs)
+		added = append(added, more...)
+		if note != nil {
+			note(len(fs), len(more))
+		}
 	}
-	fs := out.Verification.Findings
-	if len(fs) == 0 {
-		return out, nil, nil
-	}
-	out.Discard()
-	added = plan.AddFindings(a, fs)
-	if note != nil {
-		note(len(fs), len(added))
-	}
-	out, err = Write(ctx, ff, a, plan, path, opt, progress)
-	if err != nil {
-		return nil, added, err
-	}
-	return out, added, nil
 }
