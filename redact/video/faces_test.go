@@ -260,48 +260,26 @@ var hardScenes = []scene{
 
 // TestRedactHidesEveryFace: in every frame of each scene, every annotated
 // face at least a third inside the frame is black after redaction.
-func TestRedactHidesEveryFace(t *testing.T) {
+func TestRedactHidesEveryFace(t *testing.T) { testScenesHidden(t, faceScenes) }
+
+// TestRedactHardFaces: the same for videos made from photos not in the faces
+// folder (masks, children, a crowded selfie, children lying down, filmed
+// sideways). Their boxes run from hairline to chin and ear to ear, wider
+// than any detector's, so this also holds the covers' margins to account.
+func TestRedactHardFaces(t *testing.T) { testScenesHidden(t, hardScenes) }
+
+func testScenesHidden(t *testing.T, scenes []scene) {
 	if testing.Short() {
 		t.Skip("films and redacts several videos")
 	}
 	ff := runner(t)
-	for _, s := range faceScenes {
+	for _, s := range scenes {
 		t.Run(s.name, func(t *testing.T) {
 			r, a, v := redactScene(t, ff, s)
 			t.Logf("%s: %d frames, %d tracks (+%d from the check); %d/%d faces hidden (worst %.0f%%), slivers at the edge %d/%d; %d findings left",
 				s.name, r.frames, len(a.Tracks), r.second, r.hidden, r.boxes, 100*r.worst, r.slivHidden, r.slivers, len(v.Findings))
 			if r.hidden != r.boxes {
 				t.Errorf("%d faces visible: %s", r.boxes-r.hidden, strings.Join(r.misses[:min(len(r.misses), 12)], "; "))
-			}
-			if r.boxes == 0 {
-				t.Error("no face was in view: the scene is wrong")
-			}
-		})
-	}
-}
-
-// TestRedactHardFaces: videos made from photos not in the faces folder
-// (masks, children, a crowded selfie, children lying down, filmed sideways):
-// every annotated face at least a third in view is at least 90% black in
-// every frame, and 99% of them are hidden as in TestRedactHidesEveryFace.
-func TestRedactHardFaces(t *testing.T) {
-	if testing.Short() {
-		t.Skip("films and redacts several videos")
-	}
-	ff := runner(t)
-	for _, s := range hardScenes {
-		t.Run(s.name, func(t *testing.T) {
-			r, a, v := redactScene(t, ff, s)
-			t.Logf("%s: %d frames, %d tracks (+%d from the check); %d/%d faces hidden (worst %.0f%%), slivers at the edge %d/%d; %d findings left",
-				s.name, r.frames, len(a.Tracks), r.second, r.hidden, r.boxes, 100*r.worst, r.slivHidden, r.slivers, len(v.Findings))
-			if len(r.misses) > 0 {
-				t.Logf("not fully hidden: %s", strings.Join(r.misses[:min(len(r.misses), 12)], "; "))
-			}
-			// The hard set's boxes run from hairline to chin and ear to ear,
-			// wider than any detector's: a box 90% hidden shows a strip of
-			// its edge (a collar, a hairline), not a face.
-			if r.worst < 0.9 || 100*r.hidden < 99*r.boxes {
-				t.Errorf("%d of %d faces not fully hidden, the worst %.0f%% hidden", r.boxes-r.hidden, r.boxes, 100*r.worst)
 			}
 			if r.boxes == 0 {
 				t.Error("no face was in view: the scene is wrong")

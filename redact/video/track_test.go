@@ -239,3 +239,32 @@ func TestFollowEdgeBoxOffCentre(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowCoversJitter: a still face whose detection slips by 6 px in
+// one frame (as a detector's box does on a small face) is still covered
+// in that frame, by the boxes of the frames around it; and a steady box
+// stays where it was detected, not grown.
+func TestFollowCoversJitter(t *testing.T) {
+	truth := image.Rect(100, 100, 130, 150)
+	dets := make([][]Detection, 9)
+	for f := range dets {
+		r := truth
+		if f == 4 {
+			r = r.Add(image.Pt(0, 6)) // the chin's strip is left out
+		}
+		dets[f] = []Detection{{Box: r, Cover: r, Score: 0.9}}
+	}
+	tracks := Follow(dets, TrackOptions{MinIoU: 0.2, MaxGap: 5, Extend: 0, Grow: 0.04})
+	if len(tracks) != 1 {
+		t.Fatalf("%d tracks, want 1", len(tracks))
+	}
+	for f := range dets {
+		box, ok := tracks[0].At(f)
+		if !ok || !truth.In(box) {
+			t.Errorf("frame %d: box %v does not cover the face %v", f, box, truth)
+		}
+	}
+	if box, _ := tracks[0].At(1); box != truth {
+		t.Errorf("frame 1, far from the slip: box %v, want %v as detected", box, truth)
+	}
+}
