@@ -27,7 +27,9 @@ const directAlign = 4096
 //
 // Where the system allows (Linux), the reads bypass the cache (O_DIRECT):
 // they come from the storage itself rather than from the pages this
-// process just wrote, and cost a tenth of the CPU of cached reads.
+// process just wrote, and cost a tenth of the CPU of cached reads. Such
+// reads get no read-ahead from the system, so the next block is read in
+// the background while the check works on the current one.
 type readBack struct {
 	f      *os.File
 	size   int64
@@ -38,23 +40,64 @@ type readBack struct {
 	n      int
 	direct bool
 	err    error
+
+	// spare receives the background read of the block at aheadAt, whose
+	// result comes on ahead (nil when no read runs).
+	spare   []byte
+	ahead   chan fetched
+	aheadAt int64
+}
+
+// fetched is a background read's result.
+type fetched struct {
+	n   int
+	err error
 }
 
 func newReadBack(f *os.File, size int64, seed maphash.Seed) *readBack {
 	rb := &readBack{f: f, size: size, start: -1}
 	rb.h.SetSeed(seed)
-	raw := make([]byte, readBlock+directAlign)
-	skip := int(-uintptr(unsafe.Pointer(&raw[0])) & (directAlign - 1))
-	rb.buf = raw[skip : skip+readBlock : skip+readBlock]
+	rb.buf, rb.spare = alignedBlock(), alignedBlock()
 	rb.direct = setDirect(f, true)
 	return rb
 }
 
-// close turns the file back to cached reads.
+// alignedBlock is a readBlock buffer aligned as reads bypassing the cache need.
+func alignedBlock() []byte {
+	raw := make([]byte, readBlock+directAlign)
+	skip := int(-uintptr(unsafe.Pointer(&raw[0])) & (directAlign - 1))
+	return raw[skip : skip+readBlock : skip+readBlock]
+}
+
+// close waits for a background read and turns the file back to cached
+// reads.
 func (rb *readBack) close() {
+	rb.wait()
 	if rb.direct {
 		setDirect(rb.f, false)
 	}
+}
+
+// readAhead starts reading the block at off into spare in the background.
+func (rb *readBack) readAhead(off int64) {
+	done := make(chan fetched, 1)
+	rb.ahead, rb.aheadAt = done, off
+	f, buf := rb.f, rb.spare
+	go func() {
+		k, err := f.ReadAt(buf, off)
+		done <- fetched{k, err}
+	}()
+}
+
+// wait ends a background read: it returns its offset and result, and ok
+// when one ran. spare is free again after it.
+func (rb *readBack) wait() (off int64, r fetched, ok bool) {
+	if rb.ahead == nil {
+		return 0, fetched{}, false
+	}
+	r = <-rb.ahead
+	rb.ahead = nil
+	return rb.aheadAt, r, true
 }
 
 // block makes the block holding off current, reading it if need be.
@@ -64,7 +107,14 @@ func (rb *readBack) block(off int64) error {
 		return nil
 	}
 	rb.start, rb.n = -1, 0
-	k, err := rb.f.ReadAt(rb.buf, start)
+	var k int
+	var err error
+	if at, r, ok := rb.wait(); ok && at == start && !(rb.direct && errors.Is(r.err, syscall.EINVAL)) {
+		rb.buf, rb.spare = rb.spare, rb.buf
+		k, err = r.n, r.err
+	} else {
+		k, err = rb.f.ReadAt(rb.buf, start)
+	}
 	if rb.direct && errors.Is(err, syscall.EINVAL) {
 		// The file system took O_DIRECT but cannot read so: read cached
 		// (the caller dropped the cached pages first).
@@ -82,6 +132,9 @@ func (rb *readBack) block(off int64) error {
 		return errors.New("the file is shorter than its size")
 	}
 	rb.start, rb.n = start, k
+	if next := start + readBlock; next < rb.size {
+		rb.readAhead(next)
+	}
 	if start == rb.hashed {
 		rb.h.Write(rb.buf[:k])
 		rb.hashed += int64(k)
@@ -127,7 +180,8 @@ func (rb *readBack) finish() (uint64, error) {
 	// Nothing may follow the size written (block saw any excess in a
 	// partial last block).
 	if rb.size%readBlock == 0 {
-		if k, _ := rb.f.ReadAt(rb.buf[:directAlign], rb.size); k > 0 {
+		rb.wait()
+		if k, _ := rb.f.ReadAt(rb.spare[:directAlign], rb.size); k > 0 {
 			return 0, errors.New("the file is longer than what was written")
 		}
 	}

@@ -181,7 +181,7 @@ cli() {
 		head -60 "$work/cli-diff.txt" >&2
 		status=1
 	fi
-	info=$(compare heif linux 2>/dev/null | grep -E '^total|^files')
+	info=$(compare heif linux 2>/dev/null | grep -E '^total|^files' || true)
 	log "cli: for information, HEIC/HEIF/AVIF on Windows against the shipped Linux build (libheif): $(echo "$info" | tr '\n' ';')"
 	log "cli: $(elapsed "$t0")"
 }
