@@ -53,8 +53,8 @@ type Verification struct {
 // region of the plan still covered in the encoded pixels, and the
 // container's structure (VerifyContainer). Any failure is an error wrapping
 // ErrNotRedacted. Then the detector runs on every frame with Analyze's
-// settings; faces it finds outside the redactions are returned as findings
-// for a person to review.
+// passes, reporting from CheckThreshold; faces it finds outside the
+// redactions are returned as findings for a person to review.
 func Verify(ctx context.Context, ff *ffmpeg.Runner, a *Analysis, plan *Plan, out *os.File, keptAudio bool, progress func(Progress)) (*Verification, error) {
 	v := &Verification{}
 	if err := checkStreams(ctx, ff, a, out, keptAudio, v); err != nil {
@@ -101,7 +101,7 @@ func Verify(ctx context.Context, ff *ffmpeg.Runner, a *Analysis, plan *Plan, out
 			photo.Scale(scaled, &image.RGBA{Pix: img.Pix, Stride: img.Stride, Rect: img.Rect})
 			see = &image.NRGBA{Pix: scaled.Pix, Stride: scaled.Stride, Rect: scaled.Rect}
 		}
-		faces, err := d.Detect(ctx, see, detectOptions(i, a.Options))
+		faces, err := d.Detect(ctx, see, detectOptions(i, a.Options, CheckThreshold))
 		if err != nil {
 			return err
 		}
