@@ -327,7 +327,9 @@ gui() {
 		log "gui: opened faces/2008_001322.jpg and looked for its faces (screenshot 01)"
 	fi
 	# While it runs, everything Fyne and Go write goes to the private folder.
-	(cd "$WINEPREFIX/drive_c/users" && find . -path '*veil-*' | head -20) >"$work/gui/private-folder.txt"
+	# (Test* folders are what the gotest stage's t.TempDir left: wine cannot
+	# remove them.)
+	(cd "$WINEPREFIX/drive_c/users" && find . -path '*veil-*' -not -path '*/Test*' | head -20) >"$work/gui/private-folder.txt"
 	log "gui: the private folder while Veil runs: $(head -1 "$work/gui/private-folder.txt") ($(wc -l <"$work/gui/private-folder.txt") entries)"
 
 	# Paste a picture: a PNG copied on the X side, which wine offers to
