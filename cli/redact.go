@@ -47,10 +47,11 @@ size, frame rate and timing; it has no metadata and no sound unless
 written video is decoded again and checked frame by frame, and the face finder
 runs once more on it: faces it finds outside the redactions are redacted too
 and the video written and checked again (three writes at most); any still
-found after that are listed and nothing is saved unless --accept-findings. A region's @FROM-TO limits it to a time span in
-seconds or m:ss (@12.5-20, @1:05-, @-0:03); --list shows the face tracks
-found (and writes nothing), --keep N leaves track N visible. Blur is not
-offered for videos: many frames of one blurred face give it away.
+found after that are listed and nothing is saved unless --accept-findings.
+A region's @FROM-TO limits it to a time span in seconds or m:ss (@12.5-20,
+@1:05-, @-0:03); --list shows the face tracks found (and writes nothing),
+--keep N leaves track N visible. Blur is not offered for videos: many frames
+of one blurred face give it away.
 
 Options:
 `
