@@ -33,9 +33,10 @@ JPEG, PNG, WebP, GIF and HEIC/AVIF keep their exact pixels; TIFF becomes a PNG
 (and a HEIC too unusual to rebuild, a JPEG),
 with the orientation applied. MP4, MOV, M4V and 3GP videos are rewritten
 losslessly: only the video and audio tracks are kept, dates are zeroed, and
-location, device names, face tracks and data hidden in the video stream go
-(MKV, WebM, AVI, MTS and fragmented MP4 are refused). Ctrl-C stops a long
-video and leaves nothing behind. Every copy is re-read and verified before it
+location, device names, face tracks and data hidden in the video stream go.
+MKV, WebM, AVI, MTS and fragmented MP4 have their streams copied into an MP4
+by FFmpeg first (nothing re-encoded), and are refused without FFmpeg.
+Ctrl-C stops a long video and leaves nothing behind. Every copy is re-read and verified before it
 is reported clean; a copy that fails the check is never saved.
 
 Options:

@@ -71,7 +71,7 @@ func Video(ctx context.Context, in, out string, opt metadata.Options, progress f
 	}
 	defer f.Close()
 	var r io.ReaderAt = f
-	p, err := planVideo(ctx, f, size)
+	p, err := planVideo(ctx, f, size, "")
 	var rx *remuxError
 	if errors.As(err, &rx) {
 		// Another container, or a fragmented movie: FFmpeg copies its video
@@ -86,7 +86,7 @@ func Video(ctx context.Context, in, out string, opt metadata.Options, progress f
 		if serr != nil {
 			return nil, serr
 		}
-		if p, err = planVideo(ctx, m, st.Size()); err != nil {
+		if p, err = planVideo(ctx, m, st.Size(), rx.demuxer); err != nil {
 			return nil, fmt.Errorf("after converting it with FFmpeg: %w", err)
 		}
 		p.rm.add("container converted to MP4 by FFmpeg (streams copied, not re-encoded)")
@@ -125,7 +125,7 @@ func Video(ctx context.Context, in, out string, opt metadata.Options, progress f
 // clean movie read from r (of the given size) to w and returns the result.
 // It does not verify: callers run [verify.Video] on what they stored.
 func CleanVideoTo(ctx context.Context, r io.ReaderAt, size int64, w io.Writer, progress func(done, total int64)) (*metadata.Result, error) {
-	p, err := planVideo(ctx, r, size)
+	p, err := planVideo(ctx, r, size, "")
 	if err != nil {
 		return nil, err
 	}
@@ -205,6 +205,8 @@ type videoPlan struct {
 	info    *metadata.VideoInfo
 	dropped int // units taken out of samples
 	ftyp    []byte
+	// showLeading moves video edit lists back to the earliest frame.
+	showLeading bool
 }
 
 // eachChunk calls fn for every kept chunk in output order: the tracks'
@@ -233,7 +235,10 @@ func (p *videoPlan) eachChunk(fn func(kt *keptTrack, ci int) error) error {
 	}
 }
 
-func planVideo(ctx context.Context, r io.ReaderAt, size int64) (*videoPlan, error) {
+// planVideo reads the movie in r and plans its clean copy. remuxedFrom is
+// FFmpeg's demuxer when r is FFmpeg's conversion of another
+// container, else "".
+func planVideo(ctx context.Context, r io.ReaderAt, size int64, remuxedFrom string) (*videoPlan, error) {
 	if err := refuseOtherContainers(r, size); err != nil {
 		return nil, err
 	}
@@ -247,6 +252,10 @@ func planVideo(ctx context.Context, r io.ReaderAt, size int64) (*videoPlan, erro
 		return nil, err
 	}
 	p := &videoPlan{info: &metadata.VideoInfo{Container: containerOf(mf)}}
+	// Containers without edit lists show every frame; FFmpeg's muxer may
+	// hide the first ones (see showLeadingFrames). A fragmented movie's
+	// own edit list is what it came with.
+	p.showLeading = remuxedFrom != "" && remuxedFrom != "mov"
 	p.noteDropped(mf)
 	var total uint64
 	for _, t := range mf.Tracks {
@@ -782,9 +791,11 @@ func (w *builder) box(t string, parts ...[]byte) {
 func (p *videoPlan) moov(f *mp4.File, large bool) []byte {
 	w := &builder{}
 	m := w.open("moov")
-	w.box("mvhd", undated(f.Moov.Child("mvhd").Data))
+	mvhd := f.Moov.Child("mvhd").Data
+	w.box("mvhd", undated(mvhd))
+	scale, _ := movieTime(mvhd)
 	for _, kt := range p.tracks {
-		p.trak(w, kt, large)
+		p.trak(w, kt, large, scale)
 	}
 	w.close(m)
 	return w.b
@@ -803,13 +814,18 @@ func undated(d []byte) []byte {
 	return d
 }
 
-func (p *videoPlan) trak(w *builder, kt *keptTrack, large bool) {
+// trak builds a kept track's box; movieScale is the movie's timescale.
+func (p *videoPlan) trak(w *builder, kt *keptTrack, large bool, movieScale uint32) {
 	t := kt.t
 	tr := w.open("trak")
 	w.box("tkhd", undated(t.Box.Child("tkhd").Data))
 	if elst := t.Box.Path("edts", "elst"); elst != nil && validElst(elst.Data) {
+		d := elst.Data
+		if p.showLeading && t.Handler == "vide" {
+			d = leadingEdits(d, t, movieScale)
+		}
 		e := w.open("edts")
-		w.box("elst", elst.Data)
+		w.box("elst", d)
 		w.close(e)
 	}
 	md := w.open("mdia")
@@ -895,18 +911,8 @@ func (p *videoPlan) stbl(w *builder, kt *keptTrack, large bool) {
 
 // describe fills in the result's description of the movie.
 func (p *videoPlan) describe(f *mp4.File) {
-	mvhd := f.Moov.Child("mvhd").Data
-	if len(mvhd) >= 20 {
-		var scale uint32
-		var dur uint64
-		if mvhd[0] == 1 && len(mvhd) >= 32 {
-			scale, dur = binary.BigEndian.Uint32(mvhd[20:]), binary.BigEndian.Uint64(mvhd[24:])
-		} else {
-			scale, dur = binary.BigEndian.Uint32(mvhd[12:]), uint64(binary.BigEndian.Uint32(mvhd[16:]))
-		}
-		if scale > 0 {
-			p.info.Duration = time.Duration(float64(dur) / float64(scale) * float64(time.Second))
-		}
+	if scale, dur := movieTime(f.Moov.Child("mvhd").Data); scale > 0 {
+		p.info.Duration = time.Duration(float64(dur) / float64(scale) * float64(time.Second))
 	}
 	for _, kt := range p.tracks {
 		kind := "audio"
