@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+
+	"codeberg.org/veil/veil/internal/nal"
 )
 
 // The picture sizes that HEVC and AV1 sequence headers declare, read so that
@@ -55,36 +57,13 @@ func (r *bitReader) uvlc() uint64 {
 	return r.bits(zeros) + 1<<zeros - 1
 }
 
-// hevcRBSP removes emulation-prevention bytes from the first n bytes of a
-// NAL unit's payload.
-func hevcRBSP(nal []byte, n int) []byte {
-	out := make([]byte, 0, min(n, len(nal)))
-	zeros := 0
-	for _, c := range nal {
-		if len(out) >= n {
-			break
-		}
-		if zeros >= 2 && c == 3 {
-			zeros = 0
-			continue
-		}
-		if c == 0 {
-			zeros++
-		} else {
-			zeros = 0
-		}
-		out = append(out, c)
-	}
-	return out
-}
-
 // hevcSPSSize returns pic_width_in_luma_samples and pic_height_in_luma_samples
 // of an HEVC sequence parameter set NAL unit (with its 2-byte header).
-func hevcSPSSize(nal []byte) (w, h int64, err error) {
-	if len(nal) < 3 {
+func hevcSPSSize(unit []byte) (w, h int64, err error) {
+	if len(unit) < 3 {
 		return 0, 0, errors.New("truncated HEVC sequence parameter set")
 	}
-	r := &bitReader{p: hevcRBSP(nal[2:], 256)}
+	r := &bitReader{p: nal.RBSP(unit[2:], 256)}
 	r.bits(4) // sps_video_parameter_set_id
 	subLayers := int(r.bits(3))
 	r.bits(1)  // sps_temporal_id_nesting_flag

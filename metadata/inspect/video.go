@@ -585,6 +585,7 @@ func (v *videoInspector) sei(t *mp4.Track, where string) {
 		return
 	}
 	units := 0
+	var rec *cameraRecord // the first AVCHD camera record
 	var text []string
 	seen := map[string]bool{}
 	checked := uint32(0)
@@ -609,6 +610,9 @@ func (v *videoInspector) sei(t *mp4.Track, where string) {
 				isSEI := (!hevc && h&0x1F == 6) || (hevc && (h>>1&0x3F == 39 || h>>1&0x3F == 40))
 				if isSEI {
 					units++
+					if r, ok := mdpm(buf[p : p+l]); ok && !hevc && rec == nil {
+						rec = &r
+					}
 					if t := printableRuns(buf[p:p+l], 6, maxValue); t != "" && !seen[t] {
 						seen[t] = true
 						text = append(text, t)
@@ -624,6 +628,9 @@ func (v *videoInspector) sei(t *mp4.Track, where string) {
 	}
 	if units == 0 {
 		return
+	}
+	if rec != nil {
+		rec.report(v.in, where)
 	}
 	val := fmt.Sprintf("%d units in the first %d frames", units, checked)
 	if len(text) > 0 {
