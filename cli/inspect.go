@@ -22,7 +22,8 @@ func init() {
 const inspectUsage = `usage: veil inspect [--json] FILE|FOLDER...
 
 Lists every piece of identifying data found in each image or video (MP4, MOV,
-M4V, 3GP) (location, people,
+M4V, 3GP; MKV, WebM, AVI, MTS and fragmented MP4 through FFmpeg when it is
+installed) (location, people,
 device and serial numbers, times, software and edit history, hidden images
 such as thumbnails, data after the end of the image, and anything else a
 cleaner would remove), grouped by category with a severity.

@@ -13,6 +13,10 @@ const (
 	M4V = "m4v"
 	GPP = "3gp"
 	GP2 = "3g2"
+	// Read through FFmpeg, for inspection (and cleaned into an MP4).
+	MTS = "mts"
+	MKV = "mkv"
+	AVI = "avi"
 )
 
 // videoNames are the name endings of the videos Veil cleans.

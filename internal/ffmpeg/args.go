@@ -149,8 +149,16 @@ func fileOutput(l Limits, format, url string, open bool) []string {
 }
 
 // probeArgs is ffprobe's command line: the same input hardening, and JSON
-// with only the fields Veil reads (no tags: they can hold names and places).
-func probeArgs(l Limits, s source) []string {
+// with only the fields Veil reads. Tags (which can hold names and places)
+// only when asked for, to be shown to the user.
+func probeArgs(l Limits, s source, tags bool) []string {
+	entries := "stream=index,codec_type,codec_name,codec_tag_string,width,height,pix_fmt," +
+		"r_frame_rate,avg_frame_rate,time_base,start_time,duration,nb_frames" +
+		":stream_disposition=attached_pic:stream_side_data=side_data_type,rotation" +
+		":format=format_name,duration,size"
+	if tags {
+		entries += ":format_tags:stream_tags"
+	}
 	return []string{
 		"-hide_banner", "-loglevel", "repeat+level+error",
 		"-max_alloc", strconv.Itoa(maxAlloc),
@@ -159,10 +167,7 @@ func probeArgs(l Limits, s source) []string {
 		"-threads", "1",
 		"-max_pixels", strconv.Itoa(l.maxPixels()),
 		"-of", "json=compact=1",
-		"-show_entries", "stream=index,codec_type,codec_name,codec_tag_string,width,height,pix_fmt," +
-			"r_frame_rate,avg_frame_rate,time_base,start_time,duration,nb_frames" +
-			":stream_disposition=attached_pic:stream_side_data=side_data_type,rotation" +
-			":format=format_name,duration,size",
+		"-show_entries", entries,
 		s.url,
 	}
 }

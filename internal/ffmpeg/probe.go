@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -50,6 +51,14 @@ type Info struct {
 	Duration time.Duration // 0 when unknown
 	Size     int64
 	Streams  []Stream
+	// Tags are the container's and the streams' tags, with ProbeOptions.Tags.
+	Tags []Tag
+}
+
+// Tag is one tag of a file (Stream -1) or of one of its streams.
+type Tag struct {
+	Stream     int
+	Key, Value string
 }
 
 // Stream is one stream of a file.
@@ -125,6 +134,9 @@ type ProbeOptions struct {
 	// Formats are demuxers allowed besides DefaultFormats (for example
 	// "matroska" for a caller that handles MKV and WebM).
 	Formats []string
+	// Tags also reads the container's and the streams' tags (titles,
+	// dates, encoders, places): for showing a user what a file holds.
+	Tags bool
 }
 
 // maxProbeOutput bounds what Veil reads from ffprobe.
@@ -137,7 +149,7 @@ func (r *Runner) Probe(ctx context.Context, path string, opt ProbeOptions) (*Inf
 	if err != nil {
 		return nil, err
 	}
-	return r.probe(ctx, src)
+	return r.probe(ctx, src, opt.Tags)
 }
 
 // ProbeOf is Probe for an open file, which need not have a name (see
@@ -147,15 +159,15 @@ func (r *Runner) ProbeOf(ctx context.Context, f *os.File, opt ProbeOptions) (*In
 	if err != nil {
 		return nil, err
 	}
-	return r.probe(ctx, src)
+	return r.probe(ctx, src, opt.Tags)
 }
 
-func (r *Runner) probe(ctx context.Context, src source) (*Info, error) {
+func (r *Runner) probe(ctx context.Context, src source, tags bool) (*Info, error) {
 	timeout := r.Limits.Timeout
 	if timeout <= 0 {
 		timeout = probeTimeout
 	}
-	p, out, err := start(ctx, startOptions{prog: r.ffprobe, args: probeArgs(r.Limits, src), limits: r.Limits, timeout: timeout, wantOut: true, inherit: src.inherited()})
+	p, out, err := start(ctx, startOptions{prog: r.ffprobe, args: probeArgs(r.Limits, src, tags), limits: r.Limits, timeout: timeout, wantOut: true, inherit: src.inherited()})
 	if err != nil {
 		return nil, err
 	}
@@ -242,11 +254,13 @@ func parseProbe(b []byte) (*Info, error) {
 				Type     string   `json:"side_data_type"`
 				Rotation jsonText `json:"rotation"`
 			} `json:"side_data_list"`
+			Tags map[string]jsonText `json:"tags"`
 		} `json:"streams"`
 		Format *struct {
-			Name     string   `json:"format_name"`
-			Duration jsonText `json:"duration"`
-			Size     jsonText `json:"size"`
+			Name     string              `json:"format_name"`
+			Duration jsonText            `json:"duration"`
+			Size     jsonText            `json:"size"`
+			Tags     map[string]jsonText `json:"tags"`
 		} `json:"format"`
 	}
 	if err := json.Unmarshal(b, &doc); err != nil {
@@ -256,6 +270,7 @@ func parseProbe(b []byte) (*Info, error) {
 		return nil, fmt.Errorf("no format section")
 	}
 	info := &Info{Format: doc.Format.Name, Duration: doc.Format.Duration.seconds(), Size: max(0, doc.Format.Size.int())}
+	info.addTags(-1, doc.Format.Tags)
 	for _, s := range doc.Streams {
 		st := Stream{
 			Index: int(s.Index.int()), Type: s.Type, Codec: s.Codec, Tag: s.Tag,
@@ -272,8 +287,22 @@ func parseProbe(b []byte) (*Info, error) {
 			}
 		}
 		info.Streams = append(info.Streams, st)
+		info.addTags(st.Index, s.Tags)
 	}
 	return info, nil
+}
+
+// addTags adds a section's tags in key order, so that a report lists them
+// the same way each time.
+func (i *Info) addTags(stream int, m map[string]jsonText) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		i.Tags = append(i.Tags, Tag{Stream: stream, Key: k, Value: string(m[k])})
+	}
 }
 
 // clampInt keeps a picture side in a sane range (0 for nonsense).

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"image"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -80,8 +81,10 @@ func TestParseProbe(t *testing.T) {
 		"pix_fmt":"yuv420p","r_frame_rate":"30000/1001","avg_frame_rate":"72000/2401","time_base":"1/600","start_time":"0.000000",
 		"duration":"4.001667","nb_frames":"120","disposition":{"attached_pic":0},
 		"side_data_list":[{"side_data_type":"Display Matrix","rotation":-90}]},
-		{"index":2,"codec_type":"video","codec_name":"mjpeg","width":"n/a","duration":"N/A","disposition":{"attached_pic":1}}],
-		"format":{"format_name":"mov,mp4,m4a,3gp,3g2,mj2","duration":"4.001667","size":"439391"}}`
+		{"index":2,"codec_type":"video","codec_name":"mjpeg","width":"n/a","duration":"N/A","disposition":{"attached_pic":1},
+		"tags":{"handler_name":"Core Media Video"}}],
+		"format":{"format_name":"mov,mp4,m4a,3gp,3g2,mj2","duration":"4.001667","size":"439391",
+		"tags":{"title":"Holiday","creation_time":"2019-07-24T10:00:00.000000Z"}}}`
 	info, err := parseProbe([]byte(doc))
 	if err != nil {
 		t.Fatal(err)
@@ -96,6 +99,10 @@ func TestParseProbe(t *testing.T) {
 	}
 	if got, _ := info.Video(); got.Index != 1 {
 		t.Errorf("Video() = %d", got.Index)
+	}
+	wantTags := []Tag{{-1, "creation_time", "2019-07-24T10:00:00.000000Z"}, {-1, "title", "Holiday"}, {2, "handler_name", "Core Media Video"}}
+	if !reflect.DeepEqual(info.Tags, wantTags) {
+		t.Errorf("tags %+v, want %+v", info.Tags, wantTags)
 	}
 	for _, bad := range []string{``, `{}`, `{"streams":[]}`, `[`, `{"format":[]}`} {
 		if _, err := parseProbe([]byte(bad)); err == nil {

@@ -41,6 +41,21 @@ func OtherContainer(r io.ReaderAt, size int64) string {
 	return ""
 }
 
+// Demuxer is the FFmpeg demuxer that reads a container OtherContainer
+// named, for those whose video and audio FFmpeg can copy into a movie
+// (Matroska and WebM, AVI, transport streams), else "".
+func Demuxer(what string) string {
+	switch what {
+	case "a Matroska or WebM file":
+		return "matroska"
+	case "an AVI file":
+		return "avi"
+	case "an MPEG transport stream (MTS/M2TS, AVCHD)":
+		return "mpegts"
+	}
+	return ""
+}
+
 func isTransportStream(p []byte) bool {
 	for _, step := range []int{188, 192} {
 		lead := 0

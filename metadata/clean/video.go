@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"codeberg.org/veil/veil/internal/bmff"
@@ -296,13 +295,8 @@ func refuseOtherContainers(r io.ReaderAt, size int64) error {
 	}
 	if what := mp4.OtherContainer(r, size); what != "" {
 		err := refused("it is %s; only MP4, MOV, M4V and 3GP movies are cleaned", what)
-		switch {
-		case strings.Contains(what, "Matroska"):
-			return remuxable(err, "matroska")
-		case strings.Contains(what, "AVI"):
-			return remuxable(err, "avi")
-		case strings.Contains(what, "transport stream"):
-			return remuxable(err, "mpegts")
+		if d := mp4.Demuxer(what); d != "" {
+			return remuxable(err, d)
 		}
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"codeberg.org/veil/veil/internal/ffmpeg"
 	"codeberg.org/veil/veil/internal/mp4"
 	"codeberg.org/veil/veil/internal/printable"
 	"codeberg.org/veil/veil/metadata"
@@ -37,8 +38,10 @@ const maxSEISamples = 64
 // SEI units inside the first video samples. Width and Height are the first
 // video track's, Orientation the EXIF value of its rotation, and Video says
 // what the file holds. It reads only the movie box and a few samples, so
-// the file's size does not matter. Other containers and fragmented movies
-// get an error saying what they are.
+// the file's size does not matter. Matroska/WebM, AVI, transport streams
+// (MTS) and fragmented movies are read through FFmpeg when it is installed
+// (their tags, and the first frames' SEI units and camera record); other
+// containers get an error saying what they are.
 func Video(ctx context.Context, path string) (r *metadata.Report, err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -50,7 +53,20 @@ func Video(ctx context.Context, path string) (r *metadata.Report, err error) {
 		return nil, err
 	}
 	defer f.Close()
-	return inspectVideo(ctx, f, size)
+	r, err = inspectVideo(ctx, f, size)
+	if d := convertible(f, size, err); d != "" && errors.Is(err, ErrVideoUnsupported) {
+		rc, cerr := converted(ctx, path, d)
+		switch {
+		case cerr == nil:
+			return rc, nil
+		case errors.Is(cerr, ffmpeg.ErrNotInstalled):
+			return nil, fmt.Errorf("%w (with FFmpeg installed, Veil reads it through FFmpeg)", err)
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("%w (and reading it with FFmpeg failed: %v)", err, cerr)
+	}
+	return r, err
 }
 
 func inspectVideo(ctx context.Context, rd io.ReaderAt, size int64) (*metadata.Report, error) {
@@ -63,7 +79,7 @@ func inspectVideo(ctx context.Context, rd io.ReaderAt, size int64) (*metadata.Re
 	mf, err := mp4.Open(rd, size)
 	switch {
 	case errors.Is(err, mp4.ErrFragmented):
-		return nil, fmt.Errorf("%w: %v", ErrVideoUnsupported, err)
+		return nil, fmt.Errorf("%w: %w", ErrVideoUnsupported, err)
 	case errors.Is(err, mp4.ErrNotMovie):
 		return nil, fmt.Errorf("%w: not an MP4, MOV or 3GP movie", ErrVideoUnsupported)
 	case err != nil:
@@ -507,7 +523,7 @@ func (v *videoInspector) track(t *mp4.Track, n int, r *metadata.Report) {
 		if r.Width == 0 {
 			r.Width, r.Height = t.Size()
 			r.Video.Rotation = t.Rotation()
-			r.Orientation = map[int]int{0: 1, 90: 6, 180: 3, 270: 8}[r.Video.Rotation]
+			r.Orientation = orientationOf(r.Video.Rotation)
 		}
 		for _, e := range t.Entries {
 			if e.Kind == mp4.VisualEntry && len(e.Fixed) >= 74 {

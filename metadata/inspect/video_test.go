@@ -110,9 +110,25 @@ func TestInspectVideoFixtures(t *testing.T) {
 			}
 		}
 	}
+	// The AVCHD clip is read through FFmpeg: its camera record, from the
+	// transport stream itself.
 	if p, ok := byName["mts-Sony_ILCE-7M3_A7M3.mts"]; ok {
-		if _, err := Video(context.Background(), p); err == nil || !strings.Contains(err.Error(), "transport stream") {
-			t.Errorf("MTS: got %v, want a refusal naming a transport stream", err)
+		testenv.NeedFFmpeg(t)
+		r, err := Video(context.Background(), p)
+		if err != nil {
+			t.Fatalf("MTS: %v", err)
+		}
+		if r.Video.Container != metadata.MTS || r.Width != 1920 || r.Height != 1080 {
+			t.Errorf("MTS: %+v %dx%d", r.Video, r.Width, r.Height)
+		}
+		for _, w := range []string{"2019-04-24 22:24:00 +02:00", "Sony", "ILCE-7M3"} {
+			found := false
+			for _, f := range r.Findings {
+				found = found || (strings.Contains(f.Value, w) && f.Where == "video stream")
+			}
+			if !found {
+				t.Errorf("MTS: nothing says %q: %+v", w, r.Findings)
+			}
 		}
 	}
 }

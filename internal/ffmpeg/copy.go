@@ -1,0 +1,54 @@
+package ffmpeg
+
+import (
+	"context"
+	"errors"
+	"os"
+	"runtime"
+)
+
+// copyArgs copy streams as they are, without the source's metadata,
+// chapters or the muxer's own name.
+var copyArgs = []string{"-c", "copy", "-map_metadata", "-1", "-map_chapters", "-1",
+	"-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact"}
+
+// CopyToMP4 has FFmpeg copy streams of the file at in, read with demuxer
+// (allowed for this input only), into a plain MP4: nothing is decoded. The
+// MP4 is a temporary file in dir that has no name where the system allows
+// (it is removed as soon as it is open; elsewhere when it is closed), and is
+// returned open for reading. args choose the streams ("-map 0:v?") and may
+// bound them ("-frames:v 64").
+func CopyToMP4(ctx context.Context, in, demuxer, dir string, args []string) (*os.File, error) {
+	r, err := New()
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp(dir, ".veil-tmp-remux-*")
+	if err != nil {
+		return nil, err
+	}
+	name := f.Name()
+	if runtime.GOOS != "windows" {
+		os.Remove(name) // unnamed from now on; the descriptor keeps it
+	} else {
+		defer os.Remove(name)
+	}
+	job := Job{
+		Inputs:     []Input{{Path: in, Formats: []string{demuxer}}},
+		Args:       append(append([]string(nil), args...), copyArgs...),
+		Format:     "mp4",
+		OutputFile: f,
+	}
+	if err := r.Run(ctx, job); err != nil {
+		f.Close()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, err
+	}
+	if st, err := f.Stat(); err != nil || st.Size() == 0 {
+		f.Close()
+		return nil, errors.New("FFmpeg wrote nothing")
+	}
+	return f, nil
+}
