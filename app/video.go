@@ -113,7 +113,7 @@ func previewProblem(err error) string {
 	case errors.Is(err, ffmpeg.ErrNotInstalled):
 		return noFFmpegText()
 	case errors.Is(err, ffmpeg.ErrRefused):
-		return lang.L("Veil shows previews of MP4, MOV, M4V and 3GP videos only. This file can still be hashed for reporting.")
+		return lang.L("Veil shows previews of MP4, MOV, M4V, 3GP, MKV, WebM, AVI and MTS videos only. This file can still be hashed for reporting.")
 	}
 	return fmt.Sprintf(lang.L("Veil cannot show this video: %v"), err)
 }

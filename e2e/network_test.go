@@ -97,7 +97,9 @@ func TestNoNetworkSyscalls(t *testing.T) {
 	mkv := filepath.Join(home, "clip.mkv")
 	makeVideo(t, mkv, "1")
 	runs["clean mkv"] = []string{"clean", "--json", "-o", filepath.Join(home, "out-mkv"), mkv}
-	videoRuns := map[string]bool{"hash --video-pdq": true, "clean mkv": true, "redact video": true}
+	// and read through ffprobe and FFmpeg's copy of its first frames.
+	runs["inspect mkv"] = []string{"inspect", "--json", mkv}
+	videoRuns := map[string]bool{"hash --video-pdq": true, "clean mkv": true, "inspect mkv": true, "redact video": true}
 	names := make([]string, 0, len(runs))
 	for n := range runs {
 		names = append(names, n)

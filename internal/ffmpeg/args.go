@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"codeberg.org/veil/veil/internal/mp4"
 )
 
 // This file holds every decision about FFmpeg's command lines: the
@@ -24,10 +26,32 @@ type source struct {
 }
 
 // fileSource checks that path is a regular file and names it so that
-// FFmpeg can only read it as a local file.
+// FFmpeg can only read it as a local file. Besides the movie demuxers and
+// formats, the demuxer of the container Veil's own look at the first bytes
+// finds (Matroska/WebM, AVI, MPEG transport stream) is allowed for this
+// file: a camera's MTS or a screen recorder's MKV is as much a video to
+// preview, hash or redact as a phone's MOV, while a playlist or a concat
+// list is still refused, whatever its name.
 func fileSource(path string, formats []string) (source, error) {
 	url, err := inputURL(path)
-	return source{url: url, formats: formats}, err
+	if err != nil {
+		return source{}, err
+	}
+	if d := sniffDemuxer(path); d != "" && !slices.Contains(formats, d) {
+		formats = append(slices.Clone(formats), d)
+	}
+	return source{url: url, formats: formats}, nil
+}
+
+// sniffDemuxer is FFmpeg's demuxer for the container path's first bytes
+// show, among those Veil hands to FFmpeg, or "".
+func sniffDemuxer(path string) string {
+	f, size, err := mp4.OpenFile(path) // never blocks on a pipe
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	return mp4.Demuxer(mp4.OtherContainer(f, size))
 }
 
 // inputURL returns "file:" and the absolute path: FFmpeg then never takes a

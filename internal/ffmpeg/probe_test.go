@@ -2,8 +2,8 @@ package ffmpeg
 
 import (
 	"context"
-	"errors"
 	"image"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -65,14 +65,26 @@ func TestProbeFixtures(t *testing.T) {
 	if err != nil || img.Rect != image.Rect(0, 0, 320, 568) {
 		t.Errorf("iPhone MOV poster: %v", err)
 	}
+	// Veil's own look at the first bytes finds a transport stream, so the
+	// mpegts demuxer is allowed for this file, and for this file only: the
+	// same bytes after a movie's signature are refused.
 	mts := filepath.Join(dir, "mts-Sony_ILCE-7M3_A7M3.mts")
-	_, err = ff.Probe(ctx, mts, ProbeOptions{})
-	if !errors.Is(err, ErrRefused) {
-		t.Errorf("MTS without its demuxer: %v, want a refusal", err)
+	if info, err := ff.Probe(ctx, mts, ProbeOptions{}); err != nil || !strings.Contains(info.Format, "mpegts") {
+		t.Errorf("MTS: %v", err)
 	}
-	oneLine(t, err)
-	if info, err := ff.Probe(ctx, mts, ProbeOptions{Formats: []string{"mpegts"}}); err != nil || !strings.Contains(info.Format, "mpegts") {
-		t.Errorf("MTS with the mpegts demuxer allowed: %v", err)
+	if img, err := ff.Poster(ctx, mts, PosterOptions{}); err != nil || img.Rect != image.Rect(0, 0, 1920, 1080) {
+		t.Errorf("MTS poster: %v", err)
+	}
+	b, err := os.ReadFile(mts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hidden := filepath.Join(t.TempDir(), "hidden.mp4")
+	if err := os.WriteFile(hidden, append([]byte("\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isommp41"), b...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := ff.Probe(ctx, hidden, ProbeOptions{}); err == nil && strings.Contains(info.Format, "mpegts") {
+		t.Errorf("a transport stream behind a movie's signature was read as one")
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"codeberg.org/veil/veil/internal/ffmpeg"
+	"codeberg.org/veil/veil/internal/mp4"
 	"codeberg.org/veil/veil/redact"
 	"codeberg.org/veil/veil/redact/detect"
 )
@@ -260,6 +261,13 @@ func (a *Analysis) trackOptions() TrackOptions {
 
 // probe reads the video's streams and checks it can be redacted.
 func probe(ctx context.Context, ff *ffmpeg.Runner, path string) (*Analysis, error) {
+	// FFmpeg reads Matroska, AVI and transport streams too (to preview and
+	// hash them), but their timing (a start after zero, durations a
+	// transport stream only estimates) is not what the check of the
+	// written copy compares frame by frame: refused before any work.
+	if what := containerOf(path); what != "" {
+		return nil, &ffmpeg.Error{Reason: fmt.Sprintf("it is %s; Veil redacts MP4, MOV, M4V and 3GP videos", what)}
+	}
 	info, err := ff.Probe(ctx, path, ffmpeg.ProbeOptions{})
 	if err != nil {
 		return nil, err
@@ -373,4 +381,15 @@ func scaleFaces(faces []detect.Face, from, to image.Point) []Detection {
 		out[k] = Detection{Box: raw, Cover: redact.FaceRect(box, raw), Score: fc.Score}
 	}
 	return out
+}
+
+// containerOf names the container of the file at path when it is one
+// mp4.OtherContainer knows, else "".
+func containerOf(path string) string {
+	f, size, err := mp4.OpenFile(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	return mp4.OtherContainer(f, size)
 }

@@ -238,3 +238,31 @@ func TestWriteCancelLeavesNothing(t *testing.T) {
 		t.Errorf("folder holds %v after a cancel", names)
 	}
 }
+
+// TestAnalyzeRefusesOtherContainers: FFmpeg may read a Matroska file or a
+// transport stream (to preview and hash it), but redaction refuses them at
+// once, in one line that says what the file is, before any decoding.
+func TestAnalyzeRefusesOtherContainers(t *testing.T) {
+	ff := runner(t)
+	dir := t.TempDir()
+	ts := make([]byte, 4*188)
+	for i := 0; i < len(ts); i += 188 {
+		ts[i] = 0x47
+	}
+	for name, c := range map[string]struct {
+		data []byte
+		want string
+	}{
+		"holiday.mkv": {append([]byte("\x1a\x45\xdf\xa3"), make([]byte, 60)...), "Matroska"},
+		"clip.mts":    {ts, "transport stream"},
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, c.data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Analyze(context.Background(), ff, p, cheap, nil)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "Veil redacts MP4") || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: got %v", name, err)
+		}
+	}
+}
