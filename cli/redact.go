@@ -38,7 +38,8 @@ Styles: solid (default) paints the area black and is the only one to use for
 text; pixelate leaves at most 8 coarse, noisy blocks across it; blur is the
 weakest (someone who knows the person may still recognise them).
 
-Videos (MP4, MOV, M4V, 3GP; needs FFmpeg): every frame is searched for faces,
+Videos (MP4, MOV, M4V, 3GP, MKV, WebM; needs FFmpeg; an MTS or AVI is
+cleaned first, which makes it an MP4): every frame is searched for faces,
 faces are followed from frame to frame (frames where one was missed between
 two sightings are covered too, and a little before and after), and the
 redaction is burnt into every frame. OUT (.mp4, .m4v, .mov or .3gp) keeps the

@@ -261,12 +261,14 @@ func (a *Analysis) trackOptions() TrackOptions {
 
 // probe reads the video's streams and checks it can be redacted.
 func probe(ctx context.Context, ff *ffmpeg.Runner, path string) (*Analysis, error) {
-	// FFmpeg reads Matroska, AVI and transport streams too (to preview and
-	// hash them), but their timing (a start after zero, durations a
-	// transport stream only estimates) is not what the check of the
-	// written copy compares frame by frame: refused before any work.
-	if what := containerOf(path); what != "" {
-		return nil, &ffmpeg.Error{Reason: fmt.Sprintf("it is %s; Veil redacts MP4, MOV, M4V and 3GP videos", what)}
+	// FFmpeg reads Matroska, AVI and transport streams too. Matroska and
+	// WebM are redacted like movies. A transport stream's sound keeps the
+	// camera's clock and its durations are estimates, and AVI stores no
+	// presentation times: the frame-by-frame check of the written copy
+	// would fail after the whole encode, so they are refused at once. Their
+	// clean copy (an MP4, streams copied) is redacted like any movie.
+	if what := containerOf(path); what != "" && mp4.Demuxer(what) != "matroska" {
+		return nil, &ffmpeg.Error{Reason: fmt.Sprintf("it is %s; Veil redacts MP4, MOV, M4V, 3GP, MKV and WebM videos: save a clean copy first (an MP4, nothing re-encoded) and redact that", what)}
 	}
 	info, err := ff.Probe(ctx, path, ffmpeg.ProbeOptions{})
 	if err != nil {

@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"image"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -239,9 +241,10 @@ func TestWriteCancelLeavesNothing(t *testing.T) {
 	}
 }
 
-// TestAnalyzeRefusesOtherContainers: FFmpeg may read a Matroska file or a
-// transport stream (to preview and hash it), but redaction refuses them at
-// once, in one line that says what the file is, before any decoding.
+// TestAnalyzeRefusesOtherContainers: FFmpeg may read a transport stream
+// or an AVI file (to preview and hash it), but redaction refuses them at
+// once, in one line that says what the file is and what to do, before any
+// decoding.
 func TestAnalyzeRefusesOtherContainers(t *testing.T) {
 	ff := runner(t)
 	dir := t.TempDir()
@@ -253,7 +256,7 @@ func TestAnalyzeRefusesOtherContainers(t *testing.T) {
 		data []byte
 		want string
 	}{
-		"holiday.mkv": {append([]byte("\x1a\x45\xdf\xa3"), make([]byte, 60)...), "Matroska"},
+		"holiday.avi": {append([]byte("RIFF\x00\x00\x00\x00AVI LIST"), make([]byte, 60)...), "AVI"},
 		"clip.mts":    {ts, "transport stream"},
 	} {
 		p := filepath.Join(dir, name)
@@ -261,8 +264,57 @@ func TestAnalyzeRefusesOtherContainers(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err := Analyze(context.Background(), ff, p, cheap, nil)
-		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "Veil redacts MP4") || strings.Contains(err.Error(), "\n") {
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "save a clean copy first") || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s: got %v", name, err)
+		}
+	}
+}
+
+// TestWriteMatroskaVideoAfterSound redacts a Matroska file whose video
+// starts 0.2 s after its sound: with the sound, the copy keeps that
+// offset; without it, the video starts at zero. Every frame is checked at
+// its time either way.
+func TestWriteMatroskaVideoAfterSound(t *testing.T) {
+	ff := runner(t)
+	dir := t.TempDir()
+	size := image.Pt(64, 48)
+	src := clip{size: size, n: 20, draw: gradient(size, 20),
+		args:   []string{"-map", "1:a", "-c:a", "aac"},
+		inputs: []ffmpeg.Input{{Path: wav(t, dir), Formats: []string{"wav"}}},
+	}.make(t, ff, dir, "src.mp4")
+	mkv := filepath.Join(dir, "late.mkv")
+	if b, err := exec.Command("ffmpeg", "-nostdin", "-v", "error", "-i", src, "-itsoffset", "0.2", "-i", src,
+		"-map", "1:v", "-map", "0:a", "-c", "copy", mkv).CombinedOutput(); err != nil {
+		t.Fatalf("making the Matroska file: %v: %s", err, b)
+	}
+	a, err := Analyze(context.Background(), ff, mkv, cheap, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Frames[0].Time < 150*time.Millisecond {
+		t.Fatalf("the video starts at %v, not after its sound", a.Frames[0].Time)
+	}
+	for _, keep := range []bool{false, true} {
+		plan := NewPlan(a, redact.Solid, redact.Rect)
+		plan.Areas = []Area{{First: 0, Last: 19, Rect: image.Rect(8, 8, 40, 40)}}
+		name := filepath.Join(dir, fmt.Sprintf("out-%v.mp4", keep))
+		out, err := Write(context.Background(), ff, a, plan, name, RenderOptions{KeepAudio: keep}, nil)
+		if err != nil {
+			t.Fatalf("keep sound %v: %v", keep, err)
+		}
+		if err := out.Save(); err != nil {
+			t.Fatal(err)
+		}
+		if out.Verification.Frames != 20 || out.Rendered.Audio != keep {
+			t.Errorf("keep sound %v: rendered %+v, verified %+v", keep, out.Rendered, out.Verification)
+		}
+		frames := decodeAll(t, ff, name)
+		want := time.Duration(0)
+		if keep {
+			want = a.Frames[0].Time
+		}
+		if len(frames) != 20 || absDur(frames[0].time-want) > 2*time.Millisecond {
+			t.Errorf("keep sound %v: %d frames, the first at %v, want %v", keep, len(frames), frames[0].time, want)
 		}
 	}
 }

@@ -98,6 +98,19 @@ func encodeArgs(a *Analysis, opt RenderOptions) []string {
 	return args
 }
 
+// frameShift is what is added to every frame's timestamp (in the
+// source's time base) as the copy is written. NUT, like MP4, has no
+// negative timestamps: a stream starting before zero is shifted, as a
+// whole, to start at it. A video alone in the copy starts at zero: one that
+// started after its sound (an edit list's empty edit, a Matroska file's
+// late video) kept that offset only beside the sound, which is not there.
+func frameShift(a *Analysis, withSound bool) int64 {
+	if withSound {
+		return -min(a.Frames[0].PTS, 0)
+	}
+	return -a.Frames[0].PTS
+}
+
 // Render burns plan into every frame of a's video and has FFmpeg encode
 // the result into out, an empty file (in Veil, an unnamed temporary file
 // from outfile.Create). The frames are decoded again at full size; each
@@ -110,9 +123,6 @@ func Render(ctx context.Context, ff *ffmpeg.Runner, a *Analysis, plan *Plan, out
 	if len(a.Frames) == 0 {
 		return nil, ErrNoFrames
 	}
-	// NUT, like MP4, has no negative timestamps: a stream starting before
-	// zero is shifted, as a whole, to start at it.
-	shift := -min(a.Frames[0].PTS, 0)
 	pr, pw := io.Pipe()
 	inputs := []ffmpeg.Input{{Stdin: pr, Format: "nut"}}
 	res := &Rendered{}
@@ -120,6 +130,7 @@ func Render(ctx context.Context, ff *ffmpeg.Runner, a *Analysis, plan *Plan, out
 		inputs = append(inputs, ffmpeg.Input{Path: a.Path})
 		res.Audio = true
 	}
+	shift := frameShift(a, res.Audio)
 	encoded := make(chan error, 1)
 	go func() {
 		err := ff.Run(ctx, ffmpeg.Job{Inputs: inputs, Args: encodeArgs(a, opt), Format: opt.Format, OutputFile: out})
