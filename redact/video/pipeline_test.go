@@ -176,15 +176,20 @@ func mustOpen(t testing.TB, p string) *os.File {
 	return f
 }
 
+// soundClip makes a 64×48 MP4 of 20 frames with a second of sound.
+func soundClip(t *testing.T, ff *ffmpeg.Runner, dir string) string {
+	size := image.Pt(64, 48)
+	return clip{size: size, n: 20, draw: gradient(size, 20),
+		args:   []string{"-map", "1:a", "-c:a", "aac"},
+		inputs: []ffmpeg.Input{{Path: wav(t, dir), Formats: []string{"wav"}}},
+	}.make(t, ff, dir, "src.mp4")
+}
+
 // TestWriteKeepAudio keeps the sound track only when asked.
 func TestWriteKeepAudio(t *testing.T) {
 	ff := runner(t)
 	dir := t.TempDir()
-	size := image.Pt(64, 48)
-	src := clip{size: size, n: 20, draw: gradient(size, 20),
-		args:   []string{"-map", "1:a", "-c:a", "aac"},
-		inputs: []ffmpeg.Input{{Path: wav(t, dir), Formats: []string{"wav"}}},
-	}.make(t, ff, dir, "src.mp4")
+	src := soundClip(t, ff, dir)
 	a, err := Analyze(context.Background(), ff, src, cheap, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -277,11 +282,7 @@ func TestAnalyzeRefusesOtherContainers(t *testing.T) {
 func TestWriteMatroskaVideoAfterSound(t *testing.T) {
 	ff := runner(t)
 	dir := t.TempDir()
-	size := image.Pt(64, 48)
-	src := clip{size: size, n: 20, draw: gradient(size, 20),
-		args:   []string{"-map", "1:a", "-c:a", "aac"},
-		inputs: []ffmpeg.Input{{Path: wav(t, dir), Formats: []string{"wav"}}},
-	}.make(t, ff, dir, "src.mp4")
+	src := soundClip(t, ff, dir)
 	mkv := filepath.Join(dir, "late.mkv")
 	if b, err := exec.Command("ffmpeg", "-nostdin", "-v", "error", "-i", src, "-itsoffset", "0.2", "-i", src,
 		"-map", "1:v", "-map", "0:a", "-c", "copy", mkv).CombinedOutput(); err != nil {
