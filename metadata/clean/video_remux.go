@@ -2,7 +2,6 @@ package clean
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 
 	"codeberg.org/veil/veil/internal/ffmpeg"
@@ -24,6 +23,6 @@ func remuxable(err error, demuxer string) error { return &remuxError{err: err, d
 // remux has FFmpeg copy the video and audio streams of in (subtitles,
 // data and attachments stay behind) into a plain MP4 beside out, returned
 // open for reading and without a name.
-func remux(ctx context.Context, in, out, demuxer string) (*os.File, error) {
+func remux(ctx context.Context, in, out, demuxer string) (*ffmpeg.Copy, error) {
 	return ffmpeg.CopyToMP4(ctx, in, demuxer, filepath.Dir(out), []string{"-map", "0:v?", "-map", "0:a?"})
 }

@@ -43,8 +43,8 @@ func converted(ctx context.Context, path, demuxer string) (*metadata.Report, err
 	for _, t := range info.Tags {
 		tagFinding(in, t)
 	}
-	if _, ok := info.Video(); ok {
-		if err := streamFindings(ctx, in, path, demuxer); err != nil {
+	if v, ok := info.Video(); ok {
+		if err := streamFindings(ctx, in, path, demuxer, v.Index); err != nil {
 			in.add(metadata.Other, metadata.Low, "video stream", "Not searched", errText(err))
 		}
 	}
@@ -53,10 +53,10 @@ func converted(ctx context.Context, path, demuxer string) (*metadata.Report, err
 	return r, nil
 }
 
-// streamFindings adds what the first video frames carry: SEI units, a
-// camera record.
-func streamFindings(ctx context.Context, in *inspector, path, demuxer string) error {
-	m, err := ffmpeg.CopyToMP4(ctx, path, demuxer, os.TempDir(), []string{"-map", "0:v:0", "-frames:v", strconv.Itoa(maxSEISamples)})
+// streamFindings adds what the first frames of video stream (ffprobe's
+// index; not a cover picture) carry: SEI units, a camera record.
+func streamFindings(ctx context.Context, in *inspector, path, demuxer string, stream int) error {
+	m, err := ffmpeg.CopyToMP4(ctx, path, demuxer, os.TempDir(), []string{"-map", "0:" + strconv.Itoa(stream), "-frames:v", strconv.Itoa(maxSEISamples)})
 	if err != nil {
 		return err
 	}
