@@ -30,7 +30,8 @@ func IsVideoName(name string) bool { return videoNames[strings.ToLower(filepath.
 
 // VideoInfo is what a report or result says about a video; nil for photos.
 type VideoInfo struct {
-	// Container is MP4, MOV, M4V, GPP or GP2.
+	// Container is MP4, MOV, M4V, GPP or GP2 (MTS, MKV or AVI for a video
+	// inspect read through FFmpeg).
 	Container string
 	Duration  time.Duration
 	// Rotation is the display rotation of the first video track, in

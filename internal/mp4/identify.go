@@ -8,6 +8,13 @@ import (
 	"syscall"
 )
 
+// The names OtherContainer gives the containers FFmpeg can copy (Demuxer).
+const (
+	matroska        = "a Matroska or WebM file"
+	avi             = "an AVI file"
+	transportStream = "an MPEG transport stream (MTS/M2TS, AVCHD)"
+)
+
 // OtherContainer names what the first bytes of r show a file to be when it
 // is a video or playlist that is not an ISO base media or QuickTime movie
 // ("a Matroska or WebM file", "an AVI file", "an MPEG transport stream
@@ -22,15 +29,15 @@ func OtherContainer(r io.ReaderAt, size int64) string {
 	}
 	switch {
 	case len(p) >= 4 && string(p[:4]) == "\x1a\x45\xdf\xa3":
-		return "a Matroska or WebM file"
+		return matroska
 	case len(p) >= 12 && string(p[:4]) == "RIFF" && string(p[8:12]) == "AVI ":
-		return "an AVI file"
+		return avi
 	case len(p) >= 7 && string(p[:7]) == "#EXTM3U", len(p) >= 7 && string(p[:7]) == "#EXT-X-":
 		return "a playlist (HLS), not a video"
 	case len(p) >= 4 && string(p[:4]) == "\x00\x00\x01\xba":
 		return "an MPEG program stream (VOB/MPG)"
 	case isTransportStream(p):
-		return "an MPEG transport stream (MTS/M2TS, AVCHD)"
+		return transportStream
 	case len(p) >= 4 && string(p[:4]) == "OggS":
 		return "an Ogg file"
 	case len(p) >= 3 && string(p[:3]) == "FLV":
@@ -46,14 +53,27 @@ func OtherContainer(r io.ReaderAt, size int64) string {
 // (Matroska and WebM, AVI, transport streams), else "".
 func Demuxer(what string) string {
 	switch what {
-	case "a Matroska or WebM file":
+	case matroska:
 		return "matroska"
-	case "an AVI file":
+	case avi:
 		return "avi"
-	case "an MPEG transport stream (MTS/M2TS, AVCHD)":
+	case transportStream:
 		return "mpegts"
 	}
 	return ""
+}
+
+// HeaderTime reads the timescale and duration of a movie or media header
+// (mvhd, mdhd) payload: 64-bit fields in version 1, 32-bit ones otherwise;
+// zero for one cut short.
+func HeaderTime(p []byte) (scale uint32, dur uint64) {
+	switch {
+	case len(p) >= 32 && p[0] == 1:
+		return binary.BigEndian.Uint32(p[20:]), binary.BigEndian.Uint64(p[24:])
+	case len(p) >= 20:
+		return binary.BigEndian.Uint32(p[12:]), uint64(binary.BigEndian.Uint32(p[16:]))
+	}
+	return 0, 0
 }
 
 func isTransportStream(p []byte) bool {

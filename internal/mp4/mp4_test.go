@@ -2,6 +2,7 @@ package mp4
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"os"
 	"testing"
@@ -68,6 +69,25 @@ func TestOpenErrors(t *testing.T) {
 	for name, c := range cases {
 		if _, err := Open(bytes.NewReader(c.data), int64(len(c.data))); !errors.Is(err, c.want) {
 			t.Errorf("%s: got %v, want %v", name, err, c.want)
+		}
+	}
+}
+
+func TestHeaderTime(t *testing.T) {
+	v0 := make([]byte, 20)
+	binary.BigEndian.PutUint32(v0[12:], 600)
+	binary.BigEndian.PutUint32(v0[16:], 1800)
+	v1 := make([]byte, 32)
+	v1[0] = 1
+	binary.BigEndian.PutUint32(v1[20:], 90000)
+	binary.BigEndian.PutUint64(v1[24:], 1<<33)
+	for _, c := range []struct {
+		p     []byte
+		scale uint32
+		dur   uint64
+	}{{v0, 600, 1800}, {v1, 90000, 1 << 33}, {v0[:19], 0, 0}, {nil, 0, 0}} {
+		if s, d := HeaderTime(c.p); s != c.scale || d != c.dur {
+			t.Errorf("HeaderTime(% x) = %d, %d; want %d, %d", c.p, s, d, c.scale, c.dur)
 		}
 	}
 }

@@ -787,7 +787,7 @@ func (p *videoPlan) moov(f *mp4.File, large bool) []byte {
 	m := w.open("moov")
 	mvhd := f.Moov.Child("mvhd").Data
 	w.box("mvhd", undated(mvhd))
-	scale, _ := movieTime(mvhd)
+	scale, _ := mp4.HeaderTime(mvhd)
 	for _, kt := range p.tracks {
 		p.trak(w, kt, large, scale)
 	}
@@ -905,7 +905,7 @@ func (p *videoPlan) stbl(w *builder, kt *keptTrack, large bool) {
 
 // describe fills in the result's description of the movie.
 func (p *videoPlan) describe(f *mp4.File) {
-	if scale, dur := movieTime(f.Moov.Child("mvhd").Data); scale > 0 {
+	if scale, dur := mp4.HeaderTime(f.Moov.Child("mvhd").Data); scale > 0 {
 		p.info.Duration = time.Duration(float64(dur) / float64(scale) * float64(time.Second))
 	}
 	for _, kt := range p.tracks {

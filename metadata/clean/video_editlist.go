@@ -178,18 +178,6 @@ func showLeadingFrames(elst []byte, earliest int64, movieScale, mediaScale uint3
 	return buildElst(out, wide)
 }
 
-// movieTime reads the timescale and duration of a mvhd payload (zero for
-// one cut short).
-func movieTime(mvhd []byte) (scale uint32, dur uint64) {
-	switch {
-	case len(mvhd) >= 32 && mvhd[0] == 1:
-		return binary.BigEndian.Uint32(mvhd[20:]), binary.BigEndian.Uint64(mvhd[24:])
-	case len(mvhd) >= 20:
-		return binary.BigEndian.Uint32(mvhd[12:]), uint64(binary.BigEndian.Uint32(mvhd[16:]))
-	}
-	return 0, 0
-}
-
 // leadingEdits is showLeadingFrames for track t, whose composition times
 // come from its sample table.
 func leadingEdits(elst []byte, t *mp4.Track, movieScale uint32) []byte {

@@ -54,7 +54,10 @@ func Video(ctx context.Context, path string) (r *metadata.Report, err error) {
 	}
 	defer f.Close()
 	r, err = inspectVideo(ctx, f, size)
-	if d := convertible(f, size, err); d != "" && errors.Is(err, ErrVideoUnsupported) {
+	if !errors.Is(err, ErrVideoUnsupported) {
+		return r, err
+	}
+	if d := convertible(f, size, err); d != "" {
 		rc, cerr := converted(ctx, path, d)
 		switch {
 		case cerr == nil:
@@ -113,7 +116,7 @@ func inspectVideo(ctx context.Context, rd io.ReaderAt, size int64) (*metadata.Re
 		}
 	}
 	if mvhd := mf.Moov.Child("mvhd"); mvhd != nil {
-		scale, dur := headerDuration(mvhd.Data, 12)
+		scale, dur := mp4.HeaderTime(mvhd.Data)
 		if scale > 0 {
 			r.Video.Duration = time.Duration(float64(dur) / float64(scale) * float64(time.Second))
 		}
@@ -211,16 +214,6 @@ func (v *videoInspector) header(b *mp4.Box, where string) {
 	if m != 0 && m != c {
 		v.in.add(metadata.Time, metadata.Medium, where, "Modification date", show(m))
 	}
-}
-
-func headerDuration(p []byte, v0 int) (uint32, uint64) {
-	if len(p) >= 32 && p[0] == 1 {
-		return binary.BigEndian.Uint32(p[20:]), binary.BigEndian.Uint64(p[24:])
-	}
-	if len(p) >= v0+8 {
-		return binary.BigEndian.Uint32(p[v0:]), uint64(binary.BigEndian.Uint32(p[v0+4:]))
-	}
-	return 0, 0
 }
 
 // udtaClass classifies the user data boxes phones and editors write.

@@ -35,15 +35,13 @@ func converted(ctx context.Context, path, demuxer string) (*metadata.Report, err
 	for _, s := range info.Streams {
 		r.Video.Tracks = append(r.Video.Tracks, strings.TrimSpace(s.Type+" "+s.Codec))
 	}
-	if v, ok := info.Video(); ok {
-		r.Width, r.Height = v.DisplaySize()
-		r.Video.Rotation = v.Clockwise()
-		r.Orientation = orientationOf(r.Video.Rotation)
-	}
 	for _, t := range info.Tags {
 		tagFinding(in, t)
 	}
 	if v, ok := info.Video(); ok {
+		r.Width, r.Height = v.DisplaySize()
+		r.Video.Rotation = v.Clockwise()
+		r.Orientation = orientationOf(r.Video.Rotation)
 		if err := streamFindings(ctx, in, path, demuxer, v.Index); err != nil {
 			in.add(metadata.Other, metadata.Low, "video stream", "Not searched", errText(err))
 		}
